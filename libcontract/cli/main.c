@@ -1,0 +1,28 @@
+/* main.c — `contract`: evaluate, check, compare and test contract rules. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: contract <command> [arguments]\n"
+    "\n"
+    "  eval RULES EVENTS... [--format json|text|csv|html] [--set NAME=VALUE]...\n"
+    "                       [--skip-invalid] [--lang zh|en|both] [--explain] [--bom]\n"
+    "      evaluate JSON Lines event files ('-' is stdin) under a rule file\n"
+    "\n"
+    "exit codes: 0 ok, 1 different/failed, 2 bad usage, 3 rule file error, 4 invalid events\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("contract %s\n", lc_version_string());
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "eval") == 0) return cmd_eval(argc - 2, argv + 2);
+    return cli_usage("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,267 @@
+/* libcontract.h — contract penalty clauses as rules that run.
+ *
+ * A contract's penalty clauses are written as a Lua rule file; events from
+ * ops systems (tickets, outages, security incidents, work-item scores) are
+ * pushed into an evaluation; the result lists every breach with its clause
+ * and exact amount, the capped total, incidents, the termination right and
+ * the monthly figures.
+ *
+ * Life cycle (each object has a create/free pair; every _free accepts NULL):
+ *
+ *     lc_engine  — a loaded rule file and its parameters.
+ *       lc_engine_new → lc_engine_load_file / lc_engine_load_string
+ *       → lc_engine_set_param ... → lc_engine_free
+ *     lc_eval    — one evaluation: events pushed one at a time.
+ *       lc_eval_new(engine) → lc_eval_push_json / lc_eval_push_lines /
+ *       ... → lc_eval_result → lc_eval_free
+ *     lc_result  — an immutable result: JSON, reports and accessors.
+ *       from lc_eval_result → lc_result_json / lc_result_breach ... →
+ *       lc_result_free
+ *
+ * Errors: every fallible function returns an lc_status and, when `err` is
+ * not NULL, fills the caller-owned lc_error with the code, a message, and
+ * the file and line it concerns (the rule file or the event stream).
+ *
+ * Ownership: the caller owns every object it creates and frees it with the
+ * matching _free.  Strings returned as `const char *` are borrowed from the
+ * object they came from and live as long as it does, unless said otherwise.
+ * Strings returned through `char **` are the caller's: free with lc_free.
+ *
+ * Threads: there is no global state.  Different engines, evaluations and
+ * results may be used from different threads at the same time.  One engine
+ * and the evaluations made from it form a group that one thread at a time
+ * may use (the engine holds the rule file's Lua state).  A result is
+ * independent of its engine once made: any thread may read it, and several
+ * threads may read the same result at once.
+ */
+#ifndef LIBCONTRACT_H
+#define LIBCONTRACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libcontract_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(LC_BUILDING_LIBRARY)
+#define LC_API __attribute__((visibility("default")))
+#else
+#define LC_API
+#endif
+
+/* ---- status and errors ------------------------------------------------ */
+
+typedef enum lc_status {
+    LC_OK = 0,
+    LC_EUSAGE = 2,   /* bad argument: unknown parameter, bad value, misuse */
+    LC_ERULES = 3,   /* the rule file cannot be loaded or was stopped by the sandbox */
+    LC_EEVENT = 4,   /* invalid event input */
+    LC_ENOMEM = 5,   /* out of memory */
+    LC_EIO = 6,      /* a file could not be read or written */
+    LC_EINTERNAL = 7 /* a bug: please report it */
+} lc_status;
+
+#define LC_ERROR_MESSAGE_MAX 512
+#define LC_ERROR_FILE_MAX 256
+
+/* Caller-owned error details; zero-initialise or leave as is: functions
+ * overwrite it on failure and leave it untouched on success. */
+typedef struct lc_error {
+    lc_status code;
+    char file[LC_ERROR_FILE_MAX];        /* "" when no file is concerned */
+    long line;                           /* 0 when no line is concerned */
+    char message[LC_ERROR_MESSAGE_MAX];  /* what is wrong and what to fix */
+} lc_error;
+
+/* "file:line: message" (or just the message) into buf; returns buf. */
+LC_API const char *lc_error_format(const lc_error *err, char *buf, size_t bufsize);
+
+/* A short name for a status ("invalid event input"). Static storage. */
+LC_API const char *lc_status_name(lc_status status);
+
+/* Frees memory the library handed to the caller (JSON text, reports). */
+LC_API void lc_free(void *p);
+
+/* ---- version ------------------------------------------------------------ */
+
+/* LC_VERSION_NUMBER of the library actually loaded (may differ from the
+ * header's when linked dynamically). */
+LC_API int lc_version_number(void);
+LC_API const char *lc_version_string(void);
+
+/* ---- options -------------------------------------------------------------- */
+
+/* Limits of the rule sandbox, and the allocator of the engine's Lua state.
+ * Versioned so it can grow: always start from LC_OPTIONS_INIT. */
+typedef struct lc_options {
+    unsigned version;               /* LC_OPTIONS_VERSION */
+    size_t lua_memory_limit;        /* bytes the rule file's Lua state may hold; 0 = default */
+    uint64_t lua_instruction_limit; /* VM instructions per Lua call (load, per window); 0 = default */
+    uint64_t lua_pattern_limit;     /* estimated steps of one string pattern match; 0 = default */
+    unsigned json_depth_limit;      /* nesting of an event's JSON; 0 = default */
+    size_t event_line_limit;        /* bytes of one event line; 0 = default (no limit but memory) */
+} lc_options;
+
+#define LC_OPTIONS_VERSION 1u
+#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0}
+
+#define LC_DEFAULT_LUA_MEMORY_LIMIT ((size_t)64 << 20)     /* 64 MiB */
+#define LC_DEFAULT_LUA_INSTRUCTION_LIMIT UINT64_C(50000000) /* ~0.1-0.5 s */
+#define LC_DEFAULT_LUA_PATTERN_LIMIT UINT64_C(100000000)
+#define LC_DEFAULT_JSON_DEPTH_LIMIT 32u
+
+/* ---- engine: rules and parameters ------------------------------------------ */
+
+typedef struct lc_engine lc_engine;
+
+/* Creates an engine with no rules.  opts may be NULL (defaults).
+ * *out is set to NULL on failure. */
+LC_API lc_status lc_engine_new(lc_engine **out, const lc_options *opts, lc_error *err);
+
+/* Loads a rule file (once per engine).  The name given to the rule text is
+ * used in messages ("rules.lua:12: ...").  LC_ERULES when the file does not
+ * load, breaks a sandbox limit or declares something invalid. */
+LC_API lc_status lc_engine_load_file(lc_engine *engine, const char *path, lc_error *err);
+LC_API lc_status lc_engine_load_string(lc_engine *engine, const char *name,
+                                       const char *text, size_t len, lc_error *err);
+
+/* Overrides a declared parameter, as `--set NAME=VALUE` does: value is a
+ * decimal ("99.5", "1719600.00").  LC_EUSAGE for an unknown name or a value
+ * the parameter cannot take.  Allowed at any time after loading: results
+ * made afterwards use the new value. */
+LC_API lc_status lc_engine_set_param(lc_engine *engine, const char *name, const char *value,
+                                     lc_error *err);
+
+/* "NAME=VALUE" form of lc_engine_set_param. */
+LC_API lc_status lc_engine_set_assignment(lc_engine *engine, const char *assignment,
+                                          lc_error *err);
+
+/* Number of declared parameters, and the i-th one's name and current value
+ * as decimal text (borrowed; valid until the next set_param or free). */
+LC_API size_t lc_engine_param_count(const lc_engine *engine);
+LC_API const char *lc_engine_param_name(const lc_engine *engine, size_t i);
+LC_API const char *lc_engine_param_value(const lc_engine *engine, size_t i);
+
+/* The rule file's contract id (borrowed), or NULL before loading. */
+LC_API const char *lc_engine_contract_id(const lc_engine *engine);
+
+LC_API void lc_engine_free(lc_engine *engine);
+
+/* ---- evaluation: pushing events ---------------------------------------------- */
+
+typedef struct lc_eval lc_eval;
+
+/* Evaluation flags. */
+#define LC_EVAL_SKIP_INVALID 0x1u /* invalid events become warnings instead of errors */
+#define LC_EVAL_KEEP_EVENTS 0x2u  /* keep the parsed events for lc_eval_replay (sweeps) */
+
+/* Starts an evaluation under a loaded engine.  The engine must outlive it. */
+LC_API lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error *err);
+
+/* Pushes one event given as one JSON object (no newline needed; a trailing
+ * CR or LF is ignored).  file and line name it in messages and warnings
+ * (file may be NULL).  On invalid input: LC_EEVENT and nothing of the event
+ * is counted; with LC_EVAL_SKIP_INVALID the event becomes a warning and
+ * LC_OK is returned.  After an error that was not skipped the evaluation
+ * refuses further events (LC_EUSAGE): its state is still consistent. */
+LC_API lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file,
+                                   long line, lc_error *err);
+
+/* Pushes a chunk of JSON Lines text; lines may be split across chunks.
+ * Line numbers count from 1 per file name; a UTF-8 BOM at the start of a
+ * stream is skipped; CRLF endings are accepted.  Call lc_eval_end_stream
+ * when the stream ends so a last line without newline is pushed. */
+LC_API lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, size_t len,
+                                    lc_error *err);
+LC_API lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err);
+
+/* Reads a whole JSON Lines file ("-" is stdin) into the evaluation. */
+LC_API lc_status lc_eval_push_file(lc_eval *ev, const char *path, lc_error *err);
+
+/* ---- results ------------------------------------------------------------------ */
+
+typedef struct lc_result lc_result;
+
+/* Computes the result of the events pushed so far under the engine's
+ * current parameters.  May be called again (after more events or other
+ * parameters); each call makes a new result the caller frees. */
+LC_API lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err);
+
+LC_API void lc_eval_free(lc_eval *ev);
+
+/* Frees a result (NULL is fine). */
+LC_API void lc_result_free(lc_result *res);
+
+/* Output formats of lc_result_render. */
+typedef enum lc_format {
+    LC_FORMAT_JSON = 0,
+    LC_FORMAT_TEXT = 1,
+    LC_FORMAT_CSV = 2,
+    LC_FORMAT_HTML = 3
+} lc_format;
+
+/* Label language of text, CSV and HTML reports. */
+typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2 } lc_lang;
+
+#define LC_RENDER_EXPLAIN 0x1u /* text: the numbers and events behind each breach */
+#define LC_RENDER_BOM 0x2u     /* csv: start with a UTF-8 BOM (for Excel) */
+
+/* Renders the result; *out is NUL-terminated and the caller's (lc_free). */
+LC_API lc_status lc_result_render(const lc_result *res, lc_format format, lc_lang lang,
+                                  unsigned flags, char **out, size_t *len, lc_error *err);
+
+/* Shorthand for the INTERFACE.md JSON. */
+LC_API lc_status lc_result_json(const lc_result *res, char **out, size_t *len, lc_error *err);
+
+/* Totals, in fen (hundredths of the currency unit). */
+typedef struct lc_totals {
+    int64_t amount_uncapped; /* sum of breach amounts */
+    int64_t amount;          /* after the caps */
+    int capped;              /* 1 when a cap cut the total */
+    int64_t cap;             /* the term cap, or -1 when none is declared */
+    int termination_right;   /* 1 when the contract may be terminated */
+    size_t breaches, incidents, warnings;
+} lc_totals;
+
+LC_API void lc_result_totals(const lc_result *res, lc_totals *out);
+
+/* One breach; strings are borrowed from the result. */
+typedef struct lc_breach {
+    const char *rule;   /* "minor.5" */
+    const char *class_; /* "minor" */
+    const char *clause; /* "附件6 第5项" */
+    const char *reason; /* "average ticket response 45.0 min in (30, 60)" */
+    const char *pct;    /* decimal text: "3" */
+    int64_t amount;     /* fen */
+    const char *period; /* "2026-04" for a month's breach, else NULL */
+    const char *at;     /* RFC 3339 at +08:00 for an event's breach, else NULL */
+    size_t event_count;
+} lc_breach;
+
+LC_API size_t lc_result_breach_count(const lc_result *res);
+LC_API int lc_result_breach(const lc_result *res, size_t i, lc_breach *out);
+/* The j-th event id behind breach i (borrowed), or NULL. */
+LC_API const char *lc_result_breach_event(const lc_result *res, size_t i, size_t j);
+
+/* One assessment month. Missing figures are NaN for doubles, -1 for counts. */
+typedef struct lc_month {
+    const char *month;   /* "2026-04" */
+    double availability; /* percent, for display (comparisons inside are exact) */
+    double score;        /* NaN when the month has no score */
+} lc_month;
+
+LC_API size_t lc_result_month_count(const lc_result *res);
+LC_API int lc_result_month(const lc_result *res, size_t i, lc_month *out);
+
+/* Any month figure by the name it has in the JSON ("ops_response_avg_min");
+ * returns 1 and stores it when the month has that figure, else 0. */
+LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *name, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,101 @@
+/* engine.h — the internals behind the public handles. */
+#ifndef LCI_ENGINE_H
+#define LCI_ENGINE_H
+
+#include <cjson/cJSON.h>
+
+#include "idtable.h"
+#include "jsonline.h"
+#include "libcontract.h"
+#include "model.h"
+#include "sandbox.h"
+#include "util.h"
+
+struct lc_engine {
+    lc_options opts;
+    lci_sandbox *sb;
+    lci_model model;
+    int loaded;
+    char *name;             /* the rule file's name in messages */
+    uint64_t rules_hash[2]; /* of the rule text, for the result's stamp */
+    char **param_text;      /* current parameter values as text */
+};
+
+/* One event's values: header then one int64 per field. */
+typedef struct lci_record {
+    uint32_t type, id, seq, month; /* month: index in the term, or UINT32_MAX */
+    uint64_t present;              /* bit per field */
+    int64_t v[];
+} lci_record;
+
+typedef struct lci_store {
+    unsigned char *data;
+    size_t n, cap, stride;
+} lci_store;
+
+static inline lci_record *lci_store_at(const lci_store *s, size_t i)
+{
+    return (lci_record *)(void *)(s->data + i * s->stride);
+}
+
+/* A month's running average of one measure. */
+typedef struct lci_avg_acc {
+    __int128 sum;       /* ns */
+    int64_t count;
+    int max_severity;
+    uint32_t *ids;      /* the events that make up the average */
+    size_t nids, cap;
+} lci_avg_acc;
+
+typedef struct lci_warning {
+    const char *file;   /* interned in the evaluation's file names */
+    long line;
+    char *message;
+} lci_warning;
+
+typedef struct lci_content {
+    uint64_t h[2];
+} lci_content;
+
+struct lc_eval {
+    lc_engine *engine;
+    const lci_model *m;
+    unsigned flags;
+    int broken;             /* an error was returned: no more events */
+    uint32_t seq;
+
+    lci_idtable ids;        /* event ids, exact */
+    lci_content *contents;  /* per id: hash of the event's content */
+    size_t contents_cap;
+    lci_idtable strings;    /* STRING field values */
+    lci_idtable files;      /* file names of warnings */
+
+    lci_store *stores;      /* per type: kept records */
+    int **type_measures;    /* per type: measure indices fed while streaming, -1 ended */
+    lci_avg_acc *avg;       /* measure × month */
+    int64_t *counts;        /* measure × month */
+    int32_t *score_slots;   /* month × item: record index in the scorecard's store, -1 */
+
+    lci_warning *warnings;
+    size_t nwarnings, warnings_cap;
+
+    /* line splitting for lc_eval_push_lines */
+    lci_buf pending;
+    const char *file;
+    long lineno;
+    int stream_started;
+
+    /* scratch reused for every event */
+    lci_scan scan;
+    lci_record *scratch;
+};
+
+/* Adds a warning; -1 when out of memory. */
+int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Checks and commits one record whose fields are set (ingest.c). */
+lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen,
+                          const lci_content *content, const char *file, long line, lc_error *err);
+
+#endif

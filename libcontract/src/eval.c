@@ -1,0 +1,271 @@
+/* eval.c — an evaluation's life: creation, committing checked events, free.
+ *
+ * What streams: per month and measure, sums and counts (and the ids that
+ * make them up); records are kept only for event types whose rules look at
+ * single events after the stream ends.  Nothing kept here depends on a
+ * parameter, so a result can be recomputed under other parameters without
+ * reading the events again (what-if sweeps). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cond.h"
+#include "engine.h"
+
+static void free_accumulators(lc_eval *ev)
+{
+    const lci_model *m = ev->m;
+    if (ev->avg)
+        for (size_t i = 0; i < m->nmeasures * (size_t)m->nmonths; i++) free(ev->avg[i].ids);
+    free(ev->avg);
+    free(ev->counts);
+    free(ev->score_slots);
+    if (ev->type_measures)
+        for (size_t i = 0; i < m->ntypes; i++) free(ev->type_measures[i]);
+    free(ev->type_measures);
+    if (ev->stores)
+        for (size_t i = 0; i < m->ntypes; i++) free(ev->stores[i].data);
+    free(ev->stores);
+}
+
+void lc_eval_free(lc_eval *ev)
+{
+    if (!ev) return;
+    free_accumulators(ev);
+    lci_idtable_free(&ev->ids);
+    lci_idtable_free(&ev->strings);
+    lci_idtable_free(&ev->files);
+    free(ev->contents);
+    for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
+    free(ev->warnings);
+    lci_buf_free(&ev->pending);
+    lci_scan_free(&ev->scan);
+    free(ev->scratch);
+    free(ev);
+}
+
+/* The measures an event type feeds as it streams in. */
+static int *streamed_measures(const lci_model *m, size_t type)
+{
+    size_t n = 0;
+    int *list = malloc((m->nmeasures + 1) * sizeof *list);
+    if (!list) return NULL;
+    for (size_t i = 0; i < m->nmeasures; i++) {
+        const lci_measure *me = &m->measures[i];
+        if (me->type == (int)type && (me->kind == LCI_M_AVERAGE || me->kind == LCI_M_COUNT)) list[n++] = (int)i;
+    }
+    list[n] = -1;
+    return list;
+}
+
+static int alloc_accumulators(lc_eval *ev)
+{
+    const lci_model *m = ev->m;
+    size_t cells = m->nmeasures * (size_t)m->nmonths;
+    ev->stores = calloc(m->ntypes ? m->ntypes : 1, sizeof *ev->stores);
+    ev->type_measures = calloc(m->ntypes ? m->ntypes : 1, sizeof *ev->type_measures);
+    ev->avg = calloc(cells ? cells : 1, sizeof *ev->avg);
+    ev->counts = calloc(cells ? cells : 1, sizeof *ev->counts);
+    size_t slots = m->scorecard.present ? (size_t)m->nmonths * m->scorecard.nitems : 1;
+    ev->score_slots = malloc(slots * sizeof *ev->score_slots);
+    ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
+    if (!ev->stores || !ev->type_measures || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch) return -1;
+    for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
+    for (size_t i = 0; i < m->ntypes; i++) {
+        ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
+        if (!(ev->type_measures[i] = streamed_measures(m, i))) return -1;
+    }
+    return 0;
+}
+
+lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error *err)
+{
+    if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: out is NULL");
+    *out = NULL;
+    if (!engine || !engine->loaded) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: the engine has no rules loaded");
+    lc_eval *ev = calloc(1, sizeof *ev);
+    if (!ev) return lci_oom(err);
+    ev->engine = engine;
+    ev->m = &engine->model;
+    ev->flags = flags;
+    /* the address varies from run to run (ASLR): crafted ids cannot aim at
+     * one bucket; results never depend on the seed */
+    uint64_t seed = lci_hash(&ev, sizeof ev, (uint64_t)(uintptr_t)ev);
+    lci_idtable_init(&ev->ids, seed);
+    lci_idtable_init(&ev->strings, seed ^ 1);
+    lci_idtable_init(&ev->files, seed ^ 2);
+    lci_buf_init(&ev->pending);
+    if (alloc_accumulators(ev) != 0) {
+        lc_eval_free(ev);
+        return lci_oom(err);
+    }
+    *out = ev;
+    return LC_OK;
+}
+
+/* ---- accepting an event into the evaluation window ---- */
+
+static lci_time months_after(const lci_model *m, lci_time t, int months)
+{
+    int64_t y;
+    int mo, d;
+    lci_civil_from_days(lci_local_day(t, m->offset_min), &y, &mo, &d);
+    int64_t month = y * 12 + (mo - 1) + months;
+    int64_t first = lci_month_first_day(month);
+    int64_t last = lci_month_first_day(month + 1) - 1;
+    int64_t day = first + d - 1 > last ? last : first + d - 1; /* the corresponding day, clamped */
+    return lci_day_start(day, m->offset_min);
+}
+
+/* 1 when the event is evaluated; *month receives its term month or -1. */
+static int accepted(const lci_model *m, const lci_event_type *t, const lci_record *rec, int *month)
+{
+    int64_t a = rec->v[t->anchor];
+    if (t->fields[t->anchor].kind == LCI_F_MONTH) {
+        *month = lci_model_month_index(m, a);
+        return *month >= 0;
+    }
+    int in_term = a >= m->term_start && a < m->term_end;
+    *month = in_term ? lci_model_month_index(m, lci_local_month(a, m->offset_min)) : -1;
+    switch (t->accept) {
+    case LCI_ACCEPT_TERM: return in_term;
+    case LCI_ACCEPT_OVERLAP: {
+        int64_t e = rec->v[t->ends];
+        return in_term || (a < m->term_end && e > m->term_start);
+    }
+    case LCI_ACCEPT_FROM_SIGNING: return a >= lci_day_start(m->signed_day, m->offset_min) && a < m->term_end;
+    case LCI_ACCEPT_AFTER_TERM: return a >= m->term_start && a < months_after(m, m->term_end, t->accept_months);
+    }
+    return 0;
+}
+
+/* ---- committing ---- */
+
+static int contents_equal(const lci_content *a, const lci_content *b)
+{
+    return a->h[0] == b->h[0] && a->h[1] == b->h[1];
+}
+
+/* Reserves every allocation the commit needs, so that once the id is
+ * added nothing can fail half-way. */
+static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, int month)
+{
+    size_t n = lci_idtable_count(&ev->ids);
+    if (lci_grow((void **)&ev->contents, &ev->contents_cap, n + 1, sizeof *ev->contents) != 0) return -1;
+    lci_store *s = &ev->stores[rec->type];
+    if (t->stored && lci_grow((void **)&s->data, &s->cap, s->n + 1, s->stride) != 0) return -1;
+    if (month < 0) return 0;
+    for (const int *mi = ev->type_measures[rec->type]; *mi >= 0; mi++) {
+        lci_avg_acc *acc = &ev->avg[(size_t)*mi * ev->m->nmonths + month];
+        if (ev->m->measures[*mi].kind == LCI_M_AVERAGE &&
+            lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void accumulate(lc_eval *ev, const lci_event_type *t, const lci_record *rec, int month)
+{
+    const lci_model *m = ev->m;
+    lci_cond_ctx ctx = {m, NULL, 0};
+    for (const int *mi = ev->type_measures[rec->type]; *mi >= 0; mi++) {
+        const lci_measure *me = &m->measures[*mi];
+        size_t cell = (size_t)*mi * m->nmonths + month;
+        if (!lci_cond_eval(me->where, t, rec, &ctx)) continue;
+        if (me->kind == LCI_M_COUNT) {
+            ev->counts[cell]++;
+            continue;
+        }
+        int64_t ns;
+        if (!lci_record_span(rec, me->from, me->to, &ns)) continue; /* open: left out of the average */
+        lci_avg_acc *acc = &ev->avg[cell];
+        acc->sum += ns;
+        acc->count++;
+        acc->ids[acc->nids++] = rec->id;
+        int sev = lci_has(rec, t->severity) ? (int)rec->v[t->severity] : 0;
+        if (sev > acc->max_severity) acc->max_severity = sev;
+    }
+}
+
+/* 附件7: a later work_item for the same month and item replaces the
+ * earlier one; the replaced record stays in the store but out of the slot. */
+static int replace_score_slot(lc_eval *ev, const lci_record *rec, size_t index, const char *file, long line)
+{
+    const lci_scorecard *s = &ev->m->scorecard;
+    size_t item = 0;
+    while (item < s->nitems && s->items[item].enum_value != rec->v[s->item_field]) item++;
+    if (item == s->nitems || rec->month == UINT32_MAX) return 0;
+    int32_t *slot = &ev->score_slots[(size_t)rec->month * s->nitems + item];
+    int rc = 0;
+    if (*slot >= 0) {
+        const lci_record *old = lci_store_at(&ev->stores[rec->type], (size_t)*slot);
+        char month[8];
+        lci_month_format(ev->m->first_month + rec->month, month, sizeof month);
+        rc = lci_eval_warn(ev, file, line, "work item \"%s\" replaces \"%s\" for %s %s",
+                           lci_idtable_get(&ev->ids, rec->id), lci_idtable_get(&ev->ids, old->id), month,
+                           s->items[item].id);
+    }
+    *slot = (int32_t)index;
+    return rc;
+}
+
+static lc_status keep(lc_eval *ev, const lci_event_type *t, lci_record *rec, const char *file, long line,
+                      lc_error *err)
+{
+    lci_store *s = &ev->stores[rec->type];
+    if (!t->stored) return LC_OK;
+    memcpy(lci_store_at(s, s->n), rec, s->stride);
+    s->n++;
+    const lci_scorecard *sc = &ev->m->scorecard;
+    if (sc->present && (int)rec->type == sc->type && replace_score_slot(ev, rec, s->n - 1, file, line) != 0)
+        return lci_oom(err);
+    return LC_OK;
+}
+
+static lc_status refuse(lc_eval *ev, const char *file, long line, lc_error *err, const char *id)
+{
+    if (ev->flags & LC_EVAL_SKIP_INVALID) {
+        if (lci_eval_warn(ev, file, line, "skipped: event id \"%s\" was already used for a different event", id) != 0)
+            return lci_oom(err);
+        return LC_OK;
+    }
+    ev->broken = 1;
+    return lci_fail(err, LC_EEVENT, file, line,
+                    "event id \"%s\" was already used for a different event (ids must be unique)", id);
+}
+
+lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, const lci_content *content,
+                          const char *file, long line, lc_error *err)
+{
+    const lci_model *m = ev->m;
+    const lci_event_type *t = &m->types[rec->type];
+    long found = lci_idtable_find(&ev->ids, id, idlen);
+    if (found >= 0) {
+        if (!contents_equal(&ev->contents[found], content)) return refuse(ev, file, line, err, id);
+        if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
+            return lci_oom(err);
+        return LC_OK;
+    }
+    int month;
+    int in_window = accepted(m, t, rec, &month);
+    uint32_t index;
+    if (reserve(ev, t, rec, month) != 0 || lci_idtable_add(&ev->ids, id, idlen, &index) != 0) {
+        ev->broken = 1;
+        return lci_oom(err);
+    }
+    ev->contents[index] = *content;
+    rec->id = index;
+    rec->seq = ev->seq++;
+    rec->month = month >= 0 ? (uint32_t)month : UINT32_MAX;
+    if (!in_window) {
+        char at[40];
+        lci_time_format(rec->v[t->anchor], m->offset_min, at, sizeof at);
+        if (t->fields[t->anchor].kind == LCI_F_MONTH) lci_month_format(rec->v[t->anchor], at, sizeof at);
+        if (lci_eval_warn(ev, file, line, "%s \"%s\" at %s is outside the term: not evaluated", t->name, id, at) != 0)
+            return lci_oom(err);
+        return LC_OK;
+    }
+    lci_cond_ctx ctx = {m, NULL, 0};
+    if (!lci_cond_eval(t->counts_when, t, rec, &ctx)) return LC_OK; /* recorded, counts toward nothing */
+    if (month >= 0) accumulate(ev, t, rec, month);
+    return keep(ev, t, rec, file, line, err);
+}

@@ -1,0 +1,702 @@
+/* evaluate.c — see evaluate.h. */
+#include "evaluate.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- money ---- */
+
+int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen)
+{
+    int64_t of;
+    if (lci_dec_rescale(lci_qty_value(m, &e->of), 2, &of) != LCI_NUM_OK) return -1;
+    if (!e->has_pct) {
+        *fen = of;
+        return 0;
+    }
+    lci_dec pct = lci_qty_value(m, &e->pct);
+    return lci_mul_div_round(of, pct.coef, 100 * lci_pow10(pct.scale), fen) == LCI_NUM_OK ? 0 : -1;
+}
+
+/* ---- text for people ---- */
+
+static const char *unit_suffix(lci_unit u)
+{
+    switch (u) {
+    case LCI_UNIT_MIN: return " min";
+    case LCI_UNIT_HOUR: return " h";
+    case LCI_UNIT_DAY: return " d";
+    case LCI_UNIT_PCT: return "%";
+    case LCI_UNIT_MONEY: return "";
+    case LCI_UNIT_POINTS: return "";
+    default: return "";
+    }
+}
+
+void lci_format_exact(lci_exact v, lci_unit unit, char *buf, size_t size)
+{
+    int decimals = unit == LCI_UNIT_PCT ? 4 : 2;
+    __int128 den = (__int128)v.den * (lci_unit_ns(unit) ? lci_unit_ns(unit) : 1);
+    __int128 num = v.num * lci_pow10(decimals);
+    __int128 q = num / den, r = num % den;
+    if (2 * (r < 0 ? -r : r) >= den) q += num < 0 ? -1 : 1;
+    lci_dec d = {(int64_t)q, decimals};
+    while (d.scale > 1 && d.coef % 10 == 0) {
+        d.coef /= 10;
+        d.scale--;
+    }
+    lci_dec_format(d, buf, size);
+}
+
+static void format_qty(const lci_model *m, const lci_qty *q, lci_unit shown, lci_buf *out)
+{
+    char num[48];
+    lci_dec_format_short(lci_qty_value(m, q), num, sizeof num);
+    lci_buf_puts(out, num);
+    if (q->unit != shown) lci_buf_puts(out, unit_suffix(q->unit));
+}
+
+static void band_text(const lci_model *m, const lci_band *b, lci_unit shown, lci_buf *out)
+{
+    if (b->has_lo && b->has_hi) {
+        if (b->lo_incl && b->hi_incl && lci_dec_cmp(lci_qty_value(m, &b->lo), lci_qty_value(m, &b->hi)) == 0) {
+            lci_buf_puts(out, "= ");
+            format_qty(m, &b->lo, shown, out);
+            return;
+        }
+        lci_buf_puts(out, b->lo_incl ? "in [" : "in (");
+        format_qty(m, &b->lo, shown, out);
+        lci_buf_puts(out, ", ");
+        format_qty(m, &b->hi, shown, out);
+        lci_buf_puts(out, b->hi_incl ? "]" : ")");
+    } else if (b->has_lo) {
+        lci_buf_puts(out, b->lo_incl ? "≥ " : "> ");
+        format_qty(m, &b->lo, shown, out);
+    } else {
+        lci_buf_puts(out, b->hi_incl ? "≤ " : "< ");
+        format_qty(m, &b->hi, shown, out);
+    }
+}
+
+static void value_text(lci_exact v, lci_unit unit, lci_buf *out)
+{
+    char num[64];
+    lci_format_exact(v, unit, num, sizeof num);
+    lci_buf_printf(out, "%s%s", num, unit_suffix(unit));
+}
+
+/* ---- results under construction ---- */
+
+static char *dup_or_empty(const char *s)
+{
+    return lci_strdup(s ? s : "");
+}
+
+int lci_build_refs_of_records(lci_build *b, const lci_record *const *recs, size_t n, lci_refs *out)
+{
+    uint32_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids) return -1;
+    for (size_t i = 0; i < n; i++) ids[i] = recs[i]->id;
+    int rc = lci_result_refs(b->res, &b->ev->ids, ids, n, out);
+    free(ids);
+    return rc;
+}
+
+/* Classes rank in the order the rule file first uses them (major before
+ * minor in the reference contract). */
+static int class_rank(const lci_model *m, const char *klass)
+{
+    int rank = 0;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const char *k = m->rules[i].klass;
+        if (!k) continue;
+        if (strcmp(k, klass) == 0) return rank;
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++) first = !(m->rules[j].klass && strcmp(m->rules[j].klass, k) == 0);
+        rank += first;
+    }
+    return rank;
+}
+
+static int month_of(const lci_model *m, lci_time t)
+{
+    int i = lci_model_month_index(m, lci_local_month(t, m->offset_min));
+    if (i >= 0) return i;
+    return t < m->term_start ? 0 : m->nmonths - 1;
+}
+
+typedef struct emission {
+    int month;           /* a month's breach, or -1 */
+    const lci_record *at;/* the triggering event, or NULL */
+    lci_refs events;
+    char *reason;
+} emission;
+
+static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
+{
+    lc_result *res = b->res;
+    lci_rbreach br = {0};
+    int64_t base;
+    br.rule = lci_strdup(r->id);
+    br.klass = dup_or_empty(r->klass);
+    br.clause = dup_or_empty(r->clause);
+    br.text = dup_or_empty(r->text);
+    br.reason = e->reason;
+    e->reason = NULL;
+    br.events = e->events;
+    e->events = (lci_refs){0};
+    br.pct = lci_qty_value(b->m, &r->pct);
+    br.month = e->month;
+    br.class_rank = class_rank(b->m, br.klass);
+    br.order = r->order;
+    if (e->at) {
+        br.has_at = 1;
+        br.at = e->at->v[b->m->types[e->at->type].anchor];
+        br.sort_time = br.at;
+        br.cap_month = month_of(b->m, br.at);
+    } else {
+        lci_time end;
+        lci_model_month_bounds(b->m, e->month, &br.sort_time, &end);
+        br.cap_month = e->month;
+    }
+    if (lci_money_value(b->m, r->has_base ? &r->base : &b->m->base, &base) != 0 ||
+        lci_mul_div_round(base, br.pct.coef, 100 * lci_pow10(br.pct.scale), &br.amount) != LCI_NUM_OK)
+        br.amount = 0;
+    if (!br.rule || !br.klass || !br.clause || !br.text ||
+        LCI_PUSH(res->breaches, b->res_caps.breaches, res->nbreaches, br) != 0) {
+        free(br.rule);
+        free(br.klass);
+        free(br.clause);
+        free(br.text);
+        free(br.reason);
+        free(br.events.ids);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- per-event rules: reasons ---- */
+
+static const char *field_value_text(const lci_build *b, const lci_event_type *t, int f, const lci_record *r,
+                                    char *buf, size_t size)
+{
+    const lci_field *fd = &t->fields[f];
+    int64_t v = r->v[f];
+    switch (fd->kind) {
+    case LCI_F_BOOL: return v ? "true" : "false";
+    case LCI_F_ENUM: return fd->values[v];
+    case LCI_F_SEVERITY: return b->m->severity_levels[v];
+    case LCI_F_STRING: return lci_idtable_get(&b->ev->strings, (uint32_t)v);
+    case LCI_F_TIME: lci_time_format(v, b->m->offset_min, buf, size); return buf;
+    case LCI_F_MONTH: lci_month_format(v, buf, size); return buf;
+    default: lci_dec_format_short((lci_dec){v, fd->scale}, buf, size); return buf;
+    }
+}
+
+static const char *calendar_range_name(const lci_build *b, int cal, lci_time t)
+{
+    const lci_calendar *c = &b->m->calendars[cal];
+    int64_t day = lci_local_day(t, b->m->offset_min);
+    for (size_t i = 0; i < c->nranges; i++)
+        if (day >= c->ranges[i].from && day <= c->ranges[i].to && c->ranges[i].name) return c->ranges[i].name;
+    return NULL;
+}
+
+static void cond_text(const lci_build *b, const lci_cond *c, const lci_event_type *t, const lci_record *r,
+                      lci_buf *out);
+
+static void kids_text(const lci_build *b, const lci_cond *c, const lci_event_type *t, const lci_record *r,
+                      lci_buf *out)
+{
+    size_t before = out->len;
+    for (size_t i = 0; i < c->nkids; i++) {
+        if (c->kind == LCI_C_ANY && !lci_cond_eval(&c->kids[i], t, r, &b->ctx)) continue;
+        if (out->len > before) lci_buf_puts(out, ", ");
+        cond_text(b, &c->kids[i], t, r, out);
+        if (c->kind == LCI_C_ANY) return;
+    }
+}
+
+static void span_text(const lci_build *b, const lci_cond *c, const lci_event_type *t, const lci_record *r,
+                      lci_buf *out)
+{
+    int64_t ns;
+    if (c->field == t->anchor && c->field2 == t->ends) lci_buf_puts(out, "duration ");
+    else lci_buf_printf(out, "%s − %s ", t->fields[c->field2].name, t->fields[c->field].name);
+    lci_unit shown = c->band.has_lo ? c->band.lo.unit : c->band.hi.unit;
+    if (!lci_record_span(r, c->field, c->field2, &ns)) {
+        lci_buf_printf(out, "unbounded (no %s) ", t->fields[c->field2].name);
+    } else {
+        value_text((lci_exact){ns, 1}, shown, out);
+        lci_buf_putc(out, ' ');
+    }
+    band_text(b->m, &c->band, shown, out);
+}
+
+static void cond_text(const lci_build *b, const lci_cond *c, const lci_event_type *t, const lci_record *r,
+                      lci_buf *out)
+{
+    char buf[64];
+    switch (c->kind) {
+    case LCI_C_ALL:
+    case LCI_C_ANY: kids_text(b, c, t, r, out); return;
+    case LCI_C_NOT: lci_buf_puts(out, "not as excluded"); return;
+    case LCI_C_IS:
+    case LCI_C_IN:
+        lci_buf_printf(out, "%s %s", t->fields[c->field].name, field_value_text(b, t, c->field, r, buf, sizeof buf));
+        return;
+    case LCI_C_SEVERITY:
+        lci_buf_printf(out, "%s %s", b->m->severity_field,
+                       b->m->severity_levels[lci_has(r, t->severity) ? r->v[t->severity] : 0]);
+        return;
+    case LCI_C_PRESENT: lci_buf_printf(out, "%s given", t->fields[c->field].name); return;
+    case LCI_C_ABSENT: lci_buf_printf(out, "no %s", t->fields[c->field].name); return;
+    case LCI_C_NUM:
+        lci_buf_printf(out, "%s %s ", t->fields[c->field].name, field_value_text(b, t, c->field, r, buf, sizeof buf));
+        band_text(b->m, &c->band, LCI_UNIT_NONE, out);
+        return;
+    case LCI_C_SPAN: span_text(b, c, t, r, out); return;
+    case LCI_C_WITHIN: {
+        const char *name = calendar_range_name(b, c->calendar, r->v[c->field]);
+        lci_buf_printf(out, "%s in a %s period%s%s", t->fields[c->field].name, b->m->calendars[c->calendar].name,
+                       name ? " " : "", name ? name : "");
+        return;
+    }
+    }
+}
+
+static char *event_reason(const lci_build *b, const lci_rule *r, const lci_record *rec)
+{
+    const lci_event_type *t = &b->m->types[rec->type];
+    lci_buf out;
+    lci_buf_init(&out);
+    lci_buf_printf(&out, "%s %s", r->label ? r->label : t->label, lci_idtable_get(&b->ev->ids, rec->id));
+    if (r->where) {
+        lci_buf_puts(&out, ": ");
+        cond_text(b, r->where, t, rec, &out);
+    }
+    return lci_buf_take(&out, NULL);
+}
+
+/* ---- per-event rules ---- */
+
+static int matches_rule(const lci_build *b, const lci_rule *r, const lci_record *rec)
+{
+    const lci_event_type *t = &b->m->types[rec->type];
+    if (!lci_cond_eval(r->where, t, rec, &b->ctx)) return 0;
+    for (size_t i = 0; i < r->nunless; i++) {
+        const lci_rule *other = &b->m->rules[r->unless[i]];
+        if ((int)rec->type == other->type && lci_cond_eval(other->where, t, rec, &b->ctx)) return 0;
+    }
+    return 1;
+}
+
+static int add_incident(lci_build *b, const lci_rule *r, const lci_record *rec)
+{
+    lci_rincident in = {0};
+    in.rule = lci_strdup(r->id);
+    in.klass = dup_or_empty(r->klass);
+    in.clause = dup_or_empty(r->clause);
+    in.text = dup_or_empty(r->text);
+    in.at = rec->v[b->m->types[rec->type].anchor];
+    int rc = in.rule && in.klass && in.clause && in.text ? lci_build_refs_of_records(b, &rec, 1, &in.events) : -1;
+    if (rc == 0) rc = LCI_PUSH(b->res->incidents, b->res_caps.incidents, b->res->nincidents, in);
+    if (rc != 0) {
+        free(in.rule);
+        free(in.klass);
+        free(in.clause);
+        free(in.text);
+        free(in.events.ids);
+    }
+    return rc;
+}
+
+static int add_finding(lci_build *b, const char *kind, const char *clause, char *message, const lci_record *const *recs,
+                       size_t n)
+{
+    lci_rfinding f = {lci_strdup(kind), dup_or_empty(clause), message, {0}};
+    int rc = f.kind && f.clause && f.message ? lci_build_refs_of_records(b, recs, n, &f.events) : -1;
+    if (rc == 0) rc = LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f);
+    if (rc != 0) {
+        free(f.kind);
+        free(f.clause);
+        free(f.message);
+        free(f.events.ids);
+    }
+    return rc;
+}
+
+static int apply_to_event(lci_build *b, const lci_rule *r, int ri, const lci_record *rec)
+{
+    switch (r->kind) {
+    case LCI_R_INCIDENT: return add_incident(b, r, rec);
+    case LCI_R_VIOLATION: {
+        lci_matches *mt = &b->violations[ri];
+        return LCI_PUSH(mt->items, mt->cap, mt->n, rec);
+    }
+    case LCI_R_FINDING: {
+        char *msg = r->message ? lci_strdup(r->message) : event_reason(b, r, rec);
+        int rc = msg ? add_finding(b, r->id, r->clause, msg, &rec, 1) : -1;
+        return rc;
+    }
+    case LCI_R_BREACH: {
+        emission e = {-1, rec, {0}, event_reason(b, r, rec)};
+        int rc = e.reason ? lci_build_refs_of_records(b, &rec, 1, &e.events) : -1;
+        if (rc == 0) rc = emit_breach(b, r, &e);
+        free(e.reason);
+        free(e.events.ids);
+        return rc;
+    }
+    }
+    return 0;
+}
+
+static int apply_event_rule(lci_build *b, const lci_rule *r, int ri)
+{
+    const lci_store *st = &b->ev->stores[r->type];
+    for (size_t i = 0; i < st->n; i++) {
+        const lci_record *rec = lci_store_at(st, i);
+        if (matches_rule(b, r, rec) && apply_to_event(b, r, ri, rec) != 0) return -1;
+    }
+    return 0;
+}
+
+/* ---- clusters (附件6 第3项: 7 天内连续宕机3次以上或累计4小时以上) ---- */
+
+typedef struct cluster_item {
+    const lci_record *rec;
+    lci_time start, end;
+    int counted;
+} cluster_item;
+
+static int cluster_cmp(const void *a, const void *b)
+{
+    const cluster_item *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->rec->seq < y->rec->seq ? -1 : x->rec->seq > y->rec->seq;
+}
+
+static int emit_cluster(lci_build *b, const lci_rule *r, cluster_item *items, size_t n, size_t at, lci_time window)
+{
+    const lci_record **set = malloc(n * sizeof *set);
+    if (!set) return -1;
+    size_t k = 0;
+    __int128 total = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (items[j].counted || items[j].start < items[at].start - window || items[j].start > items[at].start) continue;
+        set[k++] = items[j].rec;
+        total += items[j].end - items[j].start;
+    }
+    int count_hit = r->has_count_ge && lci_exact_cmp_qty(b->m, (lci_exact){k, 1}, &r->count_ge) >= 0;
+    int total_hit = r->has_total_ge && lci_exact_cmp_qty(b->m, (lci_exact){total, 1}, &r->total_ge) >= 0;
+    int rc = 0;
+    if (count_hit || total_hit) {
+        for (size_t j = 0; j < n; j++)
+            if (!items[j].counted && items[j].start >= items[at].start - window && items[j].start <= items[at].start)
+                items[j].counted = 1;
+        lci_buf why;
+        lci_buf_init(&why);
+        lci_buf_printf(&why, "%zu %s%s within ", k, b->m->types[r->type].label, k == 1 ? "" : "s");
+        format_qty(b->m, &r->window, LCI_UNIT_NONE, &why);
+        lci_buf_puts(&why, ", in all ");
+        value_text((lci_exact){total, 1}, r->has_total_ge ? r->total_ge.unit : LCI_UNIT_MIN, &why);
+        emission e = {-1, items[at].rec, {0}, lci_buf_take(&why, NULL)};
+        rc = e.reason ? lci_build_refs_of_records(b, set, k, &e.events) : -1;
+        if (rc == 0) rc = emit_breach(b, r, &e);
+        free(e.reason);
+        free(e.events.ids);
+    }
+    free(set);
+    return rc;
+}
+
+static int apply_cluster_rule(lci_build *b, const lci_rule *r)
+{
+    const lci_store *st = &b->ev->stores[r->type];
+    const lci_event_type *t = &b->m->types[r->type];
+    cluster_item *items = malloc((st->n ? st->n : 1) * sizeof *items);
+    if (!items) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        const lci_record *rec = lci_store_at(st, i);
+        if (matches_rule(b, r, rec)) items[n++] = (cluster_item){rec, rec->v[t->anchor], rec->v[t->ends], 0};
+    }
+    qsort(items, n, sizeof *items, cluster_cmp);
+    lci_dec w = lci_qty_value(b->m, &r->window);
+    __int128 window = (__int128)w.coef * lci_unit_ns(r->window.unit) / lci_pow10(w.scale);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) rc = emit_cluster(b, r, items, n, i, (lci_time)window);
+    free(items);
+    return rc;
+}
+
+/* ---- month rules ---- */
+
+static char *month_reason(const lci_build *b, const lci_rule *r, const lci_mvalue *v, int streak)
+{
+    const lci_measure *me = &b->m->measures[r->measure];
+    lci_buf out;
+    lci_buf_init(&out);
+    lci_buf_printf(&out, "%s ", me->label);
+    value_text(v->value, me->unit, &out);
+    lci_buf_putc(&out, ' ');
+    band_text(b->m, &r->band, me->unit, &out);
+    if (streak) lci_buf_printf(&out, " for %d consecutive months", streak);
+    if (r->impact) lci_buf_printf(&out, ", %s %s", b->m->severity_field, b->m->severity_levels[v->severity]);
+    return lci_buf_take(&out, NULL);
+}
+
+static int month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
+{
+    if (!v->present || !lci_band_has(b->m, &r->band, v->value)) return 0;
+    b->ctx.month_severity = v->severity;
+    return lci_cond_eval(r->impact, NULL, NULL, &b->ctx);
+}
+
+static int emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak)
+{
+    emission e = {month, NULL, {0}, month_reason(b, r, v, streak)};
+    int rc = e.reason ? lci_result_refs(b->res, &b->ev->ids, v->ids, v->nids, &e.events) : -1;
+    if (rc == 0 && r->kind == LCI_R_BREACH) rc = emit_breach(b, r, &e);
+    free(e.reason);
+    free(e.events.ids);
+    return rc;
+}
+
+static int apply_month_rule(lci_build *b, const lci_rule *r)
+{
+    for (int i = 0; i < b->m->nmonths; i++) {
+        const lci_mvalue *v = lci_figure(&b->fig, r->measure, i);
+        if (month_matches(b, r, v) && emit_month(b, r, i, v, 0) != 0) return -1;
+    }
+    return 0;
+}
+
+/* 附件5 第12项: at the 3rd, 6th, ... calendar-consecutive month in the band;
+ * a month without a value breaks the run. */
+static int apply_streak_rule(lci_build *b, const lci_rule *r)
+{
+    int64_t every = 0;
+    if (lci_dec_rescale(lci_qty_value(b->m, &r->streak), 0, &every) != LCI_NUM_OK || every < 1) return 0;
+    int run = 0;
+    for (int i = 0; i < b->m->nmonths; i++) {
+        const lci_mvalue *v = lci_figure(&b->fig, r->measure, i);
+        run = month_matches(b, r, v) ? run + 1 : 0;
+        if (run > 0 && run % every == 0 && emit_month(b, r, i, v, run) != 0) return -1;
+    }
+    return 0;
+}
+
+/* ---- rules written as Lua functions, per month ---- */
+
+static void push_month_table(lci_build *b, lua_State *L, int month)
+{
+    char label[8];
+    lua_createtable(L, 0, (int)b->m->nmeasures + 2);
+    lci_month_format(b->m->first_month + month, label, sizeof label);
+    lua_pushstring(L, label);
+    lua_setfield(L, -2, "month");
+    for (size_t mi = 0; mi < b->m->nmeasures; mi++) {
+        const lci_mvalue *v = lci_figure(&b->fig, (int)mi, month);
+        if (!v->present) continue;
+        lua_pushnumber(L, lci_exact_to_double(v->value, b->m->measures[mi].unit));
+        lua_setfield(L, -2, b->m->measures[mi].name);
+    }
+}
+
+static int apply_lua_rule(lci_build *b, const lci_rule *r)
+{
+    lci_sandbox *sb = b->ev->engine->sb;
+    lua_State *L = lci_sandbox_lua(sb);
+    char msg[LC_ERROR_MESSAGE_MAX];
+    for (int i = 0; i < b->m->nmonths; i++) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, r->lua_ref);
+        push_month_table(b, L, i);
+        if (lci_sandbox_call(sb, 1, 2, msg, sizeof msg) != 0) {
+            lci_fail(b->err, LC_ERULES, b->ev->engine->name, r->line, "rule %s: %s", r->id, msg);
+            return -2;
+        }
+        int hit = lua_toboolean(L, -2);
+        const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        char *reason = lci_strdup(why ? why : r->id);
+        lua_pop(L, 2);
+        if (!reason) return -1;
+        emission e = {i, NULL, {0}, reason};
+        int rc = hit && r->kind == LCI_R_BREACH ? emit_breach(b, r, &e) : 0;
+        free(e.reason);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
+static int apply_rule(lci_build *b, int ri)
+{
+    const lci_rule *r = &b->m->rules[ri];
+    switch (r->scope) {
+    case LCI_S_EVENT: return apply_event_rule(b, r, ri);
+    case LCI_S_MONTH: return apply_month_rule(b, r);
+    case LCI_S_STREAK: return apply_streak_rule(b, r);
+    case LCI_S_CLUSTER: return apply_cluster_rule(b, r);
+    case LCI_S_LUA: return apply_lua_rule(b, r);
+    }
+    return 0;
+}
+
+/* ---- ordering, totals, caps ---- */
+
+static int breach_cmp(const void *pa, const void *pb)
+{
+    const lci_rbreach *a = pa, *b = pb;
+    if (a->sort_time != b->sort_time) return a->sort_time < b->sort_time ? -1 : 1;
+    if (a->class_rank != b->class_rank) return a->class_rank < b->class_rank ? -1 : 1;
+    if (a->order != b->order) return a->order < b->order ? -1 : 1;
+    int c = strcmp(a->first_event, b->first_event);
+    return c ? c : lci_natural_cmp(a->rule, b->rule);
+}
+
+static int incident_cmp(const void *pa, const void *pb)
+{
+    const lci_rincident *a = pa, *b = pb;
+    if (a->at != b->at) return a->at < b->at ? -1 : 1;
+    return lci_natural_cmp(a->rule, b->rule);
+}
+
+static lci_dec dec_add(lci_dec a, lci_dec b)
+{
+    while (a.scale < b.scale) {
+        a.coef *= 10;
+        a.scale++;
+    }
+    while (b.scale < a.scale) {
+        b.coef *= 10;
+        b.scale++;
+    }
+    return (lci_dec){a.coef + b.coef, a.scale};
+}
+
+static int add_cut(lci_build *b, const lci_cap *c, int month, int64_t limit, int64_t cut)
+{
+    static const char *const windows[] = {"term", "month", "rolling_months"};
+    lci_rcap rc = {lci_strdup(c->id), lci_strdup(windows[c->window]), month, limit, cut};
+    if (!rc.id || !rc.window || LCI_PUSH(b->res->caps, b->res_caps.caps, b->res->ncaps, rc) != 0) {
+        free(rc.id);
+        free(rc.window);
+        return -1;
+    }
+    return 0;
+}
+
+/* Caps stack from the narrowest window out: each month's own cap, then
+ * every rolling window of months, then the term. */
+static int cap_months(lci_build *b, const lci_cap *c, int64_t *allowed)
+{
+    int64_t limit;
+    if (lci_money_value(b->m, &c->amount, &limit) != 0) return 0;
+    for (int i = 0; i < b->m->nmonths; i++) {
+        int64_t room = limit;
+        if (c->window == LCI_CAP_ROLLING) {
+            int first = i - c->months + 1 < 0 ? 0 : i - c->months + 1;
+            room = limit * (i - first + 1);
+            for (int j = first; j < i; j++) room -= allowed[j];
+            if (room < 0) room = 0;
+        }
+        if (allowed[i] > room) {
+            if (add_cut(b, c, i, room, allowed[i] - room) != 0) return -1;
+            allowed[i] = room;
+        }
+    }
+    return 0;
+}
+
+static int apply_caps(lci_build *b, int64_t *allowed)
+{
+    lc_result *res = b->res;
+    int64_t total = 0;
+    for (size_t i = 0; i < b->m->ncaps; i++)
+        if (b->m->caps[i].window != LCI_CAP_TERM && cap_months(b, &b->m->caps[i], allowed) != 0) return -1;
+    for (int i = 0; i < b->m->nmonths; i++) total += allowed[i];
+    res->cap = -1;
+    for (size_t i = 0; i < b->m->ncaps; i++) {
+        const lci_cap *c = &b->m->caps[i];
+        int64_t limit;
+        if (c->window != LCI_CAP_TERM || lci_money_value(b->m, &c->amount, &limit) != 0) continue;
+        if (res->cap < 0 || limit < res->cap) res->cap = limit;
+        if (total > limit) {
+            if (add_cut(b, c, -1, limit, total - limit) != 0) return -1;
+            total = limit;
+        }
+    }
+    res->amount = total;
+    res->capped = total < res->amount_uncapped;
+    return 0;
+}
+
+static int finish_breaches(lci_build *b)
+{
+    lc_result *res = b->res;
+    int64_t *allowed = calloc((size_t)b->m->nmonths + 1, sizeof *allowed);
+    if (!allowed) return -1;
+    res->pct_of_base = (lci_dec){0, 0};
+    for (size_t i = 0; i < res->nbreaches; i++) {
+        lci_rbreach *br = &res->breaches[i];
+        br->first_event = br->events.n ? lci_idtable_get(&res->ids, br->events.ids[0]) : "";
+        lci_dec_format_short(br->pct, br->pct_text, sizeof br->pct_text);
+        if (br->has_at) lci_time_format(br->at, b->m->offset_min, br->at_text, sizeof br->at_text);
+        res->amount_uncapped += br->amount;
+        res->pct_of_base = dec_add(res->pct_of_base, br->pct);
+        allowed[br->cap_month] += br->amount;
+    }
+    qsort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
+    qsort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
+    int rc = apply_caps(b, allowed);
+    free(allowed);
+    res->pct_of_value = res->value > 0 ? (double)res->amount * 100.0 / (double)res->value : 0;
+    return rc;
+}
+
+/* ---- the result ---- */
+
+static void free_build(lci_build *b)
+{
+    lci_calendars_free(&b->cals);
+    lci_figures_free(&b->fig, b->m->nmeasures);
+    if (b->violations)
+        for (size_t i = 0; i < b->m->nrules; i++) free(b->violations[i].items);
+    free(b->violations);
+}
+
+static int evaluate(lci_build *b)
+{
+    if (lci_calendars_build(&b->cals, b->ev) != 0 || lci_figures_compute(&b->fig, b->ev) != 0) return -1;
+    b->ctx = (lci_cond_ctx){b->m, &b->cals, 0};
+    b->violations = calloc(b->m->nrules + 1, sizeof *b->violations);
+    if (!b->violations || lci_shape(b) != 0) return -1;
+    for (size_t i = 0; i < b->m->nrules; i++) {
+        int rc = apply_rule(b, (int)i);
+        if (rc) return rc;
+    }
+    if (finish_breaches(b) != 0) return -1;
+    return lci_outcomes(b);
+}
+
+lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
+{
+    if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: out is NULL");
+    *out = NULL;
+    if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: NULL evaluation");
+    lci_build b = {0};
+    b.ev = ev;
+    b.m = ev->m;
+    b.err = err;
+    b.res = lci_result_new();
+    int rc = b.res ? evaluate(&b) : -1;
+    free_build(&b);
+    if (rc != 0) {
+        lc_result_free(b.res);
+        return rc == -2 ? LC_ERULES : lci_oom(err);
+    }
+    *out = b.res;
+    return LC_OK;
+}

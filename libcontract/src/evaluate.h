@@ -1,0 +1,48 @@
+/* evaluate.h — turning an evaluation's state into a result.
+ *
+ * evaluate.c applies the rules (breaches, incidents, violations, findings),
+ * prices the breaches and applies the caps; outcomes.c derives what
+ * follows from them over the term (termination, grades, acceptance,
+ * obligations, payments). */
+#ifndef LCI_EVALUATE_H
+#define LCI_EVALUATE_H
+
+#include "figures.h"
+#include "result.h"
+
+typedef struct lci_matches {
+    const lci_record **items;
+    size_t n, cap;
+} lci_matches;
+
+typedef struct lci_build {
+    lc_eval *ev;
+    const lci_model *m;
+    lc_result *res;
+    lci_calendars cals;
+    lci_cond_ctx ctx;
+    lci_figures fig;
+    lci_matches *violations; /* per rule: the records a violation rule matched */
+    struct {
+        size_t breaches, incidents, findings, caps, reasons, warnings;
+    } res_caps;              /* capacities of the result's arrays */
+    lc_error *err;
+} lci_build;
+
+/* Money from parameters, in fen; -1 when it cannot be exact. */
+int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
+
+/* Event ids of a set of records, interned into the result. */
+int lci_build_refs_of_records(lci_build *b, const lci_record *const *recs, size_t n, lci_refs *out);
+
+/* outcomes.c: termination, grades, acceptance, obligations, payments. */
+int lci_outcomes(lci_build *b);
+
+/* shape.c: the contract section, months and score sheets, warnings and
+ * the stamp. */
+int lci_shape(lci_build *b);
+
+/* Formats an exact value for people: durations in their unit. */
+void lci_format_exact(lci_exact v, lci_unit unit, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,409 @@
+/* lctime.c — instants, RFC 3339, civil dates and months (see lctime.h). */
+#include "lctime.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define LCI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define LCI_PRINTF(fmt, args)
+#endif
+
+/* Days from 0000-03-01 to 1970-01-01 in the March-based count below. */
+#define DAYS_0000_03_01_TO_EPOCH 719468
+#define DAYS_PER_ERA 146097 /* 400 Gregorian years */
+
+/* Floor division and its non-negative remainder, without overflow. */
+static void floor_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r)
+{
+    *q = a / b;
+    *r = a % b;
+    if (*r < 0) {
+        *r += b;
+        (*q)--;
+    }
+}
+
+/* ---- civil calendar ---------------------------------------------------- */
+
+/* Years are counted from March so that the leap day ends the year, and
+ * grouped in 400-year eras so every era has the same shape. */
+int64_t lci_days_from_civil(int64_t y, int m, int d)
+{
+    int64_t year = y - (m <= 2);
+    int64_t era, yoe;
+    floor_divmod(year, 400, &era, &yoe);
+    int64_t month_from_march = (m + 9) % 12;
+    int64_t doy = (153 * month_from_march + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * DAYS_PER_ERA + doe - DAYS_0000_03_01_TO_EPOCH;
+}
+
+void lci_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+    int64_t era, doe;
+    floor_divmod(days + DAYS_0000_03_01_TO_EPOCH, DAYS_PER_ERA, &era, &doe);
+    /* Undo the leap days (every 4th year but not 100th, 400th is last). */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t month_from_march = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * month_from_march + 2) / 5 + 1);
+    *m = (int)(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+    *y = era * 400 + yoe + (*m <= 2);
+}
+
+static int is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : len[m - 1];
+}
+
+int lci_date_valid(int64_t y, int m, int d)
+{
+    return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int lci_weekday(int64_t days)
+{
+    int64_t weeks, r;
+    floor_divmod(days, 7, &weeks, &r);
+    return (int)((r + 3) % 7); /* 1970-01-01 was a Thursday */
+}
+
+/* ---- months and local days --------------------------------------------- */
+
+static void month_split(int64_t month, int64_t *y, int *m)
+{
+    int64_t r;
+    floor_divmod(month, 12, y, &r);
+    *m = (int)r + 1;
+}
+
+int64_t lci_month_first_day(int64_t month)
+{
+    int64_t y;
+    int m;
+    month_split(month, &y, &m);
+    return lci_days_from_civil(y, m, 1);
+}
+
+/* Local day and nanosecond of day; the offset is applied in whole days
+ * plus a sub-day remainder so no intermediate can overflow. */
+static void split_local(lci_time t, int offset_min, int64_t *days, int64_t *ns)
+{
+    int64_t off_days, off_min;
+    floor_divmod(t, LCI_NS_PER_DAY, days, ns);
+    floor_divmod(offset_min, 24 * 60, &off_days, &off_min);
+    *days += off_days;
+    *ns += off_min * LCI_NS_PER_MIN;
+    if (*ns >= LCI_NS_PER_DAY) {
+        *ns -= LCI_NS_PER_DAY;
+        (*days)++;
+    }
+}
+
+int64_t lci_local_day(lci_time t, int offset_min)
+{
+    int64_t days, ns;
+    split_local(t, offset_min, &days, &ns);
+    return days;
+}
+
+lci_time lci_day_start(int64_t days, int offset_min)
+{
+    return days * LCI_NS_PER_DAY - (int64_t)offset_min * LCI_NS_PER_MIN;
+}
+
+int64_t lci_local_month(lci_time t, int offset_min)
+{
+    int64_t y;
+    int m, d;
+    lci_civil_from_days(lci_local_day(t, offset_min), &y, &m, &d);
+    return y * 12 + (m - 1);
+}
+
+/* ---- formatting -------------------------------------------------------- */
+
+/* snprintf-like copy: truncates to bufsize, returns the full length. */
+static size_t emit(const char *src, size_t n, char *buf, size_t bufsize)
+{
+    if (buf != NULL && bufsize > 0) {
+        size_t k = n < bufsize ? n : bufsize - 1;
+        memcpy(buf, src, k);
+        buf[k] = '\0';
+    }
+    return n;
+}
+
+static size_t put_date(char *out, size_t size, int64_t days)
+{
+    int64_t y;
+    int m, d;
+    lci_civil_from_days(days, &y, &m, &d);
+    int n = snprintf(out, size, "%04" PRId64 "-%02d-%02d", y, m, d);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* ".5", ".000001": only the digits that carry information. */
+static size_t put_fraction(char *out, size_t size, int64_t frac_ns)
+{
+    if (frac_ns == 0)
+        return 0;
+    int width = 9;
+    while (frac_ns % 10 == 0) {
+        frac_ns /= 10;
+        width--;
+    }
+    int n = snprintf(out, size, ".%0*" PRId64, width, frac_ns);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+static size_t put_offset(char *out, size_t size, int offset_min)
+{
+    int64_t mag = offset_min < 0 ? -(int64_t)offset_min : offset_min;
+    int n = snprintf(out, size, "%c%02" PRId64 ":%02" PRId64, offset_min < 0 ? '-' : '+',
+                     mag / 60, mag % 60);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+size_t lci_time_format(lci_time t, int offset_min, char *buf, size_t bufsize)
+{
+    int64_t days, ns;
+    split_local(t, offset_min, &days, &ns);
+    int64_t sec = ns / LCI_NS_PER_SEC;
+    char tmp[96];
+    size_t n = put_date(tmp, sizeof tmp, days);
+    n += (size_t)snprintf(tmp + n, sizeof tmp - n, "T%02d:%02d:%02d", (int)(sec / 3600),
+                          (int)(sec / 60 % 60), (int)(sec % 60));
+    n += put_fraction(tmp + n, sizeof tmp - n, ns % LCI_NS_PER_SEC);
+    n += put_offset(tmp + n, sizeof tmp - n, offset_min);
+    return emit(tmp, n, buf, bufsize);
+}
+
+size_t lci_date_format(int64_t days, char *buf, size_t bufsize)
+{
+    char tmp[48];
+    return emit(tmp, put_date(tmp, sizeof tmp, days), buf, bufsize);
+}
+
+size_t lci_month_format(int64_t month, char *buf, size_t bufsize)
+{
+    int64_t y;
+    int m;
+    month_split(month, &y, &m);
+    char tmp[48];
+    int n = snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d", y, m);
+    return emit(tmp, n < 0 ? 0 : (size_t)n, buf, bufsize);
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+/* A cursor over exactly len bytes that reports the first problem found. */
+typedef struct scan {
+    const char *s;
+    size_t len;
+    size_t pos;
+    char *why;
+    size_t whysize;
+} scan;
+
+static scan scan_start(const char *s, size_t len, char *why, size_t whysize)
+{
+    scan sc = {s, s == NULL ? 0 : len, 0, why, whysize};
+    if (why != NULL && whysize > 0)
+        why[0] = '\0';
+    return sc;
+}
+
+static int fail(scan *sc, const char *fmt, ...) LCI_PRINTF(2, 3);
+
+static int fail(scan *sc, const char *fmt, ...)
+{
+    if (sc->why != NULL && sc->whysize > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(sc->why, sc->whysize, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int peek(const scan *sc)
+{
+    return sc->pos < sc->len ? (unsigned char)sc->s[sc->pos] : -1;
+}
+
+/* A fixed-width field; a short one is reported where the field starts. */
+static int take_digits(scan *sc, int count, int *val, const char *what)
+{
+    size_t start = sc->pos;
+    int v = 0;
+    for (size_t i = start; i < start + (size_t)count; i++) {
+        if (i >= sc->len || !is_digit(sc->s[i]))
+            return fail(sc, "%s must be %d digits (at position %zu)", what, count, start);
+        v = v * 10 + (sc->s[i] - '0');
+    }
+    sc->pos = start + (size_t)count;
+    *val = v;
+    return 0;
+}
+
+static int take_char(scan *sc, char c, const char *where)
+{
+    if (peek(sc) != c)
+        return fail(sc, "expected '%c' %s (at position %zu)", c, where, sc->pos);
+    sc->pos++;
+    return 0;
+}
+
+static int take_end(scan *sc, const char *what)
+{
+    if (sc->pos != sc->len)
+        return fail(sc, "unexpected text after the %s (at position %zu)", what, sc->pos);
+    return 0;
+}
+
+static int take_year_month(scan *sc, int *y, int *m)
+{
+    if (take_digits(sc, 4, y, "year") < 0)
+        return -1;
+    if (*y < LCI_YEAR_MIN || *y > LCI_YEAR_MAX)
+        return fail(sc, "year %d out of range %d..%d", *y, LCI_YEAR_MIN, LCI_YEAR_MAX);
+    if (take_char(sc, '-', "after the year") < 0 || take_digits(sc, 2, m, "month") < 0)
+        return -1;
+    if (*m < 1 || *m > 12)
+        return fail(sc, "month %d is out of range 01..12", *m);
+    return 0;
+}
+
+static int take_date(scan *sc, int64_t *days)
+{
+    int y = 0, m = 0, d = 0;
+    if (take_year_month(sc, &y, &m) < 0 || take_char(sc, '-', "after the month") < 0 ||
+        take_digits(sc, 2, &d, "day") < 0)
+        return -1;
+    if (!lci_date_valid(y, m, d))
+        return fail(sc, "day %d does not exist in %04d-%02d", d, y, m);
+    *days = lci_days_from_civil(y, m, d);
+    return 0;
+}
+
+static int take_clock(scan *sc, int64_t *sec_of_day)
+{
+    int h = 0, mi = 0, s = 0;
+    if (take_digits(sc, 2, &h, "hour") < 0)
+        return -1;
+    if (h > 23)
+        return fail(sc, "hour %d is out of range 00..23", h);
+    if (take_char(sc, ':', "after the hour") < 0 || take_digits(sc, 2, &mi, "minute") < 0)
+        return -1;
+    if (mi > 59)
+        return fail(sc, "minute %d is out of range 00..59", mi);
+    if (take_char(sc, ':', "after the minute") < 0 || take_digits(sc, 2, &s, "second") < 0)
+        return -1;
+    if (s > 59)
+        return fail(sc, "second %d is out of range 00..59 (no leap seconds)", s);
+    *sec_of_day = (int64_t)h * 3600 + mi * 60 + s;
+    return 0;
+}
+
+/* Optional ".d…" of 1..9 digits, scaled to nanoseconds. */
+static int take_fraction(scan *sc, int64_t *ns)
+{
+    *ns = 0;
+    if (peek(sc) != '.')
+        return 0;
+    sc->pos++;
+    int count = 0;
+    for (; is_digit((char)peek(sc)); sc->pos++, count++) {
+        if (count < 9)
+            *ns = *ns * 10 + (sc->s[sc->pos] - '0');
+    }
+    if (count == 0)
+        return fail(sc, "missing digits after '.' (at position %zu)", sc->pos);
+    if (count > 9)
+        return fail(sc, "more than 9 fraction digits");
+    for (; count < 9; count++)
+        *ns *= 10;
+    return 0;
+}
+
+static int take_offset(scan *sc, int *offset_min)
+{
+    int c = peek(sc);
+    if (c == -1)
+        return fail(sc, "missing offset (add Z or +08:00)");
+    if (c == 'Z' || c == 'z') {
+        sc->pos++;
+        *offset_min = 0;
+        return 0;
+    }
+    if (c != '+' && c != '-')
+        return fail(sc, "expected offset Z, +HH:MM or -HH:MM (at position %zu)", sc->pos);
+    sc->pos++;
+    int h = 0, m = 0;
+    if (take_digits(sc, 2, &h, "offset hour") < 0)
+        return -1;
+    if (h > 23)
+        return fail(sc, "offset hour %d is out of range 00..23", h);
+    if (take_char(sc, ':', "in the offset") < 0 || take_digits(sc, 2, &m, "offset minute") < 0)
+        return -1;
+    if (m > 59)
+        return fail(sc, "offset minute %d is out of range 00..59", m);
+    *offset_min = (c == '-' ? -1 : 1) * (h * 60 + m);
+    return 0;
+}
+
+int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
+                   size_t whysize)
+{
+    scan sc = scan_start(s, len, why, whysize);
+    int64_t days = 0, sec = 0, ns = 0;
+    int off = 0;
+    if (take_date(&sc, &days) < 0)
+        return -1;
+    if (peek(&sc) != 'T' && peek(&sc) != 't')
+        return fail(&sc, "expected 'T' between date and time (at position %zu)", sc.pos);
+    sc.pos++;
+    if (take_clock(&sc, &sec) < 0 || take_fraction(&sc, &ns) < 0 ||
+        take_offset(&sc, &off) < 0 || take_end(&sc, "offset") < 0)
+        return -1;
+    /* The years accepted keep this well inside int64 nanoseconds. */
+    *t = days * LCI_NS_PER_DAY + sec * LCI_NS_PER_SEC + ns - off * LCI_NS_PER_MIN;
+    if (offset_min != NULL)
+        *offset_min = off;
+    return 0;
+}
+
+int lci_date_parse(const char *s, size_t len, int64_t *days, char *why, size_t whysize)
+{
+    scan sc = scan_start(s, len, why, whysize);
+    int64_t d = 0;
+    if (take_date(&sc, &d) < 0 || take_end(&sc, "date") < 0)
+        return -1;
+    *days = d;
+    return 0;
+}
+
+int lci_month_parse(const char *s, size_t len, int64_t *month, char *why, size_t whysize)
+{
+    scan sc = scan_start(s, len, why, whysize);
+    int y = 0, m = 0;
+    if (take_year_month(&sc, &y, &m) < 0 || take_end(&sc, "month") < 0)
+        return -1;
+    *month = (int64_t)y * 12 + (m - 1);
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* sandbox.h — the Lua state a rule file runs in.
+ *
+ * Only safe standard functions (no io, os, package/require, debug,
+ * dofile/loadfile, binary chunks, string.dump, collectgarbage, random),
+ * memory capped by the state's allocator, instructions capped by a count
+ * hook that a script's own pcall cannot swallow, string patterns capped by
+ * an estimate of their backtracking, finalizers (__gc) refused, and the
+ * string metatable hidden.  SECURITY.md states the threat model. */
+#ifndef LCI_SANDBOX_H
+#define LCI_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+typedef struct lci_limits {
+    size_t memory;          /* bytes */
+    uint64_t instructions;  /* per call */
+    uint64_t pattern_steps; /* per pattern match, estimated */
+} lci_limits;
+
+typedef struct lci_sandbox lci_sandbox;
+
+/* NULL when out of memory. */
+lci_sandbox *lci_sandbox_new(const lci_limits *limits);
+void lci_sandbox_free(lci_sandbox *sb);
+
+lua_State *lci_sandbox_lua(lci_sandbox *sb);
+
+/* Loads a text chunk (never bytecode) named `name` (shown in messages as
+ * "name:line:") onto the stack.  0, or -1 with the message in msg. */
+int lci_sandbox_load(lci_sandbox *sb, const char *name, const char *text, size_t len, char *msg,
+                     size_t msgsize);
+
+/* Calls the function below nargs arguments on the stack, under a fresh
+ * instruction budget, leaving nresults.  0, or -1 with the message in msg
+ * (the stack is then as before the function was pushed).  After the
+ * sandbox stopped a script for a limit, every later call fails too. */
+int lci_sandbox_call(lci_sandbox *sb, int nargs, int nresults, char *msg, size_t msgsize);
+
+/* Pushes a C function that returns the line of the chunk named `name` that
+ * is currently running (0 when none is). */
+void lci_sandbox_push_line_function(lci_sandbox *sb, const char *name);
+
+/* Bytes the Lua state holds now. */
+size_t lci_sandbox_memory(const lci_sandbox *sb);
+
+#endif

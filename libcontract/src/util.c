@@ -1,0 +1,195 @@
+/* util.c — see util.h. */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *lci_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p) return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *lci_strdup(const char *s)
+{
+    return s ? lci_strndup(s, strlen(s)) : NULL;
+}
+
+int lci_grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / size) return -1;
+        ncap *= 2;
+    }
+    void *p = realloc(*items, ncap * size);
+    if (!p) return -1;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
+void lci_buf_init(lci_buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void lci_buf_free(lci_buf *b)
+{
+    free(b->data);
+    lci_buf_init(b);
+}
+
+void lci_buf_reset(lci_buf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+int lci_buf_put(lci_buf *b, const void *data, size_t len)
+{
+    if (b->failed) return -1;
+    if (lci_grow((void **)&b->data, &b->cap, b->len + len + 1, 1) != 0) {
+        b->failed = 1;
+        return -1;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int lci_buf_puts(lci_buf *b, const char *s)
+{
+    return lci_buf_put(b, s, strlen(s));
+}
+
+int lci_buf_putc(lci_buf *b, char c)
+{
+    return lci_buf_put(b, &c, 1);
+}
+
+int lci_buf_vprintf(lci_buf *b, const char *fmt, va_list ap)
+{
+    char small[256];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    if (n < 0) return -1;
+    if ((size_t)n < sizeof small) return lci_buf_put(b, small, (size_t)n);
+    if (b->failed || lci_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1) != 0) {
+        b->failed = 1;
+        return -1;
+    }
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int lci_buf_printf(lci_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = lci_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int lci_buf_json_string(lci_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    lci_buf_putc(b, '"');
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        lci_buf_put(b, run, (size_t)(p - run));
+        run = p + 1;
+        switch (c) {
+        case '"': lci_buf_puts(b, "\\\""); break;
+        case '\\': lci_buf_puts(b, "\\\\"); break;
+        case '\n': lci_buf_puts(b, "\\n"); break;
+        case '\r': lci_buf_puts(b, "\\r"); break;
+        case '\t': lci_buf_puts(b, "\\t"); break;
+        default: {
+            char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            lci_buf_puts(b, esc);
+        }
+        }
+    }
+    lci_buf_put(b, run, strlen(run));
+    return lci_buf_putc(b, '"');
+}
+
+char *lci_buf_take(lci_buf *b, size_t *len)
+{
+    if (b->failed) {
+        lci_buf_free(b);
+        return NULL;
+    }
+    if (!b->data && lci_buf_put(b, "", 0) != 0) return NULL;
+    char *p = b->data;
+    if (len) *len = b->len;
+    lci_buf_init(b);
+    return p;
+}
+
+lc_status lci_fail(lc_error *err, lc_status code, const char *file, long line, const char *fmt, ...)
+{
+    if (!err) return code;
+    err->code = code;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+lc_status lci_oom(lc_error *err)
+{
+    return lci_fail(err, LC_ENOMEM, NULL, 0, "out of memory");
+}
+
+size_t lci_format_double(double x, char *buf, size_t size)
+{
+    int n = 0;
+    for (int digits = 15; digits <= 17; digits++) {
+        n = snprintf(buf, size, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    /* snprintf follows the host's LC_NUMERIC; JSON wants a '.' whatever
+     * the application chose, and a library must not touch the locale. */
+    for (char *p = buf; *p; p++)
+        if (*p == ',') *p = '.';
+    if (!strpbrk(buf, ".eEni") && (size_t)n + 2 < size) {
+        memcpy(buf + n, ".0", 3);
+        n += 2;
+    }
+    return (size_t)n;
+}
+
+int lci_natural_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            unsigned long long x = strtoull(a, (char **)&a, 10);
+            unsigned long long y = strtoull(b, (char **)&b, 10);
+            if (x != y) return x < y ? -1 : 1;
+            continue;
+        }
+        if (*a != *b) return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}

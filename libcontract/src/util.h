@@ -1,0 +1,62 @@
+/* util.h — small building blocks: checked allocation, growable arrays,
+ * a byte buffer, and the library's error reporting.
+ *
+ * Every allocation is checked: on failure the caller gets LC_ENOMEM and
+ * frees what it holds, so an allocation-failure sweep finds no leak. */
+#ifndef LCI_UTIL_H
+#define LCI_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libcontract.h"
+
+#define LCI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+char *lci_strdup(const char *s);
+char *lci_strndup(const char *s, size_t n);
+
+/* Grows *items (of *cap elements of size `size`) to hold at least `need`;
+ * 0 on success, -1 on allocation failure (nothing changed). */
+int lci_grow(void **items, size_t *cap, size_t need, size_t size);
+
+/* Appends one element: LCI_PUSH(vec, cap, n, value) evaluates to 0 or -1. */
+#define LCI_PUSH(items, cap, n, value)                                                   \
+    (lci_grow((void **)&(items), &(cap), (n) + 1, sizeof(*(items))) != 0                 \
+         ? -1                                                                            \
+         : ((items)[(n)++] = (value), 0))
+
+typedef struct lci_buf {
+    char *data;
+    size_t len, cap;
+    int failed; /* an append ran out of memory: data is truncated */
+} lci_buf;
+
+void lci_buf_init(lci_buf *b);
+void lci_buf_free(lci_buf *b);
+void lci_buf_reset(lci_buf *b);
+int lci_buf_put(lci_buf *b, const void *data, size_t len);
+int lci_buf_puts(lci_buf *b, const char *s);
+int lci_buf_putc(lci_buf *b, char c);
+int lci_buf_printf(lci_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lci_buf_vprintf(lci_buf *b, const char *fmt, va_list ap);
+/* Appends s as a JSON string literal, quotes included. */
+int lci_buf_json_string(lci_buf *b, const char *s);
+/* Hands the NUL-terminated text to the caller and resets the buffer;
+ * NULL when an append failed. */
+char *lci_buf_take(lci_buf *b, size_t *len);
+
+/* Fills err (when not NULL) and returns code. */
+lc_status lci_fail(lc_error *err, lc_status code, const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+lc_status lci_oom(lc_error *err);
+
+/* Shortest text that reads back as the same double ("99.9", "45.0" keeps
+ * one decimal when integral: JSON readers then see a float). */
+size_t lci_format_double(double x, char *buf, size_t size);
+
+/* Natural order of rule ids: "major.2" < "major.10". */
+int lci_natural_cmp(const char *a, const char *b);
+
+#endif

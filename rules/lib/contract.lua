@@ -1,0 +1,485 @@
+-- rules/lib/contract.lua — the rule language of libcontract.
+--
+-- The engine runs this file in the rule file's sandbox before the rule file
+-- itself.  It defines the declaration functions a rule file calls (contract,
+-- param, event, measure, breach, ...) and collects what they declare into one
+-- table, which the engine then reads into C structures: the rule file only
+-- declares, the engine evaluates.  See rules/README.md for the language.
+--
+-- Arguments from the engine: `line_of_rules` (a function giving the line of
+-- the rule file that is running) and the rule file's name for messages.
+local line_of_rules, rules_name = ...
+
+local type, pairs, ipairs, select, tostring = type, pairs, ipairs, select, tostring
+local setmetatable, getmetatable, error = setmetatable, getmetatable, error
+local format, concat = string.format, table.concat
+
+local decl = {
+  contract = false, params = {}, severity = false, events = {}, measures = {},
+  rules = {}, caps = {}, base = false, calendars = {}, workdays = false,
+  scorecard = false, acceptance = false, obligations = false, payments = false,
+  termination = false, month_columns = false, annual = false,
+}
+
+local function fail_at(line, fmt, ...)
+  error(format("%s:%d: %s", rules_name, line or 0, format(fmt, ...)), 0)
+end
+
+local function fail(fmt, ...)
+  fail_at(line_of_rules(), fmt, ...)
+end
+
+local function expect(value, kind, what)
+  if type(value) ~= kind then
+    fail("%s must be a %s, not %s", what, kind, type(value))
+  end
+  return value
+end
+
+-- Every declaration function is called as `name "id" { ... }` or `name { ... }`.
+local function curried(fn, what)
+  return function(id)
+    local line = line_of_rules()
+    if type(id) == "table" then return fn(nil, id, line) end
+    if type(id) ~= "string" or id == "" then
+      fail_at(line, "%s needs a name: %s \"name\" { ... }", what, what)
+    end
+    return function(spec)
+      if type(spec) ~= "table" then
+        fail_at(line, "%s \"%s\" needs a table: %s \"%s\" { ... }", what, id, what, id)
+      end
+      return fn(id, spec, line)
+    end
+  end
+end
+
+-- Quantities ----------------------------------------------------------------
+-- A quantity is a named parameter (P.name) or a constant; constants of a
+-- duration carry their unit: minutes(30), hours(48), days(7).
+local REF = {}
+local params_by_name = {}
+
+local function is_ref(v) return getmetatable(v) == REF end
+
+local P = setmetatable({}, {
+  __index = function(_, name)
+    if not params_by_name[name] then
+      fail("unknown parameter P.%s (declare it with param { \"%s\", value } first)", tostring(name), tostring(name))
+    end
+    return setmetatable({ param = name, line = line_of_rules() }, REF)
+  end,
+  __newindex = function(_, name)
+    fail("parameters are declared with param { \"%s\", value }, not assigned", tostring(name))
+  end,
+})
+
+local function constant(value, unit)
+  if type(value) ~= "number" and type(value) ~= "string" then
+    fail("a quantity must be a number, a decimal string or P.name")
+  end
+  return setmetatable({ value = value, unit = unit, line = line_of_rules() }, REF)
+end
+
+local function minutes(v) return constant(v, "min") end
+local function hours(v) return constant(v, "h") end
+local function days(v) return constant(v, "d") end
+local function percent(v) return constant(v, "%") end
+
+local function quantity(v, what)
+  if is_ref(v) then return v end
+  if type(v) == "number" or type(v) == "string" then return constant(v, nil) end
+  fail("%s must be a number, a decimal string or P.name", what)
+end
+
+-- Bands: { gt = a, lt = b } is the open interval (a, b); ge/le include the
+-- bound (以上/以下/以内 include the number, 超过/不满/低于/大于/小于 exclude it);
+-- eq = a is the single value a.
+local BAND_KEYS = { gt = true, ge = true, lt = true, le = true, eq = true }
+
+local function band(spec, what)
+  if type(spec) ~= "table" or is_ref(spec) then
+    fail("%s needs a band such as { gt = P.low, lt = P.high }", what)
+  end
+  for k in pairs(spec) do
+    if not BAND_KEYS[k] then fail("%s: unknown band bound '%s' (use gt, ge, lt, le or eq)", what, tostring(k)) end
+  end
+  local b = { line = line_of_rules() }
+  if spec.eq ~= nil then
+    if spec.gt or spec.ge or spec.lt or spec.le then fail("%s: eq cannot be combined with other bounds", what) end
+    b.lo, b.lo_incl, b.hi, b.hi_incl = quantity(spec.eq, what), true, quantity(spec.eq, what), true
+    return b
+  end
+  if spec.gt ~= nil and spec.ge ~= nil then fail("%s: give gt or ge, not both", what) end
+  if spec.lt ~= nil and spec.le ~= nil then fail("%s: give lt or le, not both", what) end
+  if spec.gt ~= nil then b.lo, b.lo_incl = quantity(spec.gt, what), false end
+  if spec.ge ~= nil then b.lo, b.lo_incl = quantity(spec.ge, what), true end
+  if spec.lt ~= nil then b.hi, b.hi_incl = quantity(spec.lt, what), false end
+  if spec.le ~= nil then b.hi, b.hi_incl = quantity(spec.le, what), true end
+  if not b.lo and not b.hi then fail("%s: a band needs at least one bound", what) end
+  return b
+end
+
+-- Conditions ----------------------------------------------------------------
+local COND = {}
+local function cond(t)
+  t.line = line_of_rules()
+  return setmetatable(t, COND)
+end
+local function is_cond(v) return getmetatable(v) == COND end
+
+local function field_name(f, what)
+  if type(f) ~= "string" or f == "" then fail("%s needs a field name", what) end
+  return f
+end
+
+local function is(field, value)
+  local vt = type(value)
+  if vt ~= "boolean" and vt ~= "string" and vt ~= "number" then
+    fail("is(\"%s\", value): value must be a boolean, string or number", tostring(field))
+  end
+  return cond { k = "is", field = field_name(field, "is"), value = value }
+end
+
+local function one_of(field, values)
+  expect(values, "table", "one_of's values")
+  local copy = {}
+  for i, v in ipairs(values) do copy[i] = expect(v, "string", "one_of's value") end
+  return cond { k = "in", field = field_name(field, "one_of"), values = copy }
+end
+
+local function present(field) return cond { k = "present", field = field_name(field, "present") } end
+local function absent(field) return cond { k = "absent", field = field_name(field, "absent") } end
+
+local function num(field, b)
+  return cond { k = "num", field = field_name(field, "num"), band = band(b, "num(\"" .. tostring(field) .. "\")") }
+end
+
+-- span(from, to, band [, { missing = "infinite" }]): the time from one field
+-- to another.  When either field is absent the condition is false, unless
+-- missing = "infinite": then an absent `to` counts as never (an endless span).
+local function span(from, to, b, opts)
+  local missing = "false"
+  if opts ~= nil then
+    expect(opts, "table", "span's options")
+    if opts.missing ~= nil then
+      if opts.missing ~= "infinite" and opts.missing ~= "false" then
+        fail("span: missing must be \"infinite\" or \"false\"")
+      end
+      missing = opts.missing
+    end
+  end
+  return cond { k = "span", from = field_name(from, "span"), to = field_name(to, "span"),
+                band = band(b, "span(\"" .. tostring(from) .. "\", \"" .. tostring(to) .. "\")"),
+                missing = missing }
+end
+
+local function within(field, calendar)
+  return cond { k = "within", field = field_name(field, "within"),
+                calendar = expect(calendar, "string", "within's calendar name") }
+end
+
+local function conds_of(list, what)
+  if is_cond(list) then return { list } end
+  expect(list, "table", what)
+  local kids = {}
+  for i, c in ipairs(list) do
+    if not is_cond(c) then fail("%s: item %d is not a condition", what, i) end
+    kids[i] = c
+  end
+  if #kids == 0 then fail("%s: needs at least one condition", what) end
+  return kids
+end
+
+local function all(list) return cond { k = "all", kids = conds_of(list, "all { ... }") } end
+local function any(list) return cond { k = "any", kids = conds_of(list, "any { ... }") } end
+local function none_of(list) return cond { k = "not", kids = { all(list) } } end
+
+local function impact(levels)
+  if type(levels) == "string" then levels = { levels } end
+  expect(levels, "table", "impact's levels")
+  local copy = {}
+  for i, v in ipairs(levels) do copy[i] = expect(v, "string", "an impact level") end
+  return cond { k = "severity", levels = copy }
+end
+
+local function where_of(spec, what)
+  if spec == nil then return nil end
+  local kids = conds_of(spec, what)
+  if #kids == 1 then return kids[1] end
+  return cond { k = "all", kids = kids }
+end
+
+-- Money expressions: a money parameter, or pct_of(P.pct, P.money).
+local MONEY = {}
+local function pct_of(pct, of)
+  return setmetatable({ pct = quantity(pct, "pct_of's percentage"), of = quantity(of, "pct_of's amount"),
+                        line = line_of_rules() }, MONEY)
+end
+local function money(v, what)
+  if getmetatable(v) == MONEY then return v end
+  return setmetatable({ of = quantity(v, what), line = line_of_rules() }, MONEY)
+end
+
+-- Declarations ----------------------------------------------------------------
+local function once(key, what, value, line)
+  if decl[key] then fail_at(line, "%s is declared twice", what) end
+  decl[key] = value
+end
+
+local function contract(_, spec, line)
+  expect(spec.id, "string", "contract id")
+  spec.line = line
+  once("contract", "contract", spec, line)
+end
+
+local PARAM_UNITS = { ["min"] = true, ["h"] = true, ["d"] = true, ["%"] = true, money = true,
+                      count = true, points = true, months = true, [""] = true }
+
+local function param(_, spec, line)
+  local name, value = spec[1], spec[2]
+  if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then
+    fail_at(line, "param { \"name\", value }: the name must be an identifier")
+  end
+  if params_by_name[name] then fail_at(line, "parameter %s is declared twice", name) end
+  if type(value) ~= "number" and type(value) ~= "string" then
+    fail_at(line, "parameter %s needs a number or a decimal string as its value", name)
+  end
+  local unit = spec.unit or ""
+  if not PARAM_UNITS[unit] then fail_at(line, "parameter %s: unknown unit '%s'", name, tostring(unit)) end
+  local p = { name = name, value = value, unit = unit, clause = spec.clause, doc = spec.doc, line = line }
+  params_by_name[name] = p
+  decl.params[#decl.params + 1] = p
+end
+
+local function severity(_, spec, line)
+  local levels = {}
+  for i, v in ipairs(spec) do levels[i] = expect(v, "string", "a severity level") end
+  if #levels < 2 then fail_at(line, "severity needs at least two levels, lowest first") end
+  once("severity", "severity", { field = spec.field or "impact", levels = levels, line = line }, line)
+end
+
+local FIELD_KINDS = { time = true, bool = true, integer = true, number = true, money = true,
+                      fraction = true, enum = true, string = true, month = true, severity = true }
+
+local function parse_order(s, line)
+  local a, b = s:match("^%s*([%w_]+)%s*<=%s*([%w_]+)%s*$")
+  if not a then fail_at(line, "order \"%s\" must read \"a <= b\"", s) end
+  return { a, b }
+end
+
+local function event(name, spec, line)
+  if not name then fail_at(line, "event needs a name: event \"ticket\" { ... }") end
+  local fields = {}
+  for i, f in ipairs(spec) do
+    if type(f) ~= "table" then fail_at(line, "event %s: field %d must be { \"name\", \"kind\", ... }", name, i) end
+    local fname, kind = f[1], f[2]
+    if type(fname) ~= "string" or not FIELD_KINDS[kind] then
+      fail_at(line, "event %s: field %d needs a name and a kind (%s)", name, i,
+              "time, bool, integer, number, money, fraction, enum, string, month or severity")
+    end
+    fields[i] = { name = fname, kind = kind, required = f.required and true or false,
+                  default = f.default, values = f.values, scale = f.scale, min = f.min, max = f.max }
+  end
+  local order = {}
+  for i, s in ipairs(spec.order or {}) do order[i] = parse_order(expect(s, "string", "an order"), line) end
+  decl.events[#decl.events + 1] = {
+    name = name, fields = fields, anchor = spec.anchor, ends = spec.ends, order = order,
+    counts_when = where_of(spec.counts_when, "counts_when"), accept = spec.accept or "term",
+    adds_to = spec.adds_to, clause = spec.clause, label = spec.label, line = line,
+  }
+end
+
+local function measure(name, spec, line)
+  if not name then fail_at(line, "measure needs a name") end
+  local m = { name = name, label = spec.label or name, unit = spec.unit or "", line = line,
+              where = where_of(spec.where, "measure where"), clause = spec.clause }
+  if spec.average then
+    local s = spec.average
+    m.kind, m.on, m.from, m.to = "average", s[1], s[2], s[3]
+  elseif spec.availability then
+    m.kind, m.on = "availability", spec.availability
+  elseif spec.count then
+    m.kind, m.on = "count", spec.count
+  elseif spec.score then
+    m.kind = "score"
+  else
+    fail_at(line, "measure %s needs average = {type, from, to}, availability = type, count = type or score = true", name)
+  end
+  decl.measures[#decl.measures + 1] = m
+end
+
+local function rule(kind)
+  return function(id, spec, line)
+    if not id then fail_at(line, "%s needs an id: %s \"major.1\" { ... }", kind, kind) end
+    local r = { id = id, kind = kind, class = spec.class, clause = spec.clause, text = spec.text,
+                label = spec.label, message = spec.message, line = line, unless = spec.unless }
+    if kind == "breach" then
+      if spec.pct == nil then fail_at(line, "breach %s needs pct", id) end
+      r.pct = quantity(spec.pct, "pct")
+      if spec.base then r.base = money(spec.base, "base") end
+    end
+    if spec.month then
+      r.scope, r.measure = "month", expect(spec.month, "string", "month (a measure name)")
+      r.band = band(spec.band, "band")
+      r.impact = spec.impact and where_of(spec.impact, "impact")
+      if spec.streak then r.scope, r.streak = "streak", quantity(spec.streak, "streak") end
+    elseif spec.on then
+      r.on = expect(spec.on, "string", "on (an event type)")
+      r.where = where_of(spec.where, "where")
+      if spec.cluster then
+        local c = expect(spec.cluster, "table", "cluster")
+        r.scope = "cluster"
+        r.window = quantity(c.window, "cluster window")
+        r.count_ge = c.count_ge and quantity(c.count_ge, "cluster count_ge")
+        r.total_ge = c.total_ge and quantity(c.total_ge, "cluster total_ge")
+        r.from, r.to = c.from, c.to
+      else
+        r.scope = "event"
+      end
+    elseif spec.check then
+      r.scope, r.check = "lua_month", expect(spec.check, "function", "check")
+      r.measures = spec.measures
+    else
+      fail_at(line, "%s %s needs month = measure, on = event type or check = function", kind, id)
+    end
+    decl.rules[#decl.rules + 1] = r
+  end
+end
+
+local function penalty_base(_, spec, line)
+  local m = getmetatable(spec) == MONEY and spec or pct_of(spec.pct, spec.of)
+  once("base", "penalty_base", { money = m, clause = spec.clause, line = line }, line)
+end
+
+local CAP_WINDOWS = { term = true, month = true, rolling_months = true }
+local function cap(id, spec, line)
+  local window = spec.window or "term"
+  if not CAP_WINDOWS[window] then fail_at(line, "cap window must be term, month or rolling_months") end
+  local c = { id = id or window, window = window, months = spec.months, clause = spec.clause, line = line }
+  if spec.amount then c.amount = money(spec.amount, "cap amount")
+  elseif spec.pct then c.amount = pct_of(spec.pct, spec.of)
+  else fail_at(line, "cap needs amount = ... or pct = ..., of = ...") end
+  if window == "rolling_months" then
+    c.months = quantity(expect(spec.months, "number", "rolling_months cap's months"), "months")
+  end
+  decl.caps[#decl.caps + 1] = c
+end
+
+local function day_range(item, line, what)
+  if type(item) ~= "table" then fail_at(line, "%s entries are { \"YYYY-MM-DD\", \"YYYY-MM-DD\", \"name\" }", what) end
+  return { from = item[1], to = item[2] or item[1], name = item[3] or item.name, clause = item.clause,
+           note = item.note, confirm = item.confirm, line = line }
+end
+
+local function calendar(name, spec, line)
+  if not name then fail_at(line, "calendar needs a name") end
+  local ranges = {}
+  for i, item in ipairs(spec) do ranges[i] = day_range(item, line, "calendar") end
+  decl.calendars[#decl.calendars + 1] = { name = name, ranges = ranges, clause = spec.clause,
+                                          note = spec.note, line = line }
+end
+
+local function workdays(_, spec, line)
+  local off, on = {}, {}
+  for i, item in ipairs(spec.off or {}) do off[i] = day_range(item, line, "workdays off") end
+  for i, item in ipairs(spec.on or {}) do on[i] = day_range(item, line, "workdays on") end
+  once("workdays", "workdays", { off = off, on = on, weekend = spec.weekend or { 6, 7 },
+                                 clause = spec.clause, note = spec.note, line = line }, line)
+end
+
+local function scorecard(_, spec, line)
+  local grades = {}
+  for i, g in ipairs(spec.grades or {}) do
+    grades[i] = { name = expect(g[1], "string", "a grade name"), band = band(g.band, "grade " .. tostring(g[1])) }
+  end
+  local items = {}
+  for i, it in ipairs(expect(spec.items, "table", "scorecard items")) do
+    items[i] = { id = it[1], zh = it[2], en = it[3], max = quantity(it.max, "item max"),
+                 weights = expect(it.weights, "table", "item weights") }
+  end
+  local components = {}
+  for i, c in ipairs(expect(spec.components, "table", "scorecard components")) do
+    components[i] = { id = c[1], zh = c[2], en = c[3] }
+  end
+  once("scorecard", "scorecard", { clause = spec.clause, on = spec.on, month = spec.month, item = spec.item,
+                                   components = components, items = items, digits = spec.digits or 2,
+                                   grades = grades, line = line }, line)
+end
+
+local function acceptance(_, spec, line)
+  local parts = {}
+  for i, p in ipairs(spec) do
+    parts[i] = { name = p[1], clause = p.clause, measure = p.measure, incidents = p.incidents,
+                 latest = p.latest, band = band(p.band, "acceptance part " .. tostring(p[1])),
+                 line = line }
+  end
+  once("acceptance", "acceptance", { parts = parts, clause = spec.clause, line = line }, line)
+end
+
+local function obligations(_, spec, line)
+  local items = {}
+  for i, o in ipairs(spec) do
+    items[i] = { kind = o[1], due = o.due, clause = o.clause, by_day = o.by_day and quantity(o.by_day, "by_day"),
+                 line = line }
+  end
+  once("obligations", "obligations", { on = spec.on, by = spec.by, items = items,
+                                       clause = spec.clause, line = line }, line)
+end
+
+local function due_rule(d, line)
+  if d == nil then return nil end
+  if type(d) ~= "table" then fail_at(line, "due must be { working_days = n, after = { ... } }") end
+  return { working_days = quantity(d.working_days, "working_days"), after = d.after, line = line }
+end
+
+local function payments(_, spec, line)
+  local inst = {}
+  for i, p in ipairs(spec.instalments or {}) do
+    inst[i] = { pct = quantity(p.pct, "instalment pct"), clause = p.clause, note = p.note,
+                due = due_rule(p.due, line) }
+  end
+  local bond = spec.bond and { amount = money(spec.bond.amount, "bond amount"), clause = spec.bond.clause,
+                               due = due_rule(spec.bond.due, line) }
+  local holdover = spec.holdover and { days = quantity(spec.holdover.days_per_year, "days_per_year"),
+                                       clause = spec.holdover.clause }
+  once("payments", "payments", { instalments = inst, bond = bond, holdover = holdover, line = line }, line)
+end
+
+local function termination(_, spec, line)
+  local reasons = {}
+  for i, t in ipairs(spec) do
+    reasons[i] = { id = t[1], clause = t.clause, incidents = t.incidents, violations = t.violations,
+                   where = where_of(t.where, "termination where"),
+                   at_least = quantity(t.at_least, "at_least"), label = t.label, line = line }
+  end
+  once("termination", "termination", { reasons = reasons, line = line }, line)
+end
+
+local function month_columns(_, spec, line)
+  local cols = {}
+  for i, c in ipairs(spec) do cols[i] = { key = c[1], measure = c[2], line = line } end
+  once("month_columns", "month_columns", cols, line)
+end
+
+local function annual(_, spec, line)
+  spec.line = line
+  once("annual", "annual", spec, line)
+end
+
+local api = {
+  contract = curried(contract, "contract"), param = curried(param, "param"), P = P,
+  severity = curried(severity, "severity"), event = curried(event, "event"),
+  measure = curried(measure, "measure"), breach = curried(rule("breach"), "breach"),
+  incident = curried(rule("incident"), "incident"), violation = curried(rule("violation"), "violation"),
+  finding = curried(rule("finding"), "finding"), cap = curried(cap, "cap"),
+  penalty_base = curried(penalty_base, "penalty_base"), calendar = curried(calendar, "calendar"),
+  workdays = curried(workdays, "workdays"), scorecard = curried(scorecard, "scorecard"),
+  acceptance = curried(acceptance, "acceptance"), obligations = curried(obligations, "obligations"),
+  payments = curried(payments, "payments"), termination = curried(termination, "termination"),
+  month_columns = curried(month_columns, "month_columns"), annual = curried(annual, "annual"),
+  is = is, one_of = one_of, present = present, absent = absent, num = num, span = span,
+  within = within, all = all, any = any, none_of = none_of, impact = impact,
+  minutes = minutes, hours = hours, days = days, percent = percent, pct_of = pct_of,
+}
+
+return api, decl
