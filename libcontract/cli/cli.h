@@ -46,5 +46,6 @@ int cli_lang(const char *name, lc_lang *out);
 int cli_write(const char *text, size_t len);
 
 int cmd_eval(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 #endif

@@ -11,6 +11,9 @@ static const char usage[] =
     "                       [--skip-invalid] [--lang zh|en|both] [--explain] [--bom]\n"
     "      evaluate JSON Lines event files ('-' is stdin) under a rule file\n"
     "\n"
+    "  test RULES DIR\n"
+    "      run the golden cases in DIR (events + expected result) against the rule file\n"
+    "\n"
     "exit codes: 0 ok, 1 different/failed, 2 bad usage, 3 rule file error, 4 invalid events\n";
 
 int main(int argc, char **argv)
@@ -24,5 +27,6 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(argv[1], "eval") == 0) return cmd_eval(argc - 2, argv + 2);
+    if (strcmp(argv[1], "test") == 0) return cmd_test(argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
 }

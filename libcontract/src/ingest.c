@@ -157,9 +157,9 @@ static int read_decimal(const lci_field *f, const member *mb, int64_t *out, why 
     if (st != LCI_NUM_OK || (!is_string && digits > 15))
         return reason(w, "field \"%s\": %.*s has more significant digits than can be kept exactly%s", f->name,
                       (int)len, text, f->kind == LCI_F_MONEY ? " (send it as a decimal string)" : "");
-    if (lci_dec_rescale(d, f->scale, out) != LCI_NUM_OK)
-        return reason(w, "field \"%s\": %.*s has more than %d decimal places", f->name, (int)len, text, f->scale);
-    return 0;
+    if (lci_dec_rescale(d, f->scale, out) == LCI_NUM_OK) return 0;
+    if (f->scale == 0) return reason(w, "field \"%s\" must be a whole number, not %.*s", f->name, (int)len, text);
+    return reason(w, "field \"%s\": %.*s has more than %d decimal places", f->name, (int)len, text, f->scale);
 }
 
 static int read_enum(char **values, size_t n, const lci_field *f, const member *mb, int64_t *out, why *w)

@@ -59,7 +59,6 @@ static lci_sandbox *sandbox_of(lua_State *L)
  * script only catches the error to meet it again at its next instruction. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     lci_sandbox *sb = sandbox_of(L);
     if (!sb->stopped && sb->steps_left > HOOK_STEP) {
         sb->steps_left -= HOOK_STEP;
@@ -67,8 +66,10 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     }
     sb->stopped = 1;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "instruction limit of %llu exceeded (the rule may loop forever)",
-               (unsigned long long)sb->limits.instructions);
+    lua_getinfo(L, "Sl", ar);
+    lua_pushfstring(L, "%s:%d: instruction limit of %I exceeded (the rule may loop forever)", ar->short_src,
+                    ar->currentline, (lua_Integer)sb->limits.instructions);
+    lua_error(L);
 }
 
 /* Lua runs __gc finalizers with hooks off (and at lua_close), so a looping
