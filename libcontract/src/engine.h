@@ -48,7 +48,7 @@ typedef struct lci_avg_acc {
 } lci_avg_acc;
 
 typedef struct lci_warning {
-    const char *file;   /* interned in the evaluation's file names */
+    int32_t file;       /* index in the evaluation's file names, or -1 */
     long line;
     char *message;
 } lci_warning;
@@ -81,7 +81,7 @@ struct lc_eval {
 
     /* line splitting for lc_eval_push_lines */
     lci_buf pending;
-    const char *file;
+    char *file;             /* the stream being read (owned) */
     long lineno;
     int stream_started;
 

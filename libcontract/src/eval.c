@@ -38,6 +38,7 @@ void lc_eval_free(lc_eval *ev)
     for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
     free(ev->warnings);
     lci_buf_free(&ev->pending);
+    free(ev->file);
     lci_scan_free(&ev->scan);
     free(ev->scratch);
     free(ev);

@@ -34,13 +34,12 @@ int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    lci_warning w = {NULL, line, lci_strdup(text)};
+    lci_warning w = {-1, line, lci_strdup(text)};
     uint32_t idx;
     int added;
     if (!w.message) return -1;
-    if (file && lci_idtable_intern(&ev->files, file, strlen(file), &idx, &added) == 0)
-        w.file = lci_idtable_get(&ev->files, idx);
-    if ((file && !w.file) || LCI_PUSH(ev->warnings, ev->warnings_cap, ev->nwarnings, w) != 0) {
+    if (file && lci_idtable_intern(&ev->files, file, strlen(file), &idx, &added) == 0) w.file = (int32_t)idx;
+    if ((file && w.file < 0) || LCI_PUSH(ev->warnings, ev->warnings_cap, ev->nwarnings, w) != 0) {
         free(w.message);
         return -1;
     }
@@ -403,13 +402,13 @@ static lc_status push_line(lc_eval *ev, const char *s, size_t len, lc_error *err
 lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, size_t len, lc_error *err)
 {
     if (!ev || (!data && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_lines: NULL argument");
-    if (!ev->file || !file || strcmp(ev->file, file) != 0) {
-        uint32_t idx;
-        int added;
-        const char *name = file ? file : "-";
+    const char *name = file ? file : "-";
+    if (!ev->file || strcmp(ev->file, name) != 0) {
         if (ev->pending.len) return lci_fail(err, LC_EUSAGE, ev->file, ev->lineno, "the previous stream did not end");
-        if (lci_idtable_intern(&ev->files, name, strlen(name), &idx, &added) != 0) return lci_oom(err);
-        ev->file = lci_idtable_get(&ev->files, idx);
+        char *copy = lci_strdup(name);
+        if (!copy) return lci_oom(err);
+        free(ev->file);
+        ev->file = copy;
         ev->lineno = 0;
         ev->stream_started = 0;
     }
@@ -441,6 +440,7 @@ lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
     lc_status st = LC_OK;
     if (ev->pending.len) st = push_line(ev, ev->pending.data, ev->pending.len, err);
     lci_buf_reset(&ev->pending);
+    free(ev->file);
     ev->file = NULL;
     return st;
 }
@@ -459,6 +459,7 @@ lc_status lc_eval_push_file(lc_eval *ev, const char *path, lc_error *err)
     if (st == LC_OK) st = lc_eval_end_stream(ev, err);
     else {
         lci_buf_reset(&ev->pending);
+        free(ev->file);
         ev->file = NULL;
     }
     free(chunk);

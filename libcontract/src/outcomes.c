@@ -185,7 +185,8 @@ static int acceptance_part(lci_build *b, const lci_acceptance_part *p, lci_rpart
         out->value.kind = p->kind == LCI_P_INCIDENTS ? LCI_V_INT : LCI_V_NUMBER;
         out->value.integer = (int64_t)v.num;
         out->value.number = lci_exact_to_double(v, unit);
-        lci_format_exact(v, unit, num, sizeof num);
+        if (p->kind == LCI_P_INCIDENTS) snprintf(num, sizeof num, "%lld", (long long)v.num);
+        else lci_format_exact(v, unit, num, sizeof num);
         lci_buf_printf(&why, "%s %s: %s", p->name, num, out->passed ? "passed" : "not passed");
     }
     out->reason = lci_buf_take(&why, NULL);

@@ -121,7 +121,8 @@ static int copy_warnings(lci_build *b)
     if (!res->warnings) return -1;
     for (size_t i = 0; i < ev->nwarnings; i++) {
         lci_rwarning *w = &res->warnings[i];
-        w->file = lci_strdup(ev->warnings[i].file ? ev->warnings[i].file : "");
+        int32_t f = ev->warnings[i].file;
+        w->file = lci_strdup(f >= 0 ? lci_idtable_get(&ev->files, (uint32_t)f) : "");
         w->line = ev->warnings[i].line;
         w->message = lci_strdup(ev->warnings[i].message);
         res->nwarnings = i + 1;
