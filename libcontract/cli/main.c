@@ -11,6 +11,9 @@ static const char usage[] =
     "                       [--skip-invalid] [--lang zh|en|both] [--explain] [--bom]\n"
     "      evaluate JSON Lines event files ('-' is stdin) under a rule file\n"
     "\n"
+    "  check RULES [--format text|json]\n"
+    "      load and lint a rule file: holes and overlaps in bands, weights, unused parameters\n"
+    "\n"
     "  test RULES DIR\n"
     "      run the golden cases in DIR (events + expected result) against the rule file\n"
     "\n"
@@ -28,5 +31,6 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(argv[1], "test") == 0) return cmd_test(argc - 2, argv + 2);
+    if (strcmp(argv[1], "check") == 0) return cmd_check(argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
 }

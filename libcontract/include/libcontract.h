@@ -113,6 +113,14 @@ typedef struct lc_options {
 #define LC_DEFAULT_LUA_PATTERN_LIMIT UINT64_C(100000000)
 #define LC_DEFAULT_JSON_DEPTH_LIMIT 32u
 
+/* Output formats of lc_result_render. */
+typedef enum lc_format {
+    LC_FORMAT_JSON = 0,
+    LC_FORMAT_TEXT = 1,
+    LC_FORMAT_CSV = 2,
+    LC_FORMAT_HTML = 3
+} lc_format;
+
 /* ---- engine: rules and parameters ------------------------------------------ */
 
 typedef struct lc_engine lc_engine;
@@ -147,6 +155,15 @@ LC_API const char *lc_engine_param_value(const lc_engine *engine, size_t i);
 
 /* The rule file's contract id (borrowed), or NULL before loading. */
 LC_API const char *lc_engine_contract_id(const lc_engine *engine);
+
+/* Lints the loaded rules (`contract check`): holes and overlaps between
+ * bands of the same measure, weights not summing to 1, parameters declared
+ * but unused, thresholds that are not parameters, rule ids used twice, a
+ * cap below a single breach, calendar dates to confirm.  Renders the
+ * findings as text or JSON (LC_FORMAT_TEXT / LC_FORMAT_JSON) into *out (the
+ * caller's: lc_free); *count (may be NULL) receives their number. */
+LC_API lc_status lc_engine_check(const lc_engine *engine, lc_format format, char **out, size_t *len,
+                                 size_t *count, lc_error *err);
 
 LC_API void lc_engine_free(lc_engine *engine);
 
@@ -194,14 +211,6 @@ LC_API void lc_eval_free(lc_eval *ev);
 
 /* Frees a result (NULL is fine). */
 LC_API void lc_result_free(lc_result *res);
-
-/* Output formats of lc_result_render. */
-typedef enum lc_format {
-    LC_FORMAT_JSON = 0,
-    LC_FORMAT_TEXT = 1,
-    LC_FORMAT_CSV = 2,
-    LC_FORMAT_HTML = 3
-} lc_format;
 
 /* Label language of text, CSV and HTML reports. */
 typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2 } lc_lang;
