@@ -13,10 +13,11 @@
  *       → lc_engine_set_param ... → lc_engine_free
  *     lc_eval    — one evaluation: events pushed one at a time.
  *       lc_eval_new(engine) → lc_eval_push_json / lc_eval_push_lines /
- *       ... → lc_eval_result → lc_eval_free
+ *       lc_eval_push_event ... → lc_eval_result → lc_eval_free
  *     lc_result  — an immutable result: JSON, reports and accessors.
  *       from lc_eval_result → lc_result_json / lc_result_breach ... →
  *       lc_result_free
+ *     lc_event   — a reusable builder for typed events (no JSON).
  *
  * Errors: every fallible function returns an lc_status and, when `err` is
  * not NULL, fills the caller-owned lc_error with the code, a message, and
@@ -197,6 +198,39 @@ LC_API lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err);
 
 /* Reads a whole JSON Lines file ("-" is stdin) into the evaluation. */
 LC_API lc_status lc_eval_push_file(lc_eval *ev, const char *path, lc_error *err);
+
+/* ---- typed events (no JSON) -------------------------------------------------- */
+
+typedef struct lc_event lc_event;
+
+/* A builder for one event of a declared type; reuse it for many events
+ * with lc_event_reset.  Field handles (lc_engine_field) avoid name lookups
+ * on the hot path. */
+LC_API lc_status lc_event_new(lc_event **out, const lc_engine *engine, lc_error *err);
+LC_API void lc_event_free(lc_event *event);
+
+/* Index of a declared event type, or -1. */
+LC_API int lc_engine_event_type(const lc_engine *engine, const char *type);
+/* Index of a field of an event type, or -1. */
+LC_API int lc_engine_field(const lc_engine *engine, int type, const char *field);
+
+/* Starts a new event: clears every field. id is copied. */
+LC_API lc_status lc_event_reset(lc_event *event, int type, const char *id, lc_error *err);
+/* Field setters, by field index.  Times are ns since the Unix epoch plus
+ * the offset (minutes) they were written in; decimals are text ("0.85",
+ * "1000000.00"); enums and strings are text. */
+LC_API lc_status lc_event_set_time(lc_event *event, int field, int64_t unix_ns, int offset_min,
+                                   lc_error *err);
+LC_API lc_status lc_event_set_bool(lc_event *event, int field, int value, lc_error *err);
+LC_API lc_status lc_event_set_int(lc_event *event, int field, int64_t value, lc_error *err);
+LC_API lc_status lc_event_set_decimal(lc_event *event, int field, const char *value,
+                                      lc_error *err);
+LC_API lc_status lc_event_set_string(lc_event *event, int field, const char *value,
+                                     lc_error *err);
+
+/* Pushes a built event: the same checks as JSON input (required fields,
+ * order of times, duplicates), the same results. */
+LC_API lc_status lc_eval_push_event(lc_eval *ev, const lc_event *event, lc_error *err);
 
 /* ---- results ------------------------------------------------------------------ */
 

@@ -94,7 +94,15 @@ struct lc_eval {
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Checks and commits one record whose fields are set (ingest.c). */
+/* Fills defaults, checks required fields and the order of times; 0, or -1
+ * with the reason in text (ingest.c). */
+int lci_record_complete(const lci_model *m, const lci_event_type *t, lci_record *rec, char *text, size_t size);
+
+/* An invalid event: a warning under LC_EVAL_SKIP_INVALID, else the error
+ * that stops the evaluation. */
+lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err);
+
+/* Checks and commits one record whose fields are set (eval.c). */
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen,
                           const lci_content *content, const char *file, long line, lc_error *err);
 

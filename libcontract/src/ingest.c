@@ -324,7 +324,16 @@ static int check_order(const lci_model *m, const lci_event_type *t, const lci_re
     return 0;
 }
 
-static lc_status invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err)
+int lci_record_complete(const lci_model *m, const lci_event_type *t, lci_record *rec, char *text, size_t size)
+{
+    why w;
+    int r = fill_defaults(t, rec, &w);
+    if (r == 0) r = check_order(m, t, rec, &w);
+    if (r) snprintf(text, size, "%s", w.text);
+    return r;
+}
+
+lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err)
 {
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
         if (lci_eval_warn(ev, file, line, "skipped: %s", text) != 0) return lci_oom(err);
@@ -357,7 +366,7 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
     if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
     if (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
-        return invalid(ev, file, line, "line longer than the event line limit", err);
+        return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
     why w = {""};
     cJSON *obj = NULL;
     parsed p = {0};
@@ -369,11 +378,10 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
         rec->type = (uint32_t)p.type;
         r = read_members(ev, obj, json, &p, rec, &w);
     }
-    if (r == 0) r = fill_defaults(p.t, rec, &w);
-    if (r == 0) r = check_order(ev->m, p.t, rec, &w);
+    if (r == 0) r = lci_record_complete(ev->m, p.t, rec, w.text, sizeof w.text);
     lc_status st;
     if (r == -2) st = lci_oom(err);
-    else if (r != 0) st = invalid(ev, file, line, w.text, err);
+    else if (r != 0) st = lci_eval_invalid(ev, file, line, w.text, err);
     else st = lci_eval_commit(ev, rec, p.id, strlen(p.id), &p.content, file, line, err);
     cJSON_Delete(obj);
     if (st == LC_ENOMEM) ev->broken = 1;
