@@ -14,6 +14,10 @@ static const char usage[] =
     "  check RULES [--format text|json]\n"
     "      load and lint a rule file: holes and overlaps in bands, weights, unused parameters\n"
     "\n"
+    "  diff OLD_RULES NEW_RULES EVENTS... [--set N=V] [--set-old N=V] [--set-new N=V]\n"
+    "                       [--format text|json]\n"
+    "      evaluate both over the same events; show breaches added, removed, changed\n"
+    "\n"
     "  test RULES DIR\n"
     "      run the golden cases in DIR (events + expected result) against the rule file\n"
     "\n"
@@ -32,5 +36,6 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(argv[1], "test") == 0) return cmd_test(argc - 2, argv + 2);
     if (strcmp(argv[1], "check") == 0) return cmd_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "diff") == 0) return cmd_diff(argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
 }

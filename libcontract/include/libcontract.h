@@ -303,6 +303,15 @@ LC_API int lc_result_month(const lc_result *res, size_t i, lc_month *out);
  * returns 1 and stores it when the month has that figure, else 0. */
 LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *name, double *out);
 
+/* ---- comparing results (diff) ------------------------------------------------- */
+
+/* Compares two results breach by breach (by rule, period or time, and
+ * events).  *out receives a JSON report (caller's, lc_free) in the given
+ * format; *differs is set to 1 when anything differs. */
+LC_API lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_res,
+                                lc_format format, lc_lang lang, char **out, size_t *len,
+                                int *differs, lc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

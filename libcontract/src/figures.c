@@ -169,10 +169,20 @@ static void score_month(lci_figures *fig, const lc_eval *ev, int month)
     }
 }
 
-static void score_value(lci_mvalue *v, const lci_figures *fig, int month, int digits)
+/* A month's score rests on the work items scored in it. */
+static int score_value(lci_mvalue *v, const lci_figures *fig, const lc_eval *ev, int month)
 {
+    const lci_scorecard *sc = &ev->m->scorecard;
     v->present = fig->scored[month];
-    v->value = (lci_exact){fig->scores[month].coef, lci_pow10(digits)};
+    v->value = (lci_exact){fig->scores[month].coef, lci_pow10(sc->digits)};
+    v->owned = malloc((sc->nitems ? sc->nitems : 1) * sizeof *v->owned);
+    if (!v->owned) return -1;
+    for (size_t i = 0; i < sc->nitems; i++) {
+        int32_t slot = ev->score_slots[(size_t)month * sc->nitems + i];
+        if (slot >= 0) v->owned[v->nids++] = lci_store_at(&ev->stores[sc->type], (size_t)slot)->id;
+    }
+    v->ids = v->owned;
+    return 0;
 }
 
 /* The annual score: mean of the rounded month scores, rounded the same way. */
@@ -205,7 +215,7 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
             row[i].present = 1;
             row[i].value = (lci_exact){ev->counts[(size_t)mi * m->nmonths + i], 1};
         }
-        if (me->kind == LCI_M_SCORE) score_value(&row[i], fig, i, m->scorecard.digits);
+        if (me->kind == LCI_M_SCORE && score_value(&row[i], fig, ev, i) != 0) return -1;
     }
     lci_mvalue *term = &row[m->nmonths];
     switch (me->kind) {
