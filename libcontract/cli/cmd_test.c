@@ -98,6 +98,13 @@ static void match(const cJSON *want, const cJSON *got, const char *path, diffs *
 
 /* ---- one case ---- */
 
+/* dir/name into out; 0, or -1 when it does not fit. */
+static int join(char *out, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(out, size, "%s/%s", dir, name);
+    return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
 static char *read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -145,8 +152,7 @@ static int case_args(const char *dir, char **argv)
 {
     char path[1024];
     int n = 0;
-    snprintf(path, sizeof path, "%s/args", dir);
-    char *content = read_text(path);
+    char *content = join(path, sizeof path, dir, "args") == 0 ? read_text(path) : NULL;
     if (!content) return 0;
     for (char *line = strtok(content, "\n"); line && n < MAX_ARGS; line = strtok(NULL, "\n")) {
         while (*line == ' ') line++;
@@ -226,8 +232,7 @@ static int test_case(const char *rules, const char *dir, const char *name)
     char path[1024];
     diffs d = {{0}, 0, 0};
     outcome got = {{0}, NULL};
-    snprintf(path, sizeof path, "%s/expected.json", dir);
-    char *text = read_text(path);
+    char *text = join(path, sizeof path, dir, "expected.json") == 0 ? read_text(path) : NULL;
     cJSON *want = text ? cJSON_Parse(text) : NULL;
     free(text);
     if (!want) {
@@ -255,8 +260,8 @@ static int test_case(const char *rules, const char *dir, const char *name)
 
 static int is_case(const char *dir, const char *name)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s/expected.json", dir, name);
+    char path[1024], sub[1024];
+    if (join(sub, sizeof sub, dir, name) != 0 || join(path, sizeof path, sub, "expected.json") != 0) return 0;
     FILE *f = fopen(path, "rb");
     if (f) fclose(f);
     return f != NULL;
@@ -283,8 +288,7 @@ int cmd_test(int argc, char **argv)
     int passed = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
         char dir[1024];
-        snprintf(dir, sizeof dir, "%s/%s", argv[1], names[i]);
-        if (test_case(argv[0], dir, names[i])) passed++;
+        if (join(dir, sizeof dir, argv[1], names[i]) == 0 && test_case(argv[0], dir, names[i])) passed++;
         else failed++;
         free(names[i]);
     }

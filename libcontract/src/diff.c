@@ -135,7 +135,7 @@ static void money_text(int64_t fen, char *buf, size_t size)
     lci_fen_format(fen, buf, size);
 }
 
-static void signed_money(int64_t fen, char *buf, size_t size)
+static void signed_money(int64_t fen, char *buf, size_t size) /* buf: 40 bytes */
 {
     char m[32];
     lci_fen_format(fen < 0 ? -fen : fen, m, sizeof m);
@@ -208,14 +208,14 @@ static void text_money(diff_ctx *d)
     lci_buf_puts(d->out, "money by rule (before → after)\n");
     for (size_t i = 0; i < d->nrows; i++) {
         const rule_money *r = &d->rows[i];
-        char before[32], after[32], delta[32];
+        char before[32], after[32], delta[40];
         if (r->before == r->after) continue;
         money_text(r->before, before, sizeof before);
         money_text(r->after, after, sizeof after);
         signed_money(r->after - r->before, delta, sizeof delta);
         lci_buf_printf(d->out, "  %-9s %12s → %12s  %s\n", r->rule, before, after, delta);
     }
-    char before[32], after[32], delta[32];
+    char before[32], after[32], delta[40];
     money_text(d->a->amount, before, sizeof before);
     money_text(d->b->amount, after, sizeof after);
     signed_money(d->b->amount - d->a->amount, delta, sizeof delta);
@@ -315,7 +315,7 @@ static void json_incidents(diff_ctx *d)
 
 static void render_json(diff_ctx *d)
 {
-    char before[32], after[32], delta[32];
+    char before[32], after[32], delta[40];
     lci_buf_printf(d->out, "{\n  \"identical\": %s,\n", d->differs ? "false" : "true");
     json_side(d->out, "old", d->a);
     json_side(d->out, "new", d->b);

@@ -79,6 +79,10 @@ struct lc_eval {
     lci_warning *warnings;
     size_t nwarnings, warnings_cap;
 
+    /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
+    unsigned char *log;
+    size_t log_len, log_cap, log_count;
+
     /* line splitting for lc_eval_push_lines */
     lci_buf pending;
     char *file;             /* the stream being read (owned) */

@@ -35,6 +35,7 @@ void lc_eval_free(lc_eval *ev)
     lci_idtable_free(&ev->strings);
     lci_idtable_free(&ev->files);
     free(ev->contents);
+    free(ev->log);
     for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
     free(ev->warnings);
     lci_buf_free(&ev->pending);
@@ -154,6 +155,8 @@ static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, 
     if (lci_grow((void **)&ev->contents, &ev->contents_cap, n + 1, sizeof *ev->contents) != 0) return -1;
     lci_store *s = &ev->stores[rec->type];
     if (t->stored && lci_grow((void **)&s->data, &s->cap, s->n + 1, s->stride) != 0) return -1;
+    if ((ev->flags & LC_EVAL_KEEP_EVENTS) && lci_grow((void **)&ev->log, &ev->log_cap, ev->log_len + s->stride, 1) != 0)
+        return -1;
     if (month < 0) return 0;
     for (const int *mi = ev->type_measures[rec->type]; *mi >= 0; mi++) {
         lci_avg_acc *acc = &ev->avg[(size_t)*mi * ev->m->nmonths + month];
@@ -257,6 +260,11 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     rec->id = index;
     rec->seq = ev->seq++;
     rec->month = month >= 0 ? (uint32_t)month : UINT32_MAX;
+    if (ev->flags & LC_EVAL_KEEP_EVENTS) {
+        memcpy(ev->log + ev->log_len, rec, ev->stores[rec->type].stride);
+        ev->log_len += ev->stores[rec->type].stride;
+        ev->log_count++;
+    }
     if (!in_window) {
         char at[40];
         lci_time_format(rec->v[t->anchor], m->offset_min, at, sizeof at);

@@ -21,7 +21,8 @@ typedef int64_t lci_time; /* ns since the Unix epoch, UTC */
 
 /* Parses an RFC 3339 date-time with offset, exactly `len` bytes:
  * YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM).  'T' and 'Z' may be lower
- * case.  1..9 fraction digits.  Rejects impossible dates (2026-02-30),
+ * case.  Any number of fraction digits; digits past the ninth (finer than
+ * a nanosecond) are dropped.  Rejects impossible dates (2026-02-30),
  * hours > 23, minutes/seconds > 59 (no leap seconds), offsets beyond
  * ±23:59, years outside LCI_YEAR_MIN..LCI_YEAR_MAX, and anything else.
  * On success stores the instant and the offset in minutes (Z and -00:00

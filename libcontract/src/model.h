@@ -68,7 +68,7 @@ typedef enum lci_field_kind {
     LCI_F_BOOL,     /* 0 / 1 */
     LCI_F_INTEGER,  /* int64 */
     LCI_F_NUMBER,   /* decimal at the field's scale */
-    LCI_F_MONEY,    /* fen */
+    LCI_F_MONEY,    /* an amount, at scale 4 */
     LCI_F_FRACTION, /* 0..1 at scale 4 */
     LCI_F_ENUM,     /* index into values */
     LCI_F_STRING,   /* index into the evaluation's string pool */
@@ -82,7 +82,7 @@ typedef struct lci_field {
     int required;
     int has_default;
     int64_t def;
-    int scale;        /* decimals of NUMBER (4), MONEY (2), FRACTION (4) */
+    int scale;        /* decimals of NUMBER, MONEY and FRACTION (4) */
     char **values;    /* ENUM values (SEVERITY uses the contract's) */
     size_t nvalues;
     int has_min, has_max;

@@ -642,7 +642,7 @@ static int field_kind(const char *s, lci_field_kind *k)
 
 static int field_scale(lci_field_kind k)
 {
-    return k == LCI_F_MONEY ? 2 : (k == LCI_F_NUMBER || k == LCI_F_FRACTION) ? 4 : 0;
+    return (k == LCI_F_MONEY || k == LCI_F_NUMBER || k == LCI_F_FRACTION) ? 4 : 0;
 }
 
 /* A numeric bound or default given in the rule file, at the field's scale. */

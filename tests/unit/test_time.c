@@ -91,7 +91,6 @@ ParameterizedTestParameters(time_parse, rejects)
         {"2026-04-01T23:59:60Z", "second 60 is out of range"},
         {"2026-04-01T09:30:00", "missing offset (add Z or +08:00)"},
         {"2026-04-01T09:30:00.5", "missing offset (add Z or +08:00)"},
-        {"2026-04-01T09:30:00.1234567891Z", "more than 9 fraction digits"},
         {"2026-04-01T09:30:00.Z", "missing digits after '.'"},
         {"2026-04-01T09:30:00,5Z", "expected offset Z, +HH:MM or -HH:MM"},
         {"2026-04-01T09:30:00 +08:00", "expected offset Z, +HH:MM or -HH:MM"},
