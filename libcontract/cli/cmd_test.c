@@ -143,7 +143,7 @@ static int event_files(const char *dir, char **files)
         }
     }
     closedir(d);
-    qsort(files, (size_t)n, sizeof *files, by_name);
+    if (n > 1) qsort(files, (size_t)n, sizeof *files, by_name);
     return n;
 }
 
@@ -284,7 +284,7 @@ int cmd_test(int argc, char **argv)
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n > 1) qsort(names, n, sizeof *names, by_name);
     int passed = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
         char dir[1024];

@@ -232,6 +232,33 @@ LC_API lc_status lc_event_set_string(lc_event *event, int field, const char *val
  * order of times, duplicates), the same results. */
 LC_API lc_status lc_eval_push_event(lc_eval *ev, const lc_event *event, lc_error *err);
 
+/* ---- replays and scenarios (what-if, Monte Carlo) --------------------------- */
+
+typedef struct lc_scenario lc_scenario;
+
+/* A scenario script: a Lua file that returns { perturb = function(event,
+ * rng) ... end, extra = function(rng) ... end } (either may be absent).
+ * perturb gets each event as a table (times are integer ns since 1970;
+ * SECOND, MINUTE, HOUR, DAY, time("RFC 3339") and iso(ns) are provided)
+ * and returns it, changed or not, or nil to drop it; extra returns a list
+ * of events to add.  rng has :random(), :int(a, b), :chance(p),
+ * :normal(mu, sigma), :exponential(mean).  The script runs in its own
+ * sandbox (opts: limits, may be NULL).  A scenario is used by one thread
+ * at a time. */
+LC_API lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char *name,
+                                 const char *text, size_t len, lc_error *err);
+LC_API lc_status lc_scenario_load_file(lc_scenario **out, const lc_options *opts, const char *path,
+                                       lc_error *err);
+LC_API void lc_scenario_free(lc_scenario *scenario);
+
+/* Pushes the events `src` kept (it was made with LC_EVAL_KEEP_EVENTS) into
+ * `dst`, an evaluation of the same engine, without reading or parsing
+ * them again: through the scenario when it is not NULL, with a generator
+ * seeded from `seed` (the same seed gives the same events).  Events the
+ * scenario makes are checked like any others. */
+LC_API lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *scenario,
+                                uint64_t seed, lc_error *err);
+
 /* ---- results ------------------------------------------------------------------ */
 
 typedef struct lc_result lc_result;

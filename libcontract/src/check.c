@@ -188,7 +188,7 @@ static void make_points(dim *d)
         if (d->kind != D_ENUM) d->nvalues = d->kind == D_SEVERITY ? d->nvalues : 2;
         return;
     }
-    qsort(d->thr, d->nthr, sizeof *d->thr, by_value);
+    lci_sort(d->thr, d->nthr, sizeof *d->thr, by_value);
     lci_exact first = d->thr[0], last = d->thr[d->nthr - 1];
     add_point(d, first.num > 0 ? (lci_exact){first.num, 2 * first.den} : (lci_exact){first.num - first.den, first.den}, -1);
     for (size_t i = 0; i < d->nthr; i++) {
@@ -745,7 +745,9 @@ static int check_caps(const lci_model *m, lci_findings *out)
     }
     for (size_t i = 0; i < m->ncaps; i++) {
         int64_t limit;
-        if (lci_money_value(m, &m->caps[i].amount, &limit) != 0 || limit >= largest) continue;
+        if (lci_money_value(m, &m->caps[i].amount, &limit) != 0) continue;
+        if (m->caps[i].window == LCI_CAP_ROLLING) limit *= m->caps[i].months < m->nmonths ? m->caps[i].months : m->nmonths;
+        if (limit >= largest) continue;
         char a[32], b[32];
         lci_fen_format(limit, a, sizeof a);
         lci_fen_format(largest, b, sizeof b);

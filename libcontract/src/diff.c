@@ -372,7 +372,7 @@ lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_res, lc_
         free(d.rows);
         return lci_oom(err);
     }
-    qsort(d.rows, d.nrows, sizeof *d.rows, money_cmp);
+    lci_sort(d.rows, d.nrows, sizeof *d.rows, money_cmp);
     d.differs = any_difference(&d);
     if (format == LC_FORMAT_JSON) render_json(&d);
     else render_text(&d);

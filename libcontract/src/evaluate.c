@@ -423,7 +423,7 @@ static int apply_cluster_rule(lci_build *b, const lci_rule *r)
         const lci_record *rec = lci_store_at(st, i);
         if (matches_rule(b, r, rec)) items[n++] = (cluster_item){rec, rec->v[t->anchor], rec->v[t->ends], 0};
     }
-    qsort(items, n, sizeof *items, cluster_cmp);
+    lci_sort(items, n, sizeof *items, cluster_cmp);
     lci_dec w = lci_qty_value(b->m, &r->window);
     __int128 window = (__int128)w.coef * lci_unit_ns(r->window.unit) / lci_pow10(w.scale);
     int rc = 0;
@@ -506,6 +506,16 @@ static void push_month_table(lci_build *b, lua_State *L, int month)
     }
 }
 
+/* The parameters' current values, by name, for rules written as functions. */
+static void push_params(const lci_model *m, lua_State *L)
+{
+    lua_createtable(L, 0, (int)m->nparams);
+    for (size_t i = 0; i < m->nparams; i++) {
+        lua_pushnumber(L, lci_dec_to_double(m->params[i].value));
+        lua_setfield(L, -2, m->params[i].name);
+    }
+}
+
 static int apply_lua_rule(lci_build *b, const lci_rule *r)
 {
     lci_sandbox *sb = b->ev->engine->sb;
@@ -514,7 +524,8 @@ static int apply_lua_rule(lci_build *b, const lci_rule *r)
     for (int i = 0; i < b->m->nmonths; i++) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, r->lua_ref);
         push_month_table(b, L, i);
-        if (lci_sandbox_call(sb, 1, 2, msg, sizeof msg) != 0) {
+        push_params(b->m, L);
+        if (lci_sandbox_call(sb, 2, 2, msg, sizeof msg) != 0) {
             lci_fail(b->err, LC_ERULES, b->ev->engine->name, r->line, "rule %s: %s", r->id, msg);
             return -2;
         }
@@ -588,40 +599,64 @@ static int add_cut(lci_build *b, const lci_cap *c, int month, int64_t limit, int
     return 0;
 }
 
-/* Caps stack from the narrowest window out: each month's own cap, then
- * every rolling window of months, then the term. */
-static int cap_months(lci_build *b, const lci_cap *c, int64_t *allowed)
+static int64_t cap_limit(const lci_build *b, const lci_cap *c)
 {
     int64_t limit;
-    if (lci_money_value(b->m, &c->amount, &limit) != 0) return 0;
-    for (int i = 0; i < b->m->nmonths; i++) {
-        int64_t room = limit;
-        if (c->window == LCI_CAP_ROLLING) {
-            int first = i - c->months + 1 < 0 ? 0 : i - c->months + 1;
-            room = limit * (i - first + 1);
-            for (int j = first; j < i; j++) room -= allowed[j];
-            if (room < 0) room = 0;
+    return lci_money_value(b->m, &c->amount, &limit) == 0 ? limit : -1;
+}
+
+/* Each month's own cap (the limit per month). */
+static int cap_each_month(lci_build *b, const lci_cap *c, int64_t *allowed)
+{
+    int64_t limit = cap_limit(b, c);
+    for (int i = 0; limit >= 0 && i < b->m->nmonths; i++)
+        if (allowed[i] > limit) {
+            if (add_cut(b, c, i, limit, allowed[i] - limit) != 0) return -1;
+            allowed[i] = limit;
         }
+    return 0;
+}
+
+/* Any `months` consecutive months together at most that many monthly
+ * limits (the whole term when it is shorter).  Credits are granted in time
+ * order: a month gets what every window holding it still has room for. */
+static int cap_rolling(lci_build *b, const lci_cap *c, int64_t *allowed)
+{
+    int n = b->m->nmonths, k = c->months < n ? c->months : n;
+    int64_t limit = cap_limit(b, c);
+    for (int i = 0; limit >= 0 && i < n; i++) {
+        int64_t room = INT64_MAX;
+        for (int s = i - k + 1 < 0 ? 0 : i - k + 1; s <= i && s <= n - k; s++) {
+            int64_t left = limit * k;
+            for (int j = s; j < i; j++) left -= allowed[j];
+            if (left < room) room = left;
+        }
+        if (room < 0) room = 0;
         if (allowed[i] > room) {
-            if (add_cut(b, c, i, room, allowed[i] - room) != 0) return -1;
+            if (add_cut(b, c, i, limit * k, allowed[i] - room) != 0) return -1;
             allowed[i] = room;
         }
     }
     return 0;
 }
 
+/* Caps stack from the narrowest window out, whatever order the rule file
+ * declares them in: months, then rolling windows, then the term. */
 static int apply_caps(lci_build *b, int64_t *allowed)
 {
     lc_result *res = b->res;
+    const lci_model *m = b->m;
     int64_t total = 0;
-    for (size_t i = 0; i < b->m->ncaps; i++)
-        if (b->m->caps[i].window != LCI_CAP_TERM && cap_months(b, &b->m->caps[i], allowed) != 0) return -1;
-    for (int i = 0; i < b->m->nmonths; i++) total += allowed[i];
+    for (size_t i = 0; i < m->ncaps; i++)
+        if (m->caps[i].window == LCI_CAP_MONTH && cap_each_month(b, &m->caps[i], allowed) != 0) return -1;
+    for (size_t i = 0; i < m->ncaps; i++)
+        if (m->caps[i].window == LCI_CAP_ROLLING && cap_rolling(b, &m->caps[i], allowed) != 0) return -1;
+    for (int i = 0; i < m->nmonths; i++) total += allowed[i];
     res->cap = -1;
-    for (size_t i = 0; i < b->m->ncaps; i++) {
-        const lci_cap *c = &b->m->caps[i];
-        int64_t limit;
-        if (c->window != LCI_CAP_TERM || lci_money_value(b->m, &c->amount, &limit) != 0) continue;
+    for (size_t i = 0; i < m->ncaps; i++) {
+        const lci_cap *c = &m->caps[i];
+        int64_t limit = c->window == LCI_CAP_TERM ? cap_limit(b, c) : -1;
+        if (limit < 0) continue;
         if (res->cap < 0 || limit < res->cap) res->cap = limit;
         if (total > limit) {
             if (add_cut(b, c, -1, limit, total - limit) != 0) return -1;
@@ -648,8 +683,8 @@ static int finish_breaches(lci_build *b)
         res->pct_of_base = dec_add(res->pct_of_base, br->pct);
         allowed[br->cap_month] += br->amount;
     }
-    qsort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
-    qsort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
+    lci_sort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
+    lci_sort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
     int rc = apply_caps(b, allowed);
     free(allowed);
     res->pct_of_value = res->value > 0 ? (double)res->amount * 100.0 / (double)res->value : 0;

@@ -19,7 +19,7 @@ static int interval_cmp(const void *a, const void *b)
 /* Length of the union of intervals clipped to [s, e); sorts iv. */
 static int64_t union_length(lci_interval *iv, size_t n, lci_time s, lci_time e)
 {
-    qsort(iv, n, sizeof *iv, interval_cmp);
+    lci_sort(iv, n, sizeof *iv, interval_cmp);
     int64_t total = 0;
     lci_time cur_from = 0, cur_to = 0;
     int open = 0;

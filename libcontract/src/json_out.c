@@ -113,7 +113,8 @@ static void contract(jw *w)
     money(w, r->value);
     lci_buf_puts(w->b, ", ");
     key(w, "penalty_base");
-    money(w, r->penalty_base);
+    if (r->penalty_base >= 0) money(w, r->penalty_base);
+    else lci_buf_puts(w->b, "null");
     lci_buf_puts(w->b, ", ");
     key(w, "cap");
     if (r->cap >= 0) money(w, r->cap);

@@ -102,7 +102,8 @@ static void header(report *r)
     const lc_result *res = r->res;
     char v[32], base[32], cap[32], buf[200];
     money_text(res->value, v, sizeof v);
-    money_text(res->penalty_base, base, sizeof base);
+    if (res->penalty_base >= 0) money_text(res->penalty_base, base, sizeof base);
+    else snprintf(base, sizeof base, "-");
     if (res->cap >= 0) money_text(res->cap, cap, sizeof cap);
     else snprintf(cap, sizeof cap, "-");
     lci_buf_printf(r->b, "%s  %s\n", label(r, "合同", "Contract", buf, sizeof buf), res->id);
@@ -215,7 +216,7 @@ static void incidents(report *r)
 {
     const lc_result *res = r->res;
     char buf[200];
-    heading(r, "重大安全事故", "Incidents");
+    heading(r, "事故", "Incidents");
     if (!res->nincidents) lci_buf_printf(r->b, "  %s\n", label(r, "无", "none", buf, sizeof buf));
     for (size_t i = 0; i < res->nincidents; i++) {
         const lci_rincident *in = &res->incidents[i];

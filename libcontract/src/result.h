@@ -118,7 +118,7 @@ struct lc_result {
     /* contract */
     char *id, *title, *currency;
     int offset_min;
-    int64_t value, penalty_base, cap; /* fen; cap -1 when no term cap */
+    int64_t value, penalty_base, cap; /* fen; penalty_base and cap -1 when not declared */
     char *term_start, *term_end;      /* RFC 3339 */
     /* stamp */
     char *engine_version, *rules_name, *rules_hash, *params_hash;

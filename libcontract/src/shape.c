@@ -22,7 +22,8 @@ static int copy_contract(lci_build *b)
     res->term_start = lci_strdup(start);
     res->term_end = lci_strdup(end);
     if (value >= 0 && lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK) res->value = 0;
-    if (m->has_base && lci_money_value(m, &m->base, &res->penalty_base) != 0) res->penalty_base = 0;
+    res->penalty_base = -1;
+    if (m->has_base && lci_money_value(m, &m->base, &res->penalty_base) != 0) res->penalty_base = -1;
     return res->id && res->title && res->currency && res->term_start && res->term_end ? 0 : -1;
 }
 

@@ -56,6 +56,10 @@ lc_status lci_oom(lc_error *err);
  * one decimal when integral: JSON readers then see a float). */
 size_t lci_format_double(double x, char *buf, size_t size);
 
+/* qsort that accepts an empty (NULL) array: qsort's arguments must not be
+ * NULL even when there is nothing to sort. */
+void lci_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* Natural order of rule ids: "major.2" < "major.10". */
 int lci_natural_cmp(const char *a, const char *b);
 

@@ -1,0 +1,458 @@
+/* scenario.c — replaying kept events, optionally through a Lua scenario.
+ *
+ * A scenario file returns a table with `perturb(event, rng)` (return the
+ * event, changed or not, or nil to drop it) and/or `extra(rng)` (return a
+ * list of events to add).  Events are tables of their fields: times are
+ * integer nanoseconds since 1970 (SECOND, MINUTE, HOUR and DAY are
+ * provided), numbers are Lua numbers, enums and strings are strings.  The
+ * generator is seeded per replay, so a sample is reproducible from its
+ * seed.  The scenario runs in its own sandbox, with the same limits as
+ * rule files. */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cond.h"
+#include "engine.h"
+
+struct lc_scenario {
+    lci_sandbox *sb;
+    char *name;
+    int perturb_ref, extra_ref;
+};
+
+/* ---- the generator: xoshiro256**, seeded through splitmix64 ---- */
+
+typedef struct rng {
+    uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t result = rotl(r->s[1] * 5, 7) * 9, t = r->s[1] << 17;
+    r->s[2] ^= r->s[0];
+    r->s[3] ^= r->s[1];
+    r->s[1] ^= r->s[2];
+    r->s[0] ^= r->s[3];
+    r->s[2] ^= t;
+    r->s[3] = rotl(r->s[3], 45);
+    return result;
+}
+
+static double rng_unit(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53; /* [0, 1) */
+}
+
+static rng *check_rng(lua_State *L)
+{
+    return luaL_checkudata(L, 1, "libcontract.rng");
+}
+
+static int l_random(lua_State *L)
+{
+    lua_pushnumber(L, rng_unit(check_rng(L)));
+    return 1;
+}
+
+static int l_int(lua_State *L)
+{
+    rng *r = check_rng(L);
+    lua_Integer lo = luaL_checkinteger(L, 2), hi = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, lo <= hi, 3, "empty interval");
+    uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+    lua_pushinteger(L, span ? (lua_Integer)((uint64_t)lo + rng_next(r) % span) : (lua_Integer)rng_next(r));
+    return 1;
+}
+
+static int l_chance(lua_State *L)
+{
+    lua_pushboolean(L, rng_unit(check_rng(L)) < luaL_checknumber(L, 2));
+    return 1;
+}
+
+static int l_normal(lua_State *L)
+{
+    rng *r = check_rng(L);
+    double mu = luaL_optnumber(L, 2, 0), sigma = luaL_optnumber(L, 3, 1);
+    double u1 = 1.0 - rng_unit(r), u2 = rng_unit(r); /* Box–Muller */
+    lua_pushnumber(L, mu + sigma * sqrt(-2.0 * log(u1)) * cos(2 * 3.14159265358979323846 * u2));
+    return 1;
+}
+
+static int l_exponential(lua_State *L)
+{
+    rng *r = check_rng(L);
+    double mean = luaL_checknumber(L, 2);
+    lua_pushnumber(L, -mean * log(1.0 - rng_unit(r)));
+    return 1;
+}
+
+static int push_rng(lua_State *L, uint64_t seed)
+{
+    rng *r = lua_newuserdatauv(L, sizeof *r, 0);
+    for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&seed);
+    if (luaL_newmetatable(L, "libcontract.rng")) {
+        static const luaL_Reg methods[] = {{"random", l_random}, {"int", l_int}, {"chance", l_chance},
+                                           {"normal", l_normal}, {"exponential", l_exponential}, {NULL, NULL}};
+        luaL_newlib(L, methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
+/* ---- helpers the scenario sees ---- */
+
+static int l_time(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    char why[120];
+    lci_time t;
+    int offset;
+    if (lci_time_parse(s, len, &t, &offset, why, sizeof why) != 0) return luaL_error(L, "time(\"%s\"): %s", s, why);
+    lua_pushinteger(L, t);
+    return 1;
+}
+
+static int l_iso(lua_State *L)
+{
+    char buf[40];
+    lci_time_format(luaL_checkinteger(L, 1), (int)luaL_optinteger(L, 2, 0), buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+static int setup_scenario(lua_State *L)
+{
+    static const struct {
+        const char *name;
+        lua_Integer ns;
+    } units[] = {{"SECOND", LCI_NS_PER_SEC}, {"MINUTE", LCI_NS_PER_MIN}, {"HOUR", LCI_NS_PER_HOUR}, {"DAY", LCI_NS_PER_DAY}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        lua_pushinteger(L, units[i].ns);
+        lua_setglobal(L, units[i].name);
+    }
+    lua_pushcfunction(L, l_time);
+    lua_setglobal(L, "time");
+    lua_pushcfunction(L, l_iso);
+    lua_setglobal(L, "iso");
+    return 0;
+}
+
+static int ref_function(lua_State *L, int table, const char *name)
+{
+    if (lua_getfield(L, table, name) != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char *name, const char *text, size_t len,
+                          lc_error *err)
+{
+    char msg[LC_ERROR_MESSAGE_MAX];
+    if (!out || !text) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_scenario_new: NULL argument");
+    *out = NULL;
+    lc_options o = LC_OPTIONS_INIT;
+    if (opts) o = *opts;
+    lci_limits limits = {o.lua_memory_limit ? o.lua_memory_limit : LC_DEFAULT_LUA_MEMORY_LIMIT,
+                         o.lua_instruction_limit ? o.lua_instruction_limit : LC_DEFAULT_LUA_INSTRUCTION_LIMIT,
+                         o.lua_pattern_limit ? o.lua_pattern_limit : LC_DEFAULT_LUA_PATTERN_LIMIT};
+    lc_scenario *sc = calloc(1, sizeof *sc);
+    if (!sc || !(sc->sb = lci_sandbox_new(&limits)) || !(sc->name = lci_strdup(name ? name : "scenario"))) {
+        lc_scenario_free(sc);
+        return lci_oom(err);
+    }
+    lua_State *L = lci_sandbox_lua(sc->sb);
+    lua_pushcfunction(L, setup_scenario);
+    int st = lci_sandbox_call(sc->sb, 0, 0, msg, sizeof msg);
+    if (st == 0) st = lci_sandbox_load(sc->sb, sc->name, text, len, msg, sizeof msg);
+    if (st == 0) st = lci_sandbox_call(sc->sb, 0, 1, msg, sizeof msg);
+    if (st == 0 && lua_type(L, -1) != LUA_TTABLE) {
+        snprintf(msg, sizeof msg, "a scenario returns { perturb = function(event, rng) ... end, extra = ... }");
+        st = -1;
+    }
+    if (st == 0) {
+        sc->perturb_ref = ref_function(L, lua_gettop(L), "perturb");
+        sc->extra_ref = ref_function(L, lua_gettop(L), "extra");
+        lua_pop(L, 1);
+    }
+    if (st != 0) {
+        lc_scenario_free(sc);
+        return lci_fail(err, LC_ERULES, name, 0, "%s", msg);
+    }
+    *out = sc;
+    return LC_OK;
+}
+
+lc_status lc_scenario_load_file(lc_scenario **out, const lc_options *opts, const char *path, lc_error *err)
+{
+    if (!out || !path) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_scenario_load_file: NULL argument");
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return lci_fail(err, LC_EUSAGE, path, 0, "cannot open the scenario file");
+    lci_buf text;
+    lci_buf_init(&text);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) lci_buf_put(&text, chunk, n);
+    fclose(f);
+    lc_status st = text.failed ? lci_oom(err) : lc_scenario_new(out, opts, path, text.data ? text.data : "", text.len, err);
+    lci_buf_free(&text);
+    return st;
+}
+
+void lc_scenario_free(lc_scenario *sc)
+{
+    if (!sc) return;
+    lci_sandbox_free(sc->sb);
+    free(sc->name);
+    free(sc);
+}
+
+/* ---- events as Lua tables and back ---- */
+
+static void push_field(lua_State *L, const lc_eval *ev, const lci_field *f, int64_t v)
+{
+    switch (f->kind) {
+    case LCI_F_TIME:
+    case LCI_F_INTEGER: lua_pushinteger(L, v); return;
+    case LCI_F_BOOL: lua_pushboolean(L, (int)v); return;
+    case LCI_F_NUMBER:
+    case LCI_F_MONEY:
+    case LCI_F_FRACTION: lua_pushnumber(L, lci_dec_to_double((lci_dec){v, f->scale})); return;
+    case LCI_F_ENUM: lua_pushstring(L, f->values[v]); return;
+    case LCI_F_SEVERITY: lua_pushstring(L, ev->m->severity_levels[v]); return;
+    case LCI_F_STRING: lua_pushstring(L, lci_idtable_get(&ev->strings, (uint32_t)v)); return;
+    case LCI_F_MONTH: {
+        char buf[8];
+        lci_month_format(v, buf, sizeof buf);
+        lua_pushstring(L, buf);
+        return;
+    }
+    }
+}
+
+static void push_event(lua_State *L, const lc_eval *ev, const lci_record *r)
+{
+    const lci_event_type *t = &ev->m->types[r->type];
+    lua_createtable(L, 0, (int)t->nfields + 2);
+    lua_pushstring(L, t->name);
+    lua_setfield(L, -2, "type");
+    lua_pushstring(L, lci_idtable_get(&ev->ids, r->id));
+    lua_setfield(L, -2, "id");
+    for (size_t f = 0; f < t->nfields; f++) {
+        if (!lci_has(r, (int)f)) continue;
+        push_field(L, ev, &t->fields[f], r->v[f]);
+        lua_setfield(L, -2, t->fields[f].name);
+    }
+}
+
+static int enum_value(char **values, size_t n, const char *s, int64_t *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(values[i], s) == 0) {
+            *out = (int64_t)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* A decimal field from a Lua number (rounded half away to the field's
+ * scale: 0.1 + 0.2 is 0.3) or a decimal string. */
+static int read_decimal(lua_State *L, int idx, const lci_field *f, int64_t *out)
+{
+    lci_dec d;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        return lci_dec_parse(s, len, &d, NULL) == LCI_NUM_OK && lci_dec_rescale(d, f->scale, out) == LCI_NUM_OK ? 0 : -1;
+    }
+    if (lua_isinteger(L, idx)) {
+        d = (lci_dec){lua_tointeger(L, idx), 0};
+        return lci_dec_rescale(d, f->scale, out) == LCI_NUM_OK ? 0 : -1;
+    }
+    if (lua_type(L, idx) != LUA_TNUMBER) return -1;
+    double x = lua_tonumber(L, idx) * (double)lci_pow10(f->scale);
+    if (!isfinite(x) || fabs(x) > 9e15) return -1;
+    *out = (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
+    return 0;
+}
+
+static int read_field(lua_State *L, int idx, lc_eval *ev, const lci_field *f, int64_t *out)
+{
+    char why[120];
+    int type = lua_type(L, idx);
+    const char *s = type == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+    uint32_t index;
+    int added;
+    switch (f->kind) {
+    case LCI_F_TIME:
+        if (lua_isinteger(L, idx)) return *out = lua_tointeger(L, idx), 0;
+        return s && lci_time_parse(s, strlen(s), out, &added, why, sizeof why) == 0 ? 0 : -1;
+    case LCI_F_BOOL: return type == LUA_TBOOLEAN ? (*out = lua_toboolean(L, idx), 0) : -1;
+    case LCI_F_INTEGER:
+    case LCI_F_NUMBER:
+    case LCI_F_MONEY:
+    case LCI_F_FRACTION: return read_decimal(L, idx, f, out);
+    case LCI_F_ENUM: return s ? enum_value(f->values, f->nvalues, s, out) : -1;
+    case LCI_F_SEVERITY: return s ? enum_value(ev->m->severity_levels, ev->m->nseverity, s, out) : -1;
+    case LCI_F_MONTH: return s ? lci_month_parse(s, strlen(s), out, why, sizeof why) : -1;
+    case LCI_F_STRING:
+        if (!s || lci_idtable_intern(&ev->strings, s, strlen(s), &index, &added) != 0) return -1;
+        *out = index;
+        return 0;
+    }
+    return -1;
+}
+
+/* The table at idx into a record of dst; -1 with the reason in why. */
+static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const char **id, char *why, size_t size)
+{
+    lua_getfield(L, idx, "type");
+    int type = lua_type(L, -1) == LUA_TSTRING ? lci_model_type(dst->m, lua_tostring(L, -1)) : -1;
+    lua_pop(L, 1);
+    lua_getfield(L, idx, "id");
+    *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1); /* the string stays alive in the table */
+    if (type < 0 || !*id || !**id) return snprintf(why, size, "an event needs a declared type and an id"), -1;
+    const lci_event_type *t = &dst->m->types[type];
+    memset(r, 0, sizeof *r + t->nfields * sizeof r->v[0]);
+    r->type = (uint32_t)type;
+    for (size_t f = 0; f < t->nfields; f++) {
+        if (lua_getfield(L, idx, t->fields[f].name) != LUA_TNIL) {
+            if (read_field(L, -1, dst, &t->fields[f], &r->v[f]) != 0) {
+                lua_pop(L, 1);
+                return snprintf(why, size, "event %s: field %s has a value of the wrong kind", *id, t->fields[f].name), -1;
+            }
+            r->present |= UINT64_C(1) << f;
+        }
+        lua_pop(L, 1);
+    }
+    return lci_record_complete(dst->m, t, r, why, size);
+}
+
+static void record_content(const lc_eval *ev, const lci_record *r, lci_content *out)
+{
+    const lci_event_type *t = &ev->m->types[r->type];
+    uint64_t h0 = lci_hash(&r->type, sizeof r->type, 0x73636e), h1 = h0 ^ r->present;
+    for (size_t f = 0; f < t->nfields; f++) {
+        if (!lci_has(r, (int)f)) continue;
+        const char *s = t->fields[f].kind == LCI_F_STRING ? lci_idtable_get(&ev->strings, (uint32_t)r->v[f]) : NULL;
+        uint64_t hv = s ? lci_hash(s, strlen(s), f) : lci_hash(&r->v[f], sizeof r->v[f], f);
+        h0 = h0 * UINT64_C(0x100000001b3) ^ hv;
+        h1 = (h1 ^ hv) * UINT64_C(0xc6a4a7935bd1e995);
+    }
+    out->h[0] = h0;
+    out->h[1] = h1;
+}
+
+static lc_status commit_table(lc_eval *dst, lua_State *L, int idx, const char *source, lc_error *err)
+{
+    char why[LC_ERROR_MESSAGE_MAX];
+    const char *id = NULL;
+    lci_record *r = dst->scratch;
+    lci_content content;
+    if (read_event(L, idx, dst, r, &id, why, sizeof why) != 0) return lci_eval_invalid(dst, source, 0, why, err);
+    record_content(dst, r, &content);
+    return lci_eval_commit(dst, r, id, strlen(id), &content, source, 0, err);
+}
+
+/* ---- replay ---- */
+
+/* A kept record copied into dst: ids and strings move to dst's tables. */
+static lc_status replay_plain(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err)
+{
+    const lci_event_type *t = &src->m->types[from->type];
+    lci_record *r = dst->scratch;
+    memcpy(r, from, sizeof *r + t->nfields * sizeof r->v[0]);
+    for (size_t f = 0; f < t->nfields; f++) {
+        uint32_t index;
+        int added;
+        if (t->fields[f].kind != LCI_F_STRING || !lci_has(r, (int)f)) continue;
+        const char *s = lci_idtable_get(&src->strings, (uint32_t)r->v[f]);
+        if (lci_idtable_intern(&dst->strings, s, strlen(s), &index, &added) != 0) return lci_oom(err);
+        r->v[f] = index;
+    }
+    const char *id = lci_idtable_get(&src->ids, from->id);
+    return lci_eval_commit(dst, r, id, strlen(id), &src->contents[from->id], NULL, 0, err);
+}
+
+static lc_status call_perturb(lc_eval *dst, const lc_eval *src, const lc_scenario *sc, const lci_record *from,
+                              lc_error *err)
+{
+    char msg[LC_ERROR_MESSAGE_MAX];
+    lua_State *L = lci_sandbox_lua(sc->sb);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->perturb_ref);
+    push_event(L, src, from);
+    lua_pushvalue(L, -3); /* the generator, kept below */
+    if (lci_sandbox_call(sc->sb, 2, 1, msg, sizeof msg) != 0) return lci_fail(err, LC_ERULES, sc->name, 0, "%s", msg);
+    lc_status st = LC_OK;
+    if (lua_type(L, -1) == LUA_TTABLE) st = commit_table(dst, L, lua_gettop(L), sc->name, err);
+    else if (!lua_isnil(L, -1)) st = lci_fail(err, LC_ERULES, sc->name, 0, "perturb must return an event table or nil");
+    lua_pop(L, 1);
+    return st;
+}
+
+static lc_status call_extra(lc_eval *dst, const lc_scenario *sc, lc_error *err)
+{
+    char msg[LC_ERROR_MESSAGE_MAX];
+    lua_State *L = lci_sandbox_lua(sc->sb);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->extra_ref);
+    lua_pushvalue(L, -2);
+    if (lci_sandbox_call(sc->sb, 1, 1, msg, sizeof msg) != 0) return lci_fail(err, LC_ERULES, sc->name, 0, "%s", msg);
+    lc_status st = LC_OK;
+    int list = lua_gettop(L);
+    if (lua_type(L, list) == LUA_TTABLE) {
+        for (lua_Integer i = 1; st == LC_OK && lua_rawgeti(L, list, i) == LUA_TTABLE; i++) {
+            st = commit_table(dst, L, lua_gettop(L), sc->name, err);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    } else if (!lua_isnil(L, list)) {
+        st = lci_fail(err, LC_ERULES, sc->name, 0, "extra must return a list of event tables or nil");
+    }
+    lua_pop(L, 1);
+    return st;
+}
+
+lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc, uint64_t seed, lc_error *err)
+{
+    if (!dst || !src) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: NULL argument");
+    if (!(src->flags & LC_EVAL_KEEP_EVENTS)) return lci_fail(err, LC_EUSAGE, NULL, 0, "the source evaluation did not keep its events (LC_EVAL_KEEP_EVENTS)");
+    if (dst->m != src->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "replays need evaluations of the same engine");
+    if (dst == src || dst->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: cannot replay into this evaluation");
+    lua_State *L = sc ? lci_sandbox_lua(sc->sb) : NULL;
+    int base = L ? lua_gettop(L) : 0;
+    if (L) push_rng(L, seed);
+    lc_status st = LC_OK;
+    for (size_t off = 0; st == LC_OK && off < src->log_len;) {
+        const lci_record *r = (const lci_record *)(const void *)(src->log + off);
+        off += src->stores[r->type].stride;
+        if (sc && sc->perturb_ref != LUA_NOREF) st = call_perturb(dst, src, sc, r, err);
+        else st = replay_plain(dst, src, r, err);
+    }
+    if (st == LC_OK && sc && sc->extra_ref != LUA_NOREF) st = call_extra(dst, sc, err);
+    if (L) lua_settop(L, base);
+    return st;
+}
