@@ -18,6 +18,10 @@ static const char usage[] =
     "                       [--format text|json]\n"
     "      evaluate both over the same events; show breaches added, removed, changed\n"
     "\n"
+    "  sweep RULES EVENTS... --vary NAME=FROM:TO:STEP [--format csv|json]\n"
+    "  sweep RULES EVENTS... --scenario FILE.lua --samples N [--seed S] [--per-sample]\n"
+    "      totals per parameter value, or the distribution of totals over seeded scenarios\n"
+    "\n"
     "  test RULES DIR\n"
     "      run the golden cases in DIR (events + expected result) against the rule file\n"
     "\n"
@@ -37,5 +41,6 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "test") == 0) return cmd_test(argc - 2, argv + 2);
     if (strcmp(argv[1], "check") == 0) return cmd_check(argc - 2, argv + 2);
     if (strcmp(argv[1], "diff") == 0) return cmd_diff(argc - 2, argv + 2);
+    if (strcmp(argv[1], "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
 }
