@@ -177,6 +177,33 @@ typedef struct outcome {
     char *json;
 } outcome;
 
+/* Rule ids the cases made fire, for --coverage. */
+typedef struct coverage {
+    char **ids;
+    size_t n, cap;
+} coverage;
+
+static void cover(coverage *c, const char *id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->ids[i], id) == 0) return;
+    if (c->n == c->cap) {
+        char **bigger = realloc(c->ids, (c->cap = c->cap ? c->cap * 2 : 64) * sizeof *bigger);
+        if (!bigger) return;
+        c->ids = bigger;
+    }
+    if ((c->ids[c->n] = strdup(id))) c->n++;
+}
+
+static void cover_list(coverage *c, const cJSON *result, const char *list, const char *key)
+{
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(result, list);
+    for (const cJSON *it = items ? items->child : NULL; it; it = it->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, key);
+        if (cJSON_IsString(id)) cover(c, id->valuestring);
+    }
+}
+
 static void run_case(const char *rules, const char *dir, outcome *out)
 {
     char *files[MAX_FILES], *args[MAX_ARGS];
@@ -227,7 +254,7 @@ static void check_error(const cJSON *want, const outcome *got, diffs *d)
         note(d, "error.message", "expected it to contain \"%s\", got \"%s\"", text->valuestring, msg);
 }
 
-static int test_case(const char *rules, const char *dir, const char *name)
+static int test_case(const char *rules, const char *dir, const char *name, coverage *cov)
 {
     char path[1024];
     diffs d = {{0}, 0, 0};
@@ -250,6 +277,9 @@ static int test_case(const char *rules, const char *dir, const char *name)
         cJSON *actual = cJSON_Parse(got.json);
         if (!actual) note(&d, "result", "not JSON");
         else match(want, actual, "$", &d);
+        cover_list(cov, actual, "breaches", "rule");
+        cover_list(cov, actual, "incidents", "rule");
+        cover_list(cov, actual, "findings", "kind");
         cJSON_Delete(actual);
     }
     cJSON_Delete(want);
@@ -267,15 +297,51 @@ static int is_case(const char *dir, const char *name)
     return f != NULL;
 }
 
+/* Prints which rules the cases exercised; 1 when under the minimum. */
+static int report_coverage(const char *rules, const coverage *cov, double min)
+{
+    lc_engine *engine = NULL;
+    int rc = cli_load_engine(rules, NULL, 0, &engine);
+    if (rc) return rc;
+    size_t total = 0, hit = 0;
+    lc_rule_info info;
+    for (size_t i = 0; lc_engine_rule(engine, i, &info); i++) {
+        if (strcmp(info.kind, "violation") == 0) continue; /* seen only through termination reasons */
+        int covered = 0;
+        for (size_t j = 0; j < cov->n && !covered; j++) covered = strcmp(cov->ids[j], info.id) == 0;
+        total++;
+        hit += (size_t)covered;
+        if (!covered) printf("not exercised: %s %s (%s, line %d)\n", info.kind, info.id, info.clause, info.line);
+    }
+    double pct = total ? 100.0 * (double)hit / (double)total : 100.0;
+    printf("coverage: %zu of %zu rules exercised (%.1f%%)\n", hit, total, pct);
+    lc_engine_free(engine);
+    if (pct + 1e-9 < min) {
+        printf("coverage %.1f%% is under the minimum %.1f%%\n", pct, min);
+        return EXIT_DIFFERENT;
+    }
+    return 0;
+}
+
 int cmd_test(int argc, char **argv)
 {
-    if (argc != 2) return cli_usage("test needs a rule file and a directory of cases");
-    DIR *d = opendir(argv[1]);
-    if (!d) return cli_usage("cannot open the case directory %s", argv[1]);
+    const char *args[2] = {NULL, NULL};
+    int nargs = 0, want_coverage = 0;
+    double min = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--coverage") == 0) want_coverage = 1;
+        else if (strcmp(argv[i], "--min") == 0 && i + 1 < argc) min = strtod(argv[++i], NULL), want_coverage = 1;
+        else if (argv[i][0] == '-') return cli_usage("unknown option %s", argv[i]);
+        else if (nargs < 2) args[nargs++] = argv[i];
+        else return cli_usage("test takes a rule file and a directory");
+    }
+    if (nargs != 2) return cli_usage("test needs a rule file and a directory of cases");
+    DIR *d = opendir(args[1]);
+    if (!d) return cli_usage("cannot open the case directory %s", args[1]);
     char **names = NULL;
     size_t n = 0, cap = 0;
     for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.' || !is_case(argv[1], e->d_name)) continue;
+        if (e->d_name[0] == '.' || !is_case(args[1], e->d_name)) continue;
         if (n == cap) {
             char **bigger = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
             if (!bigger) break;
@@ -286,13 +352,21 @@ int cmd_test(int argc, char **argv)
     closedir(d);
     if (n > 1) qsort(names, n, sizeof *names, by_name);
     int passed = 0, failed = 0;
+    coverage cov = {NULL, 0, 0};
     for (size_t i = 0; i < n; i++) {
         char dir[1024];
-        if (join(dir, sizeof dir, argv[1], names[i]) == 0 && test_case(argv[0], dir, names[i])) passed++;
+        if (join(dir, sizeof dir, args[1], names[i]) == 0 && test_case(args[0], dir, names[i], &cov)) passed++;
         else failed++;
         free(names[i]);
     }
     free(names);
     printf("%d passed, %d failed\n", passed, failed);
-    return failed || !passed ? EXIT_DIFFERENT : EXIT_OK;
+    int rc = failed || !passed ? EXIT_DIFFERENT : EXIT_OK;
+    if (want_coverage) {
+        int crc = report_coverage(args[0], &cov, min);
+        if (crc && !rc) rc = crc;
+    }
+    for (size_t i = 0; i < cov.n; i++) free(cov.ids[i]);
+    free(cov.ids);
+    return rc;
 }

@@ -22,7 +22,7 @@ static const char usage[] =
     "  sweep RULES EVENTS... --scenario FILE.lua --samples N [--seed S] [--per-sample]\n"
     "      totals per parameter value, or the distribution of totals over seeded scenarios\n"
     "\n"
-    "  test RULES DIR\n"
+    "  test RULES DIR [--coverage] [--min PCT]\n"
     "      run the golden cases in DIR (events + expected result) against the rule file\n"
     "\n"
     "exit codes: 0 ok, 1 different/failed, 2 bad usage, 3 rule file error, 4 invalid events\n";

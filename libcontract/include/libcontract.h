@@ -154,6 +154,19 @@ LC_API size_t lc_engine_param_count(const lc_engine *engine);
 LC_API const char *lc_engine_param_name(const lc_engine *engine, size_t i);
 LC_API const char *lc_engine_param_value(const lc_engine *engine, size_t i);
 
+/* The rules the file declares (breaches, incidents, violations, findings),
+ * in declaration order.  Strings are borrowed from the engine. */
+typedef struct lc_rule_info {
+    const char *id;     /* "minor.5" */
+    const char *kind;   /* "breach", "incident", "violation" or "finding" */
+    const char *class_; /* "minor", "A", … or "" */
+    const char *clause; /* "附件6 第5项" or "" */
+    int line;           /* in the rule file */
+} lc_rule_info;
+
+LC_API size_t lc_engine_rule_count(const lc_engine *engine);
+LC_API int lc_engine_rule(const lc_engine *engine, size_t i, lc_rule_info *out);
+
 /* The rule file's contract id (borrowed), or NULL before loading. */
 LC_API const char *lc_engine_contract_id(const lc_engine *engine);
 

@@ -210,6 +210,20 @@ const char *lc_engine_param_value(const lc_engine *e, size_t i)
     return e && e->loaded && i < e->model.nparams ? e->param_text[i] : NULL;
 }
 
+size_t lc_engine_rule_count(const lc_engine *e)
+{
+    return e && e->loaded ? e->model.nrules : 0;
+}
+
+int lc_engine_rule(const lc_engine *e, size_t i, lc_rule_info *out)
+{
+    static const char *const kinds[] = {"breach", "incident", "violation", "finding"};
+    if (!e || !e->loaded || !out || i >= e->model.nrules) return 0;
+    const lci_rule *r = &e->model.rules[i];
+    *out = (lc_rule_info){r->id, kinds[r->kind], r->klass ? r->klass : "", r->clause ? r->clause : "", r->line};
+    return 1;
+}
+
 const char *lc_engine_contract_id(const lc_engine *e)
 {
     return e && e->loaded ? e->model.id : NULL;
@@ -228,7 +242,7 @@ lc_status lc_result_render(const lc_result *res, lc_format format, lc_lang lang,
     if (!res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_render: NULL argument");
     *out = NULL;
     switch (format) {
-    case LC_FORMAT_JSON: return lci_result_to_json(res, out, len, err);
+    case LC_FORMAT_JSON: return lci_result_to_json(res, flags, out, len, err);
     case LC_FORMAT_TEXT: return lci_result_to_text(res, lang, flags, out, len, err);
     case LC_FORMAT_CSV:
     case LC_FORMAT_HTML: break;

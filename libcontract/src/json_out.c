@@ -12,6 +12,7 @@
 typedef struct jw {
     lci_buf *b;
     const lc_result *res;
+    unsigned flags;
 } jw;
 
 static void key(jw *w, const char *k)
@@ -159,10 +160,16 @@ static void breach(jw *w, const lci_rbreach *b)
     lci_buf_puts(w->b, ", ");
     key(w, "reason");
     str(w, b->reason);
-    if (b->explain) {
+    if (w->flags & LC_RENDER_EXPLAIN) {
         lci_buf_puts(w->b, ", ");
         key(w, "explain");
-        str(w, b->explain);
+        lci_buf_puts(w->b, "{");
+        key(w, "text");
+        str(w, b->text);
+        lci_buf_printf(w->b, ", \"event_count\": %zu, ", b->events.n);
+        key(w, "period_or_time");
+        str(w, b->month >= 0 ? w->res->months[b->month].label : b->at_text);
+        lci_buf_puts(w->b, "}");
     }
     lci_buf_puts(w->b, "}");
 }
@@ -480,11 +487,11 @@ static void stamp(jw *w)
     lci_buf_puts(w->b, "}}\n");
 }
 
-lc_status lci_result_to_json(const lc_result *res, char **out, size_t *len, lc_error *err)
+lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, size_t *len, lc_error *err)
 {
     lci_buf b;
     lci_buf_init(&b);
-    jw w = {&b, res};
+    jw w = {&b, res, flags};
     lci_buf_puts(&b, "{\n");
     contract(&w);
     breaches(&w);

@@ -47,7 +47,6 @@ static void free_lists(lc_result *res)
         free(b->clause);
         free(b->reason);
         free(b->text);
-        free(b->explain);
         free(b->events.ids);
     }
     free(res->breaches);

@@ -16,7 +16,7 @@ typedef struct lci_refs {
 } lci_refs;
 
 typedef struct lci_rbreach {
-    char *rule, *klass, *clause, *reason, *text, *explain;
+    char *rule, *klass, *clause, *reason, *text;
     lci_dec pct;
     int64_t amount;   /* fen, before caps */
     int month;        /* term month for a month's breach, else -1 */
@@ -192,8 +192,9 @@ lc_result *lci_result_new(void);
  * into the result; -1 when out of memory. */
 int lci_result_refs(lc_result *res, const lci_idtable *from, const uint32_t *src, size_t n, lci_refs *out);
 
-/* The INTERFACE.md JSON (json_out.c). */
-lc_status lci_result_to_json(const lc_result *res, char **out, size_t *len, lc_error *err);
+/* The INTERFACE.md JSON (json_out.c); LC_RENDER_EXPLAIN adds the
+ * contract's words and the reason's numbers to each breach. */
+lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, size_t *len, lc_error *err);
 
 /* Human reports (report_*.c). */
 lc_status lci_result_to_text(const lc_result *res, lc_lang lang, unsigned flags, char **out, size_t *len,
