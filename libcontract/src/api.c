@@ -131,19 +131,12 @@ lc_status lc_engine_load_string(lc_engine *e, const char *name, const char *text
 lc_status lc_engine_load_file(lc_engine *e, const char *path, lc_error *err)
 {
     if (!e || !path) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_engine_load_file: NULL argument");
-    FILE *f = fopen(path, "rb");
-    if (!f) return lci_fail(err, LC_ERULES, path, 0, "cannot open the rule file");
     lci_buf text;
     lci_buf_init(&text);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && text.len <= RULE_FILE_LIMIT) lci_buf_put(&text, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    lc_status st;
-    if (bad) st = lci_fail(err, LC_ERULES, path, 0, "cannot read the rule file");
-    else if (text.failed) st = lci_oom(err);
-    else if (text.len > RULE_FILE_LIMIT) st = lci_fail(err, LC_ERULES, path, 0, "the rule file is larger than 16 MiB");
+    lc_status st = lci_read_file(path, RULE_FILE_LIMIT, &text);
+    if (st == LC_EIO) st = lci_fail(err, LC_ERULES, path, 0, "cannot read the rule file");
+    else if (st == LC_ENOMEM) st = lci_oom(err);
+    else if (st != LC_OK) st = lci_fail(err, LC_ERULES, path, 0, "the rule file is larger than 16 MiB");
     else st = lc_engine_load_string(e, path, text.data ? text.data : "", text.len, err);
     lci_buf_free(&text);
     return st;

@@ -70,14 +70,11 @@ static int add_finding(lci_findings *out, const char *kind, int line, const char
 static int add_finding(lci_findings *out, const char *kind, int line, const char *clause, const char *rules,
                        const char *fmt, ...)
 {
-    lci_buf msg;
-    lci_buf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    lci_buf_vprintf(&msg, fmt, ap);
+    char *msg = lci_vformat(fmt, ap);
     va_end(ap);
-    lci_finding f = {lci_strdup(kind), lci_strdup(clause ? clause : ""), lci_strdup(rules ? rules : ""),
-                     lci_buf_take(&msg, NULL), line};
+    lci_finding f = {lci_strdup(kind), lci_strdup(clause ? clause : ""), lci_strdup(rules ? rules : ""), msg, line};
     if (!f.kind || !f.clause || !f.rules || !f.message || LCI_PUSH(out->items, out->cap, out->n, f) != 0) {
         free(f.kind);
         free(f.clause);

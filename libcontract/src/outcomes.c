@@ -231,13 +231,10 @@ static int add_simple_finding(lci_build *b, const char *kind, const char *clause
 
 static int findings_text(lci_build *b, const char *kind, const char *clause, const lci_record *r, const char *fmt, ...)
 {
-    lci_buf msg;
-    lci_buf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    lci_buf_vprintf(&msg, fmt, ap);
+    char *text = lci_vformat(fmt, ap);
     va_end(ap);
-    char *text = lci_buf_take(&msg, NULL);
     return text ? add_simple_finding(b, kind, clause, r, text) : -1;
 }
 

@@ -209,15 +209,12 @@ lc_status lc_scenario_load_file(lc_scenario **out, const lc_options *opts, const
 {
     if (!out || !path) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_scenario_load_file: NULL argument");
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return lci_fail(err, LC_EUSAGE, path, 0, "cannot open the scenario file");
     lci_buf text;
     lci_buf_init(&text);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) lci_buf_put(&text, chunk, n);
-    fclose(f);
-    lc_status st = text.failed ? lci_oom(err) : lc_scenario_new(out, opts, path, text.data ? text.data : "", text.len, err);
+    lc_status st = lci_read_file(path, (size_t)16 << 20, &text);
+    if (st == LC_ENOMEM) st = lci_oom(err);
+    else if (st != LC_OK) st = lci_fail(err, LC_EUSAGE, path, 0, "cannot read the scenario file (or it is over 16 MiB)");
+    else st = lc_scenario_new(out, opts, path, text.data ? text.data : "", text.len, err);
     lci_buf_free(&text);
     return st;
 }

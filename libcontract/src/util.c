@@ -142,6 +142,37 @@ char *lci_buf_take(lci_buf *b, size_t *len)
     return p;
 }
 
+char *lci_vformat(const char *fmt, va_list ap)
+{
+    lci_buf b;
+    lci_buf_init(&b);
+    lci_buf_vprintf(&b, fmt, ap);
+    return lci_buf_take(&b, NULL);
+}
+
+char *lci_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = lci_vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+lc_status lci_read_file(const char *path, size_t limit, lci_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return LC_EIO;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && out->len <= limit) lci_buf_put(out, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return LC_EIO;
+    if (out->failed) return LC_ENOMEM;
+    return out->len > limit ? LC_EUSAGE : LC_OK;
+}
+
 lc_status lci_fail(lc_error *err, lc_status code, const char *file, long line, const char *fmt, ...)
 {
     if (!err) return code;

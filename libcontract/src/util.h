@@ -47,6 +47,14 @@ int lci_buf_json_string(lci_buf *b, const char *s);
  * NULL when an append failed. */
 char *lci_buf_take(lci_buf *b, size_t *len);
 
+/* A formatted string the caller frees, or NULL when out of memory. */
+char *lci_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *lci_vformat(const char *fmt, va_list ap);
+
+/* Reads a whole file (at most `limit` bytes) into out: 0, or LC_EIO when it
+ * cannot be read, LC_EUSAGE when it is larger than the limit, LC_ENOMEM. */
+lc_status lci_read_file(const char *path, size_t limit, lci_buf *out);
+
 /* Fills err (when not NULL) and returns code. */
 lc_status lci_fail(lc_error *err, lc_status code, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
