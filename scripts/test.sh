@@ -12,4 +12,7 @@ ctest --test-dir build --output-on-failure -j "$(nproc)"
 echo "== ASan + UBSan build and tests"
 BUILD_TYPE=Debug bash scripts/build.sh build-asan -DLC_SANITIZE=address,undefined
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+echo "== ThreadSanitizer: independent handles from several threads"
+BUILD_TYPE=Debug LC_TARGET=threads bash scripts/build.sh build-tsan -DLC_SANITIZE=thread
+ctest --test-dir build-tsan --output-on-failure -R '^threads$'
 echo "== all tests passed"
