@@ -33,7 +33,9 @@
  * and the evaluations made from it form a group that one thread at a time
  * may use (the engine holds the rule file's Lua state).  A result is
  * independent of its engine once made: any thread may read it, and several
- * threads may read the same result at once.
+ * threads may read the same result at once.  (One caveat outside
+ * libcontract: cJSON, which reads the events, stores the position of its
+ * last parse error in a process-wide variable; libcontract never reads it.)
  */
 #ifndef LIBCONTRACT_H
 #define LIBCONTRACT_H

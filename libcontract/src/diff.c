@@ -20,7 +20,7 @@ typedef struct pairing {
 
 static const char *event_id(const lc_result *r, const lci_refs *refs, size_t i)
 {
-    return i < refs->n ? lci_idtable_get(&r->ids, refs->ids[i]) : "";
+    return i < refs->n ? lci_result_id(r, refs->ids[i]) : "";
 }
 
 static const char *breach_month(const lc_result *r, const lci_rbreach *b)

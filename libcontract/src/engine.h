@@ -53,8 +53,10 @@ typedef struct lci_warning {
     char *message;
 } lci_warning;
 
+/* A hash of an event's canonical content: compared only between events
+ * with the same id, so 64 bits leave a 2^-64 chance per re-delivery. */
 typedef struct lci_content {
-    uint64_t h[2];
+    uint64_t h;
 } lci_content;
 
 struct lc_eval {
@@ -88,9 +90,12 @@ struct lc_eval {
     char *file;             /* the stream being read (owned) */
     long lineno;
     int stream_started;
+    int overlong;           /* dropping a line longer than the limit */
 
     /* scratch reused for every event */
     lci_scan scan;
+    uint64_t *key_hashes;
+    size_t key_hashes_cap;
     lci_record *scratch;
 };
 

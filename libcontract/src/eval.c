@@ -41,6 +41,7 @@ void lc_eval_free(lc_eval *ev)
     lci_buf_free(&ev->pending);
     free(ev->file);
     lci_scan_free(&ev->scan);
+    free(ev->key_hashes);
     free(ev->scratch);
     free(ev);
 }
@@ -144,7 +145,7 @@ static int accepted(const lci_model *m, const lci_event_type *t, const lci_recor
 
 static int contents_equal(const lci_content *a, const lci_content *b)
 {
-    return a->h[0] == b->h[0] && a->h[1] == b->h[1];
+    return a->h == b->h;
 }
 
 /* Reserves every allocation the commit needs, so that once the id is
@@ -242,7 +243,8 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
 {
     const lci_model *m = ev->m;
     const lci_event_type *t = &m->types[rec->type];
-    long found = lci_idtable_find(&ev->ids, id, idlen);
+    uint64_t hash = lci_idtable_hash(&ev->ids, id, idlen);
+    long found = lci_idtable_find(&ev->ids, id, idlen, hash);
     if (found >= 0) {
         if (!contents_equal(&ev->contents[found], content)) return refuse(ev, file, line, err, id);
         if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
@@ -252,7 +254,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     int month;
     int in_window = accepted(m, t, rec, &month);
     uint32_t index;
-    if (reserve(ev, t, rec, month) != 0 || lci_idtable_add(&ev->ids, id, idlen, &index) != 0) {
+    if (reserve(ev, t, rec, month) != 0 || lci_idtable_add(&ev->ids, id, idlen, hash, &index) != 0) {
         ev->broken = 1;
         return lci_oom(err);
     }

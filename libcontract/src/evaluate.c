@@ -94,12 +94,40 @@ static char *dup_or_empty(const char *s)
     return lci_strdup(s ? s : "");
 }
 
+int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out)
+{
+    out->n = 0;
+    out->ids = malloc((n ? n : 1) * sizeof *out->ids);
+    if (!b->remap) b->remap = calloc(lci_idtable_count(&b->ev->ids) + 1, sizeof *b->remap);
+    if (!out->ids || !b->remap) {
+        free(out->ids);
+        out->ids = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t *slot = &b->remap[src[i]];
+        if (!*slot) {
+            const char *id = lci_idtable_get(&b->ev->ids, src[i]);
+            uint32_t index;
+            if (lci_strlist_add(&b->res->ids, id, strlen(id), &index) != 0) {
+                free(out->ids);
+                out->ids = NULL;
+                return -1;
+            }
+            *slot = index + 1;
+        }
+        out->ids[i] = *slot - 1;
+    }
+    out->n = n;
+    return 0;
+}
+
 int lci_build_refs_of_records(lci_build *b, const lci_record *const *recs, size_t n, lci_refs *out)
 {
     uint32_t *ids = malloc((n ? n : 1) * sizeof *ids);
     if (!ids) return -1;
     for (size_t i = 0; i < n; i++) ids[i] = recs[i]->id;
-    int rc = lci_result_refs(b->res, &b->ev->ids, ids, n, out);
+    int rc = lci_build_refs(b, ids, n, out);
     free(ids);
     return rc;
 }
@@ -458,7 +486,7 @@ static int month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
 static int emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak)
 {
     emission e = {month, NULL, {0}, month_reason(b, r, v, streak)};
-    int rc = e.reason ? lci_result_refs(b->res, &b->ev->ids, v->ids, v->nids, &e.events) : -1;
+    int rc = e.reason ? lci_build_refs(b, v->ids, v->nids, &e.events) : -1;
     if (rc == 0 && r->kind == LCI_R_BREACH) rc = emit_breach(b, r, &e);
     free(e.reason);
     free(e.events.ids);
@@ -676,7 +704,7 @@ static int finish_breaches(lci_build *b)
     res->pct_of_base = (lci_dec){0, 0};
     for (size_t i = 0; i < res->nbreaches; i++) {
         lci_rbreach *br = &res->breaches[i];
-        br->first_event = br->events.n ? lci_idtable_get(&res->ids, br->events.ids[0]) : "";
+        br->first_event = br->events.n ? lci_result_id(res, br->events.ids[0]) : "";
         lci_dec_format_short(br->pct, br->pct_text, sizeof br->pct_text);
         if (br->has_at) lci_time_format(br->at, b->m->offset_min, br->at_text, sizeof br->at_text);
         res->amount_uncapped += br->amount;
@@ -700,6 +728,7 @@ static void free_build(lci_build *b)
     if (b->violations)
         for (size_t i = 0; i < b->m->nrules; i++) free(b->violations[i].items);
     free(b->violations);
+    free(b->remap);
 }
 
 static int evaluate(lci_build *b)

@@ -23,6 +23,7 @@ typedef struct lci_build {
     lci_cond_ctx ctx;
     lci_figures fig;
     lci_matches *violations; /* per rule: the records a violation rule matched */
+    uint32_t *remap;         /* evaluation id -> result id + 1 (0: not named yet) */
     struct {
         size_t breaches, incidents, findings, caps, reasons, warnings;
     } res_caps;              /* capacities of the result's arrays */
@@ -32,7 +33,11 @@ typedef struct lci_build {
 /* Money from parameters, in fen; -1 when it cannot be exact. */
 int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
 
-/* Event ids of a set of records, interned into the result. */
+/* Event ids (indices into the evaluation's table) as the result's; each id
+ * is copied into the result once, however often it is named. */
+int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out);
+
+/* Event ids of a set of records, as the result's. */
 int lci_build_refs_of_records(lci_build *b, const lci_record *const *recs, size_t n, lci_refs *out);
 
 /* outcomes.c: termination, grades, acceptance, obligations, payments. */

@@ -1,11 +1,13 @@
-/* idtable.c — see idtable.h.  Open addressing with linear probing over
- * slots that hold indices; the strings live NUL-terminated in one arena. */
+/* idtable.c — see idtable.h.  Open addressing with linear probing; the
+ * strings live NUL-terminated in one arena. */
 #include "idtable.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+#define ARENA_MAX UINT32_MAX
 
 static uint64_t mix64(uint64_t x)
 {
@@ -42,80 +44,90 @@ void lci_idtable_init(lci_idtable *t, uint64_t seed)
 void lci_idtable_free(lci_idtable *t)
 {
     free(t->slots);
-    free(t->hashes);
     free(t->offsets);
     free(t->arena);
     lci_idtable_init(t, t->seed);
 }
 
-static int equals(const lci_idtable *t, uint32_t index, const char *s, size_t len)
+uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, size_t len)
 {
-    const char *kept = t->arena + t->offsets[index];
-    return memcmp(kept, s, len) == 0 && kept[len] == '\0';
+    return lci_hash(s, len, t->seed);
 }
 
-long lci_idtable_find(const lci_idtable *t, const char *s, size_t len)
+static uint64_t slot_of(uint64_t hash, uint32_t index)
+{
+    return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)index + 1);
+}
+
+static size_t entry_len(const lci_idtable *t, uint32_t index)
+{
+    size_t end = index + 1 < t->n ? t->offsets[index + 1] : t->arena_len;
+    return end - t->offsets[index] - 1;
+}
+
+long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash)
 {
     if (!t->nslots) return -1;
-    uint64_t h = lci_hash(s, len, t->seed);
-    for (size_t i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
-        uint32_t slot = t->slots[i];
+    uint64_t tag = hash & UINT64_C(0xffffffff00000000);
+    for (size_t i = hash & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+        uint64_t slot = t->slots[i];
         if (!slot) return -1;
-        if (t->hashes[slot - 1] == h && equals(t, slot - 1, s, len)) return (long)(slot - 1);
+        if ((slot & UINT64_C(0xffffffff00000000)) != tag) continue;
+        uint32_t index = (uint32_t)slot - 1;
+        if (entry_len(t, index) == len && memcmp(t->arena + t->offsets[index], s, len) == 0) return (long)index;
     }
 }
 
-static void place(lci_idtable *t, uint32_t index)
+static void place(uint64_t *slots, size_t nslots, uint64_t hash, uint64_t slot)
 {
-    size_t mask = t->nslots - 1;
-    size_t i = t->hashes[index] & mask;
-    while (t->slots[i]) i = (i + 1) & mask;
-    t->slots[i] = index + 1;
+    size_t i = hash & (nslots - 1);
+    while (slots[i]) i = (i + 1) & (nslots - 1);
+    slots[i] = slot;
 }
 
-/* Keeps the load at or under one half so probes stay short. */
+/* Keeps the load under 0.7 so probes stay short; the hashes are recomputed
+ * from the arena, which costs less than keeping them. */
 static int ensure_slots(lci_idtable *t)
 {
-    if ((t->n + 1) * 2 <= t->nslots) return 0;
+    if ((t->n + 1) * 10 <= t->nslots * 7) return 0;
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    uint64_t *slots = calloc(nslots, sizeof *slots);
     if (!slots) return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        uint64_t h = lci_hash(t->arena + t->offsets[i], entry_len(t, (uint32_t)i), t->seed);
+        place(slots, nslots, h, slot_of(h, (uint32_t)i));
+    }
     free(t->slots);
     t->slots = slots;
     t->nslots = nslots;
-    for (size_t i = 0; i < t->n; i++) place(t, (uint32_t)i);
     return 0;
 }
 
-int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint32_t *index)
+int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)
 {
-    if (t->n >= UINT32_MAX - 1) return -1;
+    if (t->n >= UINT32_MAX - 1 || t->arena_len + len + 1 > ARENA_MAX) return -1;
     if (ensure_slots(t) != 0) return -1;
-    size_t cap = t->cap;
-    if (lci_grow((void **)&t->hashes, &cap, t->n + 1, sizeof *t->hashes) != 0) return -1;
-    cap = t->cap;
-    if (lci_grow((void **)&t->offsets, &cap, t->n + 1, sizeof *t->offsets) != 0) return -1;
-    t->cap = cap;
+    if (lci_grow((void **)&t->offsets, &t->cap, t->n + 1, sizeof *t->offsets) != 0) return -1;
     if (lci_grow((void **)&t->arena, &t->arena_cap, t->arena_len + len + 1, 1) != 0) return -1;
     memcpy(t->arena + t->arena_len, s, len);
     t->arena[t->arena_len + len] = '\0';
-    t->offsets[t->n] = t->arena_len;
-    t->hashes[t->n] = lci_hash(s, len, t->seed);
+    t->offsets[t->n] = (uint32_t)t->arena_len;
     t->arena_len += len + 1;
     *index = (uint32_t)t->n++;
-    place(t, *index);
+    place(t->slots, t->nslots, hash, slot_of(hash, *index));
     return 0;
 }
 
 int lci_idtable_intern(lci_idtable *t, const char *s, size_t len, uint32_t *index, int *added)
 {
-    long found = lci_idtable_find(t, s, len);
+    uint64_t h = lci_idtable_hash(t, s, len);
+    long found = lci_idtable_find(t, s, len, h);
     *added = found < 0;
     if (found >= 0) {
         *index = (uint32_t)found;
         return 0;
     }
-    return lci_idtable_add(t, s, len, index);
+    return lci_idtable_add(t, s, len, h, index);
 }
 
 const char *lci_idtable_get(const lci_idtable *t, uint32_t index)
@@ -130,5 +142,30 @@ size_t lci_idtable_count(const lci_idtable *t)
 
 size_t lci_idtable_bytes(const lci_idtable *t)
 {
-    return t->nslots * sizeof *t->slots + t->cap * (sizeof *t->hashes + sizeof *t->offsets) + t->arena_cap;
+    return t->nslots * sizeof *t->slots + t->cap * sizeof *t->offsets + t->arena_cap;
+}
+
+int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
+{
+    if (l->n >= UINT32_MAX - 1 || l->len + len + 1 > ARENA_MAX) return -1;
+    if (lci_grow((void **)&l->offsets, &l->ncap, l->n + 1, sizeof *l->offsets) != 0) return -1;
+    if (lci_grow((void **)&l->arena, &l->cap, l->len + len + 1, 1) != 0) return -1;
+    memcpy(l->arena + l->len, s, len);
+    l->arena[l->len + len] = '\0';
+    l->offsets[l->n] = (uint32_t)l->len;
+    l->len += len + 1;
+    *index = (uint32_t)l->n++;
+    return 0;
+}
+
+const char *lci_strlist_get(const lci_strlist *l, uint32_t index)
+{
+    return l->arena + l->offsets[index];
+}
+
+void lci_strlist_free(lci_strlist *l)
+{
+    free(l->arena);
+    free(l->offsets);
+    memset(l, 0, sizeof *l);
 }

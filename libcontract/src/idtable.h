@@ -3,7 +3,8 @@
  * Each distinct string is kept once, byte for byte, in an arena, and gets a
  * dense index; lookups compare the bytes, so two different ids can never be
  * taken for one another whatever their hashes (a collision only costs a
- * probe).  About 24 bytes per string beyond its own bytes. */
+ * probe).  A slot holds the index and 32 bits of the hash, so most probes
+ * touch one cache line; about 16–28 bytes per string beyond its own bytes. */
 #ifndef LCI_IDTABLE_H
 #define LCI_IDTABLE_H
 
@@ -14,10 +15,9 @@
 uint64_t lci_hash(const void *data, size_t len, uint64_t seed);
 
 typedef struct lci_idtable {
-    uint32_t *slots;   /* index + 1, 0 = empty */
+    uint64_t *slots;   /* (hash >> 32) << 32 | (index + 1); 0 = empty */
     size_t nslots;     /* power of two */
-    uint64_t *hashes;  /* per string */
-    uint64_t *offsets; /* per string: start in the arena (length follows from the next) */
+    uint32_t *offsets; /* per string: start in the arena */
     size_t n, cap;
     char *arena;
     size_t arena_len, arena_cap;
@@ -27,22 +27,38 @@ typedef struct lci_idtable {
 void lci_idtable_init(lci_idtable *t, uint64_t seed);
 void lci_idtable_free(lci_idtable *t);
 
+/* The table's hash of s: compute once, then find and add with it. */
+uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, size_t len);
+
 /* The index of s, or -1 when absent. */
-long lci_idtable_find(const lci_idtable *t, const char *s, size_t len);
+long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash);
 
 /* Adds s (which must be absent); 0 and *index, or -1 when out of memory
  * (the table is unchanged). */
-int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint32_t *index);
+int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index);
 
 /* Finds or adds; *added tells which.  -1 when out of memory. */
 int lci_idtable_intern(lci_idtable *t, const char *s, size_t len, uint32_t *index, int *added);
 
-/* The string at index (NUL-terminated, borrowed). */
+/* The string at index (NUL-terminated, borrowed until the next add). */
 const char *lci_idtable_get(const lci_idtable *t, uint32_t index);
 
 size_t lci_idtable_count(const lci_idtable *t);
 
 /* Bytes held, for the benchmark's memory figures. */
 size_t lci_idtable_bytes(const lci_idtable *t);
+
+/* A list of strings in one arena, without lookup (a result's event ids). */
+typedef struct lci_strlist {
+    char *arena;
+    size_t len, cap;
+    uint32_t *offsets;
+    size_t n, ncap;
+} lci_strlist;
+
+/* Appends a copy; 0 and *index, or -1 when out of memory. */
+int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index);
+const char *lci_strlist_get(const lci_strlist *l, uint32_t index);
+void lci_strlist_free(lci_strlist *l);
 
 #endif

@@ -10,7 +10,9 @@
 
 #include "engine.h"
 
-#define SEED_CONTENT_A UINT64_C(0x243f6a8885a308d3)
+/* The seed of key hashes: the same in every evaluation, so the rule
+ * file's field names can be hashed once at load time (rules.c). */
+#define SEED_CONTENT_A LCI_KEY_HASH_SEED
 #define SEED_CONTENT_B UINT64_C(0x13198a2e03707344)
 
 typedef struct why {
@@ -48,23 +50,18 @@ int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...
 
 /* ---- content hashes: equal JSON objects hash equal ---- */
 
-static void hash_value(const cJSON *v, const char *literal, size_t litlen, lci_content *out);
+/* A member hashes as its value seeded by its key; an object is the sum of
+ * its members, so key order does not matter. */
+static uint64_t hash_value(const cJSON *v, const char *literal, size_t litlen, uint64_t seed);
 
-static void combine(lci_content *acc, const lci_content *part, uint64_t salt)
+static uint64_t key_hash(const char *key)
 {
-    acc->h[0] = acc->h[0] * UINT64_C(0x100000001b3) + (part->h[0] ^ salt);
-    acc->h[1] = acc->h[1] * UINT64_C(0xc6a4a7935bd1e995) + (part->h[1] ^ salt);
-}
-
-static void hash_bytes(const void *p, size_t n, uint64_t tag, lci_content *out)
-{
-    out->h[0] = lci_hash(p, n, SEED_CONTENT_A ^ tag);
-    out->h[1] = lci_hash(p, n, SEED_CONTENT_B ^ tag);
+    return lci_hash(key, strlen(key), SEED_CONTENT_A);
 }
 
 /* Numbers are equal by value (1 = 1.0 = 1e0): the literal is normalised
  * exactly when it fits a decimal, else the double stands for it. */
-static void hash_number(const cJSON *v, const char *literal, size_t litlen, lci_content *out)
+static uint64_t hash_number(const cJSON *v, const char *literal, size_t litlen, uint64_t seed)
 {
     lci_dec d;
     if (literal && lci_dec_parse(literal, litlen, &d, NULL) == LCI_NUM_OK) {
@@ -73,43 +70,32 @@ static void hash_number(const cJSON *v, const char *literal, size_t litlen, lci_
             d.scale--;
         }
         int64_t key[2] = {d.coef, d.scale};
-        hash_bytes(key, sizeof key, 'n', out);
-        return;
+        return lci_hash(key, sizeof key, seed ^ 'n');
     }
     double x = v->valuedouble;
     if (x == 0) x = 0; /* -0 == 0 */
-    hash_bytes(&x, sizeof x, 'd', out);
+    return lci_hash(&x, sizeof x, seed ^ 'd');
 }
 
-/* Object members are summed, so key order does not matter. */
-static void hash_container(const cJSON *v, lci_content *out)
+static uint64_t hash_container(const cJSON *v, uint64_t seed)
 {
-    int object = cJSON_IsObject(v);
-    lci_content acc = {{object ? 0x6f : 0x61, object ? 0x6f : 0x61}};
-    for (const cJSON *c = v->child; c; c = c->next) {
-        lci_content part;
-        hash_value(c, NULL, 0, &part);
-        if (object) {
-            lci_content key;
-            hash_bytes(c->string, strlen(c->string), 'k', &key);
-            combine(&key, &part, 0);
-            acc.h[0] += key.h[0];
-            acc.h[1] += key.h[1];
-        } else {
-            combine(&acc, &part, 0);
-        }
+    uint64_t acc = seed ^ (cJSON_IsObject(v) ? 0x6f : 0x61);
+    uint64_t position = 0;
+    for (const cJSON *c = v->child; c; c = c->next, position++) {
+        if (cJSON_IsObject(v)) acc += hash_value(c, NULL, 0, key_hash(c->string));
+        else acc += hash_value(c, NULL, 0, SEED_CONTENT_B + position) * (2 * position + 1);
     }
-    *out = acc;
+    return acc;
 }
 
-static void hash_value(const cJSON *v, const char *literal, size_t litlen, lci_content *out)
+static uint64_t hash_value(const cJSON *v, const char *literal, size_t litlen, uint64_t seed)
 {
-    if (cJSON_IsString(v)) hash_bytes(v->valuestring, strlen(v->valuestring), 's', out);
-    else if (cJSON_IsNumber(v)) hash_number(v, literal, litlen, out);
-    else if (cJSON_IsTrue(v)) hash_bytes("t", 1, 'b', out);
-    else if (cJSON_IsFalse(v)) hash_bytes("f", 1, 'b', out);
-    else if (cJSON_IsNull(v)) hash_bytes("", 0, 'z', out);
-    else hash_container(v, out);
+    if (cJSON_IsString(v)) return lci_hash(v->valuestring, strlen(v->valuestring), seed ^ 's');
+    if (cJSON_IsNumber(v)) return hash_number(v, literal, litlen, seed);
+    if (cJSON_IsTrue(v)) return lci_hash("t", 1, seed ^ 'b');
+    if (cJSON_IsFalse(v)) return lci_hash("f", 1, seed ^ 'b');
+    if (cJSON_IsNull(v)) return lci_hash("", 0, seed ^ 'z');
+    return hash_container(v, seed);
 }
 
 /* ---- reading one field's value ---- */
@@ -246,16 +232,30 @@ typedef struct parsed {
     lci_content content;
 } parsed;
 
-static const cJSON *member_named(const cJSON *obj, const char *key)
+/* The members' key hashes, computed once per event: they find the
+ * fields, detect duplicate keys and seed the content hash. */
+static int hash_keys(lc_eval *ev, const cJSON *obj, size_t *n)
 {
-    for (const cJSON *c = obj->child; c; c = c->next)
-        if (strcmp(c->string, key) == 0) return c;
+    *n = 0;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (lci_grow((void **)&ev->key_hashes, &ev->key_hashes_cap, *n + 1, sizeof *ev->key_hashes) != 0) return -2;
+        ev->key_hashes[(*n)++] = key_hash(c->string);
+    }
+    return 0;
+}
+
+static const cJSON *member_with(const cJSON *obj, const uint64_t *hashes, uint64_t hash, const char *key)
+{
+    size_t i = 0;
+    for (const cJSON *c = obj->child; c; c = c->next, i++)
+        if (hashes[i] == hash && strcmp(c->string, key) == 0) return c;
     return NULL;
 }
 
 static int read_type_and_id(lc_eval *ev, const cJSON *obj, parsed *p, why *w)
 {
-    const cJSON *type = member_named(obj, "type"), *id = member_named(obj, "id");
+    const cJSON *type = member_with(obj, ev->key_hashes, key_hash("type"), "type");
+    const cJSON *id = member_with(obj, ev->key_hashes, key_hash("id"), "id");
     if (!type) return reason(w, "missing \"type\"");
     if (!cJSON_IsString(type)) return reason(w, "\"type\" must be a string");
     p->type = lci_model_type(ev->m, type->valuestring);
@@ -267,33 +267,46 @@ static int read_type_and_id(lc_eval *ev, const cJSON *obj, parsed *p, why *w)
     return 0;
 }
 
+static int field_by_hash(const lci_event_type *t, uint64_t hash, const char *key)
+{
+    for (size_t f = 0; f < t->nfields; f++)
+        if (t->fields[f].name_hash == hash && strcmp(t->fields[f].name, key) == 0) return (int)f;
+    return LCI_NONE;
+}
+
+/* A key seen before: known fields by their bit, other keys by comparison
+ * with the earlier keys that share their hash. */
+static int seen_before(const cJSON *obj, const cJSON *c, const uint64_t *hashes, size_t i, int f, uint64_t seen)
+{
+    if (f >= 0) return (int)(seen >> f & 1);
+    size_t j = 0;
+    for (const cJSON *d = obj->child; d != c; d = d->next, j++)
+        if (hashes[j] == hashes[i] && strcmp(d->string, c->string) == 0) return 1;
+    return 0;
+}
+
 /* Walks the members once: duplicate keys, field values, content hash. */
 static int read_members(lc_eval *ev, const cJSON *obj, const char *line, parsed *p, lci_record *rec, why *w)
 {
-    size_t numbers = 0;
+    size_t numbers = 0, i = 0;
     uint64_t seen = 0;
-    p->content = (lci_content){{0, 0}};
-    for (const cJSON *c = obj->child; c; c = c->next) {
+    p->content.h = 0;
+    for (const cJSON *c = obj->child; c; c = c->next, i++) {
         member mb = {c, NULL, 0};
         if (cJSON_IsNumber(c) && numbers < ev->scan.nnumbers) {
             mb.literal = line + ev->scan.numbers[numbers].off;
             mb.litlen = ev->scan.numbers[numbers++].len;
         }
-        for (const cJSON *d = obj->child; d != c; d = d->next)
-            if (strcmp(d->string, c->string) == 0) return reason(w, "key \"%s\" appears twice", c->string);
-        lci_content part, key;
-        hash_value(c, mb.literal, mb.litlen, &part);
-        hash_bytes(c->string, strlen(c->string), 'k', &key);
-        combine(&key, &part, 0);
-        p->content.h[0] += key.h[0];
-        p->content.h[1] += key.h[1];
-        int f = lci_model_field(p->t, c->string);
-        if (f < 0 || cJSON_IsNull(c)) continue; /* unknown fields are ignored; null is absent */
+        int f = field_by_hash(p->t, ev->key_hashes[i], c->string);
+        if (seen_before(obj, c, ev->key_hashes, i, f, seen)) return reason(w, "key \"%s\" appears twice", c->string);
+        p->content.h += hash_value(c, mb.literal, mb.litlen, ev->key_hashes[i]);
+        if (f < 0) continue; /* unknown fields are ignored */
+        seen |= UINT64_C(1) << f;
+        if (cJSON_IsNull(c)) continue; /* null is absent */
         int r = read_field(ev, &p->t->fields[f], &mb, &rec->v[f], w);
         if (r) return r;
-        seen |= UINT64_C(1) << f;
+        rec->present |= UINT64_C(1) << f;
     }
-    rec->present = seen;
     return 0;
 }
 
@@ -372,6 +385,8 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
     parsed p = {0};
     lci_record *rec = ev->scratch;
     int r = parse_object(ev, json, len, &obj, &w);
+    size_t nkeys = 0;
+    if (r == 0) r = hash_keys(ev, obj, &nkeys);
     if (r == 0) r = read_type_and_id(ev, obj, &p, &w);
     if (r == 0) {
         memset(rec, 0, sizeof *rec + p.t->nfields * sizeof rec->v[0]);
@@ -420,10 +435,25 @@ lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, si
         ev->lineno = 0;
         ev->stream_started = 0;
     }
+    size_t limit = ev->engine->opts.event_line_limit;
     while (len) {
         const char *nl = memchr(data, '\n', len);
         size_t take = nl ? (size_t)(nl - data) : len;
         lc_status st;
+        /* a line over the limit is dropped as it streams in, so it never
+         * takes more memory than the limit */
+        if (ev->overlong || (limit && ev->pending.len + take > limit)) {
+            ev->overlong = 1;
+            lci_buf_reset(&ev->pending);
+            if (!nl) return LC_OK;
+            ev->overlong = 0;
+            ev->lineno++;
+            st = lci_eval_invalid(ev, ev->file, ev->lineno, "line longer than the event line limit", err);
+            if (st != LC_OK) return st;
+            data += take + 1;
+            len -= take + 1;
+            continue;
+        }
         if (!nl) {
             if (lci_buf_put(&ev->pending, data, take) != 0) return lci_oom(err);
             return LC_OK;
@@ -446,7 +476,12 @@ lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
 {
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_end_stream: NULL argument");
     lc_status st = LC_OK;
-    if (ev->pending.len) st = push_line(ev, ev->pending.data, ev->pending.len, err);
+    if (ev->overlong) {
+        ev->overlong = 0;
+        st = lci_eval_invalid(ev, ev->file, ++ev->lineno, "line longer than the event line limit", err);
+    } else if (ev->pending.len) {
+        st = push_line(ev, ev->pending.data, ev->pending.len, err);
+    }
     lci_buf_reset(&ev->pending);
     free(ev->file);
     ev->file = NULL;

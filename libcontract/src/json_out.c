@@ -82,7 +82,7 @@ static void refs(jw *w, const lci_refs *r)
     lci_buf_putc(w->b, '[');
     for (size_t i = 0; i < r->n; i++) {
         if (i) lci_buf_puts(w->b, ", ");
-        str(w, lci_idtable_get(&w->res->ids, r->ids[i]));
+        str(w, lci_result_id(w->res, r->ids[i]));
     }
     lci_buf_putc(w->b, ']');
 }

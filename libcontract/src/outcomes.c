@@ -59,7 +59,7 @@ static char *reason_message(lci_build *b, const lci_termination_reason *t, int64
     lci_buf_printf(&out, "%lld %s (at least %lld give the right)", (long long)count,
                    t->label ? t->label : t->id, (long long)needed);
     for (size_t i = 0; i < events->n; i++)
-        lci_buf_printf(&out, "%s%s", i ? ", " : ": ", lci_idtable_get(&b->res->ids, events->ids[i]));
+        lci_buf_printf(&out, "%s%s", i ? ", " : ": ", lci_result_id(b->res, events->ids[i]));
     return lci_buf_take(&out, NULL);
 }
 

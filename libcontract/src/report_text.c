@@ -149,7 +149,7 @@ static void breaches(report *r)
             char events[200] = "";
             for (size_t e = 0; e < br->events.n && strlen(events) < 150; e++) {
                 strcat(events, e ? ", " : "");
-                strncat(events, lci_idtable_get(&res->ids, br->events.ids[e]), 40);
+                strncat(events, lci_result_id(res, br->events.ids[e]), 40);
             }
             if (br->events.n > 0 && strlen(events) >= 150) strcat(events, ", …");
             table_row(&t, "", "", "", br->text, "", "", "");
@@ -223,7 +223,7 @@ static void incidents(report *r)
         char at[40];
         lci_time_format(in->at, res->offset_min, at, sizeof at);
         lci_buf_printf(r->b, "  %.16s  %s  %s  %s\n", at, in->rule, in->clause,
-                       in->events.n ? lci_idtable_get(&res->ids, in->events.ids[0]) : "");
+                       in->events.n ? lci_result_id(res, in->events.ids[0]) : "");
     }
 }
 

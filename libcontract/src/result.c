@@ -9,27 +9,7 @@
 
 lc_result *lci_result_new(void)
 {
-    lc_result *res = calloc(1, sizeof *res);
-    if (res) lci_idtable_init(&res->ids, UINT64_C(0x5bd1e9955bd1e995));
-    return res;
-}
-
-int lci_result_refs(lc_result *res, const lci_idtable *from, const uint32_t *src, size_t n, lci_refs *out)
-{
-    out->n = 0;
-    out->ids = malloc((n ? n : 1) * sizeof *out->ids);
-    if (!out->ids) return -1;
-    for (size_t i = 0; i < n; i++) {
-        const char *id = lci_idtable_get(from, src[i]);
-        int added;
-        if (lci_idtable_intern(&res->ids, id, strlen(id), &out->ids[i], &added) != 0) {
-            free(out->ids);
-            out->ids = NULL;
-            return -1;
-        }
-    }
-    out->n = n;
-    return 0;
+    return calloc(1, sizeof(lc_result));
 }
 
 static void free_all(char **v, size_t n)
@@ -142,7 +122,7 @@ void lc_result_free(lc_result *res)
     free(res->score_clause);
     free(res->grade);
     free(res->bond_clause);
-    lci_idtable_free(&res->ids);
+    lci_strlist_free(&res->ids);
     free(res);
 }
 
@@ -186,7 +166,7 @@ int lc_result_breach(const lc_result *res, size_t i, lc_breach *out)
 const char *lc_result_breach_event(const lc_result *res, size_t i, size_t j)
 {
     if (!res || i >= res->nbreaches || j >= res->breaches[i].events.n) return NULL;
-    return lci_idtable_get(&res->ids, res->breaches[i].events.ids[j]);
+    return lci_result_id(res, res->breaches[i].events.ids[j]);
 }
 
 size_t lc_result_month_count(const lc_result *res)

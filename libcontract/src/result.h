@@ -125,7 +125,7 @@ struct lc_result {
     char **param_names, **param_values;
     size_t nparams;
 
-    lci_idtable ids;
+    lci_strlist ids;      /* the event ids the result names, each once */
     lci_rbreach *breaches;
     size_t nbreaches;
     lci_rincident *incidents;
@@ -188,9 +188,11 @@ struct lc_result {
 /* An empty result (all counts zero), or NULL. */
 lc_result *lci_result_new(void);
 
-/* Interns the event ids of `src` (indices into the evaluation's table)
- * into the result; -1 when out of memory. */
-int lci_result_refs(lc_result *res, const lci_idtable *from, const uint32_t *src, size_t n, lci_refs *out);
+/* The event id a result names (borrowed). */
+static inline const char *lci_result_id(const lc_result *res, uint32_t index)
+{
+    return lci_strlist_get(&res->ids, index);
+}
 
 /* The INTERFACE.md JSON (json_out.c); LC_RENDER_EXPLAIN adds the
  * contract's words and the reason's numbers to each breach. */

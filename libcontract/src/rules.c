@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idtable.h"
 #include "util.h"
 
 extern const char lci_prelude[];
@@ -48,14 +49,25 @@ static int oom(reader *r)
 
 /* ---- primitive values ---- */
 
-/* Pushes t[key] (t at absolute index) and returns its type. */
+/* Pushes t[key] (t at absolute index) and returns its type.  Raw: the
+ * declarations came from the rule file, and a metamethod of its tables must
+ * not run here, outside the sandbox's budget. */
 static int get(reader *r, int t, const char *key)
 {
-    return lua_getfield(r->L, t, key);
+    if (lua_type(r->L, t) != LUA_TTABLE) {
+        lua_pushnil(r->L);
+        return LUA_TNIL;
+    }
+    lua_pushstring(r->L, key);
+    return lua_rawget(r->L, t);
 }
 
 static int geti(reader *r, int t, lua_Integer i)
 {
+    if (lua_type(r->L, t) != LUA_TTABLE) {
+        lua_pushnil(r->L);
+        return LUA_TNIL;
+    }
     return lua_rawgeti(r->L, t, i);
 }
 
@@ -708,6 +720,7 @@ static int read_field(reader *r, int fi, lci_event_type *t, lci_field *f)
 {
     char *kind = NULL;
     int ok = string_field(r, fi, "name", 1, &f->name);
+    if (ok == 0) f->name_hash = lci_hash(f->name, strlen(f->name), LCI_KEY_HASH_SEED);
     if (ok == 0) ok = string_field(r, fi, "kind", 1, &kind);
     if (ok == 0 && field_kind(kind, &f->kind) != 0) ok = fail(r, 0, "field kind '%s' is unknown", kind);
     free(kind);
@@ -1594,18 +1607,52 @@ static lc_status expose_api(lci_sandbox *sb, const char *name, lc_error *err)
     return st;
 }
 
-/* A rule file error message already reads "file:line: ..."; split it so
- * the caller gets the file and line apart. */
+/* Lua shortens chunk names in its messages (to 60 bytes), so the rule
+ * file runs under this short name and messages get the real one back. */
+#define RULES_CHUNK "[rules]"
+
+/* "[rules]:12: message" becomes file = the rule file, line 12, message. */
 static void split_location(lc_error *err, const char *name)
 {
     if (!err || err->code == LC_OK) return;
-    size_t n = strlen(name);
-    if (strncmp(err->message, name, n) != 0 || err->message[n] != ':') return;
-    char *end;
-    long line = strtol(err->message + n + 1, &end, 10);
-    if (end == err->message + n + 1 || *end != ':') return;
-    err->line = line;
-    memmove(err->message, end + 2 - (end[1] != ' '), strlen(end + 2 - (end[1] != ' ')) + 1);
+    size_t n = strlen(RULES_CHUNK);
+    if (strncmp(err->message, RULES_CHUNK, n) == 0 && err->message[n] == ':') {
+        char *end;
+        long line = strtol(err->message + n + 1, &end, 10);
+        if (end != err->message + n + 1 && *end == ':') {
+            err->line = line;
+            end += end[1] == ' ' ? 2 : 1;
+            memmove(err->message, end, strlen(end) + 1);
+        }
+    }
+    if (!err->line || strcmp(err->file, RULES_CHUNK) == 0 || !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", name);
+}
+
+/* Reads the declarations inside a protected call: running out of the
+ * state's memory while reading is then an error, not an abort. */
+static int read_protected(lua_State *L)
+{
+    reader *r = lua_touserdata(L, 1);
+    lua_pushinteger(L, read_declarations(r, 2));
+    return 1;
+}
+
+static lc_status read_model(lci_sandbox *sb, const char *name, int decl, lci_model *out, lc_error *err)
+{
+    lua_State *L = lci_sandbox_lua(sb);
+    reader r = {L, RULES_CHUNK, out, err, 1};
+    lua_pushcfunction(L, read_protected);
+    lua_pushlightuserdata(L, &r);
+    lua_pushvalue(L, decl);
+    int status = lua_pcall(L, 2, 1, 0);
+    if (status != LUA_OK) {
+        lua_pop(L, 1);
+        return lci_fail(err, LC_ERULES, name, 0, "memory limit exceeded while reading the declarations");
+    }
+    int rc = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return rc == 0 ? LC_OK : err ? err->code : LC_ERULES;
 }
 
 lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, size_t len, lci_model *out,
@@ -1614,15 +1661,12 @@ lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, si
     lua_State *L = lci_sandbox_lua(sb);
     int base = lua_gettop(L);
     memset(out, 0, sizeof *out);
-    lci_sandbox_push_line_function(sb, name);
-    lua_pushstring(L, name);
+    lci_sandbox_push_line_function(sb, RULES_CHUNK);
+    lua_pushstring(L, RULES_CHUNK);
     lc_status st = run_chunk(sb, "contract.lua", lci_prelude, lci_prelude_len, 2, 2, err);
-    if (st == LC_OK) st = expose_api(sb, name, err);
-    if (st == LC_OK) st = run_chunk(sb, name, text, len, 0, 0, err);
-    if (st == LC_OK) {
-        reader r = {L, name, out, err, 1};
-        if (read_declarations(&r, base + 2) != 0) st = err ? err->code : LC_ERULES;
-    }
+    if (st == LC_OK) st = expose_api(sb, RULES_CHUNK, err);
+    if (st == LC_OK) st = run_chunk(sb, RULES_CHUNK, text, len, 0, 0, err);
+    if (st == LC_OK) st = read_model(sb, name, base + 2, out, err);
     lua_settop(L, base);
     split_location(err, name);
     if (st != LC_OK) lci_model_free(out);

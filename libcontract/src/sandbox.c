@@ -72,6 +72,19 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
+void lci_sandbox_charge(lua_State *L, uint64_t steps)
+{
+    lci_sandbox *sb = sandbox_of(L);
+    if (!sb->stopped && sb->steps_left > steps) {
+        sb->steps_left -= steps;
+        return;
+    }
+    sb->stopped = 1;
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "instruction limit of %I exceeded (work done in a library function counts too)",
+               (lua_Integer)sb->limits.instructions);
+}
+
 /* Lua runs __gc finalizers with hooks off (and at lua_close), so a looping
  * finalizer could never be stopped: objects with one are refused. */
 static int safe_setmetatable(lua_State *L)

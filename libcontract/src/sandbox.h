@@ -43,6 +43,11 @@ int lci_sandbox_call(lci_sandbox *sb, int nargs, int nresults, char *msg, size_t
  * is currently running (0 when none is). */
 void lci_sandbox_push_line_function(lci_sandbox *sb, const char *name);
 
+/* Charges work done in C (pattern matching, copying) against the running
+ * call's instruction budget; raises a Lua error, once the budget is spent,
+ * as the count hook does.  Only call from a C function the sandbox runs. */
+void lci_sandbox_charge(lua_State *L, uint64_t steps);
+
 /* Bytes the Lua state holds now. */
 size_t lci_sandbox_memory(const lci_sandbox *sb);
 

@@ -360,8 +360,7 @@ static void record_content(const lc_eval *ev, const lci_record *r, lci_content *
         h0 = h0 * UINT64_C(0x100000001b3) ^ hv;
         h1 = (h1 ^ hv) * UINT64_C(0xc6a4a7935bd1e995);
     }
-    out->h[0] = h0;
-    out->h[1] = h1;
+    out->h = h0 ^ (h1 * UINT64_C(0x9e3779b97f4a7c15));
 }
 
 static lc_status commit_table(lc_eval *dst, lua_State *L, int idx, const char *source, lc_error *err)

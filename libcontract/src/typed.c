@@ -197,8 +197,7 @@ static void typed_content(const lc_event *e, const lci_record *rec, lci_content 
         h0 = h0 * UINT64_C(0x100000001b3) ^ hv;
         h1 = (h1 ^ hv) * UINT64_C(0xc6a4a7935bd1e995);
     }
-    out->h[0] = h0;
-    out->h[1] = h1;
+    out->h = h0 ^ (h1 * UINT64_C(0x9e3779b97f4a7c15));
 }
 
 lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)

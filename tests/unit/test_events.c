@@ -1,0 +1,581 @@
+/* Unit tests for events in: the strict JSON Lines pre-scan (jsonline.c), the
+ * exact id table (idtable.c), and lc_eval_push_json / lc_eval_push_lines
+ * through a small inline contract. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idtable.h"
+#include "jsonline.h"
+#include "libcontract.h"
+
+#define assert_contains(hay, needle) \
+    cr_assert(strstr((hay), (needle)) != NULL, "expected \"%s\" in \"%s\"", (needle), (hay))
+
+/* ---- jsonline: lci_scan_line --------------------------------------------------- */
+
+/* Scans len bytes of s with the given depth limit; the reason goes to why. */
+static int scan(const char *s, size_t len, unsigned depth, char *why, size_t whysize)
+{
+    lci_scan sc = {0};
+    why[0] = '\0';
+    int rc = lci_scan_line(&sc, s, len, depth, why, whysize);
+    lci_scan_free(&sc);
+    return rc;
+}
+
+#define SCAN(lit, depth, why) scan((lit), sizeof(lit) - 1, (depth), (why), sizeof(why))
+
+Test(jsonline, accepts_ordinary_lines)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"type\":\"ticket\",\"id\":\"t-1\",\"n\":[1,2,{\"a\":null}],\"b\":true}", 32, why), 0, "%s", why);
+    cr_assert_eq(SCAN("{\"s\":\"\\\"quoted\\\" \\\\ \\n \\u00e9 \\ud83d\\ude00\"}", 32, why), 0, "%s", why);
+    cr_assert_eq(SCAN("{\"zh\":\"\xe4\xb8\xad\xe6\x96\x87\",\"euro\":\"\xe2\x82\xac\",\"clef\":\"\xf0\x9d\x84\x9e\"}", 32, why),
+                 0, "%s", why);
+    cr_assert_eq(SCAN("{\"max\":\"\xf4\x8f\xbf\xbf\",\"del\":\"\x7f\"}", 32, why), 0, "%s", why);
+}
+
+Test(jsonline, rejects_nul_byte_in_a_string)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"id\":\"a\0b\"}", 32, why), -1);
+    assert_contains(why, "NUL");
+}
+
+Test(jsonline, rejects_nul_byte_outside_a_string)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"id\":\"ab\"}\0", 32, why), -1);
+    assert_contains(why, "NUL");
+}
+
+Test(jsonline, rejects_the_u0000_escape)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"id\":\"a\\u0000b\"}", 32, why), -1);
+    assert_contains(why, "u0000");
+    cr_assert_eq(SCAN("{\"id\":\"\\u0000\"}", 32, why), -1);
+    /* an escaped backslash, then \u0000 */
+    cr_assert_eq(SCAN("{\"id\":\"\\\\\\u0000\"}", 32, why), -1);
+}
+
+Test(jsonline, accepts_an_escaped_backslash_before_u0000)
+{
+    char why[200];
+    /* JSON text "\\u0000" is a backslash followed by the letters u0000 */
+    cr_assert_eq(SCAN("{\"id\":\"\\\\u0000\"}", 32, why), 0, "%s", why);
+    cr_assert_eq(SCAN("{\"id\":\"a\\\\\\\\u0000\"}", 32, why), 0, "%s", why);
+    /* other \u escapes are fine */
+    cr_assert_eq(SCAN("{\"id\":\"\\u0001\\u0100\"}", 32, why), 0, "%s", why);
+}
+
+Test(jsonline, rejects_invalid_utf8)
+{
+    static const struct {
+        char text[32];
+        size_t len;
+        char what[32];
+    } cases[] = {
+        {"{\"s\":\"\xc0\x80\"}", 10, "overlong C0 80"},
+        {"{\"s\":\"\xc1\xbf\"}", 10, "overlong C1 BF"},
+        {"{\"s\":\"\xe0\x80\x80\"}", 11, "overlong E0 80 80"},
+        {"{\"s\":\"\xf0\x80\x80\x80\"}", 12, "overlong F0 80 80 80"},
+        {"{\"s\":\"\xed\xa0\x80\"}", 11, "surrogate ED A0 80"},
+        {"{\"s\":\"\xed\xbf\xbf\"}", 11, "surrogate ED BF BF"},
+        {"{\"s\":\"\xf4\x90\x80\x80\"}", 12, "beyond U+10FFFF"},
+        {"{\"s\":\"\xf5\x80\x80\x80\"}", 12, "F5 byte"},
+        {"{\"s\":\"\xff\"}", 9, "FF byte"},
+        {"{\"s\":\"\x80\"}", 9, "lone continuation"},
+        {"{\"s\":\"\xe2\x82\"}", 10, "truncated before quote"},
+        {"{\"s\":\"\xe2\x82", 8, "truncated at the end"},
+        {"{\"s\":\"\xf0\x9d\x84\"}", 11, "truncated 4-byte"},
+        {"{\"s\":\"\xc3\x28\"}", 10, "bad continuation"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char why[200];
+        cr_assert_eq(strlen(cases[i].text), cases[i].len, "case %s: length", cases[i].what);
+        cr_assert_eq(scan(cases[i].text, cases[i].len, 32, why, sizeof why), -1, "%s accepted", cases[i].what);
+        assert_contains(why, "UTF-8");
+    }
+}
+
+Test(jsonline, rejects_invalid_utf8_outside_strings)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"s\":1}\xc0\x80", 32, why), -1);
+}
+
+Test(jsonline, rejects_raw_control_characters_in_strings)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"s\":\"a\tb\"}", 32, why), -1);
+    assert_contains(why, "control");
+    cr_assert_eq(SCAN("{\"s\":\"a\nb\"}", 32, why), -1);
+    cr_assert_eq(SCAN("{\"s\":\"\x1f\"}", 32, why), -1);
+    /* whitespace between tokens is not inside a string */
+    cr_assert_eq(SCAN("{\t\"s\" :\t\"ab\" }", 32, why), 0, "%s", why);
+}
+
+Test(jsonline, reason_names_the_byte)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"s\":\"ab\xff\"}", 32, why), -1);
+    assert_contains(why, "byte 9");
+}
+
+Test(jsonline, nesting_deeper_than_the_limit)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"a\":{\"b\":[{}]}}", 4, why), 0, "%s", why);
+    cr_assert_eq(SCAN("{\"a\":{\"b\":[{\"c\":[]}]}}", 4, why), -1);
+    assert_contains(why, "nesting");
+    /* brackets inside strings are text */
+    cr_assert_eq(SCAN("{\"a\":\"[[[[{{{{\"}", 1, why), 0, "%s", why);
+    cr_assert_eq(SCAN("{\"a\":[]}", 1, why), -1);
+}
+
+Test(jsonline, deep_nesting_far_beyond_the_limit)
+{
+    size_t n = 100000;
+    char *s = malloc(2 * n + 1);
+    cr_assert_not_null(s);
+    memset(s, '[', n);
+    memset(s + n, ']', n);
+    char why[200];
+    cr_assert_eq(scan(s, 2 * n, LC_DEFAULT_JSON_DEPTH_LIMIT, why, sizeof why), -1);
+    free(s);
+}
+
+Test(jsonline, records_top_level_number_literals_exactly)
+{
+    static const char line[] =
+        "{\"a\": 1.50, \"s\": \"7 8\", \"b\": -0.0e+1, \"c\": [1, 2], \"d\": {\"e\": 3}, \"f\":12,\"g\":1E2}";
+    static const char *const want[] = {"1.50", "-0.0e+1", "12", "1E2"};
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(lci_scan_line(&sc, line, sizeof line - 1, 32, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(sc.nnumbers, 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_eq(sc.numbers[i].len, strlen(want[i]), "number %zu", i);
+        cr_assert(memcmp(line + sc.numbers[i].off, want[i], sc.numbers[i].len) == 0, "number %zu is %.*s", i,
+                  (int)sc.numbers[i].len, line + sc.numbers[i].off);
+    }
+    /* the scan is reused: the next line's numbers replace these */
+    cr_assert_eq(lci_scan_line(&sc, "{\"x\":123456789012345678}", 24, 32, why, sizeof why), 0);
+    cr_assert_eq(sc.nnumbers, 1);
+    cr_assert_eq(sc.numbers[0].off, 5);
+    cr_assert_eq(sc.numbers[0].len, 18);
+    lci_scan_free(&sc);
+}
+
+/* ---- idtable ------------------------------------------------------------------- */
+
+static long find(const lci_idtable *t, const char *s, size_t len)
+{
+    return lci_idtable_find(t, s, len, lci_idtable_hash(t, s, len));
+}
+
+static int add(lci_idtable *t, const char *s, size_t len, uint32_t *index)
+{
+    return lci_idtable_add(t, s, len, lci_idtable_hash(t, s, len), index);
+}
+
+Test(idtable, many_ids_found_exactly)
+{
+    enum { N = 100000 };
+    lci_idtable t;
+    lci_idtable_init(&t, 42);
+    char id[32];
+    for (uint32_t i = 0; i < N; i++) {
+        int n = snprintf(id, sizeof id, "event-%u", i);
+        uint32_t index;
+        cr_assert_eq(add(&t, id, (size_t)n, &index), 0);
+        cr_assert_eq(index, i);
+    }
+    cr_assert_eq(lci_idtable_count(&t), N);
+    for (uint32_t i = 0; i < N; i++) {
+        int n = snprintf(id, sizeof id, "event-%u", i);
+        cr_assert_eq(find(&t, id, (size_t)n), (long)i);
+        cr_assert_str_eq(lci_idtable_get(&t, i), id);
+    }
+    cr_assert_eq(find(&t, "event-100000", 12), -1);
+    cr_assert_eq(find(&t, "event-", 6), -1);
+    lci_idtable_free(&t);
+}
+
+Test(idtable, no_false_match_for_near_ids)
+{
+    lci_idtable t;
+    lci_idtable_init(&t, 7);
+    uint32_t i0, i1, i2;
+    cr_assert_eq(add(&t, "ticket-0001", 11, &i0), 0);
+    cr_assert_eq(add(&t, "ticket-00011", 12, &i1), 0);
+    cr_assert_eq(add(&t, "t", 1, &i2), 0);
+    cr_assert_eq(find(&t, "ticket-0002", 11), -1, "differs in the last byte");
+    cr_assert_eq(find(&t, "ticket-000", 10), -1, "a prefix");
+    cr_assert_eq(find(&t, "ticket-00012", 12), -1, "a longer id, last byte differs");
+    cr_assert_eq(find(&t, "ticket-0001", 11), (long)i0);
+    cr_assert_eq(find(&t, "ticket-00011", 12), (long)i1);
+    cr_assert_eq(find(&t, "t", 1), (long)i2);
+    cr_assert_eq(find(&t, "", 0), -1);
+    cr_assert_eq(find(&t, "T", 1), -1, "case matters");
+    /* ids are compared by length too: a lookup of "t" followed by a byte */
+    cr_assert_eq(find(&t, "tx", 1), (long)i2);
+    cr_assert_eq(find(&t, "tx", 2), -1);
+    lci_idtable_free(&t);
+}
+
+/* A lookup of `s` under the hash of `as`: what a collision would do. */
+static long find_colliding(const lci_idtable *t, const char *s, size_t len, const char *as, size_t aslen)
+{
+    return lci_idtable_find(t, s, len, lci_idtable_hash(t, as, aslen));
+}
+
+Test(idtable, hash_collision_never_matches_a_different_id)
+{
+    static const char shorter[] = "ab";
+    static const char longer[] = "ab-a-much-longer-id-that-shares-the-prefix-0123456789";
+    lci_idtable t;
+    lci_idtable_init(&t, 3);
+    uint32_t i;
+    /* same length, last byte differs */
+    cr_assert_eq(add(&t, "abc", 3, &i), 0);
+    cr_assert_eq(find_colliding(&t, "abd", 3, "abc", 3), -1);
+    /* the lookup is a prefix of the stored id */
+    cr_assert_eq(find_colliding(&t, shorter, 2, "abc", 3), -1);
+    lci_idtable_free(&t);
+
+    /* the stored id is a prefix of a (much longer) lookup */
+    lci_idtable_init(&t, 3);
+    cr_assert_eq(add(&t, shorter, 2, &i), 0);
+    cr_assert_eq(find_colliding(&t, longer, sizeof longer - 1, shorter, 2), -1);
+    lci_idtable_free(&t);
+}
+
+Test(idtable, get_returns_the_same_bytes_after_growth)
+{
+    lci_idtable t;
+    lci_idtable_init(&t, 11);
+    uint32_t first, again;
+    int added;
+    cr_assert_eq(lci_idtable_intern(&t, "first-id", 8, &first, &added), 0);
+    cr_assert(added);
+    char copy[16];
+    strcpy(copy, lci_idtable_get(&t, first));
+    char id[64];
+    for (int i = 0; i < 50000; i++) {
+        int n = snprintf(id, sizeof id, "filler-%d-%0*d", i, i % 40, 0);
+        uint32_t index;
+        cr_assert_eq(lci_idtable_intern(&t, id, (size_t)n, &index, &added), 0);
+        cr_assert(added);
+    }
+    cr_assert_str_eq(lci_idtable_get(&t, first), copy);
+    cr_assert_eq(lci_idtable_intern(&t, "first-id", 8, &again, &added), 0);
+    cr_assert_not(added);
+    cr_assert_eq(again, first);
+    cr_assert_eq(lci_idtable_count(&t), 50001);
+    lci_idtable_free(&t);
+}
+
+/* ---- pushing events through a small contract ------------------------------------- */
+
+static const char RULES[] =
+    "contract { id = 'events', term = { '2026-03-01', '2026-05-01' } }\n"
+    "param { 'fee', '1000.00', unit = 'money' }\n"
+    "penalty_base { pct = 100, of = P.fee }\n"
+    "event 'ping' { anchor = 'at', { 'at', 'time', required = true }, { 'n', 'integer' },\n"
+    "  { 'to', 'time' }, order = { 'at <= to' } }\n"
+    "measure 'pings' { count = 'ping' }\n"
+    "month_columns { { 'pings', 'pings' } }\n";
+
+#define PING(id) "{\"type\":\"ping\",\"id\":\"" id "\",\"at\":\"2026-03-10T10:00:00+08:00\"}"
+#define PING_N(id, n) "{\"type\":\"ping\",\"id\":\"" id "\",\"at\":\"2026-03-10T10:00:00+08:00\",\"n\":" n "}"
+
+typedef struct fixture {
+    lc_engine *engine;
+    lc_eval *ev;
+} fixture;
+
+static fixture start(unsigned flags)
+{
+    fixture f = {NULL, NULL};
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&f.engine, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_string(f.engine, "events.lua", RULES, strlen(RULES), &err), LC_OK, "%s:%ld: %s",
+                 err.file, err.line, err.message);
+    cr_assert_eq(lc_eval_new(&f.ev, f.engine, flags, &err), LC_OK);
+    return f;
+}
+
+static void finish(fixture *f)
+{
+    lc_eval_free(f->ev);
+    lc_engine_free(f->engine);
+}
+
+/* Events counted in March 2026, and the number of warnings, so far. */
+static void counted(fixture *f, double *pings, size_t *warnings)
+{
+    lc_result *res = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_result(f->ev, &res, &err), LC_OK, "%s", err.message);
+    lc_totals t;
+    lc_result_totals(res, &t);
+    *warnings = t.warnings;
+    cr_assert(lc_result_month_count(res) >= 1);
+    cr_assert_eq(lc_result_month_value(res, 0, "pings", pings), 1);
+    lc_result_free(res);
+}
+
+static lc_status push(fixture *f, const char *file, const char *data, lc_error *err)
+{
+    return lc_eval_push_lines(f->ev, file, data, strlen(data), err);
+}
+
+static void expect_counted(fixture *f, double pings, size_t warnings)
+{
+    double p;
+    size_t w;
+    counted(f, &p, &w);
+    cr_assert_eq(p, pings, "%g events counted, expected %g", p, pings);
+    cr_assert_eq(w, warnings, "%zu warnings, expected %zu", w, warnings);
+}
+
+Test(push_lines, line_split_across_chunks)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", "{\"type\":\"ping\",\"id\":\"p1\",\"at\":\"2026-03-", &err), LC_OK);
+    expect_counted(&f, 0, 0);
+    cr_assert_eq(push(&f, "e.jsonl", "10T10:00:00+08:00\"}\n" PING("p2"), &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 1, 0);
+    cr_assert_eq(push(&f, "e.jsonl", "\n", &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 2, 0);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK);
+    finish(&f);
+}
+
+Test(push_lines, stream_pushed_one_byte_at_a_time)
+{
+    static const char stream[] = "\xEF\xBB\xBF" PING("p1") "\r\n" PING("p2") "\n\n" PING("p3");
+    fixture f = start(0);
+    lc_error err = {0};
+    for (size_t i = 0; i < sizeof stream - 1; i++)
+        cr_assert_eq(lc_eval_push_lines(f.ev, "e.jsonl", stream + i, 1, &err), LC_OK, "byte %zu: %s", i, err.message);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 3, 0);
+    finish(&f);
+}
+
+Test(push_lines, crlf_endings)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING("p1") "\r\n" PING("p2") "\r\n", &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK);
+    expect_counted(&f, 2, 0);
+    finish(&f);
+}
+
+Test(push_lines, bom_at_the_start_of_the_stream_is_skipped)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", "\xEF\xBB\xBF" PING("p1") "\n", &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK);
+    expect_counted(&f, 1, 0);
+    finish(&f);
+}
+
+Test(push_lines, bom_on_line_two_is_invalid)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING("p1") "\n\xEF\xBB\xBF" PING("p2") "\n", &err), LC_EEVENT);
+    cr_assert_str_eq(err.file, "e.jsonl");
+    cr_assert_eq(err.line, 2);
+    finish(&f);
+}
+
+Test(push_lines, bom_after_a_blank_first_line_is_invalid)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", "\n\xEF\xBB\xBF" PING("p1") "\n", &err), LC_EEVENT);
+    cr_assert_eq(err.line, 2);
+    finish(&f);
+}
+
+Test(push_lines, last_line_without_newline_pushed_by_end_stream)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING("p1") "\n" PING("p2"), &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 1, 0);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 2, 0);
+    finish(&f);
+}
+
+Test(push_lines, invalid_last_line_without_newline_names_its_line)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING("p1") "\n" PING("p2") "\n{\"type\":\"ping\"", &err), LC_OK);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_EEVENT);
+    cr_assert_str_eq(err.file, "e.jsonl");
+    cr_assert_eq(err.line, 3);
+    finish(&f);
+}
+
+Test(push_lines, errors_name_the_file_and_line)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    /* line 4 has its times out of order */
+    cr_assert_eq(push(&f, "ops.jsonl",
+                      PING("p1") "\n\n" PING("p2") "\n"
+                      "{\"type\":\"ping\",\"id\":\"p3\",\"at\":\"2026-03-10T10:00:00+08:00\","
+                      "\"to\":\"2026-03-10T09:00:00+08:00\"}\n" PING("p4") "\n",
+                      &err),
+                 LC_EEVENT);
+    cr_assert_str_eq(err.file, "ops.jsonl");
+    cr_assert_eq(err.line, 4);
+    assert_contains(err.message, "\"to\"");
+    char buf[LC_ERROR_MESSAGE_MAX + 300];
+    cr_assert(strncmp(lc_error_format(&err, buf, sizeof buf), "ops.jsonl:4: ", 13) == 0, "%s", buf);
+    finish(&f);
+}
+
+Test(push_lines, line_numbers_count_per_file)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "a.jsonl", PING("a1") "\n" PING("a2") "\n", &err), LC_OK);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK);
+    cr_assert_eq(push(&f, "b.jsonl", PING("b1") "\nnot json\n", &err), LC_EEVENT);
+    cr_assert_str_eq(err.file, "b.jsonl");
+    cr_assert_eq(err.line, 2);
+    finish(&f);
+}
+
+Test(push_lines, blank_lines_skipped)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", "\n   \n\t\r\n" PING("p1") "  \t\r\n\n\r\n  " PING("p2") "\n\n", &err), LC_OK,
+                 "%ld: %s", err.line, err.message);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK);
+    expect_counted(&f, 2, 0);
+    finish(&f);
+}
+
+Test(push_json, nul_byte_in_the_line_is_invalid)
+{
+    static const char line[] = "{\"type\":\"ping\",\"id\":\"p\0x\",\"at\":\"2026-03-10T10:00:00+08:00\"}";
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_push_json(f.ev, line, sizeof line - 1, "e.jsonl", 7, &err), LC_EEVENT);
+    cr_assert_eq(err.line, 7);
+    assert_contains(err.message, "NUL");
+    finish(&f);
+}
+
+Test(push_json, u0000_in_the_id_is_invalid)
+{
+    static const char line[] = "{\"type\":\"ping\",\"id\":\"p\\u0000x\",\"at\":\"2026-03-10T10:00:00+08:00\"}";
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_push_json(f.ev, line, sizeof line - 1, "e.jsonl", 1, &err), LC_EEVENT);
+    finish(&f);
+}
+
+/* ---- duplicates -------------------------------------------------------------------- */
+
+Test(duplicates, exact_repeat_counted_once_with_a_warning)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING_N("p1", "5") "\n" PING_N("p1", "5") "\n", &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 1, 1);
+    finish(&f);
+}
+
+Test(duplicates, repeat_in_another_key_order_and_number_spelling_is_exact)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl",
+                      PING_N("p1", "5") "\n"
+                      "{ \"n\": 5.0, \"at\": \"2026-03-10T10:00:00+08:00\", \"id\": \"p1\", \"type\": \"ping\" }\n",
+                      &err),
+                 LC_OK, "%s", err.message);
+    expect_counted(&f, 1, 1);
+    finish(&f);
+}
+
+Test(duplicates, conflicting_repeat_is_an_error_and_stops_the_evaluation)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING_N("p1", "5") "\n" PING_N("p1", "6") "\n" PING("p2") "\n", &err), LC_EEVENT);
+    cr_assert_eq(err.line, 2);
+    assert_contains(err.message, "p1");
+    /* nothing more is accepted, by either entry point */
+    cr_assert_eq(push(&f, "e.jsonl", PING("p3") "\n", &err), LC_EUSAGE);
+    cr_assert_eq(lc_eval_push_json(f.ev, PING("p4"), strlen(PING("p4")), NULL, 0, &err), LC_EUSAGE);
+    /* the state stays consistent: the result shows the first event only */
+    expect_counted(&f, 1, 0);
+    finish(&f);
+}
+
+Test(duplicates, null_differs_from_absent_in_content)
+{
+    fixture f = start(0);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl", PING("p1") "\n" PING_N("p1", "null") "\n", &err), LC_EEVENT);
+    finish(&f);
+}
+
+/* ---- skipping invalid lines ----------------------------------------------------- */
+
+Test(skip_invalid, invalid_lines_become_warnings_and_the_evaluation_continues)
+{
+    fixture f = start(LC_EVAL_SKIP_INVALID);
+    lc_error err = {0};
+    cr_assert_eq(push(&f, "e.jsonl",
+                      PING_N("p1", "5") "\n"
+                      "not json\n"
+                      PING_N("p1", "6") "\n"                                    /* conflicting repeat */
+                      "{\"type\":\"pong\",\"id\":\"x\"}\n"                     /* unknown type */
+                      "{\"type\":\"ping\",\"id\":\"p9\",\"at\":\"2026-02-30T10:00:00+08:00\"}\n"
+                      "\xEF\xBB\xBF" PING("p8") "\n"                            /* BOM on line 6 */
+                      PING("p2") "\n",
+                      &err),
+                 LC_OK, "%ld: %s", err.line, err.message);
+    cr_assert_eq(lc_eval_end_stream(f.ev, &err), LC_OK);
+    expect_counted(&f, 2, 5);
+    /* and further events are still accepted */
+    cr_assert_eq(lc_eval_push_json(f.ev, PING("p3"), strlen(PING("p3")), "x", 1, &err), LC_OK, "%s", err.message);
+    expect_counted(&f, 3, 5);
+    finish(&f);
+}
+
+Test(skip_invalid, warnings_name_file_and_line_in_the_json)
+{
+    fixture f = start(LC_EVAL_SKIP_INVALID);
+    lc_error err = {0};
+    lc_result *res = NULL;
+    char *json = NULL;
+    cr_assert_eq(push(&f, "w.jsonl", PING("p1") "\n\nnot json\n", &err), LC_OK);
+    cr_assert_eq(lc_eval_result(f.ev, &res, &err), LC_OK);
+    cr_assert_eq(lc_result_json(res, &json, NULL, &err), LC_OK);
+    assert_contains(json, "w.jsonl");
+    cr_assert(strstr(json, "\"line\": 3") || strstr(json, "\"line\":3"), "%s", json);
+    lc_free(json);
+    lc_result_free(res);
+    finish(&f);
+}

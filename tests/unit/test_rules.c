@@ -1,0 +1,362 @@
+/* Unit tests for rules.c through lc_engine_load_string: the reference rule
+ * file loads, and every mistake in a rule file is refused with LC_ERULES,
+ * the file and line, and what to fix; lc_engine_set_param checks values. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcontract.h"
+
+#define REFERENCE LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua"
+
+/* A small valid rule file; tests append one declaration at line BASE_LINES + 1. */
+static const char BASE[] =
+    "contract { id = 'base', term = { '2026-03-01', '2026-05-01' } }\n"
+    "param { 'target', 99.9, unit = '%' }\n"
+    "param { 'n', 3, unit = 'count' }\n"
+    "param { 'fee', '1000.00', unit = 'money' }\n"
+    "param { 'slow', 30, unit = 'min' }\n"
+    "severity { field = 'impact', 'none', 'serious' }\n"
+    "event 'ticket' { anchor = 'opened', { 'opened', 'time', required = true },\n"
+    "  { 'responded', 'time' }, { 'impact', 'severity' } }\n"
+    "event 'outage' { anchor = 'start', ends = 'end', { 'start', 'time', required = true },\n"
+    "  { 'end', 'time', required = true } }\n"
+    "measure 'availability' { availability = 'outage', unit = '%' }\n"
+    "penalty_base { pct = 100, of = P.fee }\n";
+#define BASE_LINES 12
+
+#define assert_contains(hay, needle) \
+    cr_assert(strstr((hay), (needle)) != NULL, "expected \"%s\" in \"%s\"", (needle), (hay))
+
+/* Loads BASE followed by extra into a fresh engine (kept in *out when out
+ * is not NULL and loading succeeded). */
+static lc_status load_base(const char *extra, lc_engine **out, lc_error *err)
+{
+    size_t n = strlen(BASE) + strlen(extra);
+    char *text = malloc(n + 1);
+    cr_assert_not_null(text);
+    snprintf(text, n + 1, "%s%s", BASE, extra);
+    lc_engine *e = NULL;
+    cr_assert_eq(lc_engine_new(&e, NULL, err), LC_OK);
+    lc_status st = lc_engine_load_string(e, "r.lua", text, n, err);
+    free(text);
+    if (out && st == LC_OK) *out = e;
+    else lc_engine_free(e);
+    return st;
+}
+
+/* extra must fail to load, naming r.lua, the line and the needle. */
+static void expect_error(const char *extra, long line, const char *needle)
+{
+    lc_error err = {0};
+    lc_status st = load_base(extra, NULL, &err);
+    cr_assert_eq(st, LC_ERULES, "loaded: %s", extra);
+    cr_assert_str_eq(err.file, "r.lua");
+    cr_assert_eq(err.line, line, "line %ld, expected %ld: %s", err.line, line, err.message);
+    assert_contains(err.message, needle);
+}
+
+static long param_index(const lc_engine *e, const char *name)
+{
+    for (size_t i = 0; i < lc_engine_param_count(e); i++)
+        if (strcmp(lc_engine_param_name(e, i), name) == 0) return (long)i;
+    return -1;
+}
+
+static const char *param_value(const lc_engine *e, const char *name)
+{
+    long i = param_index(e, name);
+    cr_assert_geq(i, 0, "no parameter %s", name);
+    return lc_engine_param_value(e, (size_t)i);
+}
+
+/* ---- what loads ------------------------------------------------------------- */
+
+Test(rules_load, reference_rules_load)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_file(e, REFERENCE, &err), LC_OK, "%s:%ld: %s", err.file, err.line, err.message);
+    cr_assert_str_eq(lc_engine_contract_id(e), "beijing-sme-secops-2026");
+    static const char *const required[] = {"value",       "base_pct",           "cap_pct",
+                                           "availability_target", "stability_target", "satisfaction_target"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        cr_assert_geq(param_index(e, required[i]), 0, "%s is not declared", required[i]);
+    cr_assert_str_eq(param_value(e, "availability_target"), "99.9");
+    lc_engine_free(e);
+}
+
+Test(rules_load, small_rule_file_loads)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("breach 'ok.1' { class = 'minor', pct = 1, month = 'availability', band = { lt = P.target } }\n"
+                           "breach 'ok.2' { class = 'minor', pct = 1, on = 'ticket',\n"
+                           "  where = span('opened', 'responded', { gt = minutes(30) }) }\n"
+                           "breach 'ok.3' { class = 'minor', pct = 1, on = 'ticket',\n"
+                           "  where = span('opened', 'responded', { gt = P.slow }) }\n",
+                           &e, &err),
+                 LC_OK, "%ld: %s", err.line, err.message);
+    cr_assert_str_eq(lc_engine_contract_id(e), "base");
+    cr_assert_eq(lc_engine_param_count(e), 4);
+    lc_engine_free(e);
+}
+
+Test(rules_load, loading_twice_is_refused)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_string(e, "r.lua", BASE, strlen(BASE), &err), LC_EUSAGE);
+    lc_engine_free(e);
+}
+
+/* ---- errors name the line and what to fix ----------------------------------- */
+
+Test(rules_errors, unknown_field_in_a_condition)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, on = 'ticket',\n"
+                 "  where = present 'respnded' }\n",
+                 BASE_LINES + 2, "respnded");
+}
+
+Test(rules_errors, unknown_field_in_a_span)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, on = 'ticket',\n"
+                 "  where = span('opened', 'restored', { gt = P.slow }) }\n",
+                 BASE_LINES + 2, "restored");
+}
+
+Test(rules_errors, unknown_event_type_in_on)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, on = 'tickt' }\n", BASE_LINES + 1, "tickt");
+}
+
+Test(rules_errors, unknown_measure)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, month = 'availabilty', band = { lt = P.target } }\n",
+                 BASE_LINES + 1, "availabilty");
+}
+
+Test(rules_errors, unknown_parameter)
+{
+    expect_error("\n"
+                 "breach 'x.1' { class = 'minor', pct = 1, month = 'availability', band = { lt = P.targt } }\n",
+                 BASE_LINES + 2, "P.targt");
+}
+
+Test(rules_errors, duplicate_event_type)
+{
+    expect_error("event 'ticket' { anchor = 'opened', { 'opened', 'time', required = true } }\n", BASE_LINES + 1,
+                 "twice");
+}
+
+Test(rules_errors, band_without_bounds)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, month = 'availability', band = {} }\n", BASE_LINES + 1,
+                 "bound");
+}
+
+Test(rules_errors, span_band_with_a_unitless_constant)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, on = 'ticket',\n"
+                 "  where = span('opened', 'responded', { gt = 30 }) }\n",
+                 BASE_LINES + 2, "duration");
+}
+
+Test(rules_errors, span_band_with_a_non_duration_parameter)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, on = 'ticket',\n"
+                 "  where = span('opened', 'responded', { gt = P.target }) }\n",
+                 BASE_LINES + 2, "duration");
+}
+
+Test(rules_errors, nan_parameter)
+{
+    expect_error("param { 'bad', 0/0 }\n", BASE_LINES + 1, "bad");
+}
+
+Test(rules_errors, infinite_parameter)
+{
+    expect_error("param { 'bad', 1/0 }\n", BASE_LINES + 1, "finite");
+    expect_error("param { 'bad', -math.huge }\n", BASE_LINES + 1, "finite");
+}
+
+Test(rules_errors, negative_zero_parameter)
+{
+    expect_error("param { 'bad', -0.0 }\n", BASE_LINES + 1, "zero");
+}
+
+Test(rules_errors, parameter_with_seven_decimals)
+{
+    expect_error("param { 'bad', 0.1234567 }\n", BASE_LINES + 1, "decimals");
+    expect_error("param { 'bad', '0.1234567' }\n", BASE_LINES + 1, "decimals");
+}
+
+Test(rules_errors, parameter_with_six_decimals_loads)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("param { 'ok', 0.123456 }\nparam { 'ok2', '0.000001' }\n", &e, &err), LC_OK, "%s",
+                 err.message);
+    cr_assert_str_eq(param_value(e, "ok"), "0.123456");
+    cr_assert_str_eq(param_value(e, "ok2"), "0.000001");
+    lc_engine_free(e);
+}
+
+Test(rules_errors, undeclared_global_read)
+{
+    expect_error("local c = SERIUS\n", BASE_LINES + 1, "SERIUS");
+}
+
+Test(rules_errors, undeclared_global_in_a_condition)
+{
+    expect_error("breach 'x.1' { class = 'minor', pct = 1, on = 'ticket',\n"
+                 "  where = impact(SERIUS) }\n",
+                 BASE_LINES + 2, "SERIUS");
+}
+
+Test(rules_errors, assigning_a_global)
+{
+    expect_error("THRESHOLD = 5\n", BASE_LINES + 1, "THRESHOLD");
+    expect_error("THRESHOLD = 5\n", BASE_LINES + 1, "local");
+}
+
+Test(rules_errors, missing_contract)
+{
+    static const char text[] = "param { 'target', 99.9, unit = '%' }\n";
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_string(e, "r.lua", text, strlen(text), &err), LC_ERULES);
+    cr_assert_str_eq(err.file, "r.lua");
+    assert_contains(err.message, "contract");
+    cr_assert_null(lc_engine_contract_id(e));
+    lc_engine_free(e);
+}
+
+Test(rules_errors, syntax_error_names_the_line)
+{
+    expect_error("\n\nbreach 'x.1' { class = 'minor' pct = 1 }\n", BASE_LINES + 3, "expected");
+}
+
+/* Rule files are usually named by their path; Lua shortens chunk names
+ * longer than 60 bytes in its own messages ("...name.lua:2:"). */
+#define LONG_NAME "/srv/contracts/beijing/municipal-hub-platform/2026/package-4-security-operations/rules.lua"
+
+static void expect_long_name_error(const char *text, long line, const char *needle)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_string(e, LONG_NAME, text, strlen(text), &err), LC_ERULES);
+    cr_assert_str_eq(err.file, LONG_NAME);
+    cr_assert_eq(err.line, line, "line %ld, expected %ld: %s", err.line, line, err.message);
+    assert_contains(err.message, needle);
+    cr_assert(strstr(err.message, "rules.lua") == NULL, "the message repeats the location: %s", err.message);
+    lc_engine_free(e);
+}
+
+Test(rules_errors, line_is_named_when_the_file_name_is_long)
+{
+    expect_long_name_error("contract { id = 'x', term = { '2026-03-01', '2026-04-01' } }\nTHRESHOLD = 1\n", 2,
+                           "THRESHOLD");
+    expect_long_name_error("contract { id = 'x', term = { '2026-03-01', '2026-04-01' } }\nlocal c = SERIUS\n", 2,
+                           "SERIUS");
+    expect_long_name_error("contract { id = 'x', term = { '2026-03-01', '2026-04-01' } }\n\nbreach 'x' {\n", 4,
+                           "expected");
+    /* errors the rule language raises itself keep their line */
+    expect_long_name_error("contract { id = 'x', term = { '2026-03-01', '2026-04-01' } }\n"
+                           "breach 'x.1' { class = 'minor', pct = 1, on = 'tickt' }\n",
+                           2, "tickt");
+}
+
+/* ---- lc_engine_set_param ------------------------------------------------------ */
+
+Test(set_param, unknown_name_is_a_usage_error)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    cr_assert_eq(lc_engine_set_param(e, "availability_targt", "99.5", &err), LC_EUSAGE);
+    cr_assert_eq(err.code, LC_EUSAGE);
+    assert_contains(err.message, "availability_targt");
+    lc_engine_free(e);
+}
+
+Test(set_param, non_numbers_are_usage_errors)
+{
+    static const char *const bad[] = {"abc", "", "99,5", "1e", "nan", "inf", "0x10", "99.5%", " 99.5"};
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(lc_engine_set_param(e, "target", bad[i], &err), LC_EUSAGE, "'%s' accepted", bad[i]);
+        cr_assert_str_eq(param_value(e, "target"), "99.9", "'%s' changed the value", bad[i]);
+    }
+    lc_engine_free(e);
+}
+
+Test(set_param, count_parameters_refuse_fractions)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    cr_assert_eq(lc_engine_set_param(e, "n", "2.5", &err), LC_EUSAGE);
+    cr_assert_eq(lc_engine_set_param(e, "n", "-1", &err), LC_EUSAGE);
+    cr_assert_str_eq(param_value(e, "n"), "3");
+    cr_assert_eq(lc_engine_set_param(e, "n", "5", &err), LC_OK, "%s", err.message);
+    cr_assert_str_eq(param_value(e, "n"), "5");
+    lc_engine_free(e);
+}
+
+Test(set_param, money_parameters_refuse_three_decimals)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    cr_assert_eq(lc_engine_set_param(e, "fee", "1.005", &err), LC_EUSAGE);
+    cr_assert_str_eq(param_value(e, "fee"), "1000");
+    cr_assert_eq(lc_engine_set_param(e, "fee", "1.25", &err), LC_OK, "%s", err.message);
+    cr_assert_str_eq(param_value(e, "fee"), "1.25");
+    lc_engine_free(e);
+}
+
+Test(set_param, accepted_values_show_in_param_value)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    cr_assert_str_eq(param_value(e, "target"), "99.9");
+    cr_assert_eq(lc_engine_set_param(e, "target", "99.5", &err), LC_OK, "%s", err.message);
+    cr_assert_str_eq(param_value(e, "target"), "99.5");
+    cr_assert_eq(lc_engine_set_assignment(e, "target=99.95", &err), LC_OK, "%s", err.message);
+    cr_assert_str_eq(param_value(e, "target"), "99.95");
+    cr_assert_eq(lc_engine_set_param(e, "slow", "45", &err), LC_OK, "%s", err.message);
+    cr_assert_str_eq(param_value(e, "slow"), "45");
+    lc_engine_free(e);
+}
+
+Test(set_param, too_many_digits_or_decimals_refused)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("", &e, &err), LC_OK);
+    cr_assert_eq(lc_engine_set_param(e, "target", "99.1234567", &err), LC_EUSAGE);
+    cr_assert_eq(lc_engine_set_param(e, "target", "1234567890123456", &err), LC_EUSAGE);
+    cr_assert_str_eq(param_value(e, "target"), "99.9");
+    lc_engine_free(e);
+}
+
+Test(set_param, before_loading_is_a_usage_error)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_set_param(e, "target", "1", &err), LC_EUSAGE);
+    cr_assert_eq(lc_engine_param_count(e), 0);
+    lc_engine_free(e);
+}
