@@ -102,7 +102,7 @@ void lc_engine_free(lc_engine *e)
 static int format_param(lc_engine *e, size_t i)
 {
     char buf[48];
-    lci_dec_format_short(e->model.params[i].value, buf, sizeof buf);
+    lci_dec_format(e->model.params[i].value, buf, sizeof buf);
     char *text = lci_strdup(buf);
     if (!text) return -1;
     free(e->param_text[i]);
@@ -167,7 +167,7 @@ lc_status lc_engine_set_param(lc_engine *e, const char *name, const char *value,
     int i = lci_model_param(&e->model, name);
     if (i < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "unknown parameter '%s': the rule file %s does not declare it", name, e->name);
     if (lci_param_parse(value, &v, why, sizeof why) != 0 || check_param_value(&e->model.params[i], v, why, sizeof why) != 0)
-        return lci_fail(err, LC_EUSAGE, NULL, 0, "--set %s=%s: %s", name, value, why);
+        return lci_fail(err, LC_EUSAGE, NULL, 0, "parameter %s = %s: %s", name, value, why);
     lci_dec old = e->model.params[i].value;
     e->model.params[i].value = v;
     if (format_param(e, (size_t)i) != 0) {

@@ -1611,24 +1611,6 @@ static lc_status expose_api(lci_sandbox *sb, const char *name, lc_error *err)
  * file runs under this short name and messages get the real one back. */
 #define RULES_CHUNK "[rules]"
 
-/* "[rules]:12: message" becomes file = the rule file, line 12, message. */
-static void split_location(lc_error *err, const char *name)
-{
-    if (!err || err->code == LC_OK) return;
-    size_t n = strlen(RULES_CHUNK);
-    if (strncmp(err->message, RULES_CHUNK, n) == 0 && err->message[n] == ':') {
-        char *end;
-        long line = strtol(err->message + n + 1, &end, 10);
-        if (end != err->message + n + 1 && *end == ':') {
-            err->line = line;
-            end += end[1] == ' ' ? 2 : 1;
-            memmove(err->message, end, strlen(end) + 1);
-        }
-    }
-    if (!err->line || strcmp(err->file, RULES_CHUNK) == 0 || !err->file[0])
-        snprintf(err->file, sizeof err->file, "%s", name);
-}
-
 /* Reads the declarations inside a protected call: running out of the
  * state's memory while reading is then an error, not an abort. */
 static int read_protected(lua_State *L)
@@ -1668,7 +1650,7 @@ lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, si
     if (st == LC_OK) st = run_chunk(sb, RULES_CHUNK, text, len, 0, 0, err);
     if (st == LC_OK) st = read_model(sb, name, base + 2, out, err);
     lua_settop(L, base);
-    split_location(err, name);
+    lci_error_locate(err, RULES_CHUNK, name);
     if (st != LC_OK) lci_model_free(out);
     return st;
 }

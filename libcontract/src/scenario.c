@@ -178,6 +178,7 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
     lci_limits limits = {o.lua_memory_limit ? o.lua_memory_limit : LC_DEFAULT_LUA_MEMORY_LIMIT,
                          o.lua_instruction_limit ? o.lua_instruction_limit : LC_DEFAULT_LUA_INSTRUCTION_LIMIT,
                          o.lua_pattern_limit ? o.lua_pattern_limit : LC_DEFAULT_LUA_PATTERN_LIMIT};
+    static const char chunk[] = "[scenario]"; /* Lua shortens long chunk names: see scenario_error */
     lc_scenario *sc = calloc(1, sizeof *sc);
     if (!sc || !(sc->sb = lci_sandbox_new(&limits)) || !(sc->name = lci_strdup(name ? name : "scenario"))) {
         lc_scenario_free(sc);
@@ -186,7 +187,7 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
     lua_State *L = lci_sandbox_lua(sc->sb);
     lua_pushcfunction(L, setup_scenario);
     int st = lci_sandbox_call(sc->sb, 0, 0, msg, sizeof msg);
-    if (st == 0) st = lci_sandbox_load(sc->sb, sc->name, text, len, msg, sizeof msg);
+    if (st == 0) st = lci_sandbox_load(sc->sb, chunk, text, len, msg, sizeof msg);
     if (st == 0) st = lci_sandbox_call(sc->sb, 0, 1, msg, sizeof msg);
     if (st == 0 && lua_type(L, -1) != LUA_TTABLE) {
         snprintf(msg, sizeof msg, "a scenario returns { perturb = function(event, rng) ... end, extra = ... }");
@@ -199,7 +200,9 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
     }
     if (st != 0) {
         lc_scenario_free(sc);
-        return lci_fail(err, LC_ERULES, name, 0, "%s", msg);
+        lci_fail(err, LC_ERULES, chunk, 0, "%s", msg);
+        lci_error_locate(err, chunk, name ? name : "scenario");
+        return LC_ERULES;
     }
     *out = sc;
     return LC_OK;
@@ -213,7 +216,8 @@ lc_status lc_scenario_load_file(lc_scenario **out, const lc_options *opts, const
     lci_buf_init(&text);
     lc_status st = lci_read_file(path, (size_t)16 << 20, &text);
     if (st == LC_ENOMEM) st = lci_oom(err);
-    else if (st != LC_OK) st = lci_fail(err, LC_EUSAGE, path, 0, "cannot read the scenario file (or it is over 16 MiB)");
+    else if (st == LC_EIO) st = lci_fail(err, LC_EIO, path, 0, "cannot read the scenario file");
+    else if (st != LC_OK) st = lci_fail(err, LC_EUSAGE, path, 0, "the scenario file is over 16 MiB");
     else st = lc_scenario_new(out, opts, path, text.data ? text.data : "", text.len, err);
     lci_buf_free(&text);
     return st;
@@ -374,6 +378,14 @@ static lc_status commit_table(lc_eval *dst, lua_State *L, int idx, const char *s
     return lci_eval_commit(dst, r, id, strlen(id), &content, source, 0, err);
 }
 
+/* A runtime error of the scenario, located in its file. */
+static lc_status scenario_error(const lc_scenario *sc, const char *msg, lc_error *err)
+{
+    lci_fail(err, LC_ERULES, "[scenario]", 0, "%s", msg);
+    lci_error_locate(err, "[scenario]", sc->name);
+    return LC_ERULES;
+}
+
 /* ---- replay ---- */
 
 /* A kept record copied into dst: ids and strings move to dst's tables. */
@@ -402,7 +414,7 @@ static lc_status call_perturb(lc_eval *dst, const lc_eval *src, const lc_scenari
     lua_rawgeti(L, LUA_REGISTRYINDEX, sc->perturb_ref);
     push_event(L, src, from);
     lua_pushvalue(L, -3); /* the generator, kept below */
-    if (lci_sandbox_call(sc->sb, 2, 1, msg, sizeof msg) != 0) return lci_fail(err, LC_ERULES, sc->name, 0, "%s", msg);
+    if (lci_sandbox_call(sc->sb, 2, 1, msg, sizeof msg) != 0) return scenario_error(sc, msg, err);
     lc_status st = LC_OK;
     if (lua_type(L, -1) == LUA_TTABLE) st = commit_table(dst, L, lua_gettop(L), sc->name, err);
     else if (!lua_isnil(L, -1)) st = lci_fail(err, LC_ERULES, sc->name, 0, "perturb must return an event table or nil");
@@ -416,7 +428,7 @@ static lc_status call_extra(lc_eval *dst, const lc_scenario *sc, lc_error *err)
     lua_State *L = lci_sandbox_lua(sc->sb);
     lua_rawgeti(L, LUA_REGISTRYINDEX, sc->extra_ref);
     lua_pushvalue(L, -2);
-    if (lci_sandbox_call(sc->sb, 1, 1, msg, sizeof msg) != 0) return lci_fail(err, LC_ERULES, sc->name, 0, "%s", msg);
+    if (lci_sandbox_call(sc->sb, 1, 1, msg, sizeof msg) != 0) return scenario_error(sc, msg, err);
     lc_status st = LC_OK;
     int list = lua_gettop(L);
     if (lua_type(L, list) == LUA_TTABLE) {

@@ -163,6 +163,8 @@ static int copy_stamp(lci_build *b)
         res->param_values[i] = lci_strdup(v);
         res->nparams = i + 1;
         ok = res->param_names[i] && res->param_values[i];
+        /* the hash is of the value, not its spelling: 99.5 = 99.50 */
+        lci_dec_format_short(m->params[i].value, v, sizeof v);
         lci_buf_printf(&all, "%s=%s\n", m->params[i].name, v);
     }
     uint64_t h[2] = {lci_hash(all.data, all.len, 1), lci_hash(all.data, all.len, 2)};

@@ -186,6 +186,22 @@ lc_status lci_fail(lc_error *err, lc_status code, const char *file, long line, c
     return code;
 }
 
+void lci_error_locate(lc_error *err, const char *chunk, const char *name)
+{
+    if (!err || err->code == LC_OK) return;
+    size_t n = strlen(chunk);
+    if (strncmp(err->message, chunk, n) == 0 && err->message[n] == ':') {
+        char *end;
+        long line = strtol(err->message + n + 1, &end, 10);
+        if (end != err->message + n + 1 && *end == ':') {
+            err->line = line;
+            end += end[1] == ' ' ? 2 : 1;
+            memmove(err->message, end, strlen(end) + 1);
+        }
+    }
+    if (!err->line || strcmp(err->file, chunk) == 0 || !err->file[0]) snprintf(err->file, sizeof err->file, "%s", name);
+}
+
 lc_status lci_oom(lc_error *err)
 {
     return lci_fail(err, LC_ENOMEM, NULL, 0, "out of memory");

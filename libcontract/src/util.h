@@ -60,6 +60,10 @@ lc_status lci_fail(lc_error *err, lc_status code, const char *file, long line, c
     __attribute__((format(printf, 5, 6)));
 lc_status lci_oom(lc_error *err);
 
+/* A Lua message "CHUNK:12: text" (a chunk run under a short name, since
+ * Lua shortens long ones) becomes file = name, line 12, message = text. */
+void lci_error_locate(lc_error *err, const char *chunk, const char *name);
+
 /* Shortest text that reads back as the same double ("99.9", "45.0" keeps
  * one decimal when integral: JSON readers then see a float). */
 size_t lci_format_double(double x, char *buf, size_t size);

@@ -1,0 +1,183 @@
+"""Evaluation: events pushed one at a time (lc_eval), and Scenario (lc_scenario)."""
+
+import ctypes
+import datetime
+import decimal
+import json
+import os
+
+from . import _native
+from ._handle import Handle
+from .errors import check
+from .options import options_pointer
+from .result import Result
+
+_lib = _native.lib
+
+
+def _json_default(value):
+    """JSON for the values json.dumps does not know.
+
+    decimal.Decimal becomes a decimal string (what money fields such as an
+    outage's `loss` take, exactly); an aware datetime becomes RFC 3339.
+    """
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.datetime):
+        if value.utcoffset() is None:
+            raise ValueError("event times need an offset: %s has none" % value.isoformat())
+        return value.isoformat()
+    raise TypeError("cannot write a %s in an event" % type(value).__name__)
+
+
+def event_json(event):
+    """One event (a dict) as one line of JSON text."""
+    if not isinstance(event, dict):
+        raise TypeError("an event is a dict, not %s (use push_line for JSON text)" % type(event).__name__)
+    return json.dumps(event, ensure_ascii=False, default=_json_default)
+
+
+def _with_newline(line):
+    """A line (str or bytes) as UTF-8 bytes ending with a newline."""
+    data = _native.encode(line)
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def _check_seed(seed):
+    """Refuses a seed that does not fit uint64_t."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError("seed must be an int, not %s" % type(seed).__name__)
+    if not 0 <= seed < 2 ** 64:
+        raise ValueError("seed must be in [0, 2**64), not %d" % seed)
+
+
+class Scenario(Handle):
+    """A what-if scenario script (Lua) for Evaluation.replay.
+
+    ``Scenario(path)`` loads a file; ``Scenario.from_string(text, name=...)``
+    loads script text.  The script returns ``{ perturb = function(event, rng)
+    ... end, extra = function(rng) ... end }`` (see libcontract.h).
+    """
+
+    _kind = "scenario"
+    _free_function = _lib.lc_scenario_free
+
+    def __init__(self, path, options=None):
+        err = _native.lc_error()
+        ptr = _native.SCENARIO_P()
+        status = _lib.lc_scenario_load_file(ctypes.byref(ptr), options_pointer(options),
+                                            _native.encode(os.fspath(path)), ctypes.byref(err))
+        check(status, err)
+        self._adopt(ptr)
+
+    @classmethod
+    def from_string(cls, text, name="scenario", options=None):
+        """A scenario from script text; `name` names it in messages."""
+        data = _native.encode(text)
+        err = _native.lc_error()
+        ptr = _native.SCENARIO_P()
+        status = _lib.lc_scenario_new(ctypes.byref(ptr), options_pointer(options), _native.encode(name),
+                                      data, len(data), ctypes.byref(err))
+        check(status, err)
+        scenario = cls.__new__(cls)
+        scenario._adopt(ptr)
+        return scenario
+
+
+class Evaluation(Handle):
+    """One evaluation under an engine: push events, then take results.
+
+    Made by ``engine.evaluation(skip_invalid=False, keep_events=False)``.
+    A context manager: the C evaluation is freed at the end of the block
+    (results already taken stay valid).
+    """
+
+    _kind = "evaluation"
+    _free_function = _lib.lc_eval_free
+
+    def __init__(self, engine, skip_invalid=False, keep_events=False):
+        flags = 0
+        if skip_invalid:
+            flags |= _native.LC_EVAL_SKIP_INVALID
+        if keep_events:
+            flags |= _native.LC_EVAL_KEEP_EVENTS
+        err = _native.lc_error()
+        ptr = _native.EVAL_P()
+        check(_lib.lc_eval_new(ctypes.byref(ptr), engine._pointer(), flags, ctypes.byref(err)), err)
+        self._engine = engine
+        self._adopt(ptr)
+        engine._evaluation_opened(self)
+
+    @property
+    def engine(self):
+        """The Engine this evaluation belongs to."""
+        return self._engine
+
+    def close(self):
+        """Frees the C evaluation now; later calls do nothing."""
+        was_open = not self.closed
+        Handle.close(self)
+        if was_open:
+            self._engine._evaluation_closed()
+
+    def _call(self, function, *args):
+        """Calls an lc_eval_* function on this evaluation; raises on failure."""
+        err = _native.lc_error()
+        check(function(self._pointer(), *args, ctypes.byref(err)), err)
+
+    # ---- events in -----------------------------------------------------------
+
+    def push(self, event, file=None, line=0):
+        """Pushes one event given as a dict (json.dumps of it).
+
+        file and line (optional) name it in messages and warnings.
+        Decimal values are written as decimal strings, aware datetimes as
+        RFC 3339.
+        """
+        self.push_line(event_json(event), file=file, line=line)
+
+    def push_line(self, text, file=None, line=0):
+        """Pushes one event given as one JSON object (str or bytes)."""
+        data = _native.encode(text)
+        self._call(_lib.lc_eval_push_json, data, len(data), _native.encode(file), line)
+
+    def push_lines(self, lines, file=None):
+        """Pushes JSON Lines and ends the stream.
+
+        lines: an iterable of lines (str or bytes, newline optional, e.g. an
+        open file), or one str/bytes holding the whole text.  Line numbers
+        count from 1 per file name.
+        """
+        if isinstance(lines, (str, bytes)):
+            lines = [lines]
+        name = _native.encode(file)
+        for line in lines:
+            data = _with_newline(line)
+            self._call(_lib.lc_eval_push_lines, name, data, len(data))
+        self._call(_lib.lc_eval_end_stream)
+
+    def push_file(self, path):
+        """Reads a whole JSON Lines file ("-" is stdin)."""
+        self._call(_lib.lc_eval_push_file, _native.encode(os.fspath(path)))
+
+    def replay(self, source, scenario=None, seed=0):
+        """Pushes the events `source` kept, through `scenario` when given.
+
+        source: an Evaluation of the same engine made with keep_events=True;
+        scenario: a Scenario or None; seed: the generator's seed (the same
+        seed gives the same events).
+        """
+        if not isinstance(source, Evaluation):
+            raise TypeError("source must be an Evaluation, not %s" % type(source).__name__)
+        _check_seed(seed)
+        scenario_ptr = scenario._pointer() if scenario is not None else None
+        self._call(_lib.lc_eval_replay, source._pointer(), scenario_ptr, seed)
+
+    # ---- results out ----------------------------------------------------------
+
+    def result(self):
+        """The Result of the events pushed so far under the current parameters."""
+        err = _native.lc_error()
+        ptr = _native.RESULT_P()
+        check(_lib.lc_eval_result(self._pointer(), ctypes.byref(ptr), ctypes.byref(err)), err)
+        return Result(ptr)
