@@ -544,17 +544,38 @@ static void push_params(const lci_model *m, lua_State *L)
     }
 }
 
+/* Runs inside the sandbox's protected, budgeted call: building the
+ * arguments may run out of the state's memory like the rule itself. */
+static int call_check(lua_State *L)
+{
+    lci_build *b = lua_touserdata(L, 1);
+    const lci_rule *r = lua_touserdata(L, 2);
+    int month = (int)lua_tointeger(L, 3);
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->lua_ref);
+    push_month_table(b, L, month);
+    push_params(b->m, L);
+    lua_call(L, 2, 2);
+    return 2;
+}
+
 static int apply_lua_rule(lci_build *b, const lci_rule *r)
 {
     lci_sandbox *sb = b->ev->engine->sb;
     lua_State *L = lci_sandbox_lua(sb);
     char msg[LC_ERROR_MESSAGE_MAX];
     for (int i = 0; i < b->m->nmonths; i++) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, r->lua_ref);
-        push_month_table(b, L, i);
-        push_params(b->m, L);
-        if (lci_sandbox_call(sb, 2, 2, msg, sizeof msg) != 0) {
-            lci_fail(b->err, LC_ERULES, b->ev->engine->name, r->line, "rule %s: %s", r->id, msg);
+        if (!lua_checkstack(L, 8)) return -1;
+        lua_pushcfunction(L, call_check);
+        lua_pushlightuserdata(L, b);
+        lua_pushlightuserdata(L, (void *)r);
+        lua_pushinteger(L, i);
+        if (lci_sandbox_call(sb, 3, 2, msg, sizeof msg) != 0) {
+            lci_fail(b->err, LC_ERULES, "[rules]", r->line, "%s", msg);
+            lci_error_locate(b->err, "[rules]", b->ev->engine->name);
+            char *text = b->err ? lci_format("rule %s: %s", r->id, b->err->message) : NULL;
+            if (text) snprintf(b->err->message, sizeof b->err->message, "%.*s", LC_ERROR_MESSAGE_MAX - 1, text);
+            free(text);
             return -2;
         }
         int hit = lua_toboolean(L, -2);

@@ -97,6 +97,38 @@ static int string_field(reader *r, int t, const char *key, int required, char **
     return *out ? 0 : oom(r);
 }
 
+/* Temporaries borrow the string from the declaration table that holds it
+ * (it stays alive with the table): nothing to free, nothing to leak if the
+ * state runs out of memory half-way. */
+static int borrow_field(reader *r, int t, const char *key, int required, const char **out)
+{
+    *out = NULL;
+    int type = get(r, t, key);
+    if (type == LUA_TNIL && !required) {
+        lua_pop(r->L, 1);
+        return 0;
+    }
+    if (type != LUA_TSTRING) {
+        lua_pop(r->L, 1);
+        return fail(r, 0, "%s must be a string%s", key, type == LUA_TNIL ? " (it is missing)" : "");
+    }
+    *out = lua_tostring(r->L, -1);
+    lua_pop(r->L, 1);
+    return 0;
+}
+
+static int borrow_at(reader *r, int t, lua_Integer i, const char **out, const char *what)
+{
+    *out = NULL;
+    if (geti(r, t, i) != LUA_TSTRING) {
+        lua_pop(r->L, 1);
+        return fail(r, 0, "%s must be a string", what);
+    }
+    *out = lua_tostring(r->L, -1);
+    lua_pop(r->L, 1);
+    return 0;
+}
+
 static int string_at(reader *r, int t, lua_Integer i, char **out, const char *what)
 {
     *out = NULL;
@@ -202,8 +234,8 @@ static int qty_field(reader *r, int t, const char *key, lci_qty *q, int *present
         ok = decimal_value(r, 0, key, &q->constant);
     } else if (type == LUA_TTABLE) {
         q->line = line_of(r, idx);
-        char *pname = NULL, *unit = NULL;
-        ok = string_field(r, idx, "param", 0, &pname);
+        const char *pname = NULL, *unit = NULL;
+        ok = borrow_field(r, idx, "param", 0, &pname);
         if (ok == 0 && pname) {
             q->param = lci_model_param(r->m, pname);
             if (q->param < 0) ok = fail(r, q->line, "unknown parameter %s", pname);
@@ -212,14 +244,12 @@ static int qty_field(reader *r, int t, const char *key, lci_qty *q, int *present
                 q->unit = r->m->params[q->param].unit;
             }
         } else if (ok == 0) {
-            ok = string_field(r, idx, "unit", 0, &unit);
+            ok = borrow_field(r, idx, "unit", 0, &unit);
             if (ok == 0) q->unit = unit_named(unit);
             if (ok == 0 && get(r, idx, "value") != LUA_TNIL) ok = decimal_value(r, q->line, key, &q->constant);
             else if (ok == 0) ok = fail(r, q->line, "%s: a quantity needs a value or a parameter", key);
             lua_pop(L, 1);
         }
-        free(pname);
-        free(unit);
     } else {
         ok = fail(r, 0, "%s must be a number or P.name", key);
     }
@@ -276,13 +306,12 @@ static int read_cond(reader *r, int idx, const lci_event_type *t, lci_cond *c);
 
 static int cond_field(reader *r, int idx, const char *key, const lci_event_type *t, int line, int *out)
 {
-    char *name = NULL;
-    if (string_field(r, idx, key, 1, &name) != 0) return -1;
+    const char *name = NULL;
+    if (borrow_field(r, idx, key, 1, &name) != 0) return -1;
     *out = t ? lci_model_field(t, name) : LCI_NONE;
     int ok = 0;
     if (!t) ok = fail(r, line, "field %s: this condition is not about one event", name);
     else if (*out < 0) ok = fail(r, line, "event type %s has no field '%s'", t->name, name);
-    free(name);
     return ok;
 }
 
@@ -369,15 +398,14 @@ static int check_band_units(reader *r, const lci_band *b, int want_duration, con
 
 static int cond_span(reader *r, int idx, const lci_event_type *t, lci_cond *c)
 {
-    char *missing = NULL;
+    const char *missing = NULL;
     if (cond_field(r, idx, "from", t, c->line, &c->field) != 0) return -1;
     if (cond_field(r, idx, "to", t, c->line, &c->field2) != 0) return -1;
     if (t->fields[c->field].kind != LCI_F_TIME || t->fields[c->field2].kind != LCI_F_TIME)
         return fail(r, c->line, "span needs two time fields");
     if (band_field(r, idx, "band", &c->band) != 0) return -1;
-    if (string_field(r, idx, "missing", 0, &missing) != 0) return -1;
+    if (borrow_field(r, idx, "missing", 0, &missing) != 0) return -1;
     c->missing_infinite = missing && strcmp(missing, "infinite") == 0;
-    free(missing);
     return check_band_units(r, &c->band, 1, "span");
 }
 
@@ -393,13 +421,12 @@ static int cond_num(reader *r, int idx, const lci_event_type *t, lci_cond *c)
 
 static int cond_within(reader *r, int idx, const lci_event_type *t, lci_cond *c)
 {
-    char *cal = NULL;
+    const char *cal = NULL;
     if (cond_field(r, idx, "field", t, c->line, &c->field) != 0) return -1;
     if (t->fields[c->field].kind != LCI_F_TIME) return fail(r, c->line, "within needs a time field");
-    if (string_field(r, idx, "calendar", 1, &cal) != 0) return -1;
+    if (borrow_field(r, idx, "calendar", 1, &cal) != 0) return -1;
     c->calendar = lci_model_calendar(r->m, cal);
     int ok = c->calendar < 0 ? fail(r, c->line, "unknown calendar '%s'", cal) : 0;
-    free(cal);
     return ok;
 }
 
@@ -435,11 +462,10 @@ static int read_cond(reader *r, int idx, const lci_event_type *t, lci_cond *c)
     memset(c, 0, sizeof *c);
     c->field = c->field2 = c->calendar = LCI_NONE;
     c->line = line_of(r, idx);
-    char *k = NULL;
-    if (string_field(r, idx, "k", 1, &k) != 0) return -1;
+    const char *k = NULL;
+    if (borrow_field(r, idx, "k", 1, &k) != 0) return -1;
     size_t i = 0;
     while (i < LCI_ARRAY_LEN(kinds) && strcmp(kinds[i].name, k) != 0) i++;
-    free(k);
     if (i == LCI_ARRAY_LEN(kinds)) return fail(r, c->line, "not a condition");
     c->kind = kinds[i].kind;
     switch (c->kind) {
@@ -518,15 +544,15 @@ static int parse_offset(const char *tz, int *offset)
 
 static int read_term(reader *r, int c, int line)
 {
-    char *from = NULL, *to = NULL;
+    const char *from = NULL, *to = NULL;
     int64_t d0, d1;
     if (get(r, c, "term") != LUA_TTABLE) {
         lua_pop(r->L, 1);
         return fail(r, line, "contract needs term = { \"YYYY-MM-DD\", \"YYYY-MM-DD\" } ([start, end))");
     }
     int t = lua_gettop(r->L);
-    int ok = string_at(r, t, 1, &from, "term start");
-    if (ok == 0) ok = string_at(r, t, 2, &to, "term end");
+    int ok = borrow_at(r, t, 1, &from, "term start");
+    if (ok == 0) ok = borrow_at(r, t, 2, &to, "term end");
     if (ok == 0) ok = day_of(r, from, line, &d0);
     if (ok == 0) ok = day_of(r, to, line, &d1);
     if (ok == 0 && d1 <= d0) ok = fail(r, line, "the term must end after it starts");
@@ -537,8 +563,6 @@ static int read_term(reader *r, int c, int line)
         m->first_month = lci_local_month(m->term_start, m->offset_min);
         m->nmonths = (int)(lci_local_month(m->term_end - 1, m->offset_min) - m->first_month + 1);
     }
-    free(from);
-    free(to);
     lua_pop(r->L, 1);
     return ok;
 }
@@ -546,7 +570,7 @@ static int read_term(reader *r, int c, int line)
 static int read_contract(reader *r, int decl)
 {
     lci_model *m = r->m;
-    char *tz = NULL, *signed_on = NULL;
+    const char *tz = NULL, *signed_on = NULL;
     if (get(r, decl, "contract") != LUA_TTABLE) {
         lua_pop(r->L, 1);
         return fail(r, 1, "the rule file declares no contract { id = ..., term = ... }");
@@ -557,18 +581,16 @@ static int read_contract(reader *r, int decl)
     if (ok == 0) ok = string_field(r, c, "title", 0, &m->title);
     if (ok == 0) ok = string_field(r, c, "currency", 0, &m->currency);
     if (ok == 0) ok = string_field(r, c, "clause", 0, &m->clause);
-    if (ok == 0) ok = string_field(r, c, "timezone", 0, &tz);
+    if (ok == 0) ok = borrow_field(r, c, "timezone", 0, &tz);
     if (ok == 0 && tz && parse_offset(tz, &m->offset_min) != 0)
         ok = fail(r, line, "timezone must read \"+08:00\" (an offset from UTC)");
     if (ok == 0) ok = read_term(r, c, line);
-    if (ok == 0) ok = string_field(r, c, "signed", 0, &signed_on);
+    if (ok == 0) ok = borrow_field(r, c, "signed", 0, &signed_on);
     if (ok == 0) {
         if (signed_on) ok = day_of(r, signed_on, line, &m->signed_day);
         else m->signed_day = lci_local_day(m->term_start, m->offset_min) - 1;
     }
     if (ok == 0 && !m->currency && !(m->currency = lci_strdup("CNY"))) ok = oom(r);
-    free(tz);
-    free(signed_on);
     lua_pop(r->L, 1);
     return ok;
 }
@@ -587,13 +609,12 @@ static int read_params(reader *r, int decl)
         lci_param *par = &m->params[i];
         m->nparams = i + 1;
         par->line = r->line = line_of(r, p);
-        char *unit = NULL;
+        const char *unit = NULL;
         ok = string_field(r, p, "name", 1, &par->name);
         if (ok == 0) ok = string_field(r, p, "clause", 0, &par->clause);
         if (ok == 0) ok = string_field(r, p, "doc", 0, &par->doc);
-        if (ok == 0) ok = string_field(r, p, "unit", 0, &unit);
+        if (ok == 0) ok = borrow_field(r, p, "unit", 0, &unit);
         par->unit = unit_named(unit);
-        free(unit);
         if (ok == 0) {
             get(r, p, "value");
             ok = decimal_value(r, par->line, par->name, &par->declared);
@@ -718,12 +739,11 @@ static int field_bounds(reader *r, int fi, lci_field *f)
 
 static int read_field(reader *r, int fi, lci_event_type *t, lci_field *f)
 {
-    char *kind = NULL;
+    const char *kind = NULL;
     int ok = string_field(r, fi, "name", 1, &f->name);
     if (ok == 0) f->name_hash = lci_hash(f->name, strlen(f->name), LCI_KEY_HASH_SEED);
-    if (ok == 0) ok = string_field(r, fi, "kind", 1, &kind);
+    if (ok == 0) ok = borrow_field(r, fi, "kind", 1, &kind);
     if (ok == 0 && field_kind(kind, &f->kind) != 0) ok = fail(r, 0, "field kind '%s' is unknown", kind);
-    free(kind);
     if (ok != 0) return ok;
     f->required = bool_field(r, fi, "required");
     f->scale = field_scale(f->kind);
@@ -745,13 +765,12 @@ static int read_field(reader *r, int fi, lci_event_type *t, lci_field *f)
 
 static int type_field_ref(reader *r, int ti, const char *key, lci_event_type *t, int *out, int required)
 {
-    char *name = NULL;
+    const char *name = NULL;
     *out = LCI_NONE;
-    if (string_field(r, ti, key, required, &name) != 0) return -1;
+    if (borrow_field(r, ti, key, required, &name) != 0) return -1;
     if (!name) return 0;
     *out = lci_model_field(t, name);
     int ok = *out < 0 ? fail(r, t->line, "event %s: %s field '%s' is not declared", t->name, key, name) : 0;
-    free(name);
     return ok;
 }
 
@@ -765,9 +784,9 @@ static int read_order(reader *r, int ti, lci_event_type *t)
     for (size_t i = 0; i < n && ok == 0; i++) {
         geti(r, list, (lua_Integer)i + 1);
         int o = lua_gettop(r->L);
-        char *a = NULL, *b = NULL;
-        ok = string_at(r, o, 1, &a, "order field");
-        if (ok == 0) ok = string_at(r, o, 2, &b, "order field");
+        const char *a = NULL, *b = NULL;
+        ok = borrow_at(r, o, 1, &a, "order field");
+        if (ok == 0) ok = borrow_at(r, o, 2, &b, "order field");
         if (ok == 0) {
             t->order[i].before = lci_model_field(t, a);
             t->order[i].after = lci_model_field(t, b);
@@ -778,8 +797,6 @@ static int read_order(reader *r, int ti, lci_event_type *t)
                 ok = fail(r, t->line, "event %s: order compares time fields only", t->name);
         }
         t->norder = i + 1;
-        free(a);
-        free(b);
         lua_settop(r->L, list);
     }
     lua_pop(r->L, 1);
@@ -812,7 +829,7 @@ static int read_accept(reader *r, int ti, lci_event_type *t)
 
 static int read_type_links(reader *r, int ti, lci_event_type *t)
 {
-    char *cal = NULL;
+    const char *cal = NULL;
     int ok = type_field_ref(r, ti, "anchor", t, &t->anchor, 1);
     if (ok == 0) ok = type_field_ref(r, ti, "ends", t, &t->ends, 0);
     if (ok == 0) {
@@ -826,11 +843,10 @@ static int read_type_links(reader *r, int ti, lci_event_type *t)
     if (ok == 0) ok = read_accept(r, ti, t);
     if (ok == 0) ok = cond_field_of(r, ti, "counts_when", t, &t->counts_when);
     if (ok == 0) ok = check_constant(r, t->counts_when, "counts_when");
-    if (ok == 0) ok = string_field(r, ti, "adds_to", 0, &cal);
+    if (ok == 0) ok = borrow_field(r, ti, "adds_to", 0, &cal);
     t->adds_to = cal ? lci_model_calendar(r->m, cal) : LCI_NONE;
     if (ok == 0 && cal && t->adds_to < 0) ok = fail(r, t->line, "event %s adds to an undeclared calendar '%s'", t->name, cal);
     if (ok == 0 && cal && t->ends < 0) ok = fail(r, t->line, "event %s: adds_to needs ends = field", t->name);
-    free(cal);
     return ok;
 }
 
@@ -897,10 +913,10 @@ static int read_type_element(reader *r, int idx, void *item)
 static int read_range(reader *r, int idx, void *item)
 {
     lci_day_range *d = item;
-    char *from = NULL, *to = NULL;
+    const char *from = NULL, *to = NULL;
     d->line = line_of(r, idx);
-    int ok = string_field(r, idx, "from", 1, &from);
-    if (ok == 0) ok = string_field(r, idx, "to", 1, &to);
+    int ok = borrow_field(r, idx, "from", 1, &from);
+    if (ok == 0) ok = borrow_field(r, idx, "to", 1, &to);
     if (ok == 0) ok = day_of(r, from, d->line, &d->from);
     if (ok == 0) ok = day_of(r, to, d->line, &d->to);
     if (ok == 0 && d->to < d->from) ok = fail(r, d->line, "the range %s..%s ends before it starts", from, to);
@@ -908,8 +924,6 @@ static int read_range(reader *r, int idx, void *item)
     if (ok == 0) ok = string_field(r, idx, "clause", 0, &d->clause);
     if (ok == 0) ok = string_field(r, idx, "note", 0, &d->note);
     d->confirm = bool_field(r, idx, "confirm");
-    free(from);
-    free(to);
     return ok;
 }
 
@@ -953,40 +967,37 @@ static int read_workdays(reader *r, int decl)
 
 static int type_ref(reader *r, int idx, const char *key, int line, int *out)
 {
-    char *name = NULL;
-    if (string_field(r, idx, key, 1, &name) != 0) return -1;
+    const char *name = NULL;
+    if (borrow_field(r, idx, key, 1, &name) != 0) return -1;
     *out = lci_model_type(r->m, name);
     int ok = *out < 0 ? fail(r, line, "unknown event type '%s'", name) : 0;
-    free(name);
     return ok;
 }
 
 static int read_measure_kind(reader *r, int idx, lci_measure *me)
 {
-    char *kind = NULL;
-    int ok = string_field(r, idx, "kind", 1, &kind);
+    const char *kind = NULL;
+    int ok = borrow_field(r, idx, "kind", 1, &kind);
     if (ok != 0) return ok;
     if (strcmp(kind, "score") == 0) me->kind = LCI_M_SCORE;
     else if (strcmp(kind, "average") == 0) me->kind = LCI_M_AVERAGE;
     else if (strcmp(kind, "availability") == 0) me->kind = LCI_M_AVAILABILITY;
     else if (strcmp(kind, "count") == 0) me->kind = LCI_M_COUNT;
     else ok = fail(r, me->line, "unknown measure kind '%s'", kind);
-    free(kind);
     return ok;
 }
 
 static int read_measure(reader *r, int idx, void *item)
 {
     lci_measure *me = item;
-    char *unit = NULL;
+    const char *unit = NULL;
     me->line = r->line = line_of(r, idx);
     me->type = me->from = me->to = LCI_NONE;
     int ok = string_field(r, idx, "name", 1, &me->name);
     if (ok == 0) ok = string_field(r, idx, "label", 1, &me->label);
     if (ok == 0) ok = string_field(r, idx, "clause", 0, &me->clause);
-    if (ok == 0) ok = string_field(r, idx, "unit", 0, &unit);
+    if (ok == 0) ok = borrow_field(r, idx, "unit", 0, &unit);
     me->unit = unit_named(unit);
-    free(unit);
     if (ok == 0) ok = read_measure_kind(r, idx, me);
     if (ok != 0 || me->kind == LCI_M_SCORE) return ok;
     ok = type_ref(r, idx, "on", me->line, &me->type);
@@ -1017,9 +1028,9 @@ static int read_rule_kind(reader *r, int idx, lci_rule *ru)
 {
     static const char *const kinds[] = {"breach", "incident", "violation", "finding"};
     static const char *const scopes[] = {"event", "month", "streak", "cluster", "lua_month"};
-    char *kind = NULL, *scope = NULL;
-    int ok = string_field(r, idx, "kind", 1, &kind);
-    if (ok == 0) ok = string_field(r, idx, "scope", 1, &scope);
+    const char *kind = NULL, *scope = NULL;
+    int ok = borrow_field(r, idx, "kind", 1, &kind);
+    if (ok == 0) ok = borrow_field(r, idx, "scope", 1, &scope);
     size_t k = 0, s = 0;
     while (ok == 0 && k < LCI_ARRAY_LEN(kinds) && strcmp(kinds[k], kind) != 0) k++;
     while (ok == 0 && s < LCI_ARRAY_LEN(scopes) && strcmp(scopes[s], scope) != 0) s++;
@@ -1027,18 +1038,15 @@ static int read_rule_kind(reader *r, int idx, lci_rule *ru)
         ok = fail(r, ru->line, "rule %s: unknown kind or scope", ru->id);
     ru->kind = (lci_rule_kind)k;
     ru->scope = (lci_scope)s;
-    free(kind);
-    free(scope);
     return ok;
 }
 
 static int read_rule_month(reader *r, int idx, lci_rule *ru)
 {
-    char *measure = NULL;
-    int ok = string_field(r, idx, "measure", 1, &measure);
+    const char *measure = NULL;
+    int ok = borrow_field(r, idx, "measure", 1, &measure);
     if (ok == 0 && (ru->measure = lci_model_measure(r->m, measure)) < 0)
         ok = fail(r, ru->line, "rule %s: unknown measure '%s'", ru->id, measure);
-    free(measure);
     if (ok == 0) ok = band_field(r, idx, "band", &ru->band);
     if (ok == 0) ok = check_band_units(r, &ru->band, is_duration(r->m->measures[ru->measure].unit), ru->id);
     if (ok == 0) ok = cond_field_of(r, idx, "impact", NULL, &ru->impact);
@@ -1146,17 +1154,16 @@ static int resolve_unless(reader *r, int decl)
 static int read_cap(reader *r, int idx, void *item)
 {
     lci_cap *c = item;
-    char *window = NULL;
+    const char *window = NULL;
     c->line = r->line = line_of(r, idx);
     int ok = string_field(r, idx, "id", 1, &c->id);
     if (ok == 0) ok = string_field(r, idx, "clause", 0, &c->clause);
-    if (ok == 0) ok = string_field(r, idx, "window", 1, &window);
+    if (ok == 0) ok = borrow_field(r, idx, "window", 1, &window);
     if (ok == 0) {
         if (strcmp(window, "term") == 0) c->window = LCI_CAP_TERM;
         else if (strcmp(window, "month") == 0) c->window = LCI_CAP_MONTH;
         else c->window = LCI_CAP_ROLLING;
     }
-    free(window);
     if (ok == 0) ok = money_field(r, idx, "amount", &c->amount);
     if (ok == 0 && c->window == LCI_CAP_ROLLING) {
         lci_qty months;
@@ -1282,14 +1289,14 @@ static int read_scorecard(reader *r, int decl)
 static int read_reason(reader *r, int idx, void *item)
 {
     lci_termination_reason *t = item;
-    char *violations = NULL;
+    const char *violations = NULL;
     t->line = r->line = line_of(r, idx);
     t->violation_rule = LCI_NONE;
     int ok = string_field(r, idx, "id", 1, &t->id);
     if (ok == 0) ok = string_field(r, idx, "clause", 0, &t->clause);
     if (ok == 0) ok = string_field(r, idx, "label", 0, &t->label);
     if (ok == 0) ok = string_field(r, idx, "incidents", 0, &t->incident_class);
-    if (ok == 0) ok = string_field(r, idx, "violations", 0, &violations);
+    if (ok == 0) ok = borrow_field(r, idx, "violations", 0, &violations);
     if (ok == 0 && violations) {
         t->violation_rule = lci_model_rule(r->m, violations);
         if (t->violation_rule < 0 || r->m->rules[t->violation_rule].kind != LCI_R_VIOLATION)
@@ -1299,13 +1306,12 @@ static int read_reason(reader *r, int idx, void *item)
     if (ok == 0 && violations)
         ok = cond_field_of(r, idx, "where", &r->m->types[r->m->rules[t->violation_rule].type], &t->where);
     if (ok == 0) ok = qty_field(r, idx, "at_least", &t->at_least, NULL);
-    free(violations);
     return ok;
 }
 
 static int read_part_kind(reader *r, int idx, lci_acceptance_part *p)
 {
-    char *measure = NULL;
+    const char *measure = NULL;
     int ok = 0;
     if (get(r, idx, "incidents") == LUA_TTABLE) {
         p->kind = LCI_P_INCIDENTS;
@@ -1316,24 +1322,21 @@ static int read_part_kind(reader *r, int idx, lci_acceptance_part *p)
     lua_settop(r->L, idx);
     if (get(r, idx, "latest") == LUA_TTABLE) {
         int l = lua_gettop(r->L);
-        char *type = NULL, *field = NULL;
+        const char *type = NULL, *field = NULL;
         p->kind = LCI_P_LATEST;
-        ok = string_at(r, l, 1, &type, "latest's event type");
-        if (ok == 0) ok = string_at(r, l, 2, &field, "latest's field");
+        ok = borrow_at(r, l, 1, &type, "latest's event type");
+        if (ok == 0) ok = borrow_at(r, l, 2, &field, "latest's field");
         if (ok == 0 && (p->type = lci_model_type(r->m, type)) < 0) ok = fail(r, p->line, "unknown event type %s", type);
         if (ok == 0 && (p->field = lci_model_field(&r->m->types[p->type], field)) < 0)
             ok = fail(r, p->line, "event %s has no field %s", type, field);
         if (ok == 0) r->m->types[p->type].stored = 1;
-        free(type);
-        free(field);
         lua_settop(r->L, idx);
         return ok;
     }
     lua_settop(r->L, idx);
     p->kind = LCI_P_MEASURE;
-    ok = string_field(r, idx, "measure", 1, &measure);
+    ok = borrow_field(r, idx, "measure", 1, &measure);
     if (ok == 0 && (p->measure = lci_model_measure(r->m, measure)) < 0) ok = fail(r, p->line, "unknown measure %s", measure);
-    free(measure);
     return ok;
 }
 
@@ -1476,22 +1479,20 @@ static int read_payments(reader *r, int decl)
 static int read_column(reader *r, int idx, void *item)
 {
     lci_month_column *c = item;
-    char *measure = NULL;
+    const char *measure = NULL;
     int ok = string_field(r, idx, "key", 1, &c->key);
-    if (ok == 0) ok = string_field(r, idx, "measure", 1, &measure);
+    if (ok == 0) ok = borrow_field(r, idx, "measure", 1, &measure);
     if (ok == 0 && (c->measure = lci_model_measure(r->m, measure)) < 0)
         ok = fail(r, r->line, "month column %s: unknown measure %s", c->key, measure);
-    free(measure);
     return ok;
 }
 
 static int measure_ref(reader *r, int idx, const char *key, int *out)
 {
-    char *name = NULL;
+    const char *name = NULL;
     *out = LCI_NONE;
-    int ok = string_field(r, idx, key, 0, &name);
+    int ok = borrow_field(r, idx, key, 0, &name);
     if (ok == 0 && name && (*out = lci_model_measure(r->m, name)) < 0) ok = fail(r, r->line, "unknown measure %s", name);
-    free(name);
     return ok;
 }
 
@@ -1611,30 +1612,34 @@ static lc_status expose_api(lci_sandbox *sb, const char *name, lc_error *err)
  * file runs under this short name and messages get the real one back. */
 #define RULES_CHUNK "[rules]"
 
-/* Reads the declarations inside a protected call: running out of the
- * state's memory while reading is then an error, not an abort. */
-static int read_protected(lua_State *L)
-{
-    reader *r = lua_touserdata(L, 1);
-    lua_pushinteger(L, read_declarations(r, 2));
-    return 1;
-}
+typedef struct load_job {
+    lci_sandbox *sb;
+    const char *name, *text;
+    size_t len;
+    lci_model *out;
+    lc_error *err;
+    lc_status status;
+} load_job;
 
-static lc_status read_model(lci_sandbox *sb, const char *name, int decl, lci_model *out, lc_error *err)
+/* The whole load runs inside one protected call: a Lua API call that runs
+ * out of the state's memory then unwinds to here instead of aborting.
+ * Nested calls (the prelude, the rule file) run with the budget hook. */
+static int load_protected(lua_State *L)
 {
-    lua_State *L = lci_sandbox_lua(sb);
-    reader r = {L, RULES_CHUNK, out, err, 1};
-    lua_pushcfunction(L, read_protected);
-    lua_pushlightuserdata(L, &r);
-    lua_pushvalue(L, decl);
-    int status = lua_pcall(L, 2, 1, 0);
-    if (status != LUA_OK) {
-        lua_pop(L, 1);
-        return lci_fail(err, LC_ERULES, name, 0, "memory limit exceeded while reading the declarations");
+    load_job *job = lua_touserdata(L, 1);
+    lci_sandbox *sb = job->sb;
+    luaL_checkstack(L, 64, "reading the declarations");
+    lci_sandbox_push_line_function(sb, RULES_CHUNK);
+    lua_pushstring(L, RULES_CHUNK);
+    int base = lua_gettop(L) - 2;
+    job->status = run_chunk(sb, "contract.lua", lci_prelude, lci_prelude_len, 2, 2, job->err);
+    if (job->status == LC_OK) job->status = expose_api(sb, RULES_CHUNK, job->err);
+    if (job->status == LC_OK) job->status = run_chunk(sb, RULES_CHUNK, job->text, job->len, 0, 0, job->err);
+    if (job->status == LC_OK) {
+        reader r = {L, RULES_CHUNK, job->out, job->err, 1};
+        if (read_declarations(&r, base + 2) != 0) job->status = job->err ? job->err->code : LC_ERULES;
     }
-    int rc = (int)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return rc == 0 ? LC_OK : err ? err->code : LC_ERULES;
+    return 0;
 }
 
 lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, size_t len, lci_model *out,
@@ -1642,15 +1647,15 @@ lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, si
 {
     lua_State *L = lci_sandbox_lua(sb);
     int base = lua_gettop(L);
+    load_job job = {sb, name, text, len, out, err, LC_ERULES};
     memset(out, 0, sizeof *out);
-    lci_sandbox_push_line_function(sb, RULES_CHUNK);
-    lua_pushstring(L, RULES_CHUNK);
-    lc_status st = run_chunk(sb, "contract.lua", lci_prelude, lci_prelude_len, 2, 2, err);
-    if (st == LC_OK) st = expose_api(sb, RULES_CHUNK, err);
-    if (st == LC_OK) st = run_chunk(sb, RULES_CHUNK, text, len, 0, 0, err);
-    if (st == LC_OK) st = read_model(sb, name, base + 2, out, err);
+    if (!lua_checkstack(L, 4)) return lci_oom(err);
+    lua_pushcfunction(L, load_protected);
+    lua_pushlightuserdata(L, &job);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        job.status = lci_fail(err, LC_ERULES, name, 0, "the rule file's Lua state ran out of memory while loading");
     lua_settop(L, base);
     lci_error_locate(err, RULES_CHUNK, name);
-    if (st != LC_OK) lci_model_free(out);
-    return st;
+    if (job.status != LC_OK) lci_model_free(out);
+    return job.status;
 }

@@ -119,6 +119,20 @@ static int push_rng(lua_State *L, uint64_t seed)
     return 1;
 }
 
+static int push_rng_protected(lua_State *L)
+{
+    return push_rng(L, *(const uint64_t *)lua_touserdata(L, 1));
+}
+
+/* Leaves a generator on the stack: 1, or 0 when out of memory. */
+static int new_generator(lua_State *L, uint64_t seed)
+{
+    if (!lua_checkstack(L, 4)) return 0;
+    lua_pushcfunction(L, push_rng_protected);
+    lua_pushlightuserdata(L, &seed);
+    return lua_pcall(L, 1, 1, 0) == LUA_OK;
+}
+
 /* ---- helpers the scenario sees ---- */
 
 static int l_time(lua_State *L)
@@ -330,10 +344,11 @@ static int read_field(lua_State *L, int idx, lc_eval *ev, const lci_field *f, in
 /* The table at idx into a record of dst; -1 with the reason in why. */
 static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const char **id, char *why, size_t size)
 {
-    lua_getfield(L, idx, "type");
-    int type = lua_type(L, -1) == LUA_TSTRING ? lci_model_type(dst->m, lua_tostring(L, -1)) : -1;
+    lua_pushliteral(L, "type");
+    int type = lua_rawget(L, idx) == LUA_TSTRING ? lci_model_type(dst->m, lua_tostring(L, -1)) : -1;
     lua_pop(L, 1);
-    lua_getfield(L, idx, "id");
+    lua_pushliteral(L, "id");
+    lua_rawget(L, idx);
     *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1); /* the string stays alive in the table */
     if (type < 0 || !*id || !**id) return snprintf(why, size, "an event needs a declared type and an id"), -1;
@@ -341,7 +356,8 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
     memset(r, 0, sizeof *r + t->nfields * sizeof r->v[0]);
     r->type = (uint32_t)type;
     for (size_t f = 0; f < t->nfields; f++) {
-        if (lua_getfield(L, idx, t->fields[f].name) != LUA_TNIL) {
+        lua_pushstring(L, t->fields[f].name);
+        if (lua_rawget(L, idx) != LUA_TNIL) {
             if (read_field(L, -1, dst, &t->fields[f], &r->v[f]) != 0) {
                 lua_pop(L, 1);
                 return snprintf(why, size, "event %s: field %s has a value of the wrong kind", *id, t->fields[f].name), -1;
@@ -367,23 +383,19 @@ static void record_content(const lc_eval *ev, const lci_record *r, lci_content *
     out->h = h0 ^ (h1 * UINT64_C(0x9e3779b97f4a7c15));
 }
 
-static lc_status commit_table(lc_eval *dst, lua_State *L, int idx, const char *source, lc_error *err)
+/* Reads the event table at idx into dst's scratch record: 1 when it is an
+ * event to commit, 0 when it is invalid (the reason in why). */
+static int table_to_record(lc_eval *dst, lua_State *L, int idx, const char **id, char *why, size_t size)
 {
-    char why[LC_ERROR_MESSAGE_MAX];
-    const char *id = NULL;
-    lci_record *r = dst->scratch;
-    lci_content content;
-    if (read_event(L, idx, dst, r, &id, why, sizeof why) != 0) return lci_eval_invalid(dst, source, 0, why, err);
-    record_content(dst, r, &content);
-    return lci_eval_commit(dst, r, id, strlen(id), &content, source, 0, err);
+    if (lua_type(L, idx) != LUA_TTABLE) return snprintf(why, size, "an event must be a table"), 0;
+    return read_event(L, idx, dst, dst->scratch, id, why, size) == 0;
 }
 
-/* A runtime error of the scenario, located in its file. */
-static lc_status scenario_error(const lc_scenario *sc, const char *msg, lc_error *err)
+static lc_status commit_record(lc_eval *dst, const char *id, const char *source, lc_error *err)
 {
-    lci_fail(err, LC_ERULES, "[scenario]", 0, "%s", msg);
-    lci_error_locate(err, "[scenario]", sc->name);
-    return LC_ERULES;
+    lci_content content;
+    record_content(dst, dst->scratch, &content);
+    return lci_eval_commit(dst, dst->scratch, id, strlen(id), &content, source, 0, err);
 }
 
 /* ---- replay ---- */
@@ -406,42 +418,80 @@ static lc_status replay_plain(lc_eval *dst, const lc_eval *src, const lci_record
     return lci_eval_commit(dst, r, id, strlen(id), &src->contents[from->id], NULL, 0, err);
 }
 
-static lc_status call_perturb(lc_eval *dst, const lc_eval *src, const lc_scenario *sc, const lci_record *from,
-                              lc_error *err)
+/* A runtime error of the scenario, located in its file. */
+static lc_status scenario_error(const lc_scenario *sc, const char *msg, lc_error *err)
 {
-    char msg[LC_ERROR_MESSAGE_MAX];
-    lua_State *L = lci_sandbox_lua(sc->sb);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->perturb_ref);
-    push_event(L, src, from);
-    lua_pushvalue(L, -3); /* the generator, kept below */
-    if (lci_sandbox_call(sc->sb, 2, 1, msg, sizeof msg) != 0) return scenario_error(sc, msg, err);
-    lc_status st = LC_OK;
-    if (lua_type(L, -1) == LUA_TTABLE) st = commit_table(dst, L, lua_gettop(L), sc->name, err);
-    else if (!lua_isnil(L, -1)) st = lci_fail(err, LC_ERULES, sc->name, 0, "perturb must return an event table or nil");
-    lua_pop(L, 1);
-    return st;
+    lci_fail(err, LC_ERULES, "[scenario]", 0, "%s", msg);
+    lci_error_locate(err, "[scenario]", sc->name);
+    return LC_ERULES;
 }
 
-static lc_status call_extra(lc_eval *dst, const lc_scenario *sc, lc_error *err)
+/* What a protected step hands back to C. */
+typedef struct step {
+    const lc_scenario *sc;
+    lc_eval *dst;
+    const lc_eval *src;
+    const lci_record *from;
+    int rng;             /* stack index of the generator in the replay's frame */
+    int ready;           /* perturb: 1 commit the scratch record, 0 dropped, -1 invalid */
+    const char *id;
+    char why[LC_ERROR_MESSAGE_MAX];
+    lc_status status;    /* extra: the first commit that failed */
+    lc_error *err;
+} step;
+
+/* perturb(event, rng) for one kept event, inside the sandbox's protected,
+ * budgeted call; the record it returns is read raw into dst's scratch. */
+static int perturb_step(lua_State *L)
+{
+    step *st = lua_touserdata(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->sc->perturb_ref);
+    push_event(L, st->src, st->from);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 1);
+    if (lua_isnil(L, -1)) st->ready = 0;
+    else if (lua_type(L, -1) != LUA_TTABLE) luaL_error(L, "perturb must return an event table or nil");
+    else st->ready = table_to_record(st->dst, L, lua_gettop(L), &st->id, st->why, sizeof st->why) ? 1 : -1;
+    return 0;
+}
+
+/* extra(rng): each event it lists is read and committed in turn. */
+static int extra_step(lua_State *L)
+{
+    step *st = lua_touserdata(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->sc->extra_ref);
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 1);
+    int list = lua_gettop(L);
+    if (lua_isnil(L, list)) return 0;
+    if (lua_type(L, list) != LUA_TTABLE) return luaL_error(L, "extra must return a list of event tables or nil");
+    for (lua_Integer i = 1; st->status == LC_OK && lua_rawgeti(L, list, i) != LUA_TNIL; i++) {
+        if (table_to_record(st->dst, L, lua_gettop(L), &st->id, st->why, sizeof st->why))
+            st->status = commit_record(st->dst, st->id, st->sc->name, st->err);
+        else st->status = lci_eval_invalid(st->dst, st->sc->name, 0, st->why, st->err);
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static lc_status run_step(step *st, lua_CFunction fn)
 {
     char msg[LC_ERROR_MESSAGE_MAX];
-    lua_State *L = lci_sandbox_lua(sc->sb);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->extra_ref);
-    lua_pushvalue(L, -2);
-    if (lci_sandbox_call(sc->sb, 1, 1, msg, sizeof msg) != 0) return scenario_error(sc, msg, err);
-    lc_status st = LC_OK;
-    int list = lua_gettop(L);
-    if (lua_type(L, list) == LUA_TTABLE) {
-        for (lua_Integer i = 1; st == LC_OK && lua_rawgeti(L, list, i) == LUA_TTABLE; i++) {
-            st = commit_table(dst, L, lua_gettop(L), sc->name, err);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    } else if (!lua_isnil(L, list)) {
-        st = lci_fail(err, LC_ERULES, sc->name, 0, "extra must return a list of event tables or nil");
-    }
-    lua_pop(L, 1);
-    return st;
+    lua_State *L = lci_sandbox_lua(st->sc->sb);
+    if (!lua_checkstack(L, 8)) return lci_oom(st->err);
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, st);
+    lua_pushvalue(L, st->rng); /* inside the step, the generator is argument 2 */
+    if (lci_sandbox_call(st->sc->sb, 2, 0, msg, sizeof msg) != 0) return scenario_error(st->sc, msg, st->err);
+    return LC_OK;
+}
+
+static lc_status call_perturb(step *st)
+{
+    lc_status rc = run_step(st, perturb_step);
+    if (rc != LC_OK) return rc;
+    if (st->ready < 0) return lci_eval_invalid(st->dst, st->sc->name, 0, st->why, st->err);
+    return st->ready ? commit_record(st->dst, st->id, st->sc->name, st->err) : LC_OK;
 }
 
 lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc, uint64_t seed, lc_error *err)
@@ -452,15 +502,20 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     if (dst == src || dst->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: cannot replay into this evaluation");
     lua_State *L = sc ? lci_sandbox_lua(sc->sb) : NULL;
     int base = L ? lua_gettop(L) : 0;
-    if (L) push_rng(L, seed);
-    lc_status st = LC_OK;
-    for (size_t off = 0; st == LC_OK && off < src->log_len;) {
-        const lci_record *r = (const lci_record *)(const void *)(src->log + off);
-        off += src->stores[r->type].stride;
-        if (sc && sc->perturb_ref != LUA_NOREF) st = call_perturb(dst, src, sc, r, err);
-        else st = replay_plain(dst, src, r, err);
+    step st = {sc, dst, src, NULL, 0, 0, NULL, "", LC_OK, err};
+    if (L && !new_generator(L, seed)) {
+        lua_settop(L, base);
+        return lci_oom(err);
     }
-    if (st == LC_OK && sc && sc->extra_ref != LUA_NOREF) st = call_extra(dst, sc, err);
+    st.rng = base + 1;
+    lc_status rc = LC_OK;
+    for (size_t off = 0; rc == LC_OK && off < src->log_len;) {
+        st.from = (const lci_record *)(const void *)(src->log + off);
+        off += src->stores[st.from->type].stride;
+        if (sc && sc->perturb_ref != LUA_NOREF) rc = call_perturb(&st);
+        else rc = replay_plain(dst, src, st.from, err);
+    }
+    if (rc == LC_OK && sc && sc->extra_ref != LUA_NOREF && (rc = run_step(&st, extra_step)) == LC_OK) rc = st.status;
     if (L) lua_settop(L, base);
-    return st;
+    return rc;
 }

@@ -319,7 +319,7 @@ Test(set_param, money_parameters_refuse_three_decimals)
     lc_error err = {0};
     cr_assert_eq(load_base("", &e, &err), LC_OK);
     cr_assert_eq(lc_engine_set_param(e, "fee", "1.005", &err), LC_EUSAGE);
-    cr_assert_str_eq(param_value(e, "fee"), "1000");
+    cr_assert_str_eq(param_value(e, "fee"), "1000.00"); /* as the rule file writes it */
     cr_assert_eq(lc_engine_set_param(e, "fee", "1.25", &err), LC_OK, "%s", err.message);
     cr_assert_str_eq(param_value(e, "fee"), "1.25");
     lc_engine_free(e);
