@@ -177,7 +177,7 @@ static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
     e->events = (lci_refs){0};
     br.pct = lci_qty_value(b->m, &r->pct);
     br.month = e->month;
-    br.class_rank = class_rank(b->m, br.klass);
+    br.class_rank = class_rank(b->m, r->klass ? r->klass : "");
     br.order = r->order;
     if (e->at) {
         br.has_at = 1;

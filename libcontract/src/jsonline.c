@@ -1,4 +1,9 @@
-/* jsonline.c — see jsonline.h. */
+/* jsonline.c — see jsonline.h.
+ *
+ * A full JSON (RFC 8259) validator over the line's bytes, without building
+ * anything: containers are tracked on a small stack, and each state says
+ * what may come next.  A line it accepts can then only fail in cJSON for
+ * lack of memory, which is reported as such instead of as bad input. */
 #include "jsonline.h"
 
 #include <stdio.h>
@@ -7,10 +12,34 @@
 
 #include "util.h"
 
+#define MAX_STACK 256
+
 void lci_scan_free(lci_scan *sc)
 {
     free(sc->numbers);
     memset(sc, 0, sizeof *sc);
+}
+
+typedef struct scanner {
+    const unsigned char *s;
+    size_t len, i;
+    char stack[MAX_STACK]; /* '{' or '[' */
+    unsigned depth, max_depth;
+    lci_scan *out;
+    char *why;
+    size_t whysize;
+} scanner;
+
+static int failure(scanner *sc, const char *what)
+{
+    snprintf(sc->why, sc->whysize, "%s at byte %zu", what, sc->i + 1);
+    return -1;
+}
+
+static void skip_space(scanner *sc)
+{
+    while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
+        sc->i++;
 }
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
@@ -35,77 +64,185 @@ static size_t utf8_sequence(const unsigned char *s, size_t avail)
     return n;
 }
 
-static int failure(char *why, size_t whysize, size_t at, const char *what)
+static int is_hex(unsigned c)
 {
-    snprintf(why, whysize, "%s at byte %zu", what, at + 1);
-    return -1;
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Skips a string starting after its opening quote; returns the index of
- * the closing quote, or sets *err. */
-static size_t scan_string(const unsigned char *s, size_t len, size_t i, char *why, size_t whysize, int *err)
+static int escape(scanner *sc)
 {
-    while (i < len) {
-        unsigned c = s[i];
-        if (c == '"') return i;
-        if (c == '\\') {
-            if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0) {
-                *err = failure(why, whysize, i, "the escape \\u0000 (a NUL character) is not allowed");
-                return len;
-            }
-            i += 2;
-            continue;
-        }
-        if (c < 0x20) {
-            *err = failure(why, whysize, i, c ? "a raw control character inside a string (escape it)"
-                                               : "a NUL byte");
-            return len;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = utf8_sequence(s + i, len - i);
-        if (!n) {
-            *err = failure(why, whysize, i, "invalid UTF-8");
-            return len;
-        }
-        i += n;
+    const unsigned char *s = sc->s;
+    if (sc->i + 1 >= sc->len) return failure(sc, "an unfinished escape");
+    unsigned c = s[sc->i + 1];
+    if (strchr("\"\\/bfnrt", (int)c) && c) {
+        sc->i += 2;
+        return 0;
     }
-    return len; /* unterminated: cJSON reports it */
+    if (c != 'u') return failure(sc, "an unknown escape");
+    if (sc->i + 5 >= sc->len || !is_hex(s[sc->i + 2]) || !is_hex(s[sc->i + 3]) || !is_hex(s[sc->i + 4]) ||
+        !is_hex(s[sc->i + 5]))
+        return failure(sc, "\\u needs four hex digits");
+    if (memcmp(s + sc->i + 2, "0000", 4) == 0) return failure(sc, "the escape \\u0000 (a NUL character) is not allowed");
+    sc->i += 6;
+    return 0;
 }
 
-static size_t number_end(const unsigned char *s, size_t len, size_t i)
+/* A string from its opening quote; cJSON then decodes it. */
+static int string(scanner *sc)
 {
-    while (i < len && (strchr("0123456789+-.eE", s[i]) && s[i])) i++;
-    return i;
-}
-
-int lci_scan_line(lci_scan *sc, const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    unsigned depth = 0;
-    int err = 0;
-    sc->nnumbers = 0;
-    for (size_t i = 0; i < len && !err; i++) {
-        unsigned c = s[i];
+    const unsigned char *s = sc->s;
+    for (sc->i++; sc->i < sc->len;) {
+        unsigned c = s[sc->i];
         if (c == '"') {
-            i = scan_string(s, len, i + 1, why, whysize, &err);
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return failure(why, whysize, i, "nesting too deep");
-        } else if (c == '}' || c == ']') {
-            if (depth) depth--;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            size_t end = number_end(s, len, i);
-            lci_span span = {i, end - i};
-            if (depth == 1 && LCI_PUSH(sc->numbers, sc->cap, sc->nnumbers, span) != 0) return -2;
-            i = end - 1;
-        } else if (c == 0) {
-            return failure(why, whysize, i, "a NUL byte");
-        } else if (c >= 0x80) {
-            return failure(why, whysize, i, utf8_sequence(s + i, len - i) ? "text outside a string"
-                                                                            : "invalid UTF-8");
+            sc->i++;
+            return 0;
         }
+        if (c == '\\') {
+            if (escape(sc)) return -1;
+            continue;
+        }
+        if (c < 0x20) return failure(sc, c ? "a raw control character inside a string (escape it)" : "a NUL byte");
+        if (c < 0x80) {
+            sc->i++;
+            continue;
+        }
+        size_t n = utf8_sequence(s + sc->i, sc->len - sc->i);
+        if (!n) return failure(sc, "invalid UTF-8");
+        sc->i += n;
     }
-    return err;
+    return failure(sc, "an unterminated string");
+}
+
+static size_t digits(scanner *sc)
+{
+    size_t start = sc->i;
+    while (sc->i < sc->len && sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9') sc->i++;
+    return sc->i - start;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, recorded when top-level. */
+static int number(scanner *sc)
+{
+    size_t start = sc->i;
+    if (sc->s[sc->i] == '-') sc->i++;
+    if (sc->i < sc->len && sc->s[sc->i] == '0') sc->i++;
+    else if (!digits(sc)) return failure(sc, "a malformed number");
+    if (sc->i < sc->len && sc->s[sc->i] == '.' && (sc->i++, !digits(sc))) return failure(sc, "digits must follow '.'");
+    if (sc->i < sc->len && (sc->s[sc->i] == 'e' || sc->s[sc->i] == 'E')) {
+        sc->i++;
+        if (sc->i < sc->len && (sc->s[sc->i] == '+' || sc->s[sc->i] == '-')) sc->i++;
+        if (!digits(sc)) return failure(sc, "digits must follow the exponent");
+    }
+    lci_span span = {start, sc->i - start};
+    if (sc->depth == 1 && LCI_PUSH(sc->out->numbers, sc->out->cap, sc->out->nnumbers, span) != 0) return -2;
+    return 0;
+}
+
+static int literal(scanner *sc, const char *word)
+{
+    size_t n = strlen(word);
+    if (sc->len - sc->i < n || memcmp(sc->s + sc->i, word, n) != 0) return failure(sc, "an unexpected character");
+    sc->i += n;
+    return 0;
+}
+
+/* One value that is not a container, or the opening of one. */
+static int value(scanner *sc, int *opened)
+{
+    *opened = 0;
+    if (sc->i >= sc->len) return failure(sc, "a value is missing");
+    unsigned c = sc->s[sc->i];
+    if (c == '{' || c == '[') {
+        if (++sc->depth > sc->max_depth || sc->depth > MAX_STACK) return failure(sc, "nesting too deep");
+        sc->stack[sc->depth - 1] = (char)c;
+        sc->i++;
+        *opened = 1;
+        return 0;
+    }
+    if (c == '"') return string(sc);
+    if (c == '-' || (c >= '0' && c <= '9')) return number(sc);
+    if (c == 't') return literal(sc, "true");
+    if (c == 'f') return literal(sc, "false");
+    if (c == 'n') return literal(sc, "null");
+    if (c == 0) return failure(sc, "a NUL byte");
+    return failure(sc, c >= 0x80 && !utf8_sequence(sc->s + sc->i, sc->len - sc->i) ? "invalid UTF-8" : "an unexpected character");
+}
+
+/* In an object, before a member: its key and ':'. */
+static int key(scanner *sc)
+{
+    skip_space(sc);
+    if (sc->i >= sc->len || sc->s[sc->i] != '"') return failure(sc, "a key (a string) is expected");
+    if (string(sc)) return -1;
+    skip_space(sc);
+    if (sc->i >= sc->len || sc->s[sc->i] != ':') return failure(sc, "':' is expected after the key");
+    sc->i++;
+    return 0;
+}
+
+/* After a value: ',' and the next member, or the container's end. */
+static int after_value(scanner *sc, int *more)
+{
+    skip_space(sc);
+    *more = 0;
+    if (sc->i >= sc->len) return failure(sc, "the JSON is unfinished");
+    char open = sc->stack[sc->depth - 1], c = (char)sc->s[sc->i];
+    if (c == ',') {
+        sc->i++;
+        *more = 1;
+        return open == '{' ? key(sc) : 0;
+    }
+    if ((open == '{' && c == '}') || (open == '[' && c == ']')) {
+        sc->i++;
+        sc->depth--;
+        return 0;
+    }
+    return failure(sc, open == '{' ? "',' or '}' is expected" : "',' or ']' is expected");
+}
+
+/* Right after an opening bracket: an empty container, or its first entry. */
+static int first_entry(scanner *sc, int *empty)
+{
+    skip_space(sc);
+    char close = sc->stack[sc->depth - 1] == '{' ? '}' : ']';
+    *empty = sc->i < sc->len && sc->s[sc->i] == close;
+    if (*empty) {
+        sc->i++;
+        sc->depth--;
+        return 0;
+    }
+    return sc->stack[sc->depth - 1] == '{' ? key(sc) : 0;
+}
+
+static int document(scanner *sc)
+{
+    int opened = 0, rc;
+    skip_space(sc);
+    if ((rc = value(sc, &opened))) return rc;
+    while (sc->depth > 0) {
+        if (opened) {
+            int empty;
+            if ((rc = first_entry(sc, &empty))) return rc;
+            if (empty) {
+                opened = 0;
+                continue;
+            }
+        } else {
+            int more;
+            if ((rc = after_value(sc, &more))) return rc;
+            if (!more) continue;
+        }
+        skip_space(sc);
+        if ((rc = value(sc, &opened))) return rc;
+    }
+    skip_space(sc);
+    if (sc->i == sc->len) return 0;
+    return failure(sc, sc->s[sc->i] ? "unexpected text after the JSON value" : "a NUL byte");
+}
+
+int lci_scan_line(lci_scan *out, const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
+{
+    scanner sc = {(const unsigned char *)text, len, 0, {0}, 0, max_depth, out, why, whysize};
+    out->nnumbers = 0;
+    return document(&sc);
 }
