@@ -1,0 +1,2033 @@
+/* contract.c — the Lua 5.4 binding of libcontract: `require "contract"`.
+ *
+ * A client of the public API (libcontract.h) only.  Handles are full
+ * userdata with __gc, __close and an explicit :close():
+ *
+ *   contract.engine        lc_engine   (rules and parameters)
+ *   contract.evaluation    lc_eval     (keeps its engine in its uservalue)
+ *   contract.result        lc_result   (independent of its engine)
+ *   contract.scenario      lc_scenario
+ *   contract.event         lc_event    (typed-event builder; keeps its engine)
+ *
+ * An engine counts the evaluations and builders that use it: closing it
+ * (or collecting it) while they live only marks it closed, and the C engine
+ * is freed when the last of them is closed or collected.
+ *
+ * Errors from libcontract are raised as a table {code, status, file, line,
+ * message} whose metatable (contract.Error) gives "file:line: message" —
+ * the text the command line prints — through __tostring.  Misuse detected
+ * by the binding (an unknown format, a closed handle) is raised the same
+ * way with code 2 (usage); wrong Lua argument types raise the usual
+ * "bad argument" strings.
+ *
+ * JSON: the binding reads and writes it itself, so that integers stay
+ * integers both ways (cJSON keeps every number as a double) and floats are
+ * written with the fewest digits that read back to the same double; JSON
+ * null is contract.null. */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "libcontract.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT int luaopen_contract(lua_State *L);
+
+#define MT_ENGINE "contract.engine"
+#define MT_EVAL "contract.evaluation"
+#define MT_RESULT "contract.result"
+#define MT_SCENARIO "contract.scenario"
+#define MT_EVENT "contract.event"
+#define MT_BOX "contract.box"
+#define MT_NULL "contract.null"
+#define MT_ERROR "contract.Error"
+
+#define JSON_MAX_DEPTH 200
+
+typedef struct l_engine {
+    lc_engine *h;
+    int users;  /* evaluations and builders that still use h */
+    int closed; /* :close() or __gc ran: no further use */
+} l_engine;
+
+typedef struct l_eval {
+    lc_eval *h;
+    l_engine *eng; /* anchored by the uservalue */
+    long pushes;   /* single events pushed (default line numbers) */
+} l_eval;
+
+typedef struct l_result {
+    lc_result *h;
+} l_result;
+
+typedef struct l_scenario {
+    lc_scenario *h;
+} l_scenario;
+
+typedef struct l_event {
+    lc_event *h;
+    l_engine *eng; /* anchored by the uservalue */
+    int type;      /* -1 before :reset */
+} l_event;
+
+/* ---- boxes: C memory owned by a userdata until handed over ---------------- */
+
+typedef void (*box_free_fn)(void *);
+
+typedef struct box {
+    void *p;
+    box_free_fn free_fn;
+} box;
+
+static int box_gc(lua_State *L)
+{
+    box *b = luaL_checkudata(L, 1, MT_BOX);
+    if (b->p && b->free_fn) b->free_fn(b->p);
+    b->p = NULL;
+    return 0;
+}
+
+/* Pushes an empty box: whatever is put in it is freed if a Lua error
+ * unwinds the stack before box_release. */
+static box *box_new(lua_State *L, box_free_fn fn)
+{
+    box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->p = NULL;
+    b->free_fn = fn;
+    luaL_setmetatable(L, MT_BOX);
+    return b;
+}
+
+static void box_release(box *b)
+{
+    if (b->p && b->free_fn) b->free_fn(b->p);
+    b->p = NULL;
+}
+
+/* ---- errors --------------------------------------------------------------- */
+
+static void push_error_object(lua_State *L, lc_status code, const char *file, long line, const char *message)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, lc_status_name(code));
+    lua_setfield(L, -2, "status");
+    if (file && file[0]) {
+        lua_pushstring(L, file);
+        lua_setfield(L, -2, "file");
+    }
+    if (line > 0) {
+        lua_pushinteger(L, line);
+        lua_setfield(L, -2, "line");
+    }
+    lua_pushstring(L, message && message[0] ? message : lc_status_name(code));
+    lua_setfield(L, -2, "message");
+    luaL_setmetatable(L, MT_ERROR);
+}
+
+/* Raises the error libcontract reported. */
+static int raise_lc(lua_State *L, lc_status st, const lc_error *err)
+{
+    lc_status code = err->code != LC_OK ? err->code : st;
+    push_error_object(L, code, err->file, err->line, err->message);
+    return lua_error(L);
+}
+
+/* Raises a usage error found by the binding itself. */
+static int raise_usage(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int raise_usage(lua_State *L, const char *fmt, ...)
+{
+    char msg[LC_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    push_error_object(L, LC_EUSAGE, NULL, 0, msg);
+    return lua_error(L);
+}
+
+#define CHECK(L, call)                                   \
+    do {                                                 \
+        lc_error err_ = {0};                             \
+        lc_status st_ = (call);                          \
+        if (st_ != LC_OK) return raise_lc(L, st_, &err_); \
+    } while (0)
+#define ERR (&err_)
+
+/* "file:line: message", as lc_error_format and the command line write it. */
+static int error_tostring(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "file");
+    lua_getfield(L, 1, "line");
+    lua_getfield(L, 1, "message");
+    const char *file = lua_tostring(L, -3);
+    lua_Integer line = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0;
+    const char *msg = lua_tostring(L, -1);
+    if (!msg) msg = "error";
+    if (file && file[0] && line > 0) lua_pushfstring(L, "%s:%I: %s", file, line, msg);
+    else if (file && file[0]) lua_pushfstring(L, "%s: %s", file, msg);
+    else lua_pushstring(L, msg);
+    return 1;
+}
+
+static int error_concat(lua_State *L)
+{
+    for (int i = 1; i <= 2; i++)
+        if (lua_type(L, i) == LUA_TTABLE) {
+            lua_pushcfunction(L, error_tostring);
+            lua_pushvalue(L, i);
+            lua_call(L, 1, 1);
+            lua_replace(L, i);
+        }
+    lua_settop(L, 2);
+    lua_concat(L, 2);
+    return 1;
+}
+
+/* A string method called on an error: string.f(tostring(err), ...). */
+static int error_string_method(lua_State *L)
+{
+    lua_pushcfunction(L, error_tostring);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    lua_replace(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* __index of errors: the string library's functions as methods, so code
+ * written for string errors (err:match(...), err:find(...)) still works. */
+static int error_index(lua_State *L)
+{
+    if (lua_type(L, 2) != LUA_TSTRING || lua_type(L, lua_upvalueindex(1)) != LUA_TTABLE) return 0;
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    if (!lua_isfunction(L, -1)) return 0;
+    lua_pushcclosure(L, error_string_method, 1);
+    return 1;
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static void set_str(lua_State *L, const char *key, const char *value)
+{
+    if (value) {
+        lua_pushstring(L, value);
+        lua_setfield(L, -2, key);
+    }
+}
+
+static void set_int(lua_State *L, const char *key, lua_Integer value)
+{
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static void set_bool(lua_State *L, const char *key, int value)
+{
+    lua_pushboolean(L, value);
+    lua_setfield(L, -2, key);
+}
+
+/* Fen as decimal text: 515880 -> "5158.80". */
+static void fen_text(int64_t fen, char *buf, size_t size)
+{
+    uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+    snprintf(buf, size, "%s%" PRIu64 ".%02" PRIu64, fen < 0 ? "-" : "", mag / 100, mag % 100);
+}
+
+static void set_amount(lua_State *L, const char *key, int64_t fen)
+{
+    char buf[32];
+    fen_text(fen, buf, sizeof buf);
+    set_str(L, key, buf);
+}
+
+/* The fewest significant digits (15..17) that read back as the same double. */
+static void float_text(double d, char *buf, size_t size)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d) break;
+    }
+    for (char *p = buf; *p; p++)
+        if (*p == ',') *p = '.'; /* a C locale with a decimal comma */
+}
+
+/* A float for JSON: as float_text, and "2.0" rather than "2" so that it
+ * reads back as a float (the library takes 300.0 where it takes 300). */
+static void json_float_text(double d, char *buf, size_t size)
+{
+    float_text(d, buf, size);
+    if (!strpbrk(buf, ".eE") && strlen(buf) + 3 <= size) strcat(buf, ".0");
+}
+
+/* A parameter or decimal value given as a string or a number. */
+static const char *decimal_arg(lua_State *L, int idx, char *buf, size_t size)
+{
+    if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
+    if (lua_isinteger(L, idx)) {
+        snprintf(buf, size, "%" PRId64, (int64_t)lua_tointeger(L, idx));
+        return buf;
+    }
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        double d = (double)lua_tonumber(L, idx);
+        if (!isfinite(d)) luaL_argerror(L, idx, "not a finite number");
+        float_text(d, buf, size);
+        return buf;
+    }
+    luaL_typeerror(L, idx, "string or number");
+    return NULL;
+}
+
+/* Rejects keys a table of options does not know (so typos are caught). */
+static void check_keys(lua_State *L, int idx, const char *what, const char *const *known)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        int ok = 0;
+        if (lua_type(L, -1) == LUA_TSTRING)
+            for (const char *const *k = known; *k && !ok; k++) ok = strcmp(*k, lua_tostring(L, -1)) == 0;
+        if (!ok) {
+            const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1);
+            raise_usage(L, "unknown %s option '%s'", what, name);
+        }
+    }
+}
+
+static int opt_flag(lua_State *L, int idx, const char *key)
+{
+    if (lua_type(L, idx) != LUA_TTABLE) return 0;
+    lua_getfield(L, idx, key);
+    int v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* lc_options from an optional table at idx; NULL when absent. */
+static const lc_options *options_arg(lua_State *L, int idx, lc_options *o)
+{
+    static const char *const known[] = {"memory_limit", "instruction_limit", "pattern_limit", "json_depth_limit",
+                                        "event_line_limit", NULL};
+    const lc_options init = LC_OPTIONS_INIT;
+    *o = init;
+    if (lua_isnoneornil(L, idx)) return NULL;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    check_keys(L, idx, "engine", known);
+    for (const char *const *k = known; *k; k++) {
+        lua_getfield(L, idx, *k);
+        if (!lua_isnil(L, -1)) {
+            int isint;
+            lua_Integer v = lua_tointegerx(L, -1, &isint);
+            if (!isint || v < 0) raise_usage(L, "option %s must be a non-negative integer", *k);
+            switch (k - known) {
+            case 0: o->lua_memory_limit = (size_t)v; break;
+            case 1: o->lua_instruction_limit = (uint64_t)v; break;
+            case 2: o->lua_pattern_limit = (uint64_t)v; break;
+            case 3: o->json_depth_limit = v > UINT32_MAX ? UINT32_MAX : (unsigned)v; break;
+            default: o->event_line_limit = (size_t)v; break;
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return o;
+}
+
+static lc_format format_arg(lua_State *L, int idx, const char *def, int json_text_only)
+{
+    static const char *const names[] = {"json", "text", "csv", "html", NULL};
+    static const lc_format formats[] = {LC_FORMAT_JSON, LC_FORMAT_TEXT, LC_FORMAT_CSV, LC_FORMAT_HTML};
+    const char *name = luaL_optstring(L, idx, def);
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0 && (!json_text_only || i < 2)) return formats[i];
+    raise_usage(L, json_text_only ? "unknown format '%s' (json or text)" : "unknown format '%s' (json, text, csv or html)",
+                name);
+    return LC_FORMAT_JSON;
+}
+
+static lc_lang lang_arg(lua_State *L, int idx)
+{
+    const char *name = luaL_optstring(L, idx, "both");
+    if (strcmp(name, "both") == 0) return LC_LANG_BOTH;
+    if (strcmp(name, "zh") == 0) return LC_LANG_ZH;
+    if (strcmp(name, "en") == 0) return LC_LANG_EN;
+    raise_usage(L, "unknown language '%s' (zh, en or both)", name);
+    return LC_LANG_BOTH;
+}
+
+/* Pushes text the library handed over (lc_free) and frees it, even when
+ * pushing it raises a memory error. */
+static void push_owned_text(lua_State *L, char *text, size_t len)
+{
+    box *b = box_new(L, lc_free);
+    b->p = text;
+    lua_pushlstring(L, text ? text : "", text ? len : 0);
+    box_release(b);
+    lua_remove(L, -2);
+}
+
+/* ---- the null sentinel --------------------------------------------------- */
+
+static void push_null(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, MT_NULL ".value");
+}
+
+static int is_null(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) != LUA_TUSERDATA) return 0;
+    push_null(L);
+    int eq = lua_rawequal(L, idx < 0 ? idx - 1 : idx, -1);
+    lua_pop(L, 1);
+    return eq;
+}
+
+static int null_tostring(lua_State *L)
+{
+    lua_pushliteral(L, "null");
+    return 1;
+}
+
+/* ---- JSON: Lua values to text -------------------------------------------- */
+
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+} sbuf;
+
+static void free_sbuf(void *p)
+{
+    sbuf *s = p;
+    free(s->data);
+    free(s);
+}
+
+static void sb_add(lua_State *L, sbuf *s, const char *text, size_t n)
+{
+    if (s->cap - s->len < n + 1) {
+        size_t cap = s->cap ? s->cap : 256;
+        while (cap - s->len < n + 1) {
+            if (cap > SIZE_MAX / 2) luaL_error(L, "contract: JSON text too long");
+            cap *= 2;
+        }
+        char *p = realloc(s->data, cap);
+        if (!p) luaL_error(L, "contract: out of memory");
+        s->data = p;
+        s->cap = cap;
+    }
+    memcpy(s->data + s->len, text, n);
+    s->len += n;
+    s->data[s->len] = '\0';
+}
+
+#define SB_LIT(L, s, lit) sb_add(L, s, lit, sizeof lit - 1)
+
+static void sb_string(lua_State *L, sbuf *s, const char *str, size_t n)
+{
+    SB_LIT(L, s, "\"");
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)str[i];
+        const char *esc = NULL;
+        char hex[8];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                snprintf(hex, sizeof hex, "\\u%04x", c);
+                esc = hex;
+            }
+        }
+        if (esc) {
+            sb_add(L, s, str + i - run, run);
+            run = 0;
+            sb_add(L, s, esc, strlen(esc));
+        } else run++;
+    }
+    sb_add(L, s, str + n - run, run);
+    SB_LIT(L, s, "\"");
+}
+
+typedef struct keyref {
+    const char *s;
+    size_t n;
+} keyref;
+
+static int keyref_cmp(const void *a, const void *b)
+{
+    const keyref *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->s, y->s, n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static void encode_value(lua_State *L, sbuf *s, int idx, int depth);
+
+/* A table: an array when its keys are exactly 1..n (n > 0), an object when
+ * they are all strings (written in sorted order); {} is an empty object. */
+static void encode_table(lua_State *L, sbuf *s, int idx, int depth)
+{
+    if (depth > JSON_MAX_DEPTH) luaL_error(L, "contract: cannot encode a table nested deeper than %d (a cycle?)", JSON_MAX_DEPTH);
+    luaL_checkstack(L, 6, "contract: JSON nesting");
+    size_t nstr = 0, nint = 0;
+    lua_Integer maxint = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) nstr++;
+        else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
+            nint++;
+            if (lua_tointeger(L, -1) > maxint) maxint = lua_tointeger(L, -1);
+        } else luaL_error(L, "contract: cannot encode a table with a %s key as JSON", luaL_typename(L, -1));
+    }
+    if (nint && nstr) luaL_error(L, "contract: cannot encode a table with both string and integer keys as JSON");
+    if (nint) {
+        if ((size_t)maxint != nint) luaL_error(L, "contract: cannot encode a sparse array as JSON");
+        SB_LIT(L, s, "[");
+        for (lua_Integer i = 1; i <= maxint; i++) {
+            if (i > 1) SB_LIT(L, s, ",");
+            lua_rawgeti(L, idx, i);
+            encode_value(L, s, lua_gettop(L), depth + 1);
+            lua_pop(L, 1);
+        }
+        SB_LIT(L, s, "]");
+        return;
+    }
+    keyref *keys = lua_newuserdatauv(L, (nstr ? nstr : 1) * sizeof *keys, 0);
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (k < nstr) {
+            keys[k].s = lua_tolstring(L, -1, &keys[k].n); /* anchored by the table */
+            k++;
+        }
+    }
+    qsort(keys, k, sizeof *keys, keyref_cmp);
+    SB_LIT(L, s, "{");
+    for (size_t i = 0; i < k; i++) {
+        if (i) SB_LIT(L, s, ",");
+        sb_string(L, s, keys[i].s, keys[i].n);
+        SB_LIT(L, s, ":");
+        lua_pushlstring(L, keys[i].s, keys[i].n);
+        lua_rawget(L, idx);
+        encode_value(L, s, lua_gettop(L), depth + 1);
+        lua_pop(L, 1);
+    }
+    SB_LIT(L, s, "}");
+    lua_pop(L, 1); /* keys */
+}
+
+static void encode_value(lua_State *L, sbuf *s, int idx, int depth)
+{
+    char num[64];
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL: SB_LIT(L, s, "null"); break;
+    case LUA_TBOOLEAN:
+        if (lua_toboolean(L, idx)) SB_LIT(L, s, "true");
+        else SB_LIT(L, s, "false");
+        break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) snprintf(num, sizeof num, "%" PRId64, (int64_t)lua_tointeger(L, idx));
+        else {
+            double d = (double)lua_tonumber(L, idx);
+            if (!isfinite(d)) luaL_error(L, "contract: cannot encode %s as JSON", isnan(d) ? "NaN" : "an infinite number");
+            json_float_text(d, num, sizeof num);
+        }
+        sb_add(L, s, num, strlen(num));
+        break;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *str = lua_tolstring(L, idx, &n);
+        sb_string(L, s, str, n);
+        break;
+    }
+    case LUA_TTABLE: encode_table(L, s, idx, depth); break;
+    default:
+        if (is_null(L, idx)) SB_LIT(L, s, "null");
+        else luaL_error(L, "contract: cannot encode a %s as JSON", luaL_typename(L, idx));
+    }
+}
+
+/* Encodes the value at idx; pushes a box owning the sbuf and returns it. */
+static sbuf *encode_boxed(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    box *b = box_new(L, free_sbuf);
+    sbuf *s = calloc(1, sizeof *s);
+    if (!s) luaL_error(L, "contract: out of memory");
+    b->p = s;
+    encode_value(L, s, idx, 0);
+    if (!s->data) sb_add(L, s, "", 0);
+    return s;
+}
+
+/* contract.encode(value) -> JSON text */
+static int l_encode(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    sbuf *s = encode_boxed(L, 1);
+    lua_pushlstring(L, s->data, s->len);
+    box_release(lua_touserdata(L, -2));
+    return 1;
+}
+
+/* ---- JSON: text to Lua values -------------------------------------------- */
+
+/* A strict JSON reader (RFC 8259) that keeps what cJSON's doubles lose: a
+ * number written without fraction or exponent is a Lua integer (exactly,
+ * up to 2^63), any other number a float; null is contract.null. */
+typedef struct jreader {
+    lua_State *L;
+    const char *s;
+    size_t len, pos;
+} jreader;
+
+static int jr_fail(jreader *r, const char *what)
+{
+    push_error_object(r->L, LC_EUSAGE, NULL, 0, NULL);
+    lua_pushfstring(r->L, "invalid JSON at byte %I: %s", (lua_Integer)r->pos + 1, what);
+    lua_setfield(r->L, -2, "message");
+    return lua_error(r->L);
+}
+
+static void jr_space(jreader *r)
+{
+    while (r->pos < r->len && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' || r->s[r->pos] == '\n' || r->s[r->pos] == '\r'))
+        r->pos++;
+}
+
+static int jr_peek(jreader *r)
+{
+    return r->pos < r->len ? (unsigned char)r->s[r->pos] : -1;
+}
+
+static int jr_literal(jreader *r, const char *word)
+{
+    size_t n = strlen(word);
+    if (r->len - r->pos < n || memcmp(r->s + r->pos, word, n) != 0) return 0;
+    r->pos += n;
+    return 1;
+}
+
+static int is_digit_c(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static void jr_number(jreader *r)
+{
+    size_t start = r->pos;
+    if (jr_peek(r) == '-') r->pos++;
+    if (jr_peek(r) == '0') r->pos++;
+    else if (is_digit_c(jr_peek(r)))
+        while (is_digit_c(jr_peek(r))) r->pos++;
+    else jr_fail(r, "expected a digit");
+    if (jr_peek(r) == '.') {
+        r->pos++;
+        if (!is_digit_c(jr_peek(r))) jr_fail(r, "expected a digit after the decimal point");
+        while (is_digit_c(jr_peek(r))) r->pos++;
+    }
+    if (jr_peek(r) == 'e' || jr_peek(r) == 'E') {
+        r->pos++;
+        if (jr_peek(r) == '+' || jr_peek(r) == '-') r->pos++;
+        if (!is_digit_c(jr_peek(r))) jr_fail(r, "expected a digit in the exponent");
+        while (is_digit_c(jr_peek(r))) r->pos++;
+    }
+    char buf[400];
+    size_t n = r->pos - start;
+    if (n >= sizeof buf) jr_fail(r, "number too long");
+    memcpy(buf, r->s + start, n);
+    buf[n] = '\0';
+    /* Lua's own conversion: integers stay integers, an integer too large
+     * for 64 bits becomes a float */
+    if (lua_stringtonumber(r->L, buf) == 0) jr_fail(r, "invalid number");
+}
+
+static unsigned jr_hex4(jreader *r)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        int c = jr_peek(r);
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else jr_fail(r, "expected 4 hex digits after \\u");
+        r->pos++;
+    }
+    return v;
+}
+
+static void add_utf8(luaL_Buffer *b, unsigned cp)
+{
+    char out[4];
+    size_t n;
+    if (cp < 0x80) out[0] = (char)cp, n = 1;
+    else if (cp < 0x800) out[0] = (char)(0xC0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    else if (cp < 0x10000)
+        out[0] = (char)(0xE0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3F)), out[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    else
+        out[0] = (char)(0xF0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3F)), out[2] = (char)(0x80 | (cp >> 6 & 0x3F)),
+        out[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    luaL_addlstring(b, out, n);
+}
+
+static void jr_string(jreader *r)
+{
+    luaL_Buffer b;
+    r->pos++; /* the opening quote */
+    luaL_buffinit(r->L, &b);
+    for (;;) {
+        size_t run = r->pos;
+        while (r->pos < r->len && r->s[r->pos] != '"' && r->s[r->pos] != '\\' && (unsigned char)r->s[r->pos] >= 0x20)
+            r->pos++;
+        luaL_addlstring(&b, r->s + run, r->pos - run);
+        int c = jr_peek(r);
+        if (c == '"') {
+            r->pos++;
+            break;
+        }
+        if (c < 0) jr_fail(r, "unterminated string");
+        if (c < 0x20) jr_fail(r, "control character in a string");
+        r->pos++; /* the backslash */
+        c = jr_peek(r);
+        r->pos++;
+        switch (c) {
+        case '"': luaL_addchar(&b, '"'); break;
+        case '\\': luaL_addchar(&b, '\\'); break;
+        case '/': luaL_addchar(&b, '/'); break;
+        case 'b': luaL_addchar(&b, '\b'); break;
+        case 'f': luaL_addchar(&b, '\f'); break;
+        case 'n': luaL_addchar(&b, '\n'); break;
+        case 'r': luaL_addchar(&b, '\r'); break;
+        case 't': luaL_addchar(&b, '\t'); break;
+        case 'u': {
+            unsigned cp = jr_hex4(r);
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (!jr_literal(r, "\\u")) jr_fail(r, "a high surrogate without its low surrogate");
+                unsigned lo = jr_hex4(r);
+                if (lo < 0xDC00 || lo > 0xDFFF) jr_fail(r, "a high surrogate without its low surrogate");
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) jr_fail(r, "a lone low surrogate");
+            add_utf8(&b, cp);
+            break;
+        }
+        default: r->pos--, jr_fail(r, "invalid escape");
+        }
+    }
+    luaL_pushresult(&b);
+}
+
+static void jr_value(jreader *r, int depth)
+{
+    if (depth > JSON_MAX_DEPTH) jr_fail(r, "nested too deep");
+    luaL_checkstack(r->L, 4, "contract: JSON nesting");
+    jr_space(r);
+    int c = jr_peek(r);
+    if (c == '{') {
+        r->pos++;
+        lua_newtable(r->L);
+        jr_space(r);
+        if (jr_peek(r) == '}') {
+            r->pos++;
+            return;
+        }
+        for (;;) {
+            jr_space(r);
+            if (jr_peek(r) != '"') jr_fail(r, "expected a string key");
+            jr_string(r);
+            jr_space(r);
+            if (jr_peek(r) != ':') jr_fail(r, "expected ':'");
+            r->pos++;
+            jr_value(r, depth + 1);
+            lua_rawset(r->L, -3);
+            jr_space(r);
+            c = jr_peek(r);
+            r->pos++;
+            if (c == '}') return;
+            if (c != ',') r->pos--, jr_fail(r, "expected ',' or '}'");
+        }
+    }
+    if (c == '[') {
+        r->pos++;
+        lua_newtable(r->L);
+        jr_space(r);
+        if (jr_peek(r) == ']') {
+            r->pos++;
+            return;
+        }
+        for (lua_Integer i = 1;; i++) {
+            jr_value(r, depth + 1);
+            lua_rawseti(r->L, -2, i);
+            jr_space(r);
+            c = jr_peek(r);
+            r->pos++;
+            if (c == ']') return;
+            if (c != ',') r->pos--, jr_fail(r, "expected ',' or ']'");
+        }
+    }
+    if (c == '"') jr_string(r);
+    else if (c == '-' || is_digit_c(c)) jr_number(r);
+    else if (jr_literal(r, "true")) lua_pushboolean(r->L, 1);
+    else if (jr_literal(r, "false")) lua_pushboolean(r->L, 0);
+    else if (jr_literal(r, "null")) push_null(r->L);
+    else jr_fail(r, c < 0 ? "unexpected end of text" : "unexpected character");
+}
+
+/* Parses JSON text (one value, surrounded by white space only) and pushes it. */
+static void decode_text(lua_State *L, const char *text, size_t len)
+{
+    jreader r = {L, text, len, 0};
+    jr_value(&r, 0);
+    jr_space(&r);
+    if (r.pos != r.len) jr_fail(&r, "text after the value");
+}
+
+/* contract.decode(text) -> value (JSON null as contract.null) */
+static int l_decode(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    decode_text(L, text, len);
+    return 1;
+}
+
+/* ---- time: RFC 3339 <-> ns since the epoch --------------------------------- */
+
+#define NS_PER_SEC INT64_C(1000000000)
+#define NS_PER_MIN (60 * NS_PER_SEC)
+#define NS_PER_HOUR (60 * NS_PER_MIN)
+#define NS_PER_DAY (24 * NS_PER_HOUR)
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static int digits(const char *s, size_t len, size_t *pos, int count, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < count; i++, (*pos)++) {
+        if (*pos >= len || s[*pos] < '0' || s[*pos] > '9') return -1;
+        v = v * 10 + (s[*pos] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int expect(const char *s, size_t len, size_t *pos, const char *any)
+{
+    if (*pos >= len || !s[*pos] || !strchr(any, s[*pos])) return -1;
+    (*pos)++;
+    return 0;
+}
+
+/* YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), as libcontract reads times
+ * (years 1900..2200, no leap seconds, 'T' and 'Z' in either case, fraction
+ * digits past the ninth dropped).  0 or -1 with a reason in *why. */
+static int time_parse(const char *s, size_t len, int64_t *ns, int *offset, const char **why)
+{
+    size_t p = 0;
+    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 1;
+    *why = "expected YYYY-MM-DDTHH:MM:SS";
+    if (digits(s, len, &p, 4, &y) || expect(s, len, &p, "-") || digits(s, len, &p, 2, &mo) || expect(s, len, &p, "-") ||
+        digits(s, len, &p, 2, &d) || expect(s, len, &p, "Tt") || digits(s, len, &p, 2, &h) ||
+        expect(s, len, &p, ":") || digits(s, len, &p, 2, &mi) || expect(s, len, &p, ":") || digits(s, len, &p, 2, &se))
+        return -1;
+    int64_t frac = 0;
+    if (p < len && s[p] == '.') {
+        int n = 0;
+        for (p++; p < len && s[p] >= '0' && s[p] <= '9'; p++, n++)
+            if (n < 9) frac = frac * 10 + (s[p] - '0');
+        if (n == 0) return *why = "no digits after the decimal point", -1;
+        for (; n < 9; n++) frac *= 10;
+    }
+    if (p < len && (s[p] == 'Z' || s[p] == 'z')) p++;
+    else if (p < len && (s[p] == '+' || s[p] == '-')) {
+        sign = s[p++] == '-' ? -1 : 1;
+        if (digits(s, len, &p, 2, &oh) || expect(s, len, &p, ":") || digits(s, len, &p, 2, &om))
+            return *why = "offset must be ±HH:MM", -1;
+    } else return *why = "missing offset (add Z or +08:00)", -1;
+    if (p != len) return *why = "unexpected text after the offset", -1;
+    if (y < 1900 || y > 2200) return *why = "year outside 1900..2200", -1;
+    if (mo < 1 || mo > 12) return *why = "month must be 01..12", -1;
+    if (d < 1 || d > days_in_month(y, mo)) return *why = "that day does not exist in that month", -1;
+    if (h > 23 || mi > 59 || se > 59) return *why = "time of day out of range", -1;
+    if (oh > 23 || om > 59) return *why = "offset out of range", -1;
+    *offset = sign * (oh * 60 + om);
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - (int64_t)*offset * 60;
+    *ns = secs * NS_PER_SEC + frac;
+    return 0;
+}
+
+static size_t time_format(int64_t t, int offset, char *buf, size_t size)
+{
+    int64_t local = t + (int64_t)offset * NS_PER_MIN;
+    int64_t days = local / NS_PER_DAY, rem = local % NS_PER_DAY;
+    if (rem < 0) {
+        rem += NS_PER_DAY;
+        days--;
+    }
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    int64_t sec = rem / NS_PER_SEC, frac = rem % NS_PER_SEC;
+    int n = snprintf(buf, size, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(sec / 3600), (int)(sec / 60 % 60),
+                     (int)(sec % 60));
+    if (frac) {
+        int width = 9;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            width--;
+        }
+        n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, width, frac);
+    }
+    int mag = offset < 0 ? -offset : offset;
+    n += snprintf(buf + n, size - (size_t)n, "%c%02d:%02d", offset < 0 ? '-' : '+', mag / 60, mag % 60);
+    return (size_t)n;
+}
+
+/* contract.time(text) -> ns since the epoch, offset in minutes */
+static int l_time(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    int64_t ns;
+    int offset;
+    const char *why;
+    if (time_parse(s, len, &ns, &offset, &why) != 0) return raise_usage(L, "time \"%s\": %s", s, why);
+    lua_pushinteger(L, ns);
+    lua_pushinteger(L, offset);
+    return 2;
+}
+
+static int offset_arg(lua_State *L, int idx)
+{
+    lua_Integer off = luaL_optinteger(L, idx, 0);
+    luaL_argcheck(L, off >= -1439 && off <= 1439, idx, "offset must be -1439..1439 minutes");
+    return (int)off;
+}
+
+/* contract.iso(ns, offset_min = 0) -> RFC 3339 text */
+static int l_iso(lua_State *L)
+{
+    lua_Integer t = luaL_checkinteger(L, 1);
+    int off = offset_arg(L, 2);
+    luaL_argcheck(L, t > INT64_MIN + NS_PER_DAY && t < INT64_MAX - NS_PER_DAY, 1, "time out of range");
+    char buf[64];
+    size_t n = time_format(t, off, buf, sizeof buf);
+    lua_pushlstring(L, buf, n);
+    return 1;
+}
+
+/* ---- handles --------------------------------------------------------------- */
+
+static l_engine *check_engine(lua_State *L, int idx)
+{
+    l_engine *e = luaL_checkudata(L, idx, MT_ENGINE);
+    if (e->closed || !e->h) raise_usage(L, "the engine is closed");
+    return e;
+}
+
+static l_eval *check_eval(lua_State *L, int idx)
+{
+    l_eval *v = luaL_checkudata(L, idx, MT_EVAL);
+    if (!v->h) raise_usage(L, "the evaluation is closed");
+    return v;
+}
+
+static l_result *check_result(lua_State *L, int idx)
+{
+    l_result *r = luaL_checkudata(L, idx, MT_RESULT);
+    if (!r->h) raise_usage(L, "the result is closed");
+    return r;
+}
+
+static l_scenario *check_scenario(lua_State *L, int idx)
+{
+    l_scenario *s = luaL_checkudata(L, idx, MT_SCENARIO);
+    if (!s->h) raise_usage(L, "the scenario is closed");
+    return s;
+}
+
+static l_event *check_event(lua_State *L, int idx)
+{
+    l_event *b = luaL_checkudata(L, idx, MT_EVENT);
+    if (!b->h) raise_usage(L, "the event builder is closed");
+    return b;
+}
+
+/* Frees the C engine once it is closed and nothing uses it. */
+static void engine_release(l_engine *e)
+{
+    if (e->closed && e->users == 0 && e->h) {
+        lc_engine_free(e->h);
+        e->h = NULL;
+    }
+}
+
+static void engine_unuse(l_engine *e)
+{
+    if (e && e->users > 0) e->users--;
+    if (e) engine_release(e);
+}
+
+/* ---- engine ----------------------------------------------------------------- */
+
+static int engine_set(lua_State *L);
+
+/* Applies a table of parameters, in name order (errors are reproducible). */
+static void apply_params(lua_State *L, l_engine *e, int idx)
+{
+    if (lua_isnoneornil(L, idx)) return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_newtable(L);
+    int names = lua_gettop(L);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) raise_usage(L, "parameter names must be strings");
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, names, ++n);
+    }
+    /* insertion sort: a contract has tens of parameters */
+    for (lua_Integer i = 2; i <= n; i++)
+        for (lua_Integer j = i; j > 1; j--) {
+            lua_rawgeti(L, names, j - 1);
+            lua_rawgeti(L, names, j);
+            if (!lua_compare(L, -1, -2, LUA_OPLT)) {
+                lua_pop(L, 2);
+                break;
+            }
+            lua_rawseti(L, names, j - 1);
+            lua_rawseti(L, names, j);
+        }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, names, i);
+        lua_gettable(L, idx);
+        char buf[64];
+        if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
+            lua_rawgeti(L, names, i);
+            raise_usage(L, "parameter %s: the value must be a string or a number", lua_tostring(L, -1));
+        }
+        const char *value = decimal_arg(L, lua_gettop(L), buf, sizeof buf);
+        lua_rawgeti(L, names, i);
+        lc_error err = {0};
+        lc_status st = lc_engine_set_param(e->h, lua_tostring(L, -1), value, &err);
+        if (st != LC_OK) raise_lc(L, st, &err);
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+}
+
+static l_engine *new_engine(lua_State *L, int options_idx)
+{
+    lc_options o;
+    const lc_options *opts = options_arg(L, options_idx, &o);
+    l_engine *e = lua_newuserdatauv(L, sizeof *e, 0);
+    memset(e, 0, sizeof *e);
+    luaL_setmetatable(L, MT_ENGINE);
+    lc_error err = {0};
+    lc_status st = lc_engine_new(&e->h, opts, &err);
+    if (st != LC_OK) raise_lc(L, st, &err);
+    return e;
+}
+
+static int fail_engine(lua_State *L, l_engine *e, lc_status st, const lc_error *err)
+{
+    e->closed = 1;
+    engine_release(e);
+    return raise_lc(L, st, err);
+}
+
+/* contract.engine(path [, params [, options]]) */
+static int l_engine_new(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 3);
+    l_engine *e = new_engine(L, 3);
+    lc_error err = {0};
+    lc_status st = lc_engine_load_file(e->h, path, &err);
+    if (st != LC_OK) return fail_engine(L, e, st, &err);
+    apply_params(L, e, 2);
+    return 1;
+}
+
+/* contract.engine_from_string(text [, name [, params [, options]]]) */
+static int l_engine_from_string(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    const char *name = luaL_optstring(L, 2, "rules");
+    if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 4);
+    l_engine *e = new_engine(L, 4);
+    lc_error err = {0};
+    lc_status st = lc_engine_load_string(e->h, name, text, len, &err);
+    if (st != LC_OK) return fail_engine(L, e, st, &err);
+    apply_params(L, e, 3);
+    return 1;
+}
+
+/* engine:set(name, value) / engine:set("name=value") / engine:set{name = value, ...} -> engine */
+static int engine_set(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    if (lua_type(L, 2) == LUA_TTABLE) apply_params(L, e, 2);
+    else if (lua_isnoneornil(L, 3)) {
+        const char *assignment = luaL_checkstring(L, 2);
+        CHECK(L, lc_engine_set_assignment(e->h, assignment, ERR));
+    } else {
+        const char *name = luaL_checkstring(L, 2);
+        char buf[64];
+        const char *value = decimal_arg(L, 3, buf, sizeof buf);
+        CHECK(L, lc_engine_set_param(e->h, name, value, ERR));
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* engine:params() -> { name = "value", ... } */
+static int engine_params(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    size_t n = lc_engine_param_count(e->h);
+    lua_createtable(L, 0, (int)n);
+    for (size_t i = 0; i < n; i++) set_str(L, lc_engine_param_name(e->h, i), lc_engine_param_value(e->h, i));
+    return 1;
+}
+
+/* engine:param_names() -> { "value", "base_pct", ... } in declaration order */
+static int engine_param_names(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    size_t n = lc_engine_param_count(e->h);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, lc_engine_param_name(e->h, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* engine:param(name) -> "value" or nil */
+static int engine_param(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    size_t n = lc_engine_param_count(e->h);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(lc_engine_param_name(e->h, i), name) == 0) {
+            lua_pushstring(L, lc_engine_param_value(e->h, i));
+            return 1;
+        }
+    lua_pushnil(L);
+    return 1;
+}
+
+/* engine:rules() -> { {id=, kind=, class=, clause=, line=}, ... } */
+static int engine_rules(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    size_t n = lc_engine_rule_count(e->h);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lc_rule_info info;
+        if (!lc_engine_rule(e->h, i, &info)) continue;
+        lua_createtable(L, 0, 5);
+        set_str(L, "id", info.id);
+        set_str(L, "kind", info.kind);
+        set_str(L, "class", info.class_);
+        set_str(L, "clause", info.clause);
+        set_int(L, "line", info.line);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    return 1;
+}
+
+static int engine_contract_id(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    const char *id = lc_engine_contract_id(e->h);
+    if (id) lua_pushstring(L, id);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* engine:check([format = "text"]) -> report, count */
+static int engine_check(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    lc_format format = format_arg(L, 2, "text", 1);
+    char *out = NULL;
+    size_t len = 0, count = 0;
+    CHECK(L, lc_engine_check(e->h, format, &out, &len, &count, ERR));
+    push_owned_text(L, out, len);
+    lua_pushinteger(L, (lua_Integer)count);
+    return 2;
+}
+
+/* engine:evaluation{ skip_invalid = false, keep_events = false } */
+static int engine_evaluation(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    unsigned flags = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        static const char *const known[] = {"skip_invalid", "keep_events", NULL};
+        luaL_checktype(L, 2, LUA_TTABLE);
+        check_keys(L, 2, "evaluation", known);
+        flags = (opt_flag(L, 2, "skip_invalid") ? LC_EVAL_SKIP_INVALID : 0) |
+                (opt_flag(L, 2, "keep_events") ? LC_EVAL_KEEP_EVENTS : 0);
+    }
+    l_eval *v = lua_newuserdatauv(L, sizeof *v, 1);
+    memset(v, 0, sizeof *v);
+    luaL_setmetatable(L, MT_EVAL);
+    CHECK(L, lc_eval_new(&v->h, e->h, flags, ERR));
+    v->eng = e;
+    e->users++;
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+}
+
+static int result_new_from(lua_State *L, lc_eval *ev);
+
+/* engine:evaluate(files [, options]) -> result: each file (a path or a
+ * list of paths) pushed with push_file into a new evaluation. */
+static int engine_evaluate(lua_State *L)
+{
+    check_engine(L, 1);
+    int nfiles;
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 2);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, 2);
+    }
+    luaL_checktype(L, 2, LUA_TTABLE);
+    nfiles = (int)lua_rawlen(L, 2);
+    lua_settop(L, 3);
+    lua_pushcfunction(L, engine_evaluation);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_call(L, 2, 1); /* 4: the evaluation */
+    l_eval *v = check_eval(L, 4);
+    for (int i = 1; i <= nfiles; i++) {
+        lua_rawgeti(L, 2, i);
+        const char *path = lua_tostring(L, -1);
+        if (!path) raise_usage(L, "evaluate: file %d is not a path", i);
+        lc_error err = {0};
+        lc_status st = lc_eval_push_file(v->h, path, &err);
+        if (st != LC_OK) {
+            lc_eval_free(v->h);
+            v->h = NULL;
+            engine_unuse(v->eng);
+            return raise_lc(L, st, &err);
+        }
+        lua_pop(L, 1);
+    }
+    result_new_from(L, v->h);
+    lc_eval_free(v->h);
+    v->h = NULL;
+    engine_unuse(v->eng);
+    return 1;
+}
+
+/* engine:event() -> a typed-event builder */
+static int engine_event(lua_State *L)
+{
+    l_engine *e = check_engine(L, 1);
+    l_event *b = lua_newuserdatauv(L, sizeof *b, 1);
+    memset(b, 0, sizeof *b);
+    b->type = -1;
+    luaL_setmetatable(L, MT_EVENT);
+    CHECK(L, lc_event_new(&b->h, e->h, ERR));
+    b->eng = e;
+    e->users++;
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+}
+
+static int engine_close(lua_State *L)
+{
+    l_engine *e = luaL_checkudata(L, 1, MT_ENGINE);
+    e->closed = 1;
+    engine_release(e);
+    return 0;
+}
+
+static int engine_tostring(lua_State *L)
+{
+    l_engine *e = luaL_checkudata(L, 1, MT_ENGINE);
+    if (e->closed || !e->h) lua_pushliteral(L, "contract.engine (closed)");
+    else {
+        const char *id = lc_engine_contract_id(e->h);
+        lua_pushfstring(L, "contract.engine %s (%d rules, %d parameters)", id ? id : "?",
+                        (int)lc_engine_rule_count(e->h), (int)lc_engine_param_count(e->h));
+    }
+    return 1;
+}
+
+/* ---- evaluation ----------------------------------------------------------- */
+
+static const char *file_arg(lua_State *L, int idx, l_eval *v, long *line)
+{
+    const char *file = luaL_optstring(L, idx, NULL);
+    v->pushes++;
+    if (lua_isnoneornil(L, idx + 1)) *line = file ? 0 : v->pushes;
+    else {
+        lua_Integer n = luaL_checkinteger(L, idx + 1);
+        luaL_argcheck(L, n >= 0 && n <= LONG_MAX, idx + 1, "line out of range");
+        *line = (long)n;
+    }
+    return file ? file : "(lua)";
+}
+
+/* ev:push(event [, file [, line]]) -> ev.  event is a table (written as
+ * JSON) or JSON text.  Without a file the event is named "(lua)" and
+ * numbered by the count of single events pushed so far. */
+static int eval_push(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    if (lua_type(L, 2) != LUA_TTABLE && lua_type(L, 2) != LUA_TSTRING) luaL_typeerror(L, 2, "table or JSON text");
+    long line;
+    const char *file = file_arg(L, 3, v, &line);
+    const char *json;
+    size_t len;
+    box *b = NULL;
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        sbuf *s = encode_boxed(L, 2);
+        b = lua_touserdata(L, -1);
+        json = s->data;
+        len = s->len;
+    } else json = lua_tolstring(L, 2, &len);
+    lc_error err = {0};
+    lc_status st = lc_eval_push_json(v->h, json, len, file, line, &err);
+    if (b) box_release(b);
+    if (st != LC_OK) return raise_lc(L, st, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ev:push_line(json_text [, file [, line]]) -> ev */
+static int eval_push_line(lua_State *L)
+{
+    luaL_checktype(L, 2, LUA_TSTRING);
+    return eval_push(L);
+}
+
+/* ev:push_lines(chunk [, file]) -> ev: JSON Lines text, lines may span chunks */
+static int eval_push_lines(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    size_t len;
+    const char *data = luaL_checklstring(L, 2, &len);
+    const char *file = luaL_optstring(L, 3, NULL);
+    CHECK(L, lc_eval_push_lines(v->h, file, data, len, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ev:end_stream() -> ev: pushes a last line without newline */
+static int eval_end_stream(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    CHECK(L, lc_eval_end_stream(v->h, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ev:push_file(path) -> ev */
+static int eval_push_file(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    CHECK(L, lc_eval_push_file(v->h, path, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ev:push_event(builder) -> ev */
+static int eval_push_event(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    l_event *b = check_event(L, 2);
+    if (b->eng != v->eng) raise_usage(L, "push_event: the builder belongs to another engine");
+    CHECK(L, lc_eval_push_event(v->h, b->h, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ev:replay(source [, scenario [, seed]]) -> ev */
+static int eval_replay(lua_State *L)
+{
+    l_eval *dst = check_eval(L, 1);
+    l_eval *src = check_eval(L, 2);
+    const lc_scenario *sc = lua_isnoneornil(L, 3) ? NULL : check_scenario(L, 3)->h;
+    lua_Integer seed = 0;
+    if (!lua_isnoneornil(L, 4)) {
+        int isint;
+        seed = lua_tointegerx(L, 4, &isint);
+        if (!isint) luaL_typeerror(L, 4, "integer");
+    }
+    CHECK(L, lc_eval_replay(dst->h, src->h, sc, (uint64_t)seed, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int result_new_from(lua_State *L, lc_eval *ev)
+{
+    l_result *r = lua_newuserdatauv(L, sizeof *r, 0);
+    r->h = NULL;
+    luaL_setmetatable(L, MT_RESULT);
+    CHECK(L, lc_eval_result(ev, &r->h, ERR));
+    return 1;
+}
+
+/* ev:result() -> result */
+static int eval_result(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    return result_new_from(L, v->h);
+}
+
+/* ev:engine() -> the engine it evaluates under */
+static int eval_engine(lua_State *L)
+{
+    luaL_checkudata(L, 1, MT_EVAL);
+    lua_getiuservalue(L, 1, 1);
+    return 1;
+}
+
+static int eval_close(lua_State *L)
+{
+    l_eval *v = luaL_checkudata(L, 1, MT_EVAL);
+    if (v->h) {
+        lc_eval_free(v->h);
+        v->h = NULL;
+        engine_unuse(v->eng);
+    }
+    return 0;
+}
+
+static int eval_tostring(lua_State *L)
+{
+    l_eval *v = luaL_checkudata(L, 1, MT_EVAL);
+    lua_pushstring(L, v->h ? "contract.evaluation" : "contract.evaluation (closed)");
+    return 1;
+}
+
+/* ---- typed-event builder ------------------------------------------------------ */
+
+static int event_field(lua_State *L, l_event *b, int idx)
+{
+    if (b->type < 0) raise_usage(L, "call builder:reset(type, id) before setting fields");
+    const char *name = luaL_checkstring(L, idx);
+    int f = lc_engine_field(b->eng->h, b->type, name);
+    if (f < 0) raise_usage(L, "the event type has no field '%s'", name);
+    return f;
+}
+
+/* builder:reset(type, id) -> builder */
+static int event_reset(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    const char *type = luaL_checkstring(L, 2);
+    const char *id = luaL_checkstring(L, 3);
+    int t = lc_engine_event_type(b->eng->h, type);
+    if (t < 0) raise_usage(L, "unknown event type '%s'", type);
+    CHECK(L, lc_event_reset(b->h, t, id, ERR));
+    b->type = t;
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* builder:time(field, ns_or_text [, offset_min]) -> builder */
+static int event_time(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    int f = event_field(L, b, 2);
+    int64_t ns;
+    int off;
+    if (lua_type(L, 3) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, 3, &len);
+        const char *why;
+        if (time_parse(s, len, &ns, &off, &why) != 0) raise_usage(L, "time \"%s\": %s", s, why);
+    } else {
+        ns = luaL_checkinteger(L, 3);
+        off = offset_arg(L, 4);
+    }
+    CHECK(L, lc_event_set_time(b->h, f, ns, off, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int event_bool(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    int f = event_field(L, b, 2);
+    luaL_checktype(L, 3, LUA_TBOOLEAN);
+    CHECK(L, lc_event_set_bool(b->h, f, lua_toboolean(L, 3), ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int event_int(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    int f = event_field(L, b, 2);
+    CHECK(L, lc_event_set_int(b->h, f, luaL_checkinteger(L, 3), ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int event_decimal(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    int f = event_field(L, b, 2);
+    char buf[64];
+    const char *value = decimal_arg(L, 3, buf, sizeof buf);
+    CHECK(L, lc_event_set_decimal(b->h, f, value, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int event_string(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    int f = event_field(L, b, 2);
+    CHECK(L, lc_event_set_string(b->h, f, luaL_checkstring(L, 3), ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* builder:set(field, value) -> builder: the setter chosen from the value —
+ * a boolean, an integer (or a decimal for a decimal field), a float as a
+ * decimal, an RFC 3339 string as a time, any other string as text (or a
+ * decimal for a decimal field).  The public API does not tell a field's
+ * kind, so a setter that refuses the kind (LC_EUSAGE) is followed by the
+ * next that may take it. */
+static int event_set(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    int f = event_field(L, b, 2);
+    lc_error err = {0};
+    lc_status st;
+    char buf[64];
+    int64_t ns;
+    int off;
+    const char *why;
+    switch (lua_type(L, 3)) {
+    case LUA_TBOOLEAN: st = lc_event_set_bool(b->h, f, lua_toboolean(L, 3), &err); break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, 3)) {
+            st = lc_event_set_int(b->h, f, lua_tointeger(L, 3), &err);
+            if (st != LC_EUSAGE) break;
+        }
+        st = lc_event_set_decimal(b->h, f, decimal_arg(L, 3, buf, sizeof buf), &err);
+        break;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, 3, &len);
+        st = LC_EUSAGE;
+        if (time_parse(s, len, &ns, &off, &why) == 0) st = lc_event_set_time(b->h, f, ns, off, &err);
+        if (st == LC_EUSAGE) st = lc_event_set_string(b->h, f, s, &err);
+        if (st == LC_EUSAGE) st = lc_event_set_decimal(b->h, f, s, &err);
+        break;
+    }
+    default: return luaL_typeerror(L, 3, "boolean, number or string");
+    }
+    if (st != LC_OK) return raise_lc(L, st, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int event_close(lua_State *L)
+{
+    l_event *b = luaL_checkudata(L, 1, MT_EVENT);
+    if (b->h) {
+        lc_event_free(b->h);
+        b->h = NULL;
+        engine_unuse(b->eng);
+    }
+    return 0;
+}
+
+/* ---- scenario ------------------------------------------------------------------ */
+
+/* contract.scenario(path [, options]) */
+static int l_scenario_new(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    lc_options o;
+    const lc_options *opts = options_arg(L, 2, &o);
+    l_scenario *s = lua_newuserdatauv(L, sizeof *s, 0);
+    s->h = NULL;
+    luaL_setmetatable(L, MT_SCENARIO);
+    CHECK(L, lc_scenario_load_file(&s->h, opts, path, ERR));
+    return 1;
+}
+
+/* contract.scenario_from_string(text [, name [, options]]) */
+static int l_scenario_from_string(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    const char *name = luaL_optstring(L, 2, "scenario");
+    lc_options o;
+    const lc_options *opts = options_arg(L, 3, &o);
+    l_scenario *s = lua_newuserdatauv(L, sizeof *s, 0);
+    s->h = NULL;
+    luaL_setmetatable(L, MT_SCENARIO);
+    CHECK(L, lc_scenario_new(&s->h, opts, name, text, len, ERR));
+    return 1;
+}
+
+static int scenario_close(lua_State *L)
+{
+    l_scenario *s = luaL_checkudata(L, 1, MT_SCENARIO);
+    lc_scenario_free(s->h);
+    s->h = NULL;
+    return 0;
+}
+
+/* ---- result ------------------------------------------------------------------------ */
+
+/* result:totals() */
+static int result_totals(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    lc_totals t;
+    lc_result_totals(r->h, &t);
+    lua_createtable(L, 0, 12);
+    set_amount(L, "amount", t.amount);
+    set_amount(L, "amount_uncapped", t.amount_uncapped);
+    set_int(L, "amount_fen", t.amount);
+    set_int(L, "amount_uncapped_fen", t.amount_uncapped);
+    if (t.cap >= 0) {
+        set_amount(L, "cap", t.cap);
+        set_int(L, "cap_fen", t.cap);
+    }
+    set_bool(L, "capped", t.capped);
+    set_bool(L, "termination_right", t.termination_right);
+    set_int(L, "breaches", (lua_Integer)t.breaches);
+    set_int(L, "incidents", (lua_Integer)t.incidents);
+    set_int(L, "warnings", (lua_Integer)t.warnings);
+    return 1;
+}
+
+static int push_breach(lua_State *L, const lc_result *res, size_t i)
+{
+    lc_breach b;
+    if (!lc_result_breach(res, i, &b)) return 0;
+    lua_createtable(L, 0, 11);
+    set_str(L, "rule", b.rule);
+    set_str(L, "class", b.class_);
+    set_str(L, "clause", b.clause);
+    set_str(L, "reason", b.reason);
+    set_str(L, "pct", b.pct);
+    set_amount(L, "amount", b.amount);
+    set_int(L, "amount_fen", b.amount);
+    set_str(L, "period", b.period);
+    set_str(L, "at", b.at);
+    lua_createtable(L, (int)b.event_count, 0);
+    for (size_t j = 0; j < b.event_count; j++) {
+        const char *id = lc_result_breach_event(res, i, j);
+        if (!id) break;
+        lua_pushstring(L, id);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, -2, "events");
+    return 1;
+}
+
+/* result:breaches() -> list (period / at nil when the breach has none) */
+static int result_breaches(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    size_t n = lc_result_breach_count(r->h);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++)
+        if (push_breach(L, r->h, i)) lua_rawseti(L, -2, (lua_Integer)i + 1);
+    return 1;
+}
+
+/* result:breach(i) -> breach i (1-based) or nil */
+static int result_breach(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || (size_t)i > lc_result_breach_count(r->h) || !push_breach(L, r->h, (size_t)i - 1)) lua_pushnil(L);
+    return 1;
+}
+
+static void set_number_or_nil(lua_State *L, const char *key, double v)
+{
+    if (!isnan(v)) {
+        lua_pushnumber(L, v);
+        lua_setfield(L, -2, key);
+    }
+}
+
+/* result:months() -> { {month=, availability=, score=}, ... } (nil when missing) */
+static int result_months(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    size_t n = lc_result_month_count(r->h);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lc_month m;
+        if (!lc_result_month(r->h, i, &m)) continue;
+        lua_createtable(L, 0, 3);
+        set_str(L, "month", m.month);
+        set_number_or_nil(L, "availability", m.availability);
+        set_number_or_nil(L, "score", m.score);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* result:month_value(i, name) -> number or nil (i is 1-based) */
+static int result_month_value(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    const char *name = luaL_checkstring(L, 3);
+    double v;
+    if (i >= 1 && (size_t)i <= lc_result_month_count(r->h) && lc_result_month_value(r->h, (size_t)i - 1, name, &v) &&
+        !isnan(v))
+        lua_pushnumber(L, v);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* result:json() -> INTERFACE.md JSON text */
+static int result_json(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    char *out = NULL;
+    size_t len = 0;
+    CHECK(L, lc_result_json(r->h, &out, &len, ERR));
+    push_owned_text(L, out, len);
+    return 1;
+}
+
+/* result:table() -> the JSON as Lua tables (null as contract.null) */
+static int result_table(lua_State *L)
+{
+    result_json(L);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    decode_text(L, text, len);
+    return 1;
+}
+
+/* A member of the result's JSON (for what has no C accessor). */
+static int result_member(lua_State *L, const char *key)
+{
+    result_table(L);
+    lua_getfield(L, -1, key);
+    return 1;
+}
+
+static int result_warnings(lua_State *L)
+{
+    return result_member(L, "warnings");
+}
+
+static int result_incidents(lua_State *L)
+{
+    return result_member(L, "incidents");
+}
+
+/* result:render([format = "text" [, lang = "both" [, {explain=, bom=}]]]) -> text */
+static int result_render(lua_State *L)
+{
+    l_result *r = check_result(L, 1);
+    lc_format format = format_arg(L, 2, "text", 0);
+    lc_lang lang = lang_arg(L, 3);
+    unsigned flags = 0;
+    if (!lua_isnoneornil(L, 4)) {
+        static const char *const known[] = {"explain", "bom", NULL};
+        luaL_checktype(L, 4, LUA_TTABLE);
+        check_keys(L, 4, "render", known);
+        flags = (opt_flag(L, 4, "explain") ? LC_RENDER_EXPLAIN : 0) | (opt_flag(L, 4, "bom") ? LC_RENDER_BOM : 0);
+    }
+    char *out = NULL;
+    size_t len = 0;
+    CHECK(L, lc_result_render(r->h, format, lang, flags, &out, &len, ERR));
+    push_owned_text(L, out, len);
+    return 1;
+}
+
+/* contract.diff(old, new [, format = "json" [, lang]]) -> differs, report */
+static int l_diff(lua_State *L)
+{
+    l_result *a = check_result(L, 1);
+    l_result *b = check_result(L, 2);
+    lc_format format = format_arg(L, 3, "json", 1);
+    lc_lang lang = lang_arg(L, 4);
+    char *out = NULL;
+    size_t len = 0;
+    int differs = 0;
+    CHECK(L, lc_result_diff(a->h, b->h, format, lang, &out, &len, &differs, ERR));
+    lua_pushboolean(L, differs);
+    push_owned_text(L, out, len);
+    return 2;
+}
+
+static int result_close(lua_State *L)
+{
+    l_result *r = luaL_checkudata(L, 1, MT_RESULT);
+    lc_result_free(r->h);
+    r->h = NULL;
+    return 0;
+}
+
+static int result_tostring(lua_State *L)
+{
+    l_result *r = luaL_checkudata(L, 1, MT_RESULT);
+    if (!r->h) {
+        lua_pushliteral(L, "contract.result (closed)");
+        return 1;
+    }
+    lc_totals t;
+    lc_result_totals(r->h, &t);
+    char amount[32];
+    fen_text(t.amount, amount, sizeof amount);
+    lua_pushfstring(L, "contract.result (%d breaches, total %s%s)", (int)t.breaches, amount, t.capped ? ", capped" : "");
+    return 1;
+}
+
+static int handle_closed_tostring(lua_State *L, const char *name, int open)
+{
+    lua_pushfstring(L, open ? "%s" : "%s (closed)", name);
+    return 1;
+}
+
+static int scenario_tostring(lua_State *L)
+{
+    l_scenario *s = luaL_checkudata(L, 1, MT_SCENARIO);
+    return handle_closed_tostring(L, "contract.scenario", s->h != NULL);
+}
+
+static int event_tostring(lua_State *L)
+{
+    l_event *b = luaL_checkudata(L, 1, MT_EVENT);
+    return handle_closed_tostring(L, "contract.event", b->h != NULL);
+}
+
+/* ---- module ------------------------------------------------------------------------ */
+
+static int l_version(lua_State *L)
+{
+    lua_pushstring(L, lc_version_string());
+    return 1;
+}
+
+static int l_version_number(lua_State *L)
+{
+    lua_pushinteger(L, lc_version_number());
+    return 1;
+}
+
+/* contract.is_error(value) -> true when value is an error raised by the module */
+static int l_is_error(lua_State *L)
+{
+    int yes = 0;
+    if (lua_getmetatable(L, 1)) {
+        luaL_getmetatable(L, MT_ERROR);
+        yes = lua_rawequal(L, -1, -2);
+    }
+    lua_pushboolean(L, yes);
+    return 1;
+}
+
+static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc, lua_CFunction tostring)
+{
+    luaL_newmetatable(L, name);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "close");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+}
+
+EXPORT int luaopen_contract(lua_State *L)
+{
+    static const luaL_Reg engine_methods[] = {
+        {"set", engine_set},
+        {"params", engine_params},
+        {"param_names", engine_param_names},
+        {"param", engine_param},
+        {"rules", engine_rules},
+        {"contract_id", engine_contract_id},
+        {"check", engine_check},
+        {"evaluation", engine_evaluation},
+        {"evaluate", engine_evaluate},
+        {"event", engine_event},
+        {NULL, NULL},
+    };
+    static const luaL_Reg eval_methods[] = {
+        {"push", eval_push},
+        {"push_line", eval_push_line},
+        {"push_lines", eval_push_lines},
+        {"end_stream", eval_end_stream},
+        {"push_file", eval_push_file},
+        {"push_event", eval_push_event},
+        {"replay", eval_replay},
+        {"result", eval_result},
+        {"engine", eval_engine},
+        {NULL, NULL},
+    };
+    static const luaL_Reg result_methods[] = {
+        {"totals", result_totals},
+        {"breaches", result_breaches},
+        {"breach", result_breach},
+        {"months", result_months},
+        {"month_value", result_month_value},
+        {"warnings", result_warnings},
+        {"incidents", result_incidents},
+        {"json", result_json},
+        {"table", result_table},
+        {"render", result_render},
+        {"diff", l_diff},
+        {NULL, NULL},
+    };
+    static const luaL_Reg scenario_methods[] = {{NULL, NULL}};
+    static const luaL_Reg event_methods[] = {
+        {"reset", event_reset},   {"set", event_set},         {"time", event_time},     {"bool", event_bool},
+        {"int", event_int},       {"decimal", event_decimal}, {"string", event_string}, {NULL, NULL},
+    };
+    static const luaL_Reg functions[] = {
+        {"engine", l_engine_new},
+        {"engine_from_string", l_engine_from_string},
+        {"scenario", l_scenario_new},
+        {"scenario_from_string", l_scenario_from_string},
+        {"diff", l_diff},
+        {"encode", l_encode},
+        {"decode", l_decode},
+        {"time", l_time},
+        {"iso", l_iso},
+        {"version", l_version},
+        {"version_number", l_version_number},
+        {"is_error", l_is_error},
+        {NULL, NULL},
+    };
+
+    new_class(L, MT_ENGINE, engine_methods, engine_close, engine_tostring);
+    new_class(L, MT_EVAL, eval_methods, eval_close, eval_tostring);
+    new_class(L, MT_RESULT, result_methods, result_close, result_tostring);
+    new_class(L, MT_SCENARIO, scenario_methods, scenario_close, scenario_tostring);
+    new_class(L, MT_EVENT, event_methods, event_close, event_tostring);
+
+    luaL_newmetatable(L, MT_BOX);
+    lua_pushcfunction(L, box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+
+    /* contract.null: a unique userdata written as JSON null */
+    lua_newuserdatauv(L, 1, 0);
+    luaL_newmetatable(L, MT_NULL);
+    lua_pushcfunction(L, null_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "contract.null");
+    lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, MT_NULL ".value");
+
+    luaL_newlib(L, functions);
+
+    /* contract.Error: the metatable of raised errors */
+    luaL_newmetatable(L, MT_ERROR);
+    lua_pushcfunction(L, error_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, error_concat);
+    lua_setfield(L, -2, "__concat");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, LUA_STRLIBNAME);
+    lua_remove(L, -2);
+    lua_pushcclosure(L, error_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "contract.Error");
+    lua_setfield(L, -2, "__name");
+    lua_setfield(L, -2, "Error");
+
+    push_null(L);
+    lua_setfield(L, -2, "null");
+    static const struct {
+        const char *name;
+        lua_Integer ns;
+    } units[] = {{"SECOND", NS_PER_SEC}, {"MINUTE", NS_PER_MIN}, {"HOUR", NS_PER_HOUR}, {"DAY", NS_PER_DAY}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        lua_pushinteger(L, units[i].ns);
+        lua_setfield(L, -2, units[i].name);
+    }
+    lua_pushstring(L, lc_version_string());
+    lua_setfield(L, -2, "_VERSION");
+    return 1;
+}
