@@ -15,4 +15,6 @@ ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "
 echo "== ThreadSanitizer: independent handles from several threads"
 BUILD_TYPE=Debug LC_TARGET=threads bash scripts/build.sh build-tsan -DLC_SANITIZE=thread
 ctest --test-dir build-tsan --output-on-failure -R '^threads$'
+echo "== libFuzzer: each harness for ${FUZZ_SECONDS:-20} s"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 echo "== all tests passed"

@@ -98,7 +98,16 @@ int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out)
 {
     out->n = 0;
     out->ids = malloc((n ? n : 1) * sizeof *out->ids);
-    if (!b->remap) b->remap = calloc(lci_idtable_count(&b->ev->ids) + 1, sizeof *b->remap);
+    if (!b->remap) {
+        /* the result names at most every id: size its list once, no copying as it grows */
+        const lci_idtable *ids = &b->ev->ids;
+        b->remap = calloc(lci_idtable_count(ids) + 1, sizeof *b->remap);
+        if (b->remap && (lci_grow((void **)&b->res->ids.arena, &b->res->ids.cap, ids->arena_len + 1, 1) != 0 ||
+                         lci_grow((void **)&b->res->ids.offsets, &b->res->ids.ncap, ids->n + 1, sizeof(uint32_t)) != 0)) {
+            free(b->remap);
+            b->remap = NULL;
+        }
+    }
     if (!out->ids || !b->remap) {
         free(out->ids);
         out->ids = NULL;

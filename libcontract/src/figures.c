@@ -82,13 +82,10 @@ static void from_accumulator(lci_mvalue *v, const lci_avg_acc *acc)
 }
 
 /* The term's average pools every month's events. */
+/* The term's average pools every month's events.  Rules only look at the
+ * term's value (acceptance), never at its events, so they are not listed. */
 static int term_average(lci_mvalue *term, const lci_mvalue *months, int nmonths)
 {
-    size_t total = 0;
-    for (int i = 0; i < nmonths; i++) total += months[i].nids;
-    term->owned = malloc((total ? total : 1) * sizeof *term->owned);
-    if (!term->owned) return -1;
-    term->value = (lci_exact){0, 1};
     __int128 sum = 0;
     int64_t count = 0;
     for (int i = 0; i < nmonths; i++) {
@@ -96,10 +93,7 @@ static int term_average(lci_mvalue *term, const lci_mvalue *months, int nmonths)
         sum += months[i].value.num;
         count += months[i].value.den;
         if (months[i].severity > term->severity) term->severity = months[i].severity;
-        memcpy(term->owned + term->nids, months[i].ids, months[i].nids * sizeof *term->owned);
-        term->nids += months[i].nids;
     }
-    term->ids = term->owned;
     term->present = count > 0;
     term->value = (lci_exact){sum, count > 0 ? count : 1};
     return 0;

@@ -171,6 +171,10 @@ static lci_num_status build_dec(const dec_lit *lit, lci_dec *out)
         mag *= (uint64_t)lci_pow10((int)-scale);
         scale = 0;
     }
+    /* At most 18 digits, as for the literal: any value parsed formats to
+     * text that parses back (fuzz_money found 7878901450E09, 19 digits). */
+    if (mag > (unsigned __int128)lci_pow10(LCI_DEC_MAX_DIGITS) - 1)
+        return LCI_NUM_RANGE;
     int64_t coef;
     if (store_signed(mag, 0, &coef) != LCI_NUM_OK)
         return LCI_NUM_RANGE;

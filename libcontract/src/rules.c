@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "idtable.h"
+#include "luasource.h"
 #include "util.h"
 
 extern const char lci_prelude[];
@@ -1648,7 +1649,13 @@ lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, si
     lua_State *L = lci_sandbox_lua(sb);
     int base = lua_gettop(L);
     load_job job = {sb, name, text, len, out, err, LC_ERULES};
+    char why[200];
     memset(out, 0, sizeof *out);
+    if (lci_lua_source_check(text, len, why, sizeof why) != 0) {
+        long line = strtol(why + 5, NULL, 10); /* "line N: ..." */
+        const char *reason = strchr(why, ':');
+        return lci_fail(err, LC_ERULES, name, line, "%s", reason ? reason + 2 : why);
+    }
     if (!lua_checkstack(L, 4)) return lci_oom(err);
     lua_pushcfunction(L, load_protected);
     lua_pushlightuserdata(L, &job);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cond.h"
+#include "luasource.h"
 #include "engine.h"
 
 struct lc_scenario {
@@ -200,7 +201,8 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
     }
     lua_State *L = lci_sandbox_lua(sc->sb);
     lua_pushcfunction(L, setup_scenario);
-    int st = lci_sandbox_call(sc->sb, 0, 0, msg, sizeof msg);
+    int st = lci_lua_source_check(text, len, msg, sizeof msg);
+    if (st == 0) st = lci_sandbox_call(sc->sb, 0, 0, msg, sizeof msg);
     if (st == 0) st = lci_sandbox_load(sc->sb, chunk, text, len, msg, sizeof msg);
     if (st == 0) st = lci_sandbox_call(sc->sb, 0, 1, msg, sizeof msg);
     if (st == 0 && lua_type(L, -1) != LUA_TTABLE) {

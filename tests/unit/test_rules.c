@@ -360,3 +360,32 @@ Test(set_param, before_loading_is_a_usage_error)
     cr_assert_eq(lc_engine_param_count(e), 0);
     lc_engine_free(e);
 }
+
+/* ---- Lua 5.4.4 bugs kept away (SECURITY.md) ---------------------------------- */
+
+Test(rules_errors, env_is_refused_before_lua_compiles_it)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("local _ENV <const> = { contract = contract }\n", &e, &err), LC_ERULES);
+    cr_assert(strstr(err.message, "_ENV"), "%s", err.message);
+    lc_engine_free(e);
+}
+
+Test(rules_errors, close_variables_are_refused)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("for i = 1, 2 do local x <close> = nil; break end\n", &e, &err), LC_ERULES);
+    cr_assert(strstr(err.message, "<close>"), "%s", err.message);
+    lc_engine_free(e);
+}
+
+Test(rules_errors, env_and_close_in_comments_and_strings_are_fine)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("-- _ENV and <close> in a comment\nlocal s = \"_ENV <close>\" .. [[ _ENV ]]\n", &e, &err), LC_OK,
+                 "%s", err.message);
+    lc_engine_free(e);
+}
