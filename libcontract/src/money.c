@@ -383,5 +383,10 @@ lci_num_status lci_fen_parse(const char *s, size_t len, int max_sig_digits, int6
         return LCI_NUM_PRECISION;
     if (st != LCI_NUM_OK)
         return st;
-    return lci_dec_rescale(d, 2, fen);
+    st = lci_dec_rescale(d, 2, fen);
+    /* like decimals, amounts stay within 18 digits so they can be written
+     * back (fuzz_money: 7878109101450E04) */
+    if (st == LCI_NUM_OK && (*fen >= lci_pow10(LCI_DEC_MAX_DIGITS) || *fen <= -lci_pow10(LCI_DEC_MAX_DIGITS)))
+        return LCI_NUM_RANGE;
+    return st;
 }
