@@ -383,10 +383,12 @@ lci_num_status lci_fen_parse(const char *s, size_t len, int max_sig_digits, int6
         return LCI_NUM_PRECISION;
     if (st != LCI_NUM_OK)
         return st;
-    st = lci_dec_rescale(d, 2, fen);
+    int64_t v;
+    st = lci_dec_rescale(d, 2, &v);
     /* like decimals, amounts stay within 18 digits so they can be written
      * back (fuzz_money: 7878109101450E04) */
-    if (st == LCI_NUM_OK && (*fen >= lci_pow10(LCI_DEC_MAX_DIGITS) || *fen <= -lci_pow10(LCI_DEC_MAX_DIGITS)))
+    if (st == LCI_NUM_OK && (v >= lci_pow10(LCI_DEC_MAX_DIGITS) || v <= -lci_pow10(LCI_DEC_MAX_DIGITS)))
         return LCI_NUM_RANGE;
+    if (st == LCI_NUM_OK) *fen = v;
     return st;
 }
