@@ -3,11 +3,18 @@
 # tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh valgrind
 
 echo "== build (-Wall -Wextra -Werror) and tests"
 bash scripts/build.sh build
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+
+echo "== valgrind memcheck of the golden cases: no error, no leak"
+for pair in "rules/beijing-sme-secops-2026.lua tests/golden/reference" "examples/hosting-sla/rules.lua examples/hosting-sla/tests"; do
+  set -- $pair
+  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+    build/bin/contract test "$1" "$2" | tail -1
+done
 
 echo "== ASan + UBSan build and tests"
 BUILD_TYPE=Debug bash scripts/build.sh build-asan -DLC_SANITIZE=address,undefined
