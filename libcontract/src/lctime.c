@@ -366,9 +366,53 @@ static int take_offset(scan *sc, int *offset_min)
     return 0;
 }
 
+/* Two digits at s, or -1. */
+static int two(const char *s)
+{
+    unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* The common shapes — "2026-04-01T09:30:00+08:00", "...Z", with a
+ * fraction — read in one pass; anything else (or wrong) returns 0 and goes
+ * to the careful parser below, which explains what is wrong.  Events carry
+ * several timestamps each, so this is on the hot path. */
+static int parse_common(const char *s, size_t len, lci_time *t, int *offset_min)
+{
+    if (len < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+        return 0;
+    int y0 = two(s), y1 = two(s + 2), m = two(s + 5), d = two(s + 8), h = two(s + 11), mi = two(s + 14), sec = two(s + 17);
+    if (y0 < 0 || y1 < 0 || m < 1 || m > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return 0;
+    int64_t y = y0 * 100 + y1;
+    if (y < LCI_YEAR_MIN || y > LCI_YEAR_MAX || d > days_in_month(y, m)) return 0;
+    size_t i = 19;
+    int64_t ns = 0, scale = LCI_NS_PER_SEC;
+    if (i < len && s[i] == '.') {
+        size_t start = ++i;
+        for (; i < len && (unsigned)((unsigned char)s[i] - '0') < 10u; i++)
+            if (scale > 1) ns += (s[i] - '0') * (scale /= 10);
+        if (i == start) return 0;
+    }
+    int off;
+    if (i + 1 == len && (s[i] == 'Z' || s[i] == 'z')) off = 0;
+    else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int oh = two(s + i + 1), om = two(s + i + 4);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
+        off = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+    } else return 0;
+    *t = lci_days_from_civil(y, m, d) * LCI_NS_PER_DAY + (int64_t)(h * 3600 + mi * 60 + sec) * LCI_NS_PER_SEC + ns -
+         off * LCI_NS_PER_MIN;
+    if (offset_min) *offset_min = off;
+    return 1;
+}
+
 int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
                    size_t whysize)
 {
+    if (parse_common(s, len, t, offset_min)) {
+        if (why && whysize) why[0] = '\0';
+        return 0;
+    }
     scan sc = scan_start(s, len, why, whysize);
     int64_t days = 0, sec = 0, ns = 0;
     int off = 0;
