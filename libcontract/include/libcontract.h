@@ -103,7 +103,7 @@ typedef struct lc_options {
     unsigned version;               /* LC_OPTIONS_VERSION */
     size_t lua_memory_limit;        /* bytes the rule file's Lua state may hold; 0 = default */
     uint64_t lua_instruction_limit; /* VM instructions per Lua call (load, per window); 0 = default */
-    uint64_t lua_pattern_limit;     /* estimated steps of one string pattern match; 0 = default */
+    uint64_t lua_pattern_limit;     /* counted steps of one string.find/match/gsub call or gmatch step; 0 = default */
     unsigned json_depth_limit;      /* nesting of an event's JSON; 0 = default */
     size_t event_line_limit;        /* bytes of one event line; 0 = default (no limit but memory) */
 } lc_options;

@@ -13,8 +13,19 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "chargedlib.h"
+#include "lpattern.h"
+
 /* The hook runs every HOOK_STEP instructions while within budget. */
 #define HOOK_STEP 1000
+
+/* Copying, case mapping, concatenation and formatting run in C, where the
+ * count hook never fires: one instruction can copy megabytes.  During a
+ * call, every allocation of at least ALLOC_CHARGED_FROM bytes is charged
+ * one step per ALLOC_BYTES_PER_STEP bytes (smaller ones are bounded by the
+ * instructions that make them). */
+#define ALLOC_CHARGED_FROM 1024
+#define ALLOC_BYTES_PER_STEP 16
 
 struct lci_sandbox {
     lua_State *L;
@@ -23,7 +34,25 @@ struct lci_sandbox {
     uint64_t steps_left;
     int stopped;       /* a limit stopped a script: the state is not trusted any more */
     int out_of_memory; /* the allocator refused a request */
+    int in_call;       /* a lci_sandbox_call is running: allocations are charged */
 };
+
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+/* Once the budget is spent, the main thread stops at its next instruction
+ * (a coroutine at its next hook, within HOOK_STEP instructions).
+ * lua_sethook may be called at any point, even from inside the allocator. */
+static void charge_allocation(lci_sandbox *sb, size_t bytes)
+{
+    if (!sb->in_call || bytes < ALLOC_CHARGED_FROM) return;
+    uint64_t steps = bytes / ALLOC_BYTES_PER_STEP;
+    if (sb->steps_left > steps) {
+        sb->steps_left -= steps;
+        return;
+    }
+    sb->steps_left = 0;
+    lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
+}
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -44,6 +73,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     sb->used = sb->used - old + nsize;
+    if (nsize > old) charge_allocation(sb, nsize - old);
     return p;
 }
 
@@ -85,6 +115,11 @@ void lci_sandbox_charge(lua_State *L, uint64_t steps)
                (lua_Integer)sb->limits.instructions);
 }
 
+uint64_t lci_sandbox_pattern_limit(lua_State *L)
+{
+    return sandbox_of(L)->limits.pattern_steps;
+}
+
 /* Lua runs __gc finalizers with hooks off (and at lua_close), so a looping
  * finalizer could never be stopped: objects with one are refused. */
 static int safe_setmetatable(lua_State *L)
@@ -119,71 +154,6 @@ static int safe_load(lua_State *L)
         if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
     }
     return 1;
-}
-
-/* Lua's matcher backtracks in C, where the count hook never fires:
- * ("a"):rep(8000):find("a*a*b") runs for minutes.  With q unbounded
- * quantifiers a match attempt can try every way of sharing the subject's n
- * bytes among them, C(n+q, q), and an unanchored pattern is tried from
- * every start; a match whose worst case passes the limit is refused before
- * it starts. */
-static int pattern_quantifiers(const char *p, size_t len)
-{
-    int q = 0, in_set = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = p[i];
-        if (c == '%') {
-            if (i + 1 < len && p[i + 1] == 'b') q++; /* %bxy scans ahead */
-            i++;
-            continue;
-        }
-        if (in_set) {
-            if (c == ']') in_set = 0;
-            continue;
-        }
-        if (c == '[') {
-            in_set = 1;
-            if (i + 1 < len && p[i + 1] == '^') i++;
-            if (i + 1 < len && p[i + 1] == ']') i++;
-            continue;
-        }
-        if ((c == '*' || c == '+' || c == '-') && i > 0) q++;
-    }
-    return q;
-}
-
-static double pattern_cost(size_t n, int quantifiers, int anchored)
-{
-    double ways = 1; /* C(n + q, q), saturating in a double */
-    for (int k = 1; k <= quantifiers && ways < 1e30; k++) ways = ways * (double)(n + (size_t)k) / k;
-    return (anchored ? 1.0 : (double)n + 1) * ways;
-}
-
-static int guarded_pattern(lua_State *L)
-{
-    size_t slen, plen;
-    luaL_checklstring(L, 1, &slen);
-    const char *pat = luaL_checklstring(L, 2, &plen);
-    int plain = lua_toboolean(L, 4) && lua_tointeger(L, lua_upvalueindex(2)) == 1;
-    if (!plain) {
-        lci_sandbox *sb = sandbox_of(L);
-        double cost = pattern_cost(slen, pattern_quantifiers(pat, plen), plen > 0 && pat[0] == '^');
-        if (cost > (double)sb->limits.pattern_steps)
-            return luaL_error(L, "pattern too costly for a subject of %d bytes (worst case %f steps, limit %f)",
-                              (int)slen, (lua_Number)cost, (lua_Number)sb->limits.pattern_steps);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-static void guard_pattern_function(lua_State *L, const char *name, int has_plain)
-{
-    lua_getfield(L, -1, name);
-    lua_pushinteger(L, has_plain);
-    lua_pushcclosure(L, guarded_pattern, 2);
-    lua_setfield(L, -2, name);
 }
 
 static void remove_fields(lua_State *L, const char *const *names)
@@ -224,14 +194,12 @@ static int setup_state(lua_State *L)
 
     lua_getfield(L, -1, LUA_STRLIBNAME);
     remove_fields(L, unsafe_string);
-    guard_pattern_function(L, "find", 1);
-    guard_pattern_function(L, "match", 0);
-    guard_pattern_function(L, "gmatch", 0);
-    guard_pattern_function(L, "gsub", 0);
+    lci_patterns_open(L); /* Lua's own matcher cannot be stopped: ours counts its work */
     lua_pop(L, 1);
     lua_getfield(L, -1, LUA_MATHLIBNAME);
     remove_fields(L, unsafe_math);
     lua_pop(L, 2);
+    lci_chargedlib_open(L);
 
     /* getmetatable("") would hand out the string library's metatable. */
     lua_pushliteral(L, "");
@@ -320,7 +288,9 @@ int lci_sandbox_call(lci_sandbox *sb, int nargs, int nresults, char *msg, size_t
     sb->steps_left = sb->limits.instructions;
     sb->out_of_memory = 0;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+    sb->in_call = 1;
     int status = lua_pcall(L, nargs, nresults, 0);
+    sb->in_call = 0;
     lua_sethook(L, NULL, 0, 0);
     if (status != LUA_OK) {
         if (status == LUA_ERRMEM || sb->out_of_memory) sb->stopped = 1;

@@ -3,9 +3,10 @@
  * Only safe standard functions (no io, os, package/require, debug,
  * dofile/loadfile, binary chunks, string.dump, collectgarbage, random),
  * memory capped by the state's allocator, instructions capped by a count
- * hook that a script's own pcall cannot swallow, string patterns capped by
- * an estimate of their backtracking, finalizers (__gc) refused, and the
- * string metatable hidden.  SECURITY.md states the threat model. */
+ * hook that a script's own pcall cannot swallow, work done in C charged to
+ * the same budget (big allocations, string patterns matched by our own
+ * matcher in lpattern.c, the loops of chargedlib.c), finalizers (__gc)
+ * refused, and the string metatable hidden.  SECURITY.md states the threat model. */
 #ifndef LCI_SANDBOX_H
 #define LCI_SANDBOX_H
 
@@ -17,7 +18,7 @@
 typedef struct lci_limits {
     size_t memory;          /* bytes */
     uint64_t instructions;  /* per call */
-    uint64_t pattern_steps; /* per pattern match, estimated */
+    uint64_t pattern_steps; /* per call of a string pattern function, counted */
 } lci_limits;
 
 typedef struct lci_sandbox lci_sandbox;
@@ -47,6 +48,10 @@ void lci_sandbox_push_line_function(lci_sandbox *sb, const char *name);
  * call's instruction budget; raises a Lua error, once the budget is spent,
  * as the count hook does.  Only call from a C function the sandbox runs. */
 void lci_sandbox_charge(lua_State *L, uint64_t steps);
+
+/* The steps one call of string.find/match/gsub (or one gmatch step) may
+ * take: limits.pattern_steps of the sandbox that owns L. */
+uint64_t lci_sandbox_pattern_limit(lua_State *L);
 
 /* Bytes the Lua state holds now. */
 size_t lci_sandbox_memory(const lci_sandbox *sb);
