@@ -42,6 +42,21 @@ int cli_evaluate(lc_engine *engine, char **events, int nevents, int skip_invalid
 int cli_format(const char *name, lc_format *out);
 int cli_lang(const char *name, lc_lang *out);
 
+/* The CSV options of eval and diff. */
+typedef struct cli_csv_opts {
+    const char *table;  /* --table NAME: print this table */
+    const char *output; /* --output DIR: write every table as DIR/NAME.csv */
+} cli_csv_opts;
+
+/* Parses --table/--output at argv[*i] like cli_eval_option. */
+int cli_csv_option(int argc, char **argv, int *i, cli_csv_opts *c);
+
+/* Makes dir when missing: 0 or an exit code (printed). */
+int cli_make_dir(const char *dir);
+
+/* Writes text as dir/name.csv: 0 or an exit code (printed). */
+int cli_write_csv_file(const char *dir, const char *name, const char *text, size_t len);
+
 /* Writes text to stdout; 0 or EXIT_FAILURE_OTHER. */
 int cli_write(const char *text, size_t len);
 

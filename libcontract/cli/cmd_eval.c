@@ -1,46 +1,82 @@
-/* cmd_eval.c — `contract eval RULES EVENTS... [options]`. */
+/* cmd_eval.c — `contract eval RULES EVENTS... [options]`.
+ *
+ * Reports: --format text|json|csv|html, --lang zh|en|both, --explain,
+ * --bom; for CSV, --table NAME prints one table (breaches by default) and
+ * --output DIR writes every table as DIR/NAME.csv (either implies
+ * --format csv). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-static int render(const lc_result *res, const cli_eval_opts *o)
+/* Every CSV table as DIR/NAME.csv; the directory is made when missing. */
+static int write_tables(const lc_result *res, const char *dir, lc_lang lang, unsigned flags)
 {
-    lc_format format;
+    int rc = cli_make_dir(dir);
+    for (size_t i = 0; rc == 0 && lc_csv_table(i); i++) {
+        lc_error err = {0};
+        char *text = NULL;
+        size_t len = 0;
+        if (lc_result_csv(res, lc_csv_table(i), lang, flags, &text, &len, &err) != LC_OK) rc = cli_report(&err);
+        else rc = cli_write_csv_file(dir, lc_csv_table(i), text, len);
+        lc_free(text);
+    }
+    return rc;
+}
+
+static int render(const lc_result *res, const cli_eval_opts *o, const cli_csv_opts *c, lc_format format)
+{
     lc_lang lang;
     lc_error err = {0};
     char *text = NULL;
     size_t len = 0;
-    if (cli_format(o->format, &format) || cli_lang(o->lang, &lang)) return EXIT_USAGE;
+    lc_status st;
+    if (cli_lang(o->lang, &lang)) return EXIT_USAGE;
     unsigned flags = (o->explain ? LC_RENDER_EXPLAIN : 0) | (o->bom ? LC_RENDER_BOM : 0);
-    if (lc_result_render(res, format, lang, flags, &text, &len, &err) != LC_OK) return cli_report(&err);
+    if (c->output) return write_tables(res, c->output, lang, flags);
+    if (format == LC_FORMAT_CSV) st = lc_result_csv(res, c->table, lang, flags, &text, &len, &err);
+    else st = lc_result_render(res, format, lang, flags, &text, &len, &err);
+    if (st != LC_OK) return cli_report(&err);
     int rc = cli_write(text, len);
     lc_free(text);
     return rc;
 }
 
+/* --table and --output are for CSV: they choose it when --format is not given. */
+static int resolve_format(const cli_eval_opts *o, const cli_csv_opts *c, lc_format *format)
+{
+    lc_lang lang;
+    int csv_only = c->table || c->output;
+    if (cli_format(o->format ? o->format : csv_only ? "csv" : "text", format) || cli_lang(o->lang, &lang))
+        return EXIT_USAGE;
+    if (csv_only && *format != LC_FORMAT_CSV) return cli_usage("--table and --output go with --format csv");
+    if (c->table && c->output) return cli_usage("--table prints one table, --output writes them all: choose one");
+    return 0;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     cli_eval_opts o = {0};
+    cli_csv_opts c = {0};
     char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0, rc = 0;
     if (!files) return EXIT_FAILURE_OTHER;
     for (int i = 0; i < argc && rc == 0; i++) {
-        int known = cli_eval_option(argc, argv, &i, &o);
+        int known = cli_csv_option(argc, argv, &i, &c);
+        if (known == 0) known = cli_eval_option(argc, argv, &i, &o);
         if (known < 0) rc = EXIT_USAGE;
         else if (!known && argv[i][0] == '-' && argv[i][1]) rc = cli_usage("unknown option %s", argv[i]);
         else if (!known) files[nfiles++] = argv[i];
     }
-    lc_format format;
-    lc_lang lang;
-    if (rc == 0 && (cli_format(o.format, &format) || cli_lang(o.lang, &lang))) rc = EXIT_USAGE;
+    lc_format format = LC_FORMAT_TEXT;
+    if (rc == 0) rc = resolve_format(&o, &c, &format);
     if (rc == 0 && nfiles < 2) rc = cli_usage("eval needs a rule file and at least one event file");
     lc_engine *engine = NULL;
     lc_result *res = NULL;
     if (rc == 0) rc = cli_load_engine(files[0], o.sets, o.nsets, &engine);
     if (rc == 0) rc = cli_evaluate(engine, files + 1, nfiles - 1, o.skip_invalid, &res);
-    if (rc == 0) rc = render(res, &o);
+    if (rc == 0) rc = render(res, &o, &c, format);
     lc_result_free(res);
     lc_engine_free(engine);
     free(o.sets);

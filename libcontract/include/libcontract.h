@@ -294,9 +294,25 @@ typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2 } lc_lan
 #define LC_RENDER_EXPLAIN 0x1u /* text: the numbers and events behind each breach */
 #define LC_RENDER_BOM 0x2u     /* csv: start with a UTF-8 BOM (for Excel) */
 
-/* Renders the result; *out is NUL-terminated and the caller's (lc_free). */
+/* Renders the result; *out is NUL-terminated and the caller's (lc_free).
+ * LC_FORMAT_TEXT: the report for a terminal (columns aligned for Chinese);
+ * LC_FORMAT_CSV: the "breaches" table of lc_result_csv;
+ * LC_FORMAT_HTML: one self-contained page (summary, ledger, score sheets,
+ * charts as inline SVG; no script, no outside resource). */
 LC_API lc_status lc_result_render(const lc_result *res, lc_format format, lc_lang lang,
                                   unsigned flags, char **out, size_t *len, lc_error *err);
+
+/* One CSV table by name: "breaches", "months", "items" (the score sheets,
+ * one row per month and work item), "incidents", "findings",
+ * "obligations".  RFC 4180 (CRLF line ends, fields quoted when needed);
+ * amounts are plain decimals ("5158.80").  flags: LC_RENDER_BOM,
+ * LC_RENDER_EXPLAIN (breaches: the contract's words).  LC_EUSAGE for an
+ * unknown name. */
+LC_API lc_status lc_result_csv(const lc_result *res, const char *table, lc_lang lang,
+                               unsigned flags, char **out, size_t *len, lc_error *err);
+
+/* The name of the i-th table of lc_result_csv (static), NULL past the last. */
+LC_API const char *lc_csv_table(size_t i);
 
 /* Shorthand for the INTERFACE.md JSON. */
 LC_API lc_status lc_result_json(const lc_result *res, char **out, size_t *len, lc_error *err);
@@ -348,11 +364,22 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
 /* ---- comparing results (diff) ------------------------------------------------- */
 
 /* Compares two results breach by breach (by rule, period or time, and
- * events).  *out receives a JSON report (caller's, lc_free) in the given
- * format; *differs is set to 1 when anything differs. */
+ * events).  *out receives the report (caller's, lc_free) in the given
+ * format (text, JSON, CSV or HTML; CSV and HTML labels in lang); *differs is set to 1
+ * when anything differs. */
 LC_API lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_res,
                                 lc_format format, lc_lang lang, char **out, size_t *len,
                                 int *differs, lc_error *err);
+
+/* A diff as one CSV table by name: "rules" (money per rule before and
+ * after: what lc_result_diff gives for LC_FORMAT_CSV), "breaches" (added,
+ * removed and changed), "totals".  flags: LC_RENDER_BOM. */
+LC_API lc_status lc_result_diff_csv(const lc_result *old_res, const lc_result *new_res,
+                                    const char *table, lc_lang lang, unsigned flags, char **out,
+                                    size_t *len, int *differs, lc_error *err);
+
+/* The name of the i-th table of lc_result_diff_csv (static), NULL past the last. */
+LC_API const char *lc_diff_csv_table(size_t i);
 
 #ifdef __cplusplus
 }

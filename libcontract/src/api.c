@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "report.h"
 #include "result.h"
 #include "rules.h"
 
@@ -237,8 +238,8 @@ lc_status lc_result_render(const lc_result *res, lc_format format, lc_lang lang,
     switch (format) {
     case LC_FORMAT_JSON: return lci_result_to_json(res, flags, out, len, err);
     case LC_FORMAT_TEXT: return lci_result_to_text(res, lang, flags, out, len, err);
-    case LC_FORMAT_CSV:
-    case LC_FORMAT_HTML: break;
+    case LC_FORMAT_CSV: return lci_result_to_csv(res, "breaches", lang, flags, out, len, err);
+    case LC_FORMAT_HTML: return lci_result_to_html(res, lang, flags, out, len, err);
     }
     return lci_fail(err, LC_EUSAGE, NULL, 0, "this format is not available in this version");
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "result.h"
 #include "textwidth.h"
 #include "util.h"
@@ -358,10 +359,25 @@ static int any_difference(const diff_ctx *d)
     return a->amount != b->amount || a->termination_right != b->termination_right || a->capped != b->capped;
 }
 
-lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_res, lc_format format, lc_lang lang,
-                         char **out, size_t *len, int *differs, lc_error *err)
+/* For the CSV and HTML renderings (report_diff.c). */
+static int view_changed(const lci_diff_view *v, size_t i)
 {
-    (void)lang;
+    int j = v->match_of_old[i];
+    return j >= 0 && !same_breach(v->a, &v->a->breaches[i], v->b, &v->b->breaches[j]);
+}
+
+static lc_status render_report(diff_ctx *d, lc_format format, lc_lang lang, const char *table, unsigned flags,
+                               lc_error *err)
+{
+    lci_diff_view v = {d->a, d->b, d->p.match_of_old, d->p.new_taken, d->p.inc_old, d->p.inc_new, d->differs,
+                       view_changed};
+    if (format == LC_FORMAT_CSV) return lci_diff_to_csv(&v, table, lang, flags, d->out, err);
+    return lci_diff_to_html(&v, lang, d->out, err);
+}
+
+static lc_status diff_render(const lc_result *old_res, const lc_result *new_res, lc_format format, lc_lang lang,
+                             const char *table, unsigned flags, char **out, size_t *len, int *differs, lc_error *err)
+{
     if (!old_res || !new_res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_diff: NULL argument");
     *out = NULL;
     lci_buf buf;
@@ -374,11 +390,29 @@ lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_res, lc_
     }
     lci_sort(d.rows, d.nrows, sizeof *d.rows, money_cmp);
     d.differs = any_difference(&d);
+    lc_status st = LC_OK;
     if (format == LC_FORMAT_JSON) render_json(&d);
+    else if (format == LC_FORMAT_CSV || format == LC_FORMAT_HTML) st = render_report(&d, format, lang, table, flags, err);
     else render_text(&d);
     free_pairing(&d.p);
     free(d.rows);
     if (differs) *differs = d.differs;
+    if (st != LC_OK) {
+        lci_buf_free(&buf);
+        return st;
+    }
     *out = lci_buf_take(&buf, len);
     return *out ? LC_OK : lci_oom(err);
+}
+
+lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_res, lc_format format, lc_lang lang,
+                         char **out, size_t *len, int *differs, lc_error *err)
+{
+    return diff_render(old_res, new_res, format, lang, NULL, 0, out, len, differs, err);
+}
+
+lc_status lc_result_diff_csv(const lc_result *old_res, const lc_result *new_res, const char *table, lc_lang lang,
+                             unsigned flags, char **out, size_t *len, int *differs, lc_error *err)
+{
+    return diff_render(old_res, new_res, LC_FORMAT_CSV, lang, table, flags, out, len, differs, err);
 }

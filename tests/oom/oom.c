@@ -14,52 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failing_alloc.h"
 #include "libcontract.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t a, size_t b);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t a, size_t b);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-
-static long fail_at = 0; /* the allocation to fail, 0 for none */
-static long count = 0, live = 0;
-
-static int failing(void)
-{
-    return ++count == fail_at;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    void *p = failing() ? NULL : __real_malloc(n);
-    live += p != NULL;
-    return p;
-}
-
-void *__wrap_calloc(size_t a, size_t b)
-{
-    void *p = failing() ? NULL : __real_calloc(a, b);
-    live += p != NULL;
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (failing()) return NULL;
-    void *q = __real_realloc(p, n);
-    live += q && !p;
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    live -= p != NULL;
-    __real_free(p);
-}
 
 /* ---- the evaluation ---- */
 
@@ -140,27 +96,27 @@ int main(int argc, char **argv)
     if (argc != 2) return 2;
     cJSON_InitHooks(&(cJSON_Hooks){__wrap_malloc, __wrap_free});
     outcome normal = run(argv[1]);
-    long total = count;
-    if (normal.status || live != 1) { /* the result's JSON is all that is left */
-        fprintf(stderr, "oom: the normal run failed (%s) or leaked %ld\n", normal.message, live);
+    long total = oom_count;
+    if (normal.status || oom_live != 1) { /* the result's JSON is all that is left */
+        fprintf(stderr, "oom: the normal run failed (%s) or leaked %ld\n", normal.message, oom_live);
         return 1;
     }
     long failures = 0, errors = 0;
-    for (fail_at = 1;; fail_at++) {
-        count = live = 0;
+    for (oom_fail_at = 1;; oom_fail_at++) {
+        oom_count = oom_live = 0;
         outcome o = run(argv[1]);
-        live -= o.json != NULL; /* the result's JSON is the caller's */
+        oom_live -= o.json != NULL; /* the result's JSON is the caller's */
         int different = !o.status && strcmp(o.json, normal.json) != 0;
         int silent = o.status && !o.message[0];
         if (different && getenv("OOM_SHOW")) printf("%s\n----\n%s\n", normal.json, o.json);
-        if (live || different || silent) {
-            fprintf(stderr, "oom: failing allocation %ld: %s%s%s (%s)\n", fail_at, live ? "leaked " : "",
+        if (oom_live || different || silent) {
+            fprintf(stderr, "oom: failing allocation %ld: %s%s%s (%s)\n", oom_fail_at, oom_live ? "leaked " : "",
                     different ? "a different result " : "", silent ? "an error without a message" : "", o.message);
             failures++;
         }
         errors += o.status != LC_OK;
         __wrap_free(o.json);
-        if (count < fail_at) break; /* this run needed fewer allocations: all were tried */
+        if (oom_count < oom_fail_at) break; /* this run needed fewer allocations: all were tried */
     }
     __wrap_free(normal.json);
     printf("oom: %ld allocations failed one at a time (%ld of the runs reported an error), %ld problems\n", total, errors,
