@@ -232,6 +232,19 @@ static long run_json(const char *rules, const char *path)
     return 1;
 }
 
+/* "t-<i>", as the generator writes it, without printf's cost per event. */
+static void ticket_id(char *out, long i)
+{
+    char digits[24];
+    int n = 0;
+    do digits[n++] = (char)('0' + i % 10);
+    while ((i /= 10) > 0);
+    *out++ = 't';
+    *out++ = '-';
+    while (n > 0) *out++ = digits[--n];
+    *out = '\0';
+}
+
 static long run_typed(const char *rules, long n)
 {
     lib l;
@@ -246,7 +259,7 @@ static long run_typed(const char *rules, long n)
     char id[32];
     for (long i = 0; i < n; i++) {
         ticket t = ticket_at(i, n);
-        snprintf(id, sizeof id, "t-%ld", i);
+        ticket_id(id, i);
         if (lc_event_reset(e, type, id, &err) || lc_event_set_time(e, f_opened, t.opened * NS, 480, &err) ||
             lc_event_set_time(e, f_responded, t.responded * NS, 480, &err) ||
             lc_event_set_time(e, f_restored, t.restored * NS, 480, &err) || lc_eval_push_event(l.ev, e, &err)) {
@@ -302,6 +315,19 @@ typedef struct measure {
     int ok;
 } measure;
 
+__attribute__((noinline)) static measure measure_here(const char *what, const char *rules, const char *path, long n)
+{
+    double t0 = now(), a = 0, b = 0;
+    long rc = strcmp(what, "baseline") == 0 ? run_baseline(path)
+              : strcmp(what, "json") == 0   ? run_json(rules, path)
+              : strcmp(what, "typed") == 0  ? run_typed(rules, n)
+              : strcmp(what, "sweep") == 0  ? run_sweep(rules, path, &a, &b)
+              : strcmp(what, "empty") == 0  ? (long)(run_load(rules) >= 0)
+                                            : (long)((a = run_load(rules)) >= 0);
+    measure r = {now() - t0, a, b, peak_rss_kb(), rc > 0};
+    return r;
+}
+
 static measure in_child(const char *what, const char *rules, const char *path, long n)
 {
     int fds[2];
@@ -310,14 +336,7 @@ static measure in_child(const char *what, const char *rules, const char *path, l
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        double t0 = now(), a = 0, b = 0;
-        long rc = strcmp(what, "baseline") == 0 ? run_baseline(path)
-                  : strcmp(what, "json") == 0   ? run_json(rules, path)
-                  : strcmp(what, "typed") == 0  ? run_typed(rules, n)
-                  : strcmp(what, "sweep") == 0  ? run_sweep(rules, path, &a, &b)
-                  : strcmp(what, "empty") == 0  ? (long)(run_load(rules) >= 0)
-                                                : (long)((a = run_load(rules)) >= 0);
-        measure r = {now() - t0, a, b, peak_rss_kb(), rc > 0};
+        measure r = measure_here(what, rules, path, n);
         if (write(fds[1], &r, sizeof r) != (ssize_t)sizeof r) _exit(1);
         _exit(0);
     }
@@ -336,19 +355,35 @@ static void line(const char *name, long n, const measure *m, double baseline)
     printf("  peak RSS %6.1f MB\n", (double)m->rss_kb / 1024);
 }
 
+/* One measurement in this process (for a profiler), on the tickets. */
+static int profile_one(const char *what, const char *rules, const char *tickets, long n)
+{
+    measure m = measure_here(what, rules, tickets, n);
+    if (m.ok) line(what, n, &m, 0);
+    return !m.ok;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: contract-bench RULES [EVENTS]\n");
+    if (argc < 2 || (argc > 3 && (argc != 5 || strcmp(argv[3], "--only") != 0))) {
+        fprintf(stderr, "usage: contract-bench RULES [EVENTS [--only baseline|json|typed|sweep|load]]\n");
         return 2;
     }
     long n = argc > 2 ? atol(argv[2]) : 1000000;
+    const char *only = argc == 5 ? argv[4] : NULL;
     char dir[] = "/tmp/contract-bench-XXXXXX", tickets[128], mixed[128];
     if (!mkdtemp(dir)) return 1;
     snprintf(tickets, sizeof tickets, "%s/tickets.jsonl", dir);
     snprintf(mixed, sizeof mixed, "%s/mixed.jsonl", dir);
     if (generate(tickets, n, 0) || generate(mixed, n, 1)) return 1;
     printf("libcontract %s, %ld events per stream\n", lc_version_string(), n);
+    if (only) {
+        int rc = profile_one(only, argv[1], tickets, n);
+        unlink(tickets);
+        unlink(mixed);
+        rmdir(dir);
+        return rc;
+    }
 
     measure base = in_child("baseline", argv[1], tickets, n), json = in_child("json", argv[1], tickets, n);
     measure mix_base = in_child("baseline", argv[1], mixed, n), mix = in_child("json", argv[1], mixed, n);

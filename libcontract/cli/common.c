@@ -64,7 +64,7 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     if (is_option(arg, "--format")) return take_value(argc, argv, i, &o->format) ? -1 : 1;
     if (is_option(arg, "--lang")) return take_value(argc, argv, i, &o->lang) ? -1 : 1;
     if (is_option(arg, "--set")) {
-        const char *v;
+        const char *v = NULL;
         if (arg[5] == '=') v = arg + 6;
         else if (take_value(argc, argv, i, &v)) return -1;
         const char **sets = realloc(o->sets, (o->nsets + 1) * sizeof *sets);

@@ -77,6 +77,7 @@ struct lc_eval {
     lci_avg_acc *avg;       /* measure × month */
     int64_t *counts;        /* measure × month */
     int32_t *score_slots;   /* month × item: record index in the scorecard's store, -1 */
+    lci_time *month_starts; /* nmonths + 1: where each calendar month of the term begins */
 
     lci_warning *warnings;
     size_t nwarnings, warnings_cap;
@@ -96,6 +97,7 @@ struct lc_eval {
     lci_scan scan;
     uint64_t *key_hashes;
     size_t key_hashes_cap;
+    uint64_t type_key_hash, id_key_hash; /* of the keys "type" and "id" */
     lci_record *scratch;
 };
 
@@ -112,7 +114,12 @@ int lci_record_complete(const lci_model *m, const lci_event_type *t, lci_record 
 lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err);
 
 /* Checks and commits one record whose fields are set (eval.c). */
-lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen,
+/* The hash of an event id for lci_eval_commit; it also starts loading the
+ * id's slot of the table, so the memory is there by the time the commit
+ * needs it (call it as soon as the id is known). */
+uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen);
+
+lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t idhash,
                           const lci_content *content, const char *file, long line, lc_error *err);
 
 #endif

@@ -19,6 +19,7 @@ static void free_accumulators(lc_eval *ev)
     free(ev->avg);
     free(ev->counts);
     free(ev->score_slots);
+    free(ev->month_starts);
     if (ev->type_measures)
         for (size_t i = 0; i < m->ntypes; i++) free(ev->type_measures[i]);
     free(ev->type_measures);
@@ -71,7 +72,12 @@ static int alloc_accumulators(lc_eval *ev)
     size_t slots = m->scorecard.present ? (size_t)m->nmonths * m->scorecard.nitems : 1;
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
-    if (!ev->stores || !ev->type_measures || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch) return -1;
+    ev->month_starts = malloc(((size_t)m->nmonths + 1) * sizeof *ev->month_starts);
+    if (!ev->stores || !ev->type_measures || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch ||
+        !ev->month_starts)
+        return -1;
+    for (int i = 0; i <= m->nmonths; i++)
+        ev->month_starts[i] = lci_day_start(lci_month_first_day(m->first_month + i), m->offset_min);
     for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
     for (size_t i = 0; i < m->ntypes; i++) {
         ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
@@ -97,6 +103,8 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     lci_idtable_init(&ev->strings, seed ^ 1);
     lci_idtable_init(&ev->files, seed ^ 2);
     lci_buf_init(&ev->pending);
+    ev->type_key_hash = lci_hash("type", 4, LCI_KEY_HASH_SEED);
+    ev->id_key_hash = lci_hash("id", 2, LCI_KEY_HASH_SEED);
     if (alloc_accumulators(ev) != 0) {
         lc_eval_free(ev);
         return lci_oom(err);
@@ -119,16 +127,31 @@ static lci_time months_after(const lci_model *m, lci_time t, int months)
     return lci_day_start(day, m->offset_min);
 }
 
-/* 1 when the event is evaluated; *month receives its term month or -1. */
-static int accepted(const lci_model *m, const lci_event_type *t, const lci_record *rec, int *month)
+/* The calendar month of the term that holds t (inside the term), by
+ * bisection of the month starts: the same as lci_local_month, without
+ * civil arithmetic per event. */
+static int term_month_of(const lc_eval *ev, lci_time t)
 {
+    int lo = 0, hi = ev->m->nmonths; /* month_starts[lo] <= t < month_starts[hi] */
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (t < ev->month_starts[mid]) hi = mid;
+        else lo = mid;
+    }
+    return lo;
+}
+
+/* 1 when the event is evaluated; *month receives its term month or -1. */
+static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record *rec, int *month)
+{
+    const lci_model *m = ev->m;
     int64_t a = rec->v[t->anchor];
     if (t->fields[t->anchor].kind == LCI_F_MONTH) {
         *month = lci_model_month_index(m, a);
         return *month >= 0;
     }
     int in_term = a >= m->term_start && a < m->term_end;
-    *month = in_term ? lci_model_month_index(m, lci_local_month(a, m->offset_min)) : -1;
+    *month = in_term ? term_month_of(ev, a) : -1;
     switch (t->accept) {
     case LCI_ACCEPT_TERM: return in_term;
     case LCI_ACCEPT_OVERLAP: {
@@ -238,12 +261,18 @@ static lc_status refuse(lc_eval *ev, const char *file, long line, lc_error *err,
                     "event id \"%s\" was already used for a different event (ids must be unique)", id);
 }
 
-lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, const lci_content *content,
+uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen)
+{
+    uint64_t hash = lci_idtable_hash(&ev->ids, id, idlen);
+    lci_idtable_prefetch(&ev->ids, hash);
+    return hash;
+}
+
+lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash, const lci_content *content,
                           const char *file, long line, lc_error *err)
 {
     const lci_model *m = ev->m;
     const lci_event_type *t = &m->types[rec->type];
-    uint64_t hash = lci_idtable_hash(&ev->ids, id, idlen);
     long found = lci_idtable_find(&ev->ids, id, idlen, hash);
     if (found >= 0) {
         if (!contents_equal(&ev->contents[found], content)) return refuse(ev, file, line, err, id);
@@ -252,7 +281,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         return LC_OK;
     }
     int month;
-    int in_window = accepted(m, t, rec, &month);
+    int in_window = accepted(ev, t, rec, &month);
     uint32_t index;
     if (reserve(ev, t, rec, month) != 0 || lci_idtable_add(&ev->ids, id, idlen, hash, &index) != 0) {
         ev->broken = 1;

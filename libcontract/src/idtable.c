@@ -1,38 +1,44 @@
 /* idtable.c — see idtable.h.  Open addressing with linear probing; the
  * strings live NUL-terminated in one arena. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "idtable.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util.h"
 
 #define ARENA_MAX UINT32_MAX
 
-static uint64_t mix64(uint64_t x)
+/* The last 1 to 7 bytes as one word, the value memcpy into a zeroed word
+ * gives on a little-endian host, by fixed-size loads that may overlap (a
+ * byte read twice lands on the same place): no call to memcpy. */
+static uint64_t tail_word(const unsigned char *p, size_t n)
 {
-    x ^= x >> 32;
-    x *= UINT64_C(0xd6e8feb86659fd93);
-    x ^= x >> 32;
-    x *= UINT64_C(0xd6e8feb86659fd93);
-    x ^= x >> 32;
-    return x;
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return a | (uint64_t)b << (8 * (n - 4));
+    }
+    return p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) | (uint64_t)p[n - 1] << (8 * (n - 1));
 }
 
 uint64_t lci_hash(const void *data, size_t len, uint64_t seed)
 {
     const unsigned char *p = data;
     uint64_t h = seed ^ (len * UINT64_C(0x9e3779b97f4a7c15));
-    while (len >= 8) {
+    size_t n = len;
+    while (n >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        h = mix64(h ^ w);
+        h = lci_mix64(h ^ w);
         p += 8;
-        len -= 8;
+        n -= 8;
     }
-    uint64_t w = 0;
-    if (len) memcpy(&w, p, len);
-    return mix64(h ^ w ^ ((uint64_t)len << 59));
+    uint64_t w = n ? tail_word(p, n) : 0;
+    return lci_mix64(h ^ w ^ ((uint64_t)n << 59));
 }
 
 void lci_idtable_init(lci_idtable *t, uint64_t seed)
@@ -65,11 +71,25 @@ static size_t entry_len(const lci_idtable *t, uint32_t index)
     return end - t->offsets[index] - 1;
 }
 
+/* A string's home slot is the top bits of the 32 the slot keeps: the table
+ * grows without hashing any string again, and since homes keep their order
+ * when the table doubles (slot i goes to 2i or 2i + 1), growing sweeps both
+ * tables front to back instead of writing all over the new one. */
+static size_t home(uint64_t tagged, size_t nslots)
+{
+    return (size_t)(tagged >> (64 - __builtin_ctzll(nslots)));
+}
+
+void lci_idtable_prefetch(const lci_idtable *t, uint64_t hash)
+{
+    if (t->nslots) __builtin_prefetch(&t->slots[home(hash, t->nslots)]);
+}
+
 long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash)
 {
     if (!t->nslots) return -1;
     uint64_t tag = hash & UINT64_C(0xffffffff00000000);
-    for (size_t i = hash & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+    for (size_t i = home(hash, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
         uint64_t slot = t->slots[i];
         if (!slot) return -1;
         if ((slot & UINT64_C(0xffffffff00000000)) != tag) continue;
@@ -78,25 +98,42 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
     }
 }
 
-static void place(uint64_t *slots, size_t nslots, uint64_t hash, uint64_t slot)
+static void place(uint64_t *slots, size_t nslots, uint64_t slot)
 {
-    size_t i = hash & (nslots - 1);
+    size_t i = home(slot, nslots);
     while (slots[i]) i = (i + 1) & (nslots - 1);
     slots[i] = slot;
 }
 
-/* Keeps the load under 0.7 so probes stay short; the hashes are recomputed
- * from the arena, which costs less than keeping them. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A zeroed slot array.  A big one is asked for in huge pages where the
+ * system offers them (Linux's MADV_HUGEPAGE): lookups land anywhere in it,
+ * and one TLB entry then covers 2 MiB instead of 4 KiB. */
+static uint64_t *new_slots(size_t nslots)
+{
+    size_t bytes = nslots * sizeof(uint64_t);
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_PAGE) {
+        uint64_t *slots = aligned_alloc(HUGE_PAGE, bytes);
+        if (!slots) return NULL;
+        madvise(slots, bytes, MADV_HUGEPAGE);
+        memset(slots, 0, bytes);
+        return slots;
+    }
+#endif
+    return calloc(nslots, sizeof(uint64_t));
+}
+
+/* Keeps the load under 0.7 so probes stay short. */
 static int ensure_slots(lci_idtable *t)
 {
     if ((t->n + 1) * 10 <= t->nslots * 7) return 0;
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
-    uint64_t *slots = calloc(nslots, sizeof *slots);
+    uint64_t *slots = new_slots(nslots);
     if (!slots) return -1;
-    for (size_t i = 0; i < t->n; i++) {
-        uint64_t h = lci_hash(t->arena + t->offsets[i], entry_len(t, (uint32_t)i), t->seed);
-        place(slots, nslots, h, slot_of(h, (uint32_t)i));
-    }
+    for (size_t i = 0; i < t->nslots; i++)
+        if (t->slots[i]) place(slots, nslots, t->slots[i]);
     free(t->slots);
     t->slots = slots;
     t->nslots = nslots;
@@ -114,7 +151,7 @@ int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, ui
     t->offsets[t->n] = (uint32_t)t->arena_len;
     t->arena_len += len + 1;
     *index = (uint32_t)t->n++;
-    place(t->slots, t->nslots, hash, slot_of(hash, *index));
+    place(t->slots, t->nslots, slot_of(hash, *index));
     return 0;
 }
 

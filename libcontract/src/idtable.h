@@ -14,6 +14,17 @@
 /* A 64-bit hash of bytes; seed varies the function. */
 uint64_t lci_hash(const void *data, size_t len, uint64_t seed);
 
+/* A 64-bit finaliser: every input bit affects every output bit. */
+static inline uint64_t lci_mix64(uint64_t x)
+{
+    x ^= x >> 32;
+    x *= UINT64_C(0xd6e8feb86659fd93);
+    x ^= x >> 32;
+    x *= UINT64_C(0xd6e8feb86659fd93);
+    x ^= x >> 32;
+    return x;
+}
+
 typedef struct lci_idtable {
     uint64_t *slots;   /* (hash >> 32) << 32 | (index + 1); 0 = empty */
     size_t nslots;     /* power of two */
@@ -29,6 +40,9 @@ void lci_idtable_free(lci_idtable *t);
 
 /* The table's hash of s: compute once, then find and add with it. */
 uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, size_t len);
+
+/* Starts loading the slot where a string of this hash is looked up. */
+void lci_idtable_prefetch(const lci_idtable *t, uint64_t hash);
 
 /* The index of s, or -1 when absent. */
 long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash);

@@ -229,6 +229,8 @@ typedef struct parsed {
     const lci_event_type *t;
     int type;
     const char *id;
+    size_t idlen;
+    uint64_t idhash; /* asked for early: the id's slot loads while the members are read */
     lci_content content;
 } parsed;
 
@@ -254,8 +256,8 @@ static const cJSON *member_with(const cJSON *obj, const uint64_t *hashes, uint64
 
 static int read_type_and_id(lc_eval *ev, const cJSON *obj, parsed *p, why *w)
 {
-    const cJSON *type = member_with(obj, ev->key_hashes, key_hash("type"), "type");
-    const cJSON *id = member_with(obj, ev->key_hashes, key_hash("id"), "id");
+    const cJSON *type = member_with(obj, ev->key_hashes, ev->type_key_hash, "type");
+    const cJSON *id = member_with(obj, ev->key_hashes, ev->id_key_hash, "id");
     if (!type) return reason(w, "missing \"type\"");
     if (!cJSON_IsString(type)) return reason(w, "\"type\" must be a string");
     p->type = lci_model_type(ev->m, type->valuestring);
@@ -264,6 +266,8 @@ static int read_type_and_id(lc_eval *ev, const cJSON *obj, parsed *p, why *w)
     if (!id) return reason(w, "missing \"id\"");
     if (!cJSON_IsString(id) || !id->valuestring[0]) return reason(w, "\"id\" must be a non-empty string");
     p->id = id->valuestring;
+    p->idlen = strlen(p->id);
+    p->idhash = lci_eval_id_hash(ev, p->id, p->idlen);
     return 0;
 }
 
@@ -376,7 +380,8 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
     if (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
         return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
-    why w = {""};
+    why w;
+    w.text[0] = '\0';
     cJSON *obj = NULL;
     parsed p = {0};
     lci_record *rec = ev->scratch;
@@ -393,7 +398,7 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
     lc_status st;
     if (r == -2) st = lci_oom(err);
     else if (r != 0) st = lci_eval_invalid(ev, file, line, w.text, err);
-    else st = lci_eval_commit(ev, rec, p.id, strlen(p.id), &p.content, file, line, err);
+    else st = lci_eval_commit(ev, rec, p.id, p.idlen, p.idhash, &p.content, file, line, err);
     cJSON_Delete(obj);
     if (st == LC_ENOMEM) ev->broken = 1;
     return st;

@@ -397,7 +397,8 @@ static lc_status commit_record(lc_eval *dst, const char *id, const char *source,
 {
     lci_content content;
     record_content(dst, dst->scratch, &content);
-    return lci_eval_commit(dst, dst->scratch, id, strlen(id), &content, source, 0, err);
+    size_t idlen = strlen(id);
+    return lci_eval_commit(dst, dst->scratch, id, idlen, lci_eval_id_hash(dst, id, idlen), &content, source, 0, err);
 }
 
 /* ---- replay ---- */
@@ -417,7 +418,8 @@ static lc_status replay_plain(lc_eval *dst, const lc_eval *src, const lci_record
         r->v[f] = index;
     }
     const char *id = lci_idtable_get(&src->ids, from->id);
-    return lci_eval_commit(dst, r, id, strlen(id), &src->contents[from->id], NULL, 0, err);
+    size_t idlen = strlen(id);
+    return lci_eval_commit(dst, r, id, idlen, lci_eval_id_hash(dst, id, idlen), &src->contents[from->id], NULL, 0, err);
 }
 
 /* A runtime error of the scenario, located in its file. */

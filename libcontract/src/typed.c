@@ -15,10 +15,11 @@ struct lc_event {
     const lci_model *m;
     int type;
     char *id;
-    size_t idcap;
+    size_t idlen, idcap;
     lci_record *rec;
     int16_t offsets[MAX_FIELDS];
     char *strings[MAX_FIELDS]; /* STRING values until pushed */
+    uint64_t string_fields;    /* bit per field whose strings[] is set */
 };
 
 int lc_engine_event_type(const lc_engine *engine, const char *type)
@@ -51,10 +52,12 @@ lc_status lc_event_new(lc_event **out, const lc_engine *engine, lc_error *err)
 
 static void clear_strings(lc_event *e)
 {
-    for (int i = 0; i < MAX_FIELDS; i++) {
-        free(e->strings[i]);
-        e->strings[i] = NULL;
+    for (uint64_t set = e->string_fields; set; set &= set - 1) {
+        int f = __builtin_ctzll(set);
+        free(e->strings[f]);
+        e->strings[f] = NULL;
     }
+    e->string_fields = 0;
 }
 
 void lc_event_free(lc_event *e)
@@ -78,10 +81,12 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
         e->idcap = len + 1;
     }
     memcpy(e->id, id, len + 1);
+    e->idlen = len;
     e->type = type;
-    memset(e->rec, 0, sizeof *e->rec + e->m->types[type].nfields * sizeof e->rec->v[0]);
+    size_t nfields = e->m->types[type].nfields;
+    memset(e->rec, 0, sizeof *e->rec + nfields * sizeof e->rec->v[0]);
     e->rec->type = (uint32_t)type;
-    memset(e->offsets, 0, sizeof e->offsets);
+    memset(e->offsets, 0, nfields * sizeof e->offsets[0]);
     clear_strings(e);
     return LC_OK;
 }
@@ -176,6 +181,7 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
         if (!copy) return lci_oom(err);
         free(e->strings[field]);
         e->strings[field] = copy;
+        e->string_fields |= UINT64_C(1) << field;
         v = 0;
     }
     if (v < 0) return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s cannot be \"%s\"", e->id, f->name, value);
@@ -187,13 +193,12 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
  * content, as in JSON). */
 static void typed_content(const lc_event *e, const lci_record *rec, lci_content *out)
 {
-    const lci_event_type *t = &e->m->types[e->type];
     uint64_t h0 = lci_hash(&rec->type, sizeof rec->type, 0x74797065), h1 = h0 ^ rec->present;
-    for (size_t f = 0; f < t->nfields; f++) {
-        if (!(rec->present >> f & 1)) continue;
-        int64_t parts[2] = {rec->v[f], e->offsets[f]};
+    for (uint64_t set = rec->present; set; set &= set - 1) {
+        int f = __builtin_ctzll(set);
         const char *s = e->strings[f];
-        uint64_t hv = s ? lci_hash(s, strlen(s), f) : lci_hash(parts, sizeof parts, f);
+        uint64_t where = (uint64_t)f << 16 | (uint16_t)e->offsets[f];
+        uint64_t hv = s ? lci_hash(s, strlen(s), where) : lci_mix64((uint64_t)rec->v[f] ^ lci_mix64(where + 0x74696d65));
         h0 = h0 * UINT64_C(0x100000001b3) ^ hv;
         h1 = (h1 ^ hv) * UINT64_C(0xc6a4a7935bd1e995);
     }
@@ -206,15 +211,16 @@ lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
     if (!ev || !e || e->type < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_event: no event built");
     if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
     if (e->m != ev->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "the event was built for another engine");
+    uint64_t idhash = lci_eval_id_hash(ev, e->id, e->idlen);
     const lci_event_type *t = &ev->m->types[e->type];
     lci_record *rec = ev->scratch;
     memcpy(rec, e->rec, sizeof *rec + t->nfields * sizeof rec->v[0]);
     lci_content content;
     typed_content(e, rec, &content);
-    for (size_t f = 0; f < t->nfields; f++) {
+    for (uint64_t set = e->string_fields; set; set &= set - 1) {
+        int f = __builtin_ctzll(set);
         uint32_t idx;
         int added;
-        if (!e->strings[f]) continue;
         if (lci_idtable_intern(&ev->strings, e->strings[f], strlen(e->strings[f]), &idx, &added) != 0) return lci_oom(err);
         rec->v[f] = idx;
     }
@@ -223,5 +229,5 @@ lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
         snprintf(text, sizeof text, "event %s: %s", e->id, why);
         return lci_eval_invalid(ev, NULL, 0, text, err);
     }
-    return lci_eval_commit(ev, rec, e->id, strlen(e->id), &content, NULL, 0, err);
+    return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, NULL, 0, err);
 }

@@ -20,9 +20,8 @@ char *lci_strdup(const char *s)
     return s ? lci_strndup(s, strlen(s)) : NULL;
 }
 
-int lci_grow(void **items, size_t *cap, size_t need, size_t size)
+int lci_grow_slow(void **items, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap) return 0;
     size_t ncap = *cap ? *cap : 8;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / size) return -1;

@@ -19,7 +19,11 @@ char *lci_strndup(const char *s, size_t n);
 
 /* Grows *items (of *cap elements of size `size`) to hold at least `need`;
  * 0 on success, -1 on allocation failure (nothing changed). */
-int lci_grow(void **items, size_t *cap, size_t need, size_t size);
+int lci_grow_slow(void **items, size_t *cap, size_t need, size_t size);
+static inline int lci_grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    return need <= *cap ? 0 : lci_grow_slow(items, cap, need, size);
+}
 
 /* Appends one element: LCI_PUSH(vec, cap, n, value) evaluates to 0 or -1. */
 #define LCI_PUSH(items, cap, n, value)                                                   \
