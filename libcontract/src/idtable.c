@@ -1,11 +1,9 @@
 /* idtable.c — see idtable.h.  Open addressing with linear probing; the
  * strings live NUL-terminated in one arena. */
-#define _DEFAULT_SOURCE /* madvise */
 #include "idtable.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "util.h"
 
@@ -105,24 +103,18 @@ static void place(uint64_t *slots, size_t nslots, uint64_t slot)
     slots[i] = slot;
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* A zeroed slot array.  A big one is asked for in huge pages where the
- * system offers them (Linux's MADV_HUGEPAGE): lookups land anywhere in it,
- * and one TLB entry then covers 2 MiB instead of 4 KiB. */
+/* A zeroed slot array.  A big one is aligned to huge pages, where the
+ * system offers them: lookups land anywhere in it, and one TLB entry then
+ * covers 2 MiB instead of 4 KiB. */
 static uint64_t *new_slots(size_t nslots)
 {
     size_t bytes = nslots * sizeof(uint64_t);
-#ifdef MADV_HUGEPAGE
-    if (bytes >= HUGE_PAGE) {
-        uint64_t *slots = aligned_alloc(HUGE_PAGE, bytes);
-        if (!slots) return NULL;
-        madvise(slots, bytes, MADV_HUGEPAGE);
-        memset(slots, 0, bytes);
-        return slots;
-    }
-#endif
-    return calloc(nslots, sizeof(uint64_t));
+    if (bytes < LCI_HUGE_PAGE) return calloc(nslots, sizeof(uint64_t));
+    uint64_t *slots = aligned_alloc(LCI_HUGE_PAGE, bytes);
+    if (!slots) return NULL;
+    lci_advise_huge_pages(slots, bytes);
+    memset(slots, 0, bytes);
+    return slots;
 }
 
 /* Keeps the load under 0.7 so probes stay short. */

@@ -1,10 +1,13 @@
 /* util.c — see util.h. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 char *lci_strndup(const char *s, size_t n)
 {
@@ -20,6 +23,31 @@ char *lci_strdup(const char *s)
     return s ? lci_strndup(s, strlen(s)) : NULL;
 }
 
+void lci_advise_huge_pages(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t start = ((uintptr_t)p + LCI_HUGE_PAGE - 1) & ~(uintptr_t)(LCI_HUGE_PAGE - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(uintptr_t)(LCI_HUGE_PAGE - 1);
+    if (end > start) madvise((void *)start, end - start, MADV_HUGEPAGE); /* only advice: errors do not matter */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+/* realloc for a big array: a new block in huge pages, advised before the
+ * copy first touches it (realloc would fault it in page by page). */
+static void *grow_huge(void *old, size_t used, size_t bytes)
+{
+    size_t rounded = (bytes + LCI_HUGE_PAGE - 1) & ~(LCI_HUGE_PAGE - 1);
+    void *p = aligned_alloc(LCI_HUGE_PAGE, rounded);
+    if (!p) return NULL;
+    lci_advise_huge_pages(p, rounded);
+    if (used) memcpy(p, old, used);
+    free(old);
+    return p;
+}
+
 int lci_grow_slow(void **items, size_t *cap, size_t need, size_t size)
 {
     size_t ncap = *cap ? *cap : 8;
@@ -27,7 +55,7 @@ int lci_grow_slow(void **items, size_t *cap, size_t need, size_t size)
         if (ncap > SIZE_MAX / 2 / size) return -1;
         ncap *= 2;
     }
-    void *p = realloc(*items, ncap * size);
+    void *p = ncap * size >= 2 * LCI_HUGE_PAGE ? grow_huge(*items, *cap * size, ncap * size) : realloc(*items, ncap * size);
     if (!p) return -1;
     *items = p;
     *cap = ncap;

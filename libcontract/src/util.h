@@ -19,6 +19,12 @@ char *lci_strndup(const char *s, size_t n);
 
 /* Grows *items (of *cap elements of size `size`) to hold at least `need`;
  * 0 on success, -1 on allocation failure (nothing changed). */
+/* Big arrays (ids, their slots, averages) grow to tens of megabytes and
+ * are filled page by page: where the system offers transparent huge pages
+ * (Linux's MADV_HUGEPAGE), asking for them turns 512 page faults into one. */
+#define LCI_HUGE_PAGE ((size_t)2 << 20)
+void lci_advise_huge_pages(void *p, size_t bytes);
+
 int lci_grow_slow(void **items, size_t *cap, size_t need, size_t size);
 static inline int lci_grow(void **items, size_t *cap, size_t need, size_t size)
 {
