@@ -16,6 +16,8 @@ import io
 import json
 import os
 import shlex
+import subprocess
+import sys
 import tempfile
 import threading
 import unittest
@@ -33,6 +35,7 @@ from libcontract import batch  # noqa: E402  (support set the path)
 SLA_RULES = os.path.join(SOURCE_DIR, "examples", "hosting-sla", "rules.lua")
 GOLDEN = {RULES: os.path.join(SOURCE_DIR, "tests", "golden", "reference"),
           SLA_RULES: os.path.join(SOURCE_DIR, "examples", "hosting-sla", "tests")}
+STUDY = os.path.join(SOURCE_DIR, "examples", "scale-out", "study.py")
 BROKEN_RULES = 'contract {\n  id = "broken",\n'
 INVALID_EVENTS = ('{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00"}\n'
                   '{"type": "ticket", "id": "t-2", "opened": "2026-02-30T10:00:00+08:00"}\n')
@@ -234,6 +237,25 @@ class BatchOnLocalCluster(unittest.TestCase):
         self.assertEqual((result.label, result.error.kind), ("crash", "worker"))
         self.assertIn("KilledWorker", result.error.message)
         self.client.wait_for_workers(2)  # the restarted worker, before the cluster closes
+
+    def test_study_on_this_cluster(self):
+        """examples/scale-out/study.py through --scheduler: the sweep's figures."""
+        out = os.path.join(self.tmp.name, "study")
+        done = subprocess.run([sys.executable, STUDY, "--samples", "8", "--seed", "3", "--out", out,
+                               "--scheduler", self.cluster.scheduler_address],
+                              capture_output=True, text=True, check=False)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(os.path.join(out, "summary.csv"), encoding="utf-8") as f:
+            rows = {(row["contract"], row["scenario"]): row for row in csv.DictReader(f)}
+        code, sweep, err = run_cli("sweep", RULES, *EVENT_FILES, "--scenario", SCENARIO, "--samples", "8",
+                                   "--seed", "3", "--format", "json")
+        self.assertEqual(code, 0, err)
+        expected = json.loads(sweep)
+        row = rows[("beijing-secops", "late-answers")]
+        for key in ("mean", "min", "p50", "p95", "max"):
+            self.assertEqual(row[key], expected[key], key)
+        self.assertEqual(int(row["capped"]) / 8, expected["p_capped"])
+        self.assertEqual(rows[("beijing-secops", "as-recorded")]["mean"], "44709.60")
 
 
 class Jobs(unittest.TestCase):
