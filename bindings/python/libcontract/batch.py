@@ -417,6 +417,21 @@ def _submit(client, chunk, detail):
         return exc
 
 
+def _submit_all(client, chunks, detail):
+    """(chunk, future) of every chunk; a chunk that cannot be sent goes job by job.
+
+    So a job that cannot be pickled fails alone, not with its neighbours.
+    """
+    submitted = []
+    for chunk in chunks:
+        future = _submit(client, chunk, detail)
+        if isinstance(future, Exception) and len(chunk) > 1:
+            submitted += [([pair], _submit(client, [pair], detail)) for pair in chunk]
+        else:
+            submitted.append((chunk, future))
+    return submitted
+
+
 def _outcome(client, chunk, future):
     """The JobResults of one chunk, whatever happened to its task."""
     if isinstance(future, Exception):
@@ -435,15 +450,15 @@ def _outcome(client, chunk, future):
     return _failed(chunk, JobError("timeout", "the job did not finish in time (it was %s)" % status))
 
 
-def _gather(client, chunks, futures):
+def _gather(client, submitted):
     """Every chunk's JobResults, gathered at once when all of them finished."""
-    finished = [f for f in futures if not isinstance(f, Exception) and f.status == "finished"]
-    if len(finished) == len(futures):
+    futures = [future for _chunk, future in submitted]
+    if all(not isinstance(f, Exception) and f.status == "finished" for f in futures):
         try:
             return client.gather(futures)
         except Exception:  # some result was lost: fall back to one chunk at a time
             pass
-    return [_outcome(client, chunk, future) for chunk, future in zip(chunks, futures)]
+    return [_outcome(client, chunk, future) for chunk, future in submitted]
 
 
 def _in_order(jobs, outcomes):
@@ -460,14 +475,12 @@ def _in_order(jobs, outcomes):
 def _run_on(client, jobs, detail, chunk_size, timeout):
     """Submits the jobs to client in chunks and waits: JobResults in job order."""
     import distributed
-    chunks = _chunks(jobs, chunk_size)
-    futures = [_submit(client, chunk, detail) for chunk in chunks]
-    pending = [f for f in futures if not isinstance(f, Exception)]
+    submitted = _submit_all(client, _chunks(jobs, chunk_size), detail)
     try:
-        distributed.wait(pending, timeout=timeout)
+        distributed.wait([f for _chunk, f in submitted if not isinstance(f, Exception)], timeout=timeout)
     except Exception:  # a timeout or a cancelled task: reported below, job by job
         pass
-    return _in_order(jobs, _gather(client, chunks, futures))
+    return _in_order(jobs, _gather(client, submitted))
 
 
 def _default_client():
@@ -508,9 +521,9 @@ def local_client(n_workers=None, threads_per_worker=1, **cluster_options):
 
     One worker process per core by default, each with one thread: part of
     every job (pushing events, reading results) runs Python under the
-    interpreter's lock, so processes, not threads, run jobs side by side.  The workers inherit this
-    process's environment (LIBCONTRACT_LIBRARY, PYTHONPATH) and so find
-    the same library and binding.
+    interpreter's lock, so processes, not threads, run jobs side by side.
+    The workers inherit this process's environment (LIBCONTRACT_LIBRARY,
+    PYTHONPATH) and so find the same library and binding.
     """
     import distributed
     cluster_options.setdefault("dashboard_address", None)

@@ -227,9 +227,11 @@ class BatchOnLocalCluster(unittest.TestCase):
     def test_a_job_that_cannot_be_sent_fails_alone(self):
         unpicklable = functools.partial(read_lines, threading.Lock())
         jobs = [batch.Job(RULES, EVENT_FILES), batch.Job(RULES, unpicklable), batch.Job(RULES, EVENT_FILES)]
-        results = batch.run_batch(jobs, self.client, detail="totals")
-        self.assertEqual([r.ok for r in results], [True, False, True])
-        self.assertEqual(results[1].error.kind, "python")
+        for chunk_size in (1, 3):
+            results = batch.run_batch(jobs, self.client, detail="totals", chunk_size=chunk_size)
+            self.assertEqual([r.ok for r in results], [True, False, True])
+            self.assertEqual(results[1].error.kind, "python")
+            self.assertIn("pickle", results[1].error.message)
 
     def test_zz_a_lost_worker_is_reported(self):  # last: the nanny restarts the worker
         [result] = batch.run_batch([batch.Job(RULES, kill_the_worker, label="crash")], self.client)
