@@ -14,6 +14,9 @@ trap 'rm -rf "$work"' EXIT
 status=0
 for name in events time money rules; do
   cp -r "tests/fuzz/corpus/$name" "$work/$name"
+  if [ "$name" = rules ]; then # the shipped rule files seed it too (tests/fuzz/rule-seeds.txt)
+    while read -r seed; do cp "$seed" "$work/rules/seed-${seed//\//-}"; done <tests/fuzz/rule-seeds.txt
+  fi
   mkdir -p "$work/crashes-$name"
   max_len=4096; [ "$name" = rules ] && max_len=65536
   echo "== fuzz_$name for ${seconds}s"

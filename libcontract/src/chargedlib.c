@@ -9,8 +9,7 @@
 
 #include "sandbox.h"
 
-/* Calls the original (upvalue 1) with this call's arguments. */
-static int call_original(lua_State *L)
+int lci_call_original(lua_State *L)
 {
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -37,7 +36,7 @@ static int charged_rep(lua_State *L)
         lua_pushliteral(L, "");
         return 1;
     }
-    return call_original(L);
+    return lci_call_original(L);
 }
 
 /* table.move(a1, f, e, t [, a2]): e - f + 1 rounds of get and set. */
@@ -46,7 +45,7 @@ static int charged_move(lua_State *L)
     lua_Integer first = luaL_checkinteger(L, 2);
     lua_Integer last = luaL_checkinteger(L, 3);
     lci_sandbox_charge(L, rounds(first, last));
-    return call_original(L);
+    return lci_call_original(L);
 }
 
 /* Charges the elements a shift from `pos` to #t moves.  #t may come from
@@ -62,14 +61,14 @@ static void charge_shift(lua_State *L)
 static int charged_insert(lua_State *L)
 {
     if (lua_gettop(L) == 3) charge_shift(L);
-    return call_original(L);
+    return lci_call_original(L);
 }
 
 /* table.remove(t, pos) shifts #t - pos elements; table.remove(t) none. */
 static int charged_remove(lua_State *L)
 {
     if (lua_gettop(L) >= 2) charge_shift(L);
-    return call_original(L);
+    return lci_call_original(L);
 }
 
 static void wrap(lua_State *L, const char *library, const char *name, lua_CFunction wrapper)

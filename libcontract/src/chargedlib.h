@@ -10,6 +10,10 @@
 
 #include <lua.h>
 
+/* For a C closure wrapping a library function (upvalue 1): calls it with
+ * this call's arguments and returns what it returns. */
+int lci_call_original(lua_State *L);
+
 /* Replaces string.rep, table.move, table.insert and table.remove in the
  * globals of L (a sandbox's state) by charged versions. */
 void lci_chargedlib_open(lua_State *L);

@@ -102,8 +102,7 @@ int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out)
         /* the result names at most every id: size its list once, no copying as it grows */
         const lci_idtable *ids = &b->ev->ids;
         b->remap = calloc(lci_idtable_count(ids) + 1, sizeof *b->remap);
-        if (b->remap && (lci_grow((void **)&b->res->ids.arena, &b->res->ids.cap, ids->arena_len + 1, 1) != 0 ||
-                         lci_grow((void **)&b->res->ids.offsets, &b->res->ids.ncap, ids->n + 1, sizeof(uint32_t)) != 0)) {
+        if (b->remap && lci_strlist_reserve(&b->res->ids, ids->strings.n + 1, ids->strings.len + 1) != 0) {
             free(b->remap);
             b->remap = NULL;
         }
@@ -745,7 +744,6 @@ static int finish_breaches(lci_build *b)
     lci_sort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
     int rc = apply_caps(b, allowed);
     free(allowed);
-    res->pct_of_value = res->value > 0 ? (double)res->amount * 100.0 / (double)res->value : 0;
     return rc;
 }
 

@@ -48,8 +48,7 @@ void lci_idtable_init(lci_idtable *t, uint64_t seed)
 void lci_idtable_free(lci_idtable *t)
 {
     free(t->slots);
-    free(t->offsets);
-    free(t->arena);
+    lci_strlist_free(&t->strings);
     lci_idtable_init(t, t->seed);
 }
 
@@ -63,10 +62,10 @@ static uint64_t slot_of(uint64_t hash, uint32_t index)
     return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)index + 1);
 }
 
-static size_t entry_len(const lci_idtable *t, uint32_t index)
+static size_t entry_len(const lci_strlist *l, uint32_t index)
 {
-    size_t end = index + 1 < t->n ? t->offsets[index + 1] : t->arena_len;
-    return end - t->offsets[index] - 1;
+    size_t end = index + 1 < l->n ? l->offsets[index + 1] : l->len;
+    return end - l->offsets[index] - 1;
 }
 
 /* A string's home slot is the top bits of the 32 the slot keeps: the table
@@ -92,7 +91,8 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
         if (!slot) return -1;
         if ((slot & UINT64_C(0xffffffff00000000)) != tag) continue;
         uint32_t index = (uint32_t)slot - 1;
-        if (entry_len(t, index) == len && memcmp(t->arena + t->offsets[index], s, len) == 0) return (long)index;
+        if (entry_len(&t->strings, index) == len && memcmp(lci_strlist_get(&t->strings, index), s, len) == 0)
+            return (long)index;
     }
 }
 
@@ -120,7 +120,7 @@ static uint64_t *new_slots(size_t nslots)
 /* Keeps the load under 0.7 so probes stay short. */
 static int ensure_slots(lci_idtable *t)
 {
-    if ((t->n + 1) * 10 <= t->nslots * 7) return 0;
+    if ((t->strings.n + 1) * 10 <= t->nslots * 7) return 0;
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
     uint64_t *slots = new_slots(nslots);
     if (!slots) return -1;
@@ -134,15 +134,7 @@ static int ensure_slots(lci_idtable *t)
 
 int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)
 {
-    if (t->n >= UINT32_MAX - 1 || t->arena_len + len + 1 > ARENA_MAX) return -1;
-    if (ensure_slots(t) != 0) return -1;
-    if (lci_grow((void **)&t->offsets, &t->cap, t->n + 1, sizeof *t->offsets) != 0) return -1;
-    if (lci_grow((void **)&t->arena, &t->arena_cap, t->arena_len + len + 1, 1) != 0) return -1;
-    memcpy(t->arena + t->arena_len, s, len);
-    t->arena[t->arena_len + len] = '\0';
-    t->offsets[t->n] = (uint32_t)t->arena_len;
-    t->arena_len += len + 1;
-    *index = (uint32_t)t->n++;
+    if (ensure_slots(t) != 0 || lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
     place(t->slots, t->nslots, slot_of(hash, *index));
     return 0;
 }
@@ -161,17 +153,17 @@ int lci_idtable_intern(lci_idtable *t, const char *s, size_t len, uint32_t *inde
 
 const char *lci_idtable_get(const lci_idtable *t, uint32_t index)
 {
-    return t->arena + t->offsets[index];
+    return lci_strlist_get(&t->strings, index);
 }
 
 size_t lci_idtable_count(const lci_idtable *t)
 {
-    return t->n;
+    return t->strings.n;
 }
 
 size_t lci_idtable_bytes(const lci_idtable *t)
 {
-    return t->nslots * sizeof *t->slots + t->cap * sizeof *t->offsets + t->arena_cap;
+    return t->nslots * sizeof *t->slots + t->strings.ncap * sizeof *t->strings.offsets + t->strings.cap;
 }
 
 int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
@@ -185,6 +177,12 @@ int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
     l->len += len + 1;
     *index = (uint32_t)l->n++;
     return 0;
+}
+
+int lci_strlist_reserve(lci_strlist *l, size_t n, size_t bytes)
+{
+    if (lci_grow((void **)&l->arena, &l->cap, bytes, 1) != 0) return -1;
+    return lci_grow((void **)&l->offsets, &l->ncap, n, sizeof *l->offsets);
 }
 
 const char *lci_strlist_get(const lci_strlist *l, uint32_t index)

@@ -25,13 +25,28 @@ static inline uint64_t lci_mix64(uint64_t x)
     return x;
 }
 
-typedef struct lci_idtable {
-    uint64_t *slots;   /* (hash >> 32) << 32 | (index + 1); 0 = empty */
-    size_t nslots;     /* power of two */
-    uint32_t *offsets; /* per string: start in the arena */
-    size_t n, cap;
+/* A list of strings in one arena, without lookup (a result's event ids;
+ * the strings of an lci_idtable). */
+typedef struct lci_strlist {
     char *arena;
-    size_t arena_len, arena_cap;
+    size_t len, cap;
+    uint32_t *offsets;
+    size_t n, ncap;
+} lci_strlist;
+
+/* Appends a copy; 0 and *index, or -1 when out of memory. */
+int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index);
+const char *lci_strlist_get(const lci_strlist *l, uint32_t index);
+void lci_strlist_free(lci_strlist *l);
+
+/* Makes room for n strings of `bytes` bytes in all (NULs included), so the
+ * adds that follow never copy the arena.  0, or -1 when out of memory. */
+int lci_strlist_reserve(lci_strlist *l, size_t n, size_t bytes);
+
+typedef struct lci_idtable {
+    uint64_t *slots;     /* (hash >> 32) << 32 | (index + 1); 0 = empty */
+    size_t nslots;       /* power of two */
+    lci_strlist strings; /* index -> the string */
     uint64_t seed;
 } lci_idtable;
 
@@ -62,17 +77,5 @@ size_t lci_idtable_count(const lci_idtable *t);
 /* Bytes held, for the benchmark's memory figures. */
 size_t lci_idtable_bytes(const lci_idtable *t);
 
-/* A list of strings in one arena, without lookup (a result's event ids). */
-typedef struct lci_strlist {
-    char *arena;
-    size_t len, cap;
-    uint32_t *offsets;
-    size_t n, ncap;
-} lci_strlist;
-
-/* Appends a copy; 0 and *index, or -1 when out of memory. */
-int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index);
-const char *lci_strlist_get(const lci_strlist *l, uint32_t index);
-void lci_strlist_free(lci_strlist *l);
 
 #endif

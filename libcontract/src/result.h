@@ -152,7 +152,6 @@ struct lc_result {
     lci_dec pct_of_base;
     int64_t amount_uncapped, amount;
     int capped;
-    double pct_of_value;
     lci_rcap *caps;
     size_t ncaps;
 

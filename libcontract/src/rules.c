@@ -80,24 +80,6 @@ static int line_of(reader *r, int t)
     return line;
 }
 
-/* A string at t[key]: *out is NULL when absent and not required. */
-static int string_field(reader *r, int t, const char *key, int required, char **out)
-{
-    *out = NULL;
-    int type = get(r, t, key);
-    if (type == LUA_TNIL && !required) {
-        lua_pop(r->L, 1);
-        return 0;
-    }
-    if (type != LUA_TSTRING) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a string%s", key, type == LUA_TNIL ? " (it is missing)" : "");
-    }
-    *out = lci_strdup(lua_tostring(r->L, -1));
-    lua_pop(r->L, 1);
-    return *out ? 0 : oom(r);
-}
-
 /* Temporaries borrow the string from the declaration table that holds it
  * (it stays alive with the table): nothing to free, nothing to leak if the
  * state runs out of memory half-way. */
@@ -116,6 +98,17 @@ static int borrow_field(reader *r, int t, const char *key, int required, const c
     *out = lua_tostring(r->L, -1);
     lua_pop(r->L, 1);
     return 0;
+}
+
+/* A string at t[key], copied: *out is NULL when absent and not required. */
+static int string_field(reader *r, int t, const char *key, int required, char **out)
+{
+    const char *s;
+    *out = NULL;
+    int rc = borrow_field(r, t, key, required, &s);
+    if (rc || !s) return rc;
+    *out = lci_strdup(s);
+    return *out ? 0 : oom(r);
 }
 
 static int borrow_at(reader *r, int t, lua_Integer i, const char **out, const char *what)

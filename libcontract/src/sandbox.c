@@ -84,17 +84,25 @@ static lci_sandbox *sandbox_of(lua_State *L)
     return ud;
 }
 
+/* Takes steps from the budget: 1 while it lasts; once it is spent, 0, and
+ * the sandbox is stopped for good. */
+static int spend(lci_sandbox *sb, uint64_t steps)
+{
+    if (!sb->stopped && sb->steps_left > steps) {
+        sb->steps_left -= steps;
+        return 1;
+    }
+    sb->stopped = 1;
+    return 0;
+}
+
 /* Once the budget is spent the hook fires on every instruction, in this
  * coroutine and (through the shared budget) in any other, so a pcall in the
  * script only catches the error to meet it again at its next instruction. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     lci_sandbox *sb = sandbox_of(L);
-    if (!sb->stopped && sb->steps_left > HOOK_STEP) {
-        sb->steps_left -= HOOK_STEP;
-        return;
-    }
-    sb->stopped = 1;
+    if (spend(sb, HOOK_STEP)) return;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     lua_getinfo(L, "Sl", ar);
     lua_pushfstring(L, "%s:%d: instruction limit of %I exceeded (the rule may loop forever)", ar->short_src,
@@ -105,11 +113,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 void lci_sandbox_charge(lua_State *L, uint64_t steps)
 {
     lci_sandbox *sb = sandbox_of(L);
-    if (!sb->stopped && sb->steps_left > steps) {
-        sb->steps_left -= steps;
-        return;
-    }
-    sb->stopped = 1;
+    if (spend(sb, steps)) return;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     luaL_error(L, "instruction limit of %I exceeded (work done in a library function counts too)",
                (lua_Integer)sb->limits.instructions);
@@ -130,10 +134,7 @@ static int safe_setmetatable(lua_State *L)
             return luaL_error(L, "__gc finalizers are not allowed in rule files");
         lua_pop(L, 1);
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return lci_call_original(L);
 }
 
 /* load() of text only; without an explicit environment the chunk sees the

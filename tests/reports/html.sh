@@ -8,17 +8,7 @@
 # Installs Debian's chromium when missing (as root); exits 77 (skipped)
 # only when it cannot be installed.  UPDATE=1 also rewrites docs/report.png.
 set -uo pipefail
-contract=$1
-cd "$2" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ref=rules/beijing-sme-secops-2026.lua
-events=(examples/events/*.jsonl)
-sla=examples/hosting-sla/rules.lua
-sla_events=(examples/hosting-sla/events/*.jsonl)
-failures=0
-
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/common.sh"
 
 # ---- chromium ----
 if ! command -v chromium >/dev/null 2>&1; then

@@ -6,18 +6,8 @@
 # UPDATE=1 rewrites tests/reports/expected/ — review the files by hand:
 # they are the reference.
 set -uo pipefail
-contract=$1
-cd "$2" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/common.sh"
 expected=tests/reports/expected
-ref=rules/beijing-sme-secops-2026.lua
-events=(examples/events/*.jsonl)
-sla=examples/hosting-sla/rules.lua
-sla_events=(examples/hosting-sla/events/*.jsonl)
-failures=0
-
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 # compare NAME FILE: FILE must equal expected/NAME.
 compare() {
