@@ -247,6 +247,16 @@ LC_API lc_status lc_event_set_string(lc_event *event, int field, const char *val
  * order of times, duplicates), the same results. */
 LC_API lc_status lc_eval_push_event(lc_eval *ev, const lc_event *event, lc_error *err);
 
+/* Pushes n built events in order, as n calls of lc_eval_push_event would,
+ * but faster: while one event is committed, the ids of the next few are
+ * already being looked up (fill a few dozen builders, push them at once).
+ * Every element must be a built event of this evaluation's engine, else
+ * LC_EUSAGE and nothing is pushed.  *pushed (may be NULL) receives how
+ * many events were taken (committed, or skipped under
+ * LC_EVAL_SKIP_INVALID) before an error stopped the push. */
+LC_API lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t n, size_t *pushed,
+                                     lc_error *err);
+
 /* ---- replays and scenarios (what-if, Monte Carlo) --------------------------- */
 
 typedef struct lc_scenario lc_scenario;

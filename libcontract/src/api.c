@@ -94,6 +94,7 @@ void lc_engine_free(lc_engine *e)
 {
     if (!e) return;
     free_param_text(e);
+    lci_plan_free(&e->plan);
     lci_model_free(&e->model);
     lci_sandbox_free(e->sb);
     free(e->name);
@@ -119,6 +120,7 @@ lc_status lc_engine_load_string(lc_engine *e, const char *name, const char *text
     if (!(e->name = lci_strdup(name))) return lci_oom(err);
     lc_status st = lci_rules_load(e->sb, name, text ? text : "", len, &e->model, err);
     if (st != LC_OK) return st;
+    if (lci_plan_build(&e->plan, &e->model, lci_seed_of(e, 0x706c616e)) != 0) return lci_oom(err);
     e->param_text = calloc(e->model.nparams + 1, sizeof *e->param_text);
     if (!e->param_text) return lci_oom(err);
     for (size_t i = 0; i < e->model.nparams; i++)

@@ -2,8 +2,8 @@
 #ifndef LCI_COND_H
 #define LCI_COND_H
 
-#include "engine.h"
 #include "model.h"
+#include "record.h"
 
 /* An exact value num/den (den > 0) in base units: ns for durations,
  * plain units otherwise. */

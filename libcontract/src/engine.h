@@ -8,6 +8,8 @@
 #include "jsonline.h"
 #include "libcontract.h"
 #include "model.h"
+#include "plan.h"
+#include "record.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -15,28 +17,12 @@ struct lc_engine {
     lc_options opts;
     lci_sandbox *sb;
     lci_model model;
+    lci_plan plan;          /* the model laid out for ingest */
     int loaded;
     char *name;             /* the rule file's name in messages */
     uint64_t rules_hash[2]; /* of the rule text, for the result's stamp */
     char **param_text;      /* current parameter values as text */
 };
-
-/* One event's values: header then one int64 per field. */
-typedef struct lci_record {
-    uint32_t type, id, seq, month; /* month: index in the term, or UINT32_MAX */
-    uint64_t present;              /* bit per field */
-    int64_t v[];
-} lci_record;
-
-typedef struct lci_store {
-    unsigned char *data;
-    size_t n, cap, stride;
-} lci_store;
-
-static inline lci_record *lci_store_at(const lci_store *s, size_t i)
-{
-    return (lci_record *)(void *)(s->data + i * s->stride);
-}
 
 /* A month's running average of one measure. */
 typedef struct lci_avg_acc {
@@ -62,6 +48,7 @@ typedef struct lci_content {
 struct lc_eval {
     lc_engine *engine;
     const lci_model *m;
+    const lci_plan *plan;
     unsigned flags;
     int broken;             /* an error was returned: no more events */
     uint32_t seq;
@@ -73,11 +60,9 @@ struct lc_eval {
     lci_idtable files;      /* file names of warnings */
 
     lci_store *stores;      /* per type: kept records */
-    int **type_measures;    /* per type: measure indices fed while streaming, -1 ended */
     lci_avg_acc *avg;       /* measure × month */
     int64_t *counts;        /* measure × month */
     int32_t *score_slots;   /* month × item: record index in the scorecard's store, -1 */
-    lci_time *month_starts; /* nmonths + 1: where each calendar month of the term begins */
 
     lci_warning *warnings;
     size_t nwarnings, warnings_cap;

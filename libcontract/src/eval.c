@@ -19,10 +19,6 @@ static void free_accumulators(lc_eval *ev)
     free(ev->avg);
     free(ev->counts);
     free(ev->score_slots);
-    free(ev->month_starts);
-    if (ev->type_measures)
-        for (size_t i = 0; i < m->ntypes; i++) free(ev->type_measures[i]);
-    free(ev->type_measures);
     if (ev->stores)
         for (size_t i = 0; i < m->ntypes; i++) free(ev->stores[i].data);
     free(ev->stores);
@@ -47,42 +43,19 @@ void lc_eval_free(lc_eval *ev)
     free(ev);
 }
 
-/* The measures an event type feeds as it streams in. */
-static int *streamed_measures(const lci_model *m, size_t type)
-{
-    size_t n = 0;
-    int *list = malloc((m->nmeasures + 1) * sizeof *list);
-    if (!list) return NULL;
-    for (size_t i = 0; i < m->nmeasures; i++) {
-        const lci_measure *me = &m->measures[i];
-        if (me->type == (int)type && (me->kind == LCI_M_AVERAGE || me->kind == LCI_M_COUNT)) list[n++] = (int)i;
-    }
-    list[n] = -1;
-    return list;
-}
-
 static int alloc_accumulators(lc_eval *ev)
 {
     const lci_model *m = ev->m;
     size_t cells = m->nmeasures * (size_t)m->nmonths;
     ev->stores = calloc(m->ntypes ? m->ntypes : 1, sizeof *ev->stores);
-    ev->type_measures = calloc(m->ntypes ? m->ntypes : 1, sizeof *ev->type_measures);
     ev->avg = calloc(cells ? cells : 1, sizeof *ev->avg);
     ev->counts = calloc(cells ? cells : 1, sizeof *ev->counts);
     size_t slots = m->scorecard.present ? (size_t)m->nmonths * m->scorecard.nitems : 1;
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
-    ev->month_starts = malloc(((size_t)m->nmonths + 1) * sizeof *ev->month_starts);
-    if (!ev->stores || !ev->type_measures || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch ||
-        !ev->month_starts)
-        return -1;
-    for (int i = 0; i <= m->nmonths; i++)
-        ev->month_starts[i] = lci_day_start(lci_month_first_day(m->first_month + i), m->offset_min);
+    if (!ev->stores || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch) return -1;
     for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
-    for (size_t i = 0; i < m->ntypes; i++) {
-        ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
-        if (!(ev->type_measures[i] = streamed_measures(m, i))) return -1;
-    }
+    for (size_t i = 0; i < m->ntypes; i++) ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
     return 0;
 }
 
@@ -95,6 +68,7 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     if (!ev) return lci_oom(err);
     ev->engine = engine;
     ev->m = &engine->model;
+    ev->plan = &engine->plan;
     ev->flags = flags;
     /* the address varies from run to run (ASLR): crafted ids cannot aim at
      * one bucket; results never depend on the seed */
@@ -127,20 +101,6 @@ static lci_time months_after(const lci_model *m, lci_time t, int months)
     return lci_day_start(day, m->offset_min);
 }
 
-/* The calendar month of the term that holds t (inside the term), by
- * bisection of the month starts: the same as lci_local_month, without
- * civil arithmetic per event. */
-static int term_month_of(const lc_eval *ev, lci_time t)
-{
-    int lo = 0, hi = ev->m->nmonths; /* month_starts[lo] <= t < month_starts[hi] */
-    while (hi - lo > 1) {
-        int mid = (lo + hi) / 2;
-        if (t < ev->month_starts[mid]) hi = mid;
-        else lo = mid;
-    }
-    return lo;
-}
-
 /* 1 when the event is evaluated; *month receives its term month or -1. */
 static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record *rec, int *month)
 {
@@ -151,7 +111,7 @@ static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record
         return *month >= 0;
     }
     int in_term = a >= m->term_start && a < m->term_end;
-    *month = in_term ? term_month_of(ev, a) : -1;
+    *month = in_term ? lci_plan_month(ev->plan, a) : -1;
     switch (t->accept) {
     case LCI_ACCEPT_TERM: return in_term;
     case LCI_ACCEPT_OVERLAP: {
@@ -182,10 +142,10 @@ static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, 
     if ((ev->flags & LC_EVAL_KEEP_EVENTS) && lci_grow((void **)&ev->log, &ev->log_cap, ev->log_len + s->stride, 1) != 0)
         return -1;
     if (month < 0) return 0;
-    for (const int *mi = ev->type_measures[rec->type]; *mi >= 0; mi++) {
-        lci_avg_acc *acc = &ev->avg[(size_t)*mi * ev->m->nmonths + month];
-        if (ev->m->measures[*mi].kind == LCI_M_AVERAGE &&
-            lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0)
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    for (size_t i = 0; i < tp->nfeeds; i++) {
+        lci_avg_acc *acc = &ev->avg[(size_t)tp->feeds[i].measure * ev->m->nmonths + month];
+        if (tp->feeds[i].average && lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0)
             return -1;
     }
     return 0;
@@ -194,17 +154,18 @@ static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, 
 static void accumulate(lc_eval *ev, const lci_event_type *t, const lci_record *rec, int month)
 {
     const lci_model *m = ev->m;
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
     lci_cond_ctx ctx = {m, NULL, 0};
-    for (const int *mi = ev->type_measures[rec->type]; *mi >= 0; mi++) {
-        const lci_measure *me = &m->measures[*mi];
-        size_t cell = (size_t)*mi * m->nmonths + month;
-        if (!lci_cond_eval(me->where, t, rec, &ctx)) continue;
-        if (me->kind == LCI_M_COUNT) {
+    for (size_t i = 0; i < tp->nfeeds; i++) {
+        const lci_feed *feed = &tp->feeds[i];
+        size_t cell = (size_t)feed->measure * m->nmonths + month;
+        if (!lci_test_holds(&feed->where, t, rec, &ctx)) continue;
+        if (!feed->average) {
             ev->counts[cell]++;
             continue;
         }
         int64_t ns;
-        if (!lci_record_span(rec, me->from, me->to, &ns)) continue; /* open: left out of the average */
+        if (!lci_record_span(rec, feed->from, feed->to, &ns)) continue; /* open: left out of the average */
         lci_avg_acc *acc = &ev->avg[cell];
         acc->sum += ns;
         acc->count++;
@@ -273,7 +234,12 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
 {
     const lci_model *m = ev->m;
     const lci_event_type *t = &m->types[rec->type];
-    long found = lci_idtable_find(&ev->ids, id, idlen, hash);
+    size_t slot;
+    if (lci_idtable_reserve(&ev->ids) != 0) {
+        ev->broken = 1;
+        return lci_oom(err);
+    }
+    long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
     if (found >= 0) {
         if (!contents_equal(&ev->contents[found], content)) return refuse(ev, file, line, err, id);
         if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
@@ -283,7 +249,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     int month;
     int in_window = accepted(ev, t, rec, &month);
     uint32_t index;
-    if (reserve(ev, t, rec, month) != 0 || lci_idtable_add(&ev->ids, id, idlen, hash, &index) != 0) {
+    if (reserve(ev, t, rec, month) != 0 || lci_idtable_add_at(&ev->ids, slot, id, idlen, hash, &index) != 0) {
         ev->broken = 1;
         return lci_oom(err);
     }
@@ -305,7 +271,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         return LC_OK;
     }
     lci_cond_ctx ctx = {m, NULL, 0};
-    if (!lci_cond_eval(t->counts_when, t, rec, &ctx)) return LC_OK; /* recorded, counts toward nothing */
+    if (!lci_test_holds(&ev->plan->of[rec->type].counts_when, t, rec, &ctx)) return LC_OK; /* recorded, counts toward nothing */
     if (month >= 0) accumulate(ev, t, rec, month);
     return keep(ev, t, rec, file, line, err);
 }

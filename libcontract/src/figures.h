@@ -8,6 +8,7 @@
 #define LCI_FIGURES_H
 
 #include "cond.h"
+#include "engine.h"
 #include "result.h"
 
 typedef struct lci_mvalue {

@@ -9,36 +9,6 @@
 
 #define ARENA_MAX UINT32_MAX
 
-/* The last 1 to 7 bytes as one word, the value memcpy into a zeroed word
- * gives on a little-endian host, by fixed-size loads that may overlap (a
- * byte read twice lands on the same place): no call to memcpy. */
-static uint64_t tail_word(const unsigned char *p, size_t n)
-{
-    if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + n - 4, 4);
-        return a | (uint64_t)b << (8 * (n - 4));
-    }
-    return p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) | (uint64_t)p[n - 1] << (8 * (n - 1));
-}
-
-uint64_t lci_hash(const void *data, size_t len, uint64_t seed)
-{
-    const unsigned char *p = data;
-    uint64_t h = seed ^ (len * UINT64_C(0x9e3779b97f4a7c15));
-    size_t n = len;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = lci_mix64(h ^ w);
-        p += 8;
-        n -= 8;
-    }
-    uint64_t w = n ? tail_word(p, n) : 0;
-    return lci_mix64(h ^ w ^ ((uint64_t)n << 59));
-}
-
 void lci_idtable_init(lci_idtable *t, uint64_t seed)
 {
     memset(t, 0, sizeof *t);
@@ -52,11 +22,6 @@ void lci_idtable_free(lci_idtable *t)
     lci_idtable_init(t, t->seed);
 }
 
-uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, size_t len)
-{
-    return lci_hash(s, len, t->seed);
-}
-
 static uint64_t slot_of(uint64_t hash, uint32_t index)
 {
     return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)index + 1);
@@ -68,37 +33,33 @@ static size_t entry_len(const lci_strlist *l, uint32_t index)
     return end - l->offsets[index] - 1;
 }
 
-/* A string's home slot is the top bits of the 32 the slot keeps: the table
- * grows without hashing any string again, and since homes keep their order
- * when the table doubles (slot i goes to 2i or 2i + 1), growing sweeps both
- * tables front to back instead of writing all over the new one. */
-static size_t home(uint64_t tagged, size_t nslots)
+long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot)
 {
-    return (size_t)(tagged >> (64 - __builtin_ctzll(nslots)));
-}
-
-void lci_idtable_prefetch(const lci_idtable *t, uint64_t hash)
-{
-    if (t->nslots) __builtin_prefetch(&t->slots[home(hash, t->nslots)]);
-}
-
-long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash)
-{
+    *slot = 0;
     if (!t->nslots) return -1;
     uint64_t tag = hash & UINT64_C(0xffffffff00000000);
-    for (size_t i = home(hash, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
-        uint64_t slot = t->slots[i];
-        if (!slot) return -1;
-        if ((slot & UINT64_C(0xffffffff00000000)) != tag) continue;
-        uint32_t index = (uint32_t)slot - 1;
+    for (size_t i = lci_idtable_home(hash, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
+        uint64_t entry = t->slots[i];
+        if (!entry) {
+            *slot = i;
+            return -1;
+        }
+        if ((entry & UINT64_C(0xffffffff00000000)) != tag) continue;
+        uint32_t index = (uint32_t)entry - 1;
         if (entry_len(&t->strings, index) == len && memcmp(lci_strlist_get(&t->strings, index), s, len) == 0)
             return (long)index;
     }
 }
 
+long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash)
+{
+    size_t slot;
+    return lci_idtable_lookup(t, s, len, hash, &slot);
+}
+
 static void place(uint64_t *slots, size_t nslots, uint64_t slot)
 {
-    size_t i = home(slot, nslots);
+    size_t i = lci_idtable_home(slot, nslots);
     while (slots[i]) i = (i + 1) & (nslots - 1);
     slots[i] = slot;
 }
@@ -118,7 +79,7 @@ static uint64_t *new_slots(size_t nslots)
 }
 
 /* Keeps the load under 0.7 so probes stay short. */
-static int ensure_slots(lci_idtable *t)
+int lci_idtable_reserve(lci_idtable *t)
 {
     if ((t->strings.n + 1) * 10 <= t->nslots * 7) return 0;
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
@@ -132,9 +93,16 @@ static int ensure_slots(lci_idtable *t)
     return 0;
 }
 
+int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash, uint32_t *index)
+{
+    if (lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
+    t->slots[slot] = slot_of(hash, *index);
+    return 0;
+}
+
 int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)
 {
-    if (ensure_slots(t) != 0 || lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
+    if (lci_idtable_reserve(t) != 0 || lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
     place(t->slots, t->nslots, slot_of(hash, *index));
     return 0;
 }
@@ -166,12 +134,33 @@ size_t lci_idtable_bytes(const lci_idtable *t)
     return t->nslots * sizeof *t->slots + t->strings.ncap * sizeof *t->strings.offsets + t->strings.cap;
 }
 
+/* Copies n bytes with loads and stores that may overlap but never pass
+ * either end: short ids, the common case, without a call to memcpy. */
+static void copy_short(char *dst, const char *src, size_t n)
+{
+    if (n > 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        uint64_t a = lci_load64(src), b = lci_load64(src + n - 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a = (uint32_t)lci_load32(src), b = (uint32_t)lci_load32(src + n - 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n > 0) {
+        dst[0] = src[0];
+        dst[n >> 1] = src[n >> 1];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
 int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
 {
-    if (l->n >= UINT32_MAX - 1 || l->len + len + 1 > ARENA_MAX) return -1;
+    if (l->n >= UINT32_MAX - 1 || len >= ARENA_MAX || l->len + len + 1 > ARENA_MAX) return -1;
     if (lci_grow((void **)&l->offsets, &l->ncap, l->n + 1, sizeof *l->offsets) != 0) return -1;
     if (lci_grow((void **)&l->arena, &l->cap, l->len + len + 1, 1) != 0) return -1;
-    memcpy(l->arena + l->len, s, len);
+    copy_short(l->arena + l->len, s, len);
     l->arena[l->len + len] = '\0';
     l->offsets[l->n] = (uint32_t)l->len;
     l->len += len + 1;
@@ -195,4 +184,37 @@ void lci_strlist_free(lci_strlist *l)
     free(l->arena);
     free(l->offsets);
     memset(l, 0, sizeof *l);
+}
+
+int lci_namemap_init(lci_namemap *m, const char *const *names, size_t n, uint64_t seed)
+{
+    size_t nslots = 8;
+    while (nslots < 2 * n) nslots *= 2;
+    memset(m, 0, sizeof *m);
+    m->seed = seed;
+    m->names = malloc((n ? n : 1) * sizeof *m->names);
+    m->slots = calloc(nslots, sizeof *m->slots);
+    if (!m->names || !m->slots) {
+        lci_namemap_free(m);
+        return -1;
+    }
+    m->mask = nslots - 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        uint64_t hash = lci_namemap_hash(m, names[i], len);
+        m->names[i] = (lci_name){names[i], len, hash};
+        if (lci_namemap_find(m, names[i], len, hash) >= 0) continue;
+        size_t s = hash & m->mask;
+        while (m->slots[s]) s = (s + 1) & m->mask;
+        m->slots[s] = (uint32_t)i + 1;
+    }
+    m->n = n;
+    return 0;
+}
+
+void lci_namemap_free(lci_namemap *m)
+{
+    free(m->names);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
 }

@@ -10,20 +10,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
-/* A 64-bit hash of bytes; seed varies the function. */
-uint64_t lci_hash(const void *data, size_t len, uint64_t seed);
-
-/* A 64-bit finaliser: every input bit affects every output bit. */
-static inline uint64_t lci_mix64(uint64_t x)
-{
-    x ^= x >> 32;
-    x *= UINT64_C(0xd6e8feb86659fd93);
-    x ^= x >> 32;
-    x *= UINT64_C(0xd6e8feb86659fd93);
-    x ^= x >> 32;
-    return x;
-}
+#include "hash.h"
 
 /* A list of strings in one arena, without lookup (a result's event ids;
  * the strings of an lci_idtable). */
@@ -54,13 +43,37 @@ void lci_idtable_init(lci_idtable *t, uint64_t seed);
 void lci_idtable_free(lci_idtable *t);
 
 /* The table's hash of s: compute once, then find and add with it. */
-uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, size_t len);
+static inline uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, size_t len)
+{
+    return lci_fast_hash(s, len, t->seed);
+}
 
-/* Starts loading the slot where a string of this hash is looked up. */
-void lci_idtable_prefetch(const lci_idtable *t, uint64_t hash);
+/* A string's home slot is the top bits of the 32 the slot keeps: the table
+ * grows without hashing any string again, and since homes keep their order
+ * when the table doubles (slot i goes to 2i or 2i + 1), growing sweeps both
+ * tables front to back instead of writing all over the new one. */
+static inline size_t lci_idtable_home(uint64_t hash, size_t nslots)
+{
+    return (size_t)(hash >> (64 - __builtin_ctzll(nslots)));
+}
+
+/* Starts loading the slot where a string of this hash is looked up, so it
+ * is in the cache by the time find and add need it. */
+static inline void lci_idtable_prefetch(const lci_idtable *t, uint64_t hash)
+{
+    if (t->nslots) __builtin_prefetch(&t->slots[lci_idtable_home(hash, t->nslots)], 1);
+}
 
 /* The index of s, or -1 when absent. */
 long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash);
+
+/* Adding in two steps, for a caller that must check more before it adds:
+ * reserve room for one more string (the table may grow: 0, or -1 when out
+ * of memory), look s up (its index, or -1 and in *slot where it would go),
+ * then add it at that slot if nothing changed the table in between. */
+int lci_idtable_reserve(lci_idtable *t);
+long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot);
+int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash, uint32_t *index);
 
 /* Adds s (which must be absent); 0 and *index, or -1 when out of memory
  * (the table is unchanged). */
@@ -77,5 +90,42 @@ size_t lci_idtable_count(const lci_idtable *t);
 /* Bytes held, for the benchmark's memory figures. */
 size_t lci_idtable_bytes(const lci_idtable *t);
 
+/* A fixed set of names — the keys an event may carry, the event types,
+ * an enum's values — and their indices, built once and then only read:
+ * one hash and usually one comparison per lookup. */
+typedef struct lci_name {
+    const char *text; /* borrowed from whoever owns the names */
+    size_t len;
+    uint64_t hash;
+} lci_name;
+
+typedef struct lci_namemap {
+    lci_name *names;
+    size_t n;
+    uint32_t *slots; /* index + 1; 0 = empty */
+    size_t mask;     /* slots - 1, a power of two minus one */
+    uint64_t seed;
+} lci_namemap;
+
+/* Maps names[i] to i (a name given twice keeps its first index).  The
+ * names must outlive the map.  0, or -1 when out of memory. */
+int lci_namemap_init(lci_namemap *m, const char *const *names, size_t n, uint64_t seed);
+void lci_namemap_free(lci_namemap *m);
+
+static inline uint64_t lci_namemap_hash(const lci_namemap *m, const char *s, size_t len)
+{
+    return lci_fast_hash(s, len, m->seed);
+}
+
+/* The index of s (hash from lci_namemap_hash), or -1. */
+static inline int lci_namemap_find(const lci_namemap *m, const char *s, size_t len, uint64_t hash)
+{
+    for (size_t i = hash & m->mask;; i = (i + 1) & m->mask) {
+        uint32_t slot = m->slots[i];
+        if (!slot) return -1;
+        const lci_name *nm = &m->names[slot - 1];
+        if (nm->hash == hash && nm->len == len && memcmp(nm->text, s, len) == 0) return (int)slot - 1;
+    }
+}
 
 #endif

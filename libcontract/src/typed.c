@@ -75,19 +75,20 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
     if (type < 0 || (size_t)type >= e->m->ntypes) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: unknown event type %d", type);
     size_t len = strlen(id);
     if (len + 1 > e->idcap) {
-        char *p = realloc(e->id, len + 1);
+        size_t cap = len + 1 > 2 * e->idcap ? len + 1 : 2 * e->idcap;
+        char *p = realloc(e->id, cap);
         if (!p) return lci_oom(err);
         e->id = p;
-        e->idcap = len + 1;
+        e->idcap = cap;
     }
     memcpy(e->id, id, len + 1);
     e->idlen = len;
     e->type = type;
-    size_t nfields = e->m->types[type].nfields;
-    memset(e->rec, 0, sizeof *e->rec + nfields * sizeof e->rec->v[0]);
+    /* values and offsets are read only where present says so (a push
+     * copies the absent ones as 0), so clearing present clears the event */
     e->rec->type = (uint32_t)type;
-    memset(e->offsets, 0, nfields * sizeof e->offsets[0]);
-    clear_strings(e);
+    e->rec->present = 0;
+    if (e->string_fields) clear_strings(e);
     return LC_OK;
 }
 
@@ -190,33 +191,37 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
 
 /* Typed content: the type, which fields are set, their values and the
  * offsets times were given in (the same instant at another offset is other
- * content, as in JSON). */
-static void typed_content(const lc_event *e, const lci_record *rec, lci_content *out)
+ * content, as in JSON), folded in field order under the evaluation's seed. */
+static uint64_t typed_content(const lc_event *e, const lci_record *rec, uint64_t seed)
 {
-    uint64_t h0 = lci_hash(&rec->type, sizeof rec->type, 0x74797065), h1 = h0 ^ rec->present;
+    uint64_t h = lci_fold(seed ^ rec->type ^ LCI_FAST_K1, rec->present ^ seed ^ LCI_FAST_K2);
     for (uint64_t set = rec->present; set; set &= set - 1) {
         int f = __builtin_ctzll(set);
         const char *s = e->strings[f];
         uint64_t where = (uint64_t)f << 16 | (uint16_t)e->offsets[f];
-        uint64_t hv = s ? lci_hash(s, strlen(s), where) : lci_mix64((uint64_t)rec->v[f] ^ lci_mix64(where + 0x74696d65));
-        h0 = h0 * UINT64_C(0x100000001b3) ^ hv;
-        h1 = (h1 ^ hv) * UINT64_C(0xc6a4a7935bd1e995);
+        uint64_t value = s ? lci_fast_hash(s, strlen(s), seed) : (uint64_t)rec->v[f];
+        h = lci_fold(h ^ value ^ LCI_FAST_K3, where ^ seed ^ LCI_FAST_K1);
     }
-    out->h = h0 ^ (h1 * UINT64_C(0x9e3779b97f4a7c15));
+    return h;
 }
 
-lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
+/* Checks the builder before anything of it is used. */
+static lc_status check_built(const lc_eval *ev, const lc_event *e, lc_error *err)
+{
+    if (!e || e->type < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_event: no event built");
+    if (e->m != ev->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "the event was built for another engine");
+    return LC_OK;
+}
+
+/* One checked builder into the evaluation; idhash from lci_eval_id_hash. */
+static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_error *err)
 {
     char why[LC_ERROR_MESSAGE_MAX];
-    if (!ev || !e || e->type < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_event: no event built");
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
-    if (e->m != ev->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "the event was built for another engine");
-    uint64_t idhash = lci_eval_id_hash(ev, e->id, e->idlen);
     const lci_event_type *t = &ev->m->types[e->type];
     lci_record *rec = ev->scratch;
-    memcpy(rec, e->rec, sizeof *rec + t->nfields * sizeof rec->v[0]);
-    lci_content content;
-    typed_content(e, rec, &content);
+    *rec = *e->rec;
+    for (size_t f = 0; f < t->nfields; f++) rec->v[f] = rec->present >> f & 1 ? e->rec->v[f] : 0;
+    lci_content content = {typed_content(e, rec, ev->ids.seed)};
     for (uint64_t set = e->string_fields; set; set &= set - 1) {
         int f = __builtin_ctzll(set);
         uint32_t idx;
@@ -230,4 +235,40 @@ lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
         return lci_eval_invalid(ev, NULL, 0, text, err);
     }
     return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, NULL, 0, err);
+}
+
+lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
+{
+    if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_event: NULL evaluation");
+    lc_status st = check_built(ev, e, err);
+    if (st != LC_OK) return st;
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
+    return push_one(ev, e, lci_eval_id_hash(ev, e->id, e->idlen), err);
+}
+
+/* Events whose ids are hashed, and their slots in the id table asked
+ * for, this far ahead of the one being committed: each new id's slot is
+ * a cache miss (the table is large and touched at random), and this
+ * hides it behind the work on the events in between. */
+#define AHEAD 8
+
+lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t n, size_t *pushed, lc_error *err)
+{
+    uint64_t hashes[AHEAD];
+    if (pushed) *pushed = 0;
+    if (!ev || (!events && n)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_events: NULL argument");
+    for (size_t i = 0; i < n; i++) {
+        lc_status st = check_built(ev, events[i], err);
+        if (st != LC_OK) return st;
+    }
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
+    for (size_t i = 0; i < n && i < AHEAD; i++) hashes[i] = lci_eval_id_hash(ev, events[i]->id, events[i]->idlen);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t hash = hashes[i % AHEAD];
+        if (i + AHEAD < n) hashes[i % AHEAD] = lci_eval_id_hash(ev, events[i + AHEAD]->id, events[i + AHEAD]->idlen);
+        lc_status st = push_one(ev, events[i], hash, err);
+        if (st != LC_OK) return st;
+        if (pushed) *pushed = i + 1;
+    }
+    return LC_OK;
 }
