@@ -38,13 +38,6 @@ double lci_exact_to_double(lci_exact v, lci_unit u)
     return (double)(factor ? x / factor : x);
 }
 
-int lci_record_span(const lci_record *r, int from, int to, int64_t *ns)
-{
-    if (!lci_has(r, from) || !lci_has(r, to)) return 0;
-    *ns = r->v[to] - r->v[from];
-    return 1;
-}
-
 static int within(const lci_cond_ctx *ctx, int cal, lci_time t)
 {
     if (!ctx->cals) return 0;

@@ -43,12 +43,17 @@ typedef struct lci_cond_ctx {
 /* 1 when the record satisfies c (c NULL: always). */
 int lci_cond_eval(const lci_cond *c, const lci_event_type *t, const lci_record *r, const lci_cond_ctx *ctx);
 
-/* The span to - from of a record in ns; 0 when a field is absent. */
-int lci_record_span(const lci_record *r, int from, int to, int64_t *ns);
-
 static inline int lci_has(const lci_record *r, int f)
 {
     return f >= 0 && (r->present >> f & 1);
+}
+
+/* The span to - from of a record in ns; 0 when a field is absent. */
+static inline int lci_record_span(const lci_record *r, int from, int to, int64_t *ns)
+{
+    if (!lci_has(r, from) || !lci_has(r, to)) return 0;
+    *ns = r->v[to] - r->v[from];
+    return 1;
 }
 
 #endif

@@ -90,9 +90,10 @@ struct lc_eval {
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Fills defaults, checks required fields and the order of times; 0, or -1
- * with the reason in text (ingest.c). */
-int lci_record_complete(const lci_model *m, const lci_event_type *t, lci_record *rec, char *text, size_t size);
+/* Fills defaults, checks required fields and the order of times; 0, or
+ * -1 with the reason in text (unless text is NULL: calling again with a
+ * buffer gives the same answer and the reason). */
+int lci_record_complete(const lc_eval *ev, lci_record *rec, char *text, size_t size);
 
 /* An invalid event: a warning under LC_EVAL_SKIP_INVALID, else the error
  * that stops the evaluation. */

@@ -5,6 +5,7 @@
  * single events after the stream ends.  Nothing kept here depends on a
  * parameter, so a result can be recomputed under other parameters without
  * reading the events again (what-if sweeps). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,42 @@ static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record
     return 0;
 }
 
+/* ---- completing a record ---- */
+
+/* The message of a time pair out of order (cold: only for invalid events). */
+__attribute__((cold, noinline)) static void explain_order(const lci_model *m, const lci_event_type *t, const lci_record *rec,
+                                                          const lci_order *o, char *text, size_t size)
+{
+    char ta[40], tb[40];
+    lci_time_format(rec->v[o->before], m->offset_min, ta, sizeof ta);
+    lci_time_format(rec->v[o->after], m->offset_min, tb, sizeof tb);
+    snprintf(text, size, "\"%s\" (%s) is before \"%s\" (%s)", t->fields[o->after].name, tb, t->fields[o->before].name, ta);
+}
+
+int lci_record_complete(const lc_eval *ev, lci_record *rec, char *text, size_t size)
+{
+    const lci_event_type *t = &ev->m->types[rec->type];
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    uint64_t missing = tp->required & ~rec->present;
+    if (missing) {
+        if (text) snprintf(text, size, "missing required field \"%s\"", t->fields[__builtin_ctzll(missing)].name);
+        return -1;
+    }
+    for (uint64_t fill = tp->defaulted & ~rec->present; fill; fill &= fill - 1) {
+        int f = __builtin_ctzll(fill);
+        rec->v[f] = t->fields[f].def;
+    }
+    rec->present |= tp->defaulted;
+    for (size_t i = 0; i < t->norder; i++) {
+        const lci_order *o = &t->order[i];
+        if ((rec->present >> o->before & rec->present >> o->after & 1) && rec->v[o->before] > rec->v[o->after]) {
+            if (text) explain_order(ev->m, t, rec, o, text, size);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* ---- committing ---- */
 
 static int contents_equal(const lci_content *a, const lci_content *b)
@@ -144,7 +181,7 @@ static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, 
     if (month < 0) return 0;
     const lci_type_plan *tp = &ev->plan->of[rec->type];
     for (size_t i = 0; i < tp->nfeeds; i++) {
-        lci_avg_acc *acc = &ev->avg[(size_t)tp->feeds[i].measure * ev->m->nmonths + month];
+        lci_avg_acc *acc = &ev->avg[tp->feeds[i].cell + (size_t)month];
         if (tp->feeds[i].average && lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0)
             return -1;
     }
@@ -158,7 +195,7 @@ static void accumulate(lc_eval *ev, const lci_event_type *t, const lci_record *r
     lci_cond_ctx ctx = {m, NULL, 0};
     for (size_t i = 0; i < tp->nfeeds; i++) {
         const lci_feed *feed = &tp->feeds[i];
-        size_t cell = (size_t)feed->measure * m->nmonths + month;
+        size_t cell = feed->cell + (size_t)month;
         if (!lci_test_holds(&feed->where, t, rec, &ctx)) continue;
         if (!feed->average) {
             ev->counts[cell]++;
@@ -210,8 +247,16 @@ static lc_status keep(lc_eval *ev, const lci_event_type *t, lci_record *rec, con
     return LC_OK;
 }
 
-static lc_status refuse(lc_eval *ev, const char *file, long line, lc_error *err, const char *id)
+/* An id seen before: an exact repeat is counted once, with a warning;
+ * other content under the same id is invalid. */
+__attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, size_t index, const lci_content *content,
+                                                          const char *id, const char *file, long line, lc_error *err)
 {
+    if (contents_equal(&ev->contents[index], content)) {
+        if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
+            return lci_oom(err);
+        return LC_OK;
+    }
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
         if (lci_eval_warn(ev, file, line, "skipped: event id \"%s\" was already used for a different event", id) != 0)
             return lci_oom(err);
@@ -220,6 +265,19 @@ static lc_status refuse(lc_eval *ev, const char *file, long line, lc_error *err,
     ev->broken = 1;
     return lci_fail(err, LC_EEVENT, file, line,
                     "event id \"%s\" was already used for a different event (ids must be unique)", id);
+}
+
+/* An event outside the evaluation window: kept (its id is taken) and
+ * named in a warning, but counted toward nothing. */
+__attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const lci_event_type *t, const lci_record *rec,
+                                                              const char *id, const char *file, long line, lc_error *err)
+{
+    char at[40];
+    lci_time_format(rec->v[t->anchor], ev->m->offset_min, at, sizeof at);
+    if (t->fields[t->anchor].kind == LCI_F_MONTH) lci_month_format(rec->v[t->anchor], at, sizeof at);
+    if (lci_eval_warn(ev, file, line, "%s \"%s\" at %s is outside the term: not evaluated", t->name, id, at) != 0)
+        return lci_oom(err);
+    return LC_OK;
 }
 
 uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen)
@@ -240,12 +298,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         return lci_oom(err);
     }
     long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
-    if (found >= 0) {
-        if (!contents_equal(&ev->contents[found], content)) return refuse(ev, file, line, err, id);
-        if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
-            return lci_oom(err);
-        return LC_OK;
-    }
+    if (found >= 0) return repeated(ev, (size_t)found, content, id, file, line, err);
     int month;
     int in_window = accepted(ev, t, rec, &month);
     uint32_t index;
@@ -262,14 +315,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         ev->log_len += ev->stores[rec->type].stride;
         ev->log_count++;
     }
-    if (!in_window) {
-        char at[40];
-        lci_time_format(rec->v[t->anchor], m->offset_min, at, sizeof at);
-        if (t->fields[t->anchor].kind == LCI_F_MONTH) lci_month_format(rec->v[t->anchor], at, sizeof at);
-        if (lci_eval_warn(ev, file, line, "%s \"%s\" at %s is outside the term: not evaluated", t->name, id, at) != 0)
-            return lci_oom(err);
-        return LC_OK;
-    }
+    if (!in_window) return outside_term(ev, t, rec, id, file, line, err);
     lci_cond_ctx ctx = {m, NULL, 0};
     if (!lci_test_holds(&ev->plan->of[rec->type].counts_when, t, rec, &ctx)) return LC_OK; /* recorded, counts toward nothing */
     if (month >= 0) accumulate(ev, t, rec, month);

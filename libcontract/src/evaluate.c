@@ -96,36 +96,11 @@ static char *dup_or_empty(const char *s)
 
 int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out)
 {
+    (void)b; /* the result's ids are a view of the evaluation's: the same indices */
     out->n = 0;
     out->ids = malloc((n ? n : 1) * sizeof *out->ids);
-    if (!b->remap) {
-        /* the result names at most every id: size its list once, no copying as it grows */
-        const lci_idtable *ids = &b->ev->ids;
-        b->remap = calloc(lci_idtable_count(ids) + 1, sizeof *b->remap);
-        if (b->remap && lci_strlist_reserve(&b->res->ids, ids->strings.n + 1, ids->strings.len + 1) != 0) {
-            free(b->remap);
-            b->remap = NULL;
-        }
-    }
-    if (!out->ids || !b->remap) {
-        free(out->ids);
-        out->ids = NULL;
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint32_t *slot = &b->remap[src[i]];
-        if (!*slot) {
-            const char *id = lci_idtable_get(&b->ev->ids, src[i]);
-            uint32_t index;
-            if (lci_strlist_add(&b->res->ids, id, strlen(id), &index) != 0) {
-                free(out->ids);
-                out->ids = NULL;
-                return -1;
-            }
-            *slot = index + 1;
-        }
-        out->ids[i] = *slot - 1;
-    }
+    if (!out->ids) return -1;
+    if (n) memcpy(out->ids, src, n * sizeof *src);
     out->n = n;
     return 0;
 }
@@ -756,7 +731,6 @@ static void free_build(lci_build *b)
     if (b->violations)
         for (size_t i = 0; i < b->m->nrules; i++) free(b->violations[i].items);
     free(b->violations);
-    free(b->remap);
 }
 
 static int evaluate(lci_build *b)
@@ -783,6 +757,7 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     b.m = ev->m;
     b.err = err;
     b.res = lci_result_new();
+    if (b.res) b.res->ids = lci_strlist_view(&ev->ids.strings);
     int rc = b.res ? evaluate(&b) : -1;
     free_build(&b);
     if (rc != 0) {

@@ -23,7 +23,6 @@ typedef struct lci_build {
     lci_cond_ctx ctx;
     lci_figures fig;
     lci_matches *violations; /* per rule: the records a violation rule matched */
-    uint32_t *remap;         /* evaluation id -> result id + 1 (0: not named yet) */
     struct {
         size_t breaches, incidents, findings, caps, reasons, warnings;
     } res_caps;              /* capacities of the result's arrays */
@@ -33,8 +32,8 @@ typedef struct lci_build {
 /* Money from parameters, in fen; -1 when it cannot be exact. */
 int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
 
-/* Event ids (indices into the evaluation's table) as the result's; each id
- * is copied into the result once, however often it is named. */
+/* Event ids (indices into the evaluation's table) as the result's: the
+ * result views the evaluation's ids, so the indices are the same. */
 int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out);
 
 /* Event ids of a set of records, as the result's. */

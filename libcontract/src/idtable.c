@@ -7,7 +7,6 @@
 
 #include "util.h"
 
-#define ARENA_MAX UINT32_MAX
 
 void lci_idtable_init(lci_idtable *t, uint64_t seed)
 {
@@ -27,10 +26,12 @@ static uint64_t slot_of(uint64_t hash, uint32_t index)
     return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)index + 1);
 }
 
-static size_t entry_len(const lci_strlist *l, uint32_t index)
+/* 1 when string `index` is s. */
+static int same(const lci_strlist *l, uint32_t index, const char *s, size_t len)
 {
-    size_t end = index + 1 < l->n ? l->offsets[index + 1] : l->len;
-    return end - l->offsets[index] - 1;
+    size_t have;
+    const char *t = lci_strlist_get(l, index, &have);
+    return have == len && memcmp(t, s, len) == 0;
 }
 
 long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot)
@@ -46,8 +47,7 @@ long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_
         }
         if ((entry & UINT64_C(0xffffffff00000000)) != tag) continue;
         uint32_t index = (uint32_t)entry - 1;
-        if (entry_len(&t->strings, index) == len && memcmp(lci_strlist_get(&t->strings, index), s, len) == 0)
-            return (long)index;
+        if (same(&t->strings, index, s, len)) return (long)index;
     }
 }
 
@@ -78,10 +78,9 @@ static uint64_t *new_slots(size_t nslots)
     return slots;
 }
 
-/* Keeps the load under 0.7 so probes stay short. */
-int lci_idtable_reserve(lci_idtable *t)
+/* Doubles the slots (the first time: 64). */
+int lci_idtable_grow(lci_idtable *t)
 {
-    if ((t->strings.n + 1) * 10 <= t->nslots * 7) return 0;
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
     uint64_t *slots = new_slots(nslots);
     if (!slots) return -1;
@@ -121,7 +120,8 @@ int lci_idtable_intern(lci_idtable *t, const char *s, size_t len, uint32_t *inde
 
 const char *lci_idtable_get(const lci_idtable *t, uint32_t index)
 {
-    return lci_strlist_get(&t->strings, index);
+    size_t len;
+    return lci_strlist_get(&t->strings, index, &len);
 }
 
 size_t lci_idtable_count(const lci_idtable *t)
@@ -131,59 +131,7 @@ size_t lci_idtable_count(const lci_idtable *t)
 
 size_t lci_idtable_bytes(const lci_idtable *t)
 {
-    return t->nslots * sizeof *t->slots + t->strings.ncap * sizeof *t->strings.offsets + t->strings.cap;
-}
-
-/* Copies n bytes with loads and stores that may overlap but never pass
- * either end: short ids, the common case, without a call to memcpy. */
-static void copy_short(char *dst, const char *src, size_t n)
-{
-    if (n > 16) {
-        memcpy(dst, src, n);
-    } else if (n >= 8) {
-        uint64_t a = lci_load64(src), b = lci_load64(src + n - 8);
-        memcpy(dst, &a, 8);
-        memcpy(dst + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a = (uint32_t)lci_load32(src), b = (uint32_t)lci_load32(src + n - 4);
-        memcpy(dst, &a, 4);
-        memcpy(dst + n - 4, &b, 4);
-    } else if (n > 0) {
-        dst[0] = src[0];
-        dst[n >> 1] = src[n >> 1];
-        dst[n - 1] = src[n - 1];
-    }
-}
-
-int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
-{
-    if (l->n >= UINT32_MAX - 1 || len >= ARENA_MAX || l->len + len + 1 > ARENA_MAX) return -1;
-    if (lci_grow((void **)&l->offsets, &l->ncap, l->n + 1, sizeof *l->offsets) != 0) return -1;
-    if (lci_grow((void **)&l->arena, &l->cap, l->len + len + 1, 1) != 0) return -1;
-    copy_short(l->arena + l->len, s, len);
-    l->arena[l->len + len] = '\0';
-    l->offsets[l->n] = (uint32_t)l->len;
-    l->len += len + 1;
-    *index = (uint32_t)l->n++;
-    return 0;
-}
-
-int lci_strlist_reserve(lci_strlist *l, size_t n, size_t bytes)
-{
-    if (lci_grow((void **)&l->arena, &l->cap, bytes, 1) != 0) return -1;
-    return lci_grow((void **)&l->offsets, &l->ncap, n, sizeof *l->offsets);
-}
-
-const char *lci_strlist_get(const lci_strlist *l, uint32_t index)
-{
-    return l->arena + l->offsets[index];
-}
-
-void lci_strlist_free(lci_strlist *l)
-{
-    free(l->arena);
-    free(l->offsets);
-    memset(l, 0, sizeof *l);
+    return t->nslots * sizeof *t->slots + lci_strlist_bytes(&t->strings);
 }
 
 int lci_namemap_init(lci_namemap *m, const char *const *names, size_t n, uint64_t seed)

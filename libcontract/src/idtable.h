@@ -1,10 +1,11 @@
 /* idtable.h — exact interning of strings (event ids, string values).
  *
- * Each distinct string is kept once, byte for byte, in an arena, and gets a
- * dense index; lookups compare the bytes, so two different ids can never be
- * taken for one another whatever their hashes (a collision only costs a
- * probe).  A slot holds the index and 32 bits of the hash, so most probes
- * touch one cache line; about 16–28 bytes per string beyond its own bytes. */
+ * Each distinct string is kept once, byte for byte, in an lci_strlist, and
+ * gets a dense index; lookups compare the bytes, so two different ids can
+ * never be taken for one another whatever their hashes (a collision only
+ * costs a probe).  A slot holds the index and 32 bits of the hash, so most
+ * probes touch one cache line; about 17–29 bytes per string beyond its own
+ * bytes (slots at a load of 0.35–0.7, a position, a length byte, a NUL). */
 #ifndef LCI_IDTABLE_H
 #define LCI_IDTABLE_H
 
@@ -13,24 +14,7 @@
 #include <string.h>
 
 #include "hash.h"
-
-/* A list of strings in one arena, without lookup (a result's event ids;
- * the strings of an lci_idtable). */
-typedef struct lci_strlist {
-    char *arena;
-    size_t len, cap;
-    uint32_t *offsets;
-    size_t n, ncap;
-} lci_strlist;
-
-/* Appends a copy; 0 and *index, or -1 when out of memory. */
-int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index);
-const char *lci_strlist_get(const lci_strlist *l, uint32_t index);
-void lci_strlist_free(lci_strlist *l);
-
-/* Makes room for n strings of `bytes` bytes in all (NULs included), so the
- * adds that follow never copy the arena.  0, or -1 when out of memory. */
-int lci_strlist_reserve(lci_strlist *l, size_t n, size_t bytes);
+#include "strstore.h"
 
 typedef struct lci_idtable {
     uint64_t *slots;     /* (hash >> 32) << 32 | (index + 1); 0 = empty */
@@ -71,7 +55,12 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
  * reserve room for one more string (the table may grow: 0, or -1 when out
  * of memory), look s up (its index, or -1 and in *slot where it would go),
  * then add it at that slot if nothing changed the table in between. */
-int lci_idtable_reserve(lci_idtable *t);
+int lci_idtable_grow(lci_idtable *t);
+static inline int lci_idtable_reserve(lci_idtable *t)
+{
+    /* the load stays under 0.7 so probes stay short */
+    return (t->strings.n + 1) * 10 <= t->nslots * 7 ? 0 : lci_idtable_grow(t);
+}
 long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot);
 int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash, uint32_t *index);
 

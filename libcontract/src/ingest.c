@@ -314,42 +314,6 @@ static int read_members(lc_eval *ev, const cJSON *obj, const char *line, parsed 
     return 0;
 }
 
-static int fill_defaults(const lci_event_type *t, lci_record *rec, why *w)
-{
-    for (size_t f = 0; f < t->nfields; f++) {
-        if (rec->present >> f & 1) continue;
-        const lci_field *fd = &t->fields[f];
-        if (fd->required) return reason(w, "missing required field \"%s\"", fd->name);
-        if (fd->has_default) {
-            rec->v[f] = fd->def;
-            rec->present |= UINT64_C(1) << f;
-        }
-    }
-    return 0;
-}
-
-static int check_order(const lci_model *m, const lci_event_type *t, const lci_record *rec, why *w)
-{
-    for (size_t i = 0; i < t->norder; i++) {
-        int a = t->order[i].before, b = t->order[i].after;
-        if (!(rec->present >> a & 1) || !(rec->present >> b & 1) || rec->v[a] <= rec->v[b]) continue;
-        char ta[40], tb[40];
-        lci_time_format(rec->v[a], m->offset_min, ta, sizeof ta);
-        lci_time_format(rec->v[b], m->offset_min, tb, sizeof tb);
-        return reason(w, "\"%s\" (%s) is before \"%s\" (%s)", t->fields[b].name, tb, t->fields[a].name, ta);
-    }
-    return 0;
-}
-
-int lci_record_complete(const lci_model *m, const lci_event_type *t, lci_record *rec, char *text, size_t size)
-{
-    why w;
-    int r = fill_defaults(t, rec, &w);
-    if (r == 0) r = check_order(m, t, rec, &w);
-    if (r) snprintf(text, size, "%s", w.text);
-    return r;
-}
-
 lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err)
 {
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
@@ -394,7 +358,7 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
         rec->type = (uint32_t)p.type;
         r = read_members(ev, obj, json, &p, rec, &w);
     }
-    if (r == 0) r = lci_record_complete(ev->m, p.t, rec, w.text, sizeof w.text);
+    if (r == 0) r = lci_record_complete(ev, rec, w.text, sizeof w.text);
     lc_status st;
     if (r == -2) st = lci_oom(err);
     else if (r != 0) st = lci_eval_invalid(ev, file, line, w.text, err);

@@ -64,6 +64,7 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
         if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT)) continue;
         lci_feed *f = &tp->feeds[tp->nfeeds++];
         f->measure = (int)i;
+        f->cell = i * (size_t)m->nmonths;
         f->average = me->kind == LCI_M_AVERAGE;
         f->from = me->from;
         f->to = me->to;
@@ -165,6 +166,7 @@ static int build_months(lci_plan *p, const lci_model *m)
 int lci_plan_build(lci_plan *p, const lci_model *m, uint64_t seed)
 {
     memset(p, 0, sizeof *p);
+    p->seed = seed;
     p->ntypes = m->ntypes;
     p->of = calloc(m->ntypes ? m->ntypes : 1, sizeof *p->of);
     int rc = p->of ? 0 : -1;

@@ -29,6 +29,7 @@ typedef struct lci_test {
 /* A measure an event type feeds as events stream in. */
 typedef struct lci_feed {
     int measure;  /* index in the model's measures */
+    size_t cell;  /* measure × months: the month's accumulator is cell + month */
     int average;  /* 1: the average of to - from; 0: a count */
     int from, to; /* an average's fields */
     lci_test where;
@@ -45,6 +46,7 @@ typedef struct lci_type_plan {
 } lci_type_plan;
 
 typedef struct lci_plan {
+    uint64_t seed;         /* of the name maps and of events' content hashes */
     lci_namemap keys;      /* "type", "id" and every field name of every type */
     int key_type, key_id;  /* "type" and "id" in keys */
     lci_namemap types;     /* event type names */

@@ -122,7 +122,7 @@ void lc_result_free(lc_result *res)
     free(res->score_clause);
     free(res->grade);
     free(res->bond_clause);
-    lci_strlist_free(&res->ids);
+    lci_strview_release(&res->ids);
     free(res);
 }
 

@@ -1,8 +1,9 @@
 /* result.h — an evaluation's outcome, standing on its own.
  *
- * A result copies what it shows (rule ids, clauses, the event ids it
- * names), so it outlives its engine and evaluation and any thread may read
- * it.  Event ids are interned once in the result and referred to by index. */
+ * A result copies what it shows (rule ids, clauses), so it outlives its
+ * engine and evaluation and any thread may read it.  Event ids are not
+ * copied: the result holds a view of its evaluation's, whose blocks never
+ * move and stay alive while any result needs them (strstore.h). */
 #ifndef LCI_RESULT_H
 #define LCI_RESULT_H
 
@@ -125,7 +126,7 @@ struct lc_result {
     char **param_names, **param_values;
     size_t nparams;
 
-    lci_strlist ids;      /* the event ids the result names, each once */
+    lci_strview ids;      /* the evaluation's event ids, shared (refs index them) */
     lci_rbreach *breaches;
     size_t nbreaches;
     lci_rincident *incidents;
@@ -190,7 +191,7 @@ lc_result *lci_result_new(void);
 /* The event id a result names (borrowed). */
 static inline const char *lci_result_id(const lc_result *res, uint32_t index)
 {
-    return lci_strlist_get(&res->ids, index);
+    return lci_strview_get(&res->ids, index);
 }
 
 /* The INTERFACE.md JSON (json_out.c); LC_RENDER_EXPLAIN adds the

@@ -368,7 +368,7 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
         }
         lua_pop(L, 1);
     }
-    return lci_record_complete(dst->m, t, r, why, size);
+    return lci_record_complete(dst, r, why, size);
 }
 
 static void record_content(const lc_eval *ev, const lci_record *r, lci_content *out)

@@ -14,6 +14,8 @@
 struct lc_event {
     const lci_model *m;
     int type;
+    const lci_field *fields; /* of the type, after lc_event_reset */
+    size_t nfields;          /* 0 before */
     char *id;
     size_t idlen, idcap;
     lci_record *rec;
@@ -84,6 +86,8 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
     memcpy(e->id, id, len + 1);
     e->idlen = len;
     e->type = type;
+    e->fields = e->m->types[type].fields;
+    e->nfields = e->m->types[type].nfields;
     /* values and offsets are read only where present says so (a push
      * copies the absent ones as 0), so clearing present clears the event */
     e->rec->type = (uint32_t)type;
@@ -92,23 +96,26 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
     return LC_OK;
 }
 
-/* The field, when it exists and has one of the kinds the setter takes. */
-static const lci_field *field_of(lc_event *e, int field, unsigned kinds, lc_error *err)
+/* Why a setter cannot set this field (the cold half of field_of). */
+__attribute__((cold, noinline)) static const lci_field *misfit(const lc_event *e, int field, lc_error *err)
 {
     if (e->type < 0) {
         lci_fail(err, LC_EUSAGE, NULL, 0, "call lc_event_reset before setting fields");
         return NULL;
     }
     const lci_event_type *t = &e->m->types[e->type];
-    if (field < 0 || (size_t)field >= t->nfields) {
+    if (field < 0 || (size_t)field >= t->nfields)
         lci_fail(err, LC_EUSAGE, NULL, 0, "event type %s has no field %d", t->name, field);
-        return NULL;
-    }
-    if (!(kinds >> t->fields[field].kind & 1)) {
+    else
         lci_fail(err, LC_EUSAGE, NULL, 0, "field %s of %s does not take this kind of value", t->fields[field].name, t->name);
-        return NULL;
-    }
-    return &t->fields[field];
+    return NULL;
+}
+
+/* The field, when it exists and has one of the kinds the setter takes. */
+static inline const lci_field *field_of(const lc_event *e, int field, unsigned kinds, lc_error *err)
+{
+    if ((unsigned)field < e->nfields && (kinds >> e->fields[field].kind & 1)) return &e->fields[field];
+    return misfit(e, field, err);
 }
 
 static lc_status set(lc_event *e, int field, int64_t v)
@@ -213,27 +220,36 @@ static lc_status check_built(const lc_eval *ev, const lc_event *e, lc_error *err
     return LC_OK;
 }
 
-/* One checked builder into the evaluation; idhash from lci_eval_id_hash. */
-static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_error *err)
+/* A built event that breaks its type's rules (cold). */
+__attribute__((cold, noinline)) static lc_status incomplete(lc_eval *ev, const lc_event *e, lci_record *rec, lc_error *err)
 {
-    char why[LC_ERROR_MESSAGE_MAX];
-    const lci_event_type *t = &ev->m->types[e->type];
-    lci_record *rec = ev->scratch;
-    *rec = *e->rec;
-    for (size_t f = 0; f < t->nfields; f++) rec->v[f] = rec->present >> f & 1 ? e->rec->v[f] : 0;
-    lci_content content = {typed_content(e, rec, ev->ids.seed)};
+    char why[LC_ERROR_MESSAGE_MAX], text[LC_ERROR_MESSAGE_MAX + 64];
+    lci_record_complete(ev, rec, why, sizeof why);
+    snprintf(text, sizeof text, "event %s: %s", e->id, why);
+    return lci_eval_invalid(ev, NULL, 0, text, err);
+}
+
+static int intern_strings(lc_eval *ev, const lc_event *e, lci_record *rec)
+{
     for (uint64_t set = e->string_fields; set; set &= set - 1) {
         int f = __builtin_ctzll(set);
         uint32_t idx;
         int added;
-        if (lci_idtable_intern(&ev->strings, e->strings[f], strlen(e->strings[f]), &idx, &added) != 0) return lci_oom(err);
+        if (lci_idtable_intern(&ev->strings, e->strings[f], strlen(e->strings[f]), &idx, &added) != 0) return -1;
         rec->v[f] = idx;
     }
-    if (lci_record_complete(ev->m, t, rec, why, sizeof why) != 0) {
-        char text[LC_ERROR_MESSAGE_MAX + 64];
-        snprintf(text, sizeof text, "event %s: %s", e->id, why);
-        return lci_eval_invalid(ev, NULL, 0, text, err);
-    }
+    return 0;
+}
+
+/* One checked builder into the evaluation; idhash from lci_eval_id_hash. */
+static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_error *err)
+{
+    lci_record *rec = ev->scratch;
+    *rec = *e->rec;
+    for (size_t f = 0; f < e->nfields; f++) rec->v[f] = rec->present >> f & 1 ? e->rec->v[f] : 0;
+    lci_content content = {typed_content(e, rec, ev->plan->seed)};
+    if (e->string_fields && intern_strings(ev, e, rec) != 0) return lci_oom(err);
+    if (lci_record_complete(ev, rec, NULL, 0) != 0) return incomplete(ev, e, rec, err);
     return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, NULL, 0, err);
 }
 

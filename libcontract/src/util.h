@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "libcontract.h"
 
@@ -36,6 +37,31 @@ static inline int lci_grow(void **items, size_t *cap, size_t need, size_t size)
     (lci_grow((void **)&(items), &(cap), (n) + 1, sizeof(*(items))) != 0                 \
          ? -1                                                                            \
          : ((items)[(n)++] = (value), 0))
+
+/* Copies n bytes with loads and stores that may overlap but never pass
+ * either end: short strings, the common case, without a call to memcpy. */
+static inline void lci_copy_short(char *dst, const char *src, size_t n)
+{
+    if (n > 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n > 0) {
+        dst[0] = src[0];
+        dst[n >> 1] = src[n >> 1];
+        dst[n - 1] = src[n - 1];
+    }
+}
 
 typedef struct lci_buf {
     char *data;

@@ -46,6 +46,67 @@ static char *evaluate(const char *src, const char *set)
     return json;
 }
 
+/* A result made halfway through an evaluation shares the evaluation's
+ * event ids: read it in another thread while the evaluation goes on
+ * adding ids in this one, then again after the evaluation is gone. */
+typedef struct reader {
+    const lc_result *res;
+    const char *want;
+    int failed;
+} reader;
+
+static void *read_result(void *arg)
+{
+    reader *r = arg;
+    for (int round = 0; round < 20 * ROUNDS && !r->failed; round++) {
+        char *json = NULL;
+        if (lc_result_json(r->res, &json, NULL, NULL) != LC_OK || strcmp(json, r->want) != 0) r->failed = 1;
+        lc_free(json);
+    }
+    return NULL;
+}
+
+static int push_files(lc_eval *ev, const char *src, size_t from, size_t to)
+{
+    char path[1024];
+    lc_error err = {0};
+    for (size_t i = from; i < to; i++) {
+        snprintf(path, sizeof path, "%s/examples/events/%s.jsonl", src, EVENT_FILES[i]);
+        if (lc_eval_push_file(ev, path, &err) != LC_OK) {
+            fprintf(stderr, "%s: %s\n", err.file, err.message);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int shared_ids(const char *src)
+{
+    char path[1024], *half = NULL, *after = NULL;
+    lc_engine *e = NULL;
+    lc_eval *ev = NULL;
+    lc_result *first = NULL, *last = NULL;
+    size_t nfiles = sizeof EVENT_FILES / sizeof *EVENT_FILES;
+    snprintf(path, sizeof path, "%s/rules/beijing-sme-secops-2026.lua", src);
+    if (lc_engine_new(&e, NULL, NULL) || lc_engine_load_file(e, path, NULL) || lc_eval_new(&ev, e, 0, NULL) ||
+        push_files(ev, src, 0, nfiles / 2) || lc_eval_result(ev, &first, NULL) || lc_result_json(first, &half, NULL, NULL))
+        return 1;
+    reader r = {first, half, 0};
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, read_result, &r) != 0) return 1;
+    int failed = push_files(ev, src, nfiles / 2, nfiles) || lc_eval_result(ev, &last, NULL);
+    lc_eval_free(ev);
+    lc_engine_free(e);
+    pthread_join(thread, NULL);
+    failed |= r.failed || lc_result_json(first, &after, NULL, NULL) || strcmp(after, half) != 0;
+    lc_free(half);
+    lc_free(after);
+    lc_result_free(first);
+    lc_result_free(last);
+    if (failed) fprintf(stderr, "threads: a result read while its evaluation went on changed\n");
+    return failed;
+}
+
 static void *run(void *arg)
 {
     job *j = arg;
@@ -80,6 +141,7 @@ int main(int argc, char **argv)
     }
     free(plain);
     free(what_if);
-    printf("%s\n", failures ? "threads: FAILED" : "threads: same results from 4 threads × 3 rounds");
+    failures += shared_ids(argv[1]);
+    printf("%s\n", failures ? "threads: FAILED" : "threads: same results from 4 threads × 3 rounds, and from a result read while its evaluation went on");
     return failures ? 1 : 0;
 }

@@ -1,0 +1,249 @@
+/* Unit tests of the stores behind ingest: the fast hash, strings kept in
+ * blocks that never move and their shared views, the id table's two-step
+ * add, name maps, and the ingest plan (months by day, conditions on
+ * presence as truth tables). */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cond.h"
+#include "engine.h"
+#include "hash.h"
+#include "idtable.h"
+#include "plan.h"
+#include "strstore.h"
+
+#define REFERENCE LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua"
+
+/* ---- lci_fast_hash ---- */
+
+Test(fast_hash, every_length_and_every_byte_matter)
+{
+    unsigned char buf[80];
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 7 + 1);
+    for (size_t len = 0; len < sizeof buf; len++) {
+        uint64_t h = lci_fast_hash(buf, len, 42);
+        cr_assert_neq(h, lci_fast_hash(buf, len + 1, 42), "length %zu", len);
+        cr_assert_neq(h, lci_fast_hash(buf, len, 43), "seed, length %zu", len);
+        for (size_t i = 0; i < len; i++) {
+            buf[i] ^= 0x20;
+            cr_assert_neq(h, lci_fast_hash(buf, len, 42), "byte %zu of %zu", i, len);
+            buf[i] ^= 0x20;
+        }
+    }
+}
+
+Test(fast_hash, sequential_ids_spread_over_the_top_bits)
+{
+    /* the id table homes a string by the top bits: "t-0" ... "t-99999"
+     * must land evenly in 1024 buckets */
+    enum { N = 100000, BUCKETS = 1024 };
+    static unsigned count[BUCKETS];
+    char id[32];
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(id, sizeof id, "t-%d", i);
+        count[lci_fast_hash(id, (size_t)len, 0x1234) >> 54]++;
+    }
+    unsigned lo = N, hi = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+        if (count[b] < lo) lo = count[b];
+        if (count[b] > hi) hi = count[b];
+    }
+    /* a uniform spread gives about 98 ± 10 per bucket */
+    cr_assert(lo >= 55 && hi <= 145, "buckets from %u to %u", lo, hi);
+}
+
+/* ---- lci_strlist ---- */
+
+Test(strstore, strings_keep_their_bytes_and_addresses_across_blocks)
+{
+    lci_strlist l = {0};
+    enum { N = 200000 };
+    const char *first = NULL;
+    char s[64];
+    for (uint32_t i = 0; i < N; i++) {
+        int len = snprintf(s, sizeof s, "id-%u-%.*s", i, (int)(i % 40), "abcdefghijklmnopqrstuvwxyzabcdefghijklmnop");
+        uint32_t index;
+        cr_assert_eq(lci_strlist_add(&l, s, (size_t)len, &index), 0);
+        cr_assert_eq(index, i);
+        size_t got;
+        if (i == 0) first = lci_strlist_get(&l, 0, &got);
+    }
+    size_t len;
+    cr_assert_eq(lci_strlist_get(&l, 0, &len), first, "a string never moves");
+    for (uint32_t i = 0; i < N; i += 997) {
+        int n = snprintf(s, sizeof s, "id-%u-%.*s", i, (int)(i % 40), "abcdefghijklmnopqrstuvwxyzabcdefghijklmnop");
+        const char *t = lci_strlist_get(&l, i, &len);
+        cr_assert_eq(len, (size_t)n);
+        cr_assert_str_eq(t, s);
+    }
+    lci_strlist_free(&l);
+}
+
+Test(strstore, long_and_empty_strings)
+{
+    lci_strlist l = {0};
+    size_t big = 3 * LCI_TEXT_UNIT * 8 + 5; /* longer than the first blocks */
+    char *s = malloc(big + 1);
+    for (size_t i = 0; i < big; i++) s[i] = (char)('a' + i % 26);
+    uint32_t a, b, c, d;
+    cr_assert_eq(lci_strlist_add(&l, "x", 1, &a), 0);
+    cr_assert_eq(lci_strlist_add(&l, s, big, &b), 0);
+    cr_assert_eq(lci_strlist_add(&l, "", 0, &c), 0);
+    cr_assert_eq(lci_strlist_add(&l, s, 255, &d), 0); /* the first length past one byte */
+    size_t len;
+    cr_assert_str_eq(lci_strlist_get(&l, a, &len), "x");
+    const char *t = lci_strlist_get(&l, b, &len);
+    cr_assert_eq(len, big);
+    cr_assert_eq(memcmp(t, s, big), 0);
+    cr_assert_eq(t[big], '\0');
+    cr_assert_str_eq(lci_strlist_get(&l, c, &len), "");
+    cr_assert_eq(len, 0);
+    cr_assert_eq(memcmp(lci_strlist_get(&l, d, &len), s, 255), 0);
+    cr_assert_eq(len, 255);
+    free(s);
+    lci_strlist_free(&l);
+}
+
+Test(strstore, a_view_outlives_its_list_and_ignores_later_strings)
+{
+    lci_strlist l = {0};
+    uint32_t i;
+    cr_assert_eq(lci_strlist_add(&l, "first", 5, &i), 0);
+    lci_strview v = lci_strlist_view(&l);
+    for (int k = 0; k < 5000; k++) cr_assert_eq(lci_strlist_add(&l, "more-and-more", 13, &i), 0);
+    lci_strview w = lci_strlist_view(&l);
+    lci_strlist_free(&l);
+    cr_assert_eq(v.n, 1);
+    cr_assert_eq(w.n, 5001);
+    cr_assert_str_eq(lci_strview_get(&v, 0), "first");
+    cr_assert_str_eq(lci_strview_get(&w, 5000), "more-and-more");
+    lci_strview_release(&v);
+    cr_assert_str_eq(lci_strview_get(&w, 0), "first");
+    lci_strview_release(&w);
+    lci_strview empty = lci_strlist_view(&l); /* of an empty list: nothing to hold */
+    cr_assert_eq(empty.n, 0);
+    lci_strview_release(&empty);
+}
+
+/* ---- lci_idtable ---- */
+
+Test(idtable, two_step_add_finds_the_slot_once)
+{
+    lci_idtable t;
+    lci_idtable_init(&t, 99);
+    char id[32];
+    for (int i = 0; i < 30000; i++) {
+        int n = snprintf(id, sizeof id, "e%d", i);
+        uint64_t h = lci_idtable_hash(&t, id, (size_t)n);
+        size_t slot;
+        cr_assert_eq(lci_idtable_reserve(&t), 0);
+        cr_assert_eq(lci_idtable_lookup(&t, id, (size_t)n, h, &slot), -1);
+        uint32_t index;
+        cr_assert_eq(lci_idtable_add_at(&t, slot, id, (size_t)n, h, &index), 0);
+        cr_assert_eq(index, (uint32_t)i);
+        cr_assert_eq(lci_idtable_lookup(&t, id, (size_t)n, h, &slot), i);
+    }
+    cr_assert_eq(lci_idtable_find(&t, "e17", 3, lci_idtable_hash(&t, "e17", 3)), 17);
+    cr_assert_eq(lci_idtable_find(&t, "e1", 2, lci_idtable_hash(&t, "e1", 2)), 1);
+    cr_assert_eq(lci_idtable_find(&t, "e", 1, lci_idtable_hash(&t, "e", 1)), -1);
+    lci_idtable_free(&t);
+}
+
+/* ---- lci_namemap ---- */
+
+Test(namemap, finds_each_name_and_nothing_else)
+{
+    const char *names[] = {"type", "id", "opened", "responded", "restored", "impact", "opened", "at"};
+    lci_namemap m;
+    cr_assert_eq(lci_namemap_init(&m, names, 8, 7), 0);
+    for (int i = 0; i < 8; i++) {
+        int want = i == 6 ? 2 : i; /* a name given twice keeps its first index */
+        size_t len = strlen(names[i]);
+        cr_assert_eq(lci_namemap_find(&m, names[i], len, lci_namemap_hash(&m, names[i], len)), want, "%s", names[i]);
+    }
+    const char *others[] = {"", "typ", "types", "Type", "open", "a", "restoredx"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        size_t len = strlen(others[i]);
+        cr_assert_eq(lci_namemap_find(&m, others[i], len, lci_namemap_hash(&m, others[i], len)), -1, "%s", others[i]);
+    }
+    lci_namemap_free(&m);
+    lci_namemap empty;
+    cr_assert_eq(lci_namemap_init(&empty, NULL, 0, 1), 0);
+    cr_assert_eq(lci_namemap_find(&empty, "x", 1, lci_namemap_hash(&empty, "x", 1)), -1);
+    lci_namemap_free(&empty);
+}
+
+/* ---- the plan ---- */
+
+static lc_engine *reference(void)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_file(e, REFERENCE, &err), LC_OK, "%s", err.message);
+    return e;
+}
+
+Test(plan, month_of_every_instant_agrees_with_the_calendar)
+{
+    lc_engine *e = reference();
+    const lci_model *m = &e->model;
+    const lci_plan *p = &e->plan;
+    cr_assert_not_null(p->month_of_day);
+    /* every hour of the term, and the nanoseconds around each month start */
+    for (lci_time t = m->term_start; t < m->term_end; t += LCI_NS_PER_HOUR) {
+        int want = (int)(lci_local_month(t, m->offset_min) - m->first_month);
+        cr_assert_eq(lci_plan_month(p, t), want);
+    }
+    for (int i = 1; i < m->nmonths; i++) {
+        cr_assert_eq(lci_plan_month(p, p->month_starts[i]), i);
+        cr_assert_eq(lci_plan_month(p, p->month_starts[i] - 1), i - 1);
+    }
+    lc_engine_free(e);
+}
+
+Test(plan, presence_conditions_become_truth_tables_that_agree)
+{
+    lc_engine *e = reference();
+    const lci_model *m = &e->model;
+    const lci_plan *p = &e->plan;
+    int tables = 0;
+    lci_cond_ctx ctx = {m, NULL, 0};
+    for (size_t ti = 0; ti < m->ntypes; ti++) {
+        const lci_event_type *t = &m->types[ti];
+        for (size_t i = 0; i < p->of[ti].nfeeds; i++) {
+            const lci_test *x = &p->of[ti].feeds[i].where;
+            if (!x->by_presence) continue;
+            tables++;
+            lci_record r = {0};
+            for (uint64_t present = 0; present < (UINT64_C(1) << t->nfields); present++) {
+                r.present = present;
+                cr_assert_eq(lci_test_holds(x, t, &r, &ctx), lci_cond_eval(x->cond, t, &r, &ctx));
+            }
+        }
+    }
+    cr_assert_geq(tables, 2, "open tickets and open security events are counted by presence");
+    lc_engine_free(e);
+}
+
+Test(plan, every_field_is_found_by_its_key)
+{
+    lc_engine *e = reference();
+    const lci_model *m = &e->model;
+    const lci_plan *p = &e->plan;
+    for (size_t ti = 0; ti < m->ntypes; ti++) {
+        const char *name = m->types[ti].name;
+        cr_assert_eq(lci_namemap_find(&p->types, name, strlen(name), lci_namemap_hash(&p->types, name, strlen(name))),
+                     (int)ti);
+        for (size_t f = 0; f < m->types[ti].nfields; f++) {
+            const char *key = m->types[ti].fields[f].name;
+            int k = lci_namemap_find(&p->keys, key, strlen(key), lci_namemap_hash(&p->keys, key, strlen(key)));
+            cr_assert_geq(k, 0);
+            cr_assert_eq(p->of[ti].field_of_key[k], (int16_t)f, "%s.%s", name, key);
+        }
+    }
+    lc_engine_free(e);
+}

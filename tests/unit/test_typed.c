@@ -1,0 +1,254 @@
+/* Typed events through the C API: the same results as the same events in
+ * JSON, one at a time or in batches (lc_eval_push_events), with the same
+ * checks, repeats and errors. */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "libcontract.h"
+
+#define REFERENCE LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua"
+
+#define NS INT64_C(1000000000)
+#define APRIL_1 INT64_C(1775001600) /* 2026-04-01T08:00:00+08:00 */
+
+typedef struct fixture {
+    lc_engine *engine;
+    int ticket, opened, responded, restored;
+} fixture;
+
+static fixture load(void)
+{
+    fixture f = {0};
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&f.engine, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_load_file(f.engine, REFERENCE, &err), LC_OK, "%s", err.message);
+    f.ticket = lc_engine_event_type(f.engine, "ticket");
+    f.opened = lc_engine_field(f.engine, f.ticket, "opened");
+    f.responded = lc_engine_field(f.engine, f.ticket, "responded");
+    f.restored = lc_engine_field(f.engine, f.ticket, "restored");
+    cr_assert(f.ticket >= 0 && f.opened >= 0 && f.responded >= 0 && f.restored >= 0);
+    return f;
+}
+
+/* Ticket i: opened i hours after April 1, answered after 20 + i % 70
+ * minutes, restored an hour later (every third is still open). */
+static void ticket(const fixture *f, lc_event *e, int i, const char *id_prefix)
+{
+    char id[32];
+    lc_error err = {0};
+    snprintf(id, sizeof id, "%s%d", id_prefix, i);
+    int64_t opened = (APRIL_1 + (int64_t)i * 3600) * NS, responded = opened + (20 + i % 70) * 60 * NS;
+    cr_assert_eq(lc_event_reset(e, f->ticket, id, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_event_set_time(e, f->opened, opened, 480, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_event_set_time(e, f->responded, responded, 480, &err), LC_OK);
+    if (i % 3) cr_assert_eq(lc_event_set_time(e, f->restored, responded + 3600 * NS, 480, &err), LC_OK);
+}
+
+static void ticket_json(char *out, size_t size, int i)
+{
+    /* the same ticket as ticket(), in JSON at +08:00 */
+    char a[40], b[40], c[40];
+    int64_t opened = APRIL_1 + (int64_t)i * 3600 + 8 * 3600, responded = opened + (20 + i % 70) * 60;
+    int64_t times[3] = {opened, responded, responded + 3600};
+    char *bufs[3] = {a, b, c};
+    for (int k = 0; k < 3; k++) {
+        time_t t = (time_t)times[k];
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(bufs[k], 40, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    }
+    if (i % 3)
+        snprintf(out, size, "{\"type\":\"ticket\",\"id\":\"t%d\",\"opened\":\"%s\",\"responded\":\"%s\",\"restored\":\"%s\"}", i,
+                 a, b, c);
+    else
+        snprintf(out, size, "{\"type\":\"ticket\",\"id\":\"t%d\",\"opened\":\"%s\",\"responded\":\"%s\"}", i, a, b);
+}
+
+static char *json_of(lc_eval *ev)
+{
+    lc_result *r = NULL;
+    char *json = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_result(ev, &r, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_result_json(r, &json, NULL, &err), LC_OK);
+    lc_result_free(r);
+    return json;
+}
+
+enum { TICKETS = 1000, BATCH = 37 };
+
+Test(typed, one_at_a_time_and_in_batches_equal_json)
+{
+    fixture f = load();
+    lc_eval *from_json, *single, *batched;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_new(&from_json, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&single, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&batched, f.engine, 0, &err), LC_OK);
+    lc_event *one, *many[BATCH];
+    cr_assert_eq(lc_event_new(&one, f.engine, &err), LC_OK);
+    for (int k = 0; k < BATCH; k++) cr_assert_eq(lc_event_new(&many[k], f.engine, &err), LC_OK);
+    char line[400];
+    for (int i = 0; i < TICKETS; i++) {
+        ticket_json(line, sizeof line, i);
+        cr_assert_eq(lc_eval_push_json(from_json, line, strlen(line), "t.jsonl", i + 1, &err), LC_OK, "%s", err.message);
+        ticket(&f, one, i, "t");
+        cr_assert_eq(lc_eval_push_event(single, one, &err), LC_OK, "%s", err.message);
+    }
+    for (int i = 0; i < TICKETS;) {
+        size_t k = 0, pushed = 99;
+        for (; k < BATCH && i < TICKETS; k++, i++) ticket(&f, many[k], i, "t");
+        cr_assert_eq(lc_eval_push_events(batched, (const lc_event *const *)many, k, &pushed, &err), LC_OK, "%s",
+                     err.message);
+        cr_assert_eq(pushed, k);
+    }
+    char *a = json_of(from_json), *b = json_of(single), *c = json_of(batched);
+    cr_assert(strstr(a, "\"minor.") != NULL, "the fixture breaches something");
+    cr_assert_str_eq(b, a);
+    cr_assert_str_eq(c, a);
+    lc_free(a);
+    lc_free(b);
+    lc_free(c);
+    lc_event_free(one);
+    for (int k = 0; k < BATCH; k++) lc_event_free(many[k]);
+    lc_eval_free(from_json);
+    lc_eval_free(single);
+    lc_eval_free(batched);
+    lc_engine_free(f.engine);
+}
+
+Test(typed, a_batch_stops_at_a_conflicting_repeat_and_says_how_far_it_got)
+{
+    fixture f = load();
+    lc_eval *ev;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_new(&ev, f.engine, 0, &err), LC_OK);
+    lc_event *e[20];
+    for (int k = 0; k < 20; k++) {
+        cr_assert_eq(lc_event_new(&e[k], f.engine, &err), LC_OK);
+        ticket(&f, e[k], k, "t");
+    }
+    ticket(&f, e[12], 3, "t");                                     /* an exact repeat of e[3]: counted once */
+    ticket(&f, e[15], 4, "t");                                     /* t4 again ... */
+    int64_t opened4 = (APRIL_1 + 4 * 3600) * NS;
+    cr_assert_eq(lc_event_set_time(e[15], f.opened, opened4, 0, &err), LC_OK); /* the same instant at +00:00: other content */
+    size_t pushed = 0;
+    cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 20, &pushed, &err), LC_EEVENT);
+    cr_assert_eq(pushed, 15);
+    cr_assert(strstr(err.message, "\"t4\" was already used") != NULL, "%s", err.message);
+    cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 1, &pushed, &err), LC_EUSAGE,
+                 "a stopped evaluation takes no more events");
+    for (int k = 0; k < 20; k++) lc_event_free(e[k]);
+    lc_eval_free(ev);
+    lc_engine_free(f.engine);
+}
+
+Test(typed, under_skip_invalid_a_batch_goes_on)
+{
+    fixture f = load();
+    lc_eval *ev;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_new(&ev, f.engine, LC_EVAL_SKIP_INVALID, &err), LC_OK);
+    lc_event *e[10];
+    for (int k = 0; k < 10; k++) {
+        cr_assert_eq(lc_event_new(&e[k], f.engine, &err), LC_OK);
+        ticket(&f, e[k], k, "s");
+    }
+    /* restored before opened: invalid, skipped with a warning */
+    cr_assert_eq(lc_event_set_time(e[4], f.restored, 0, 480, &err), LC_OK);
+    size_t pushed = 0;
+    cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 10, &pushed, &err), LC_OK);
+    cr_assert_eq(pushed, 10);
+    lc_result *r = NULL;
+    cr_assert_eq(lc_eval_result(ev, &r, &err), LC_OK);
+    lc_totals t;
+    lc_result_totals(r, &t);
+    cr_assert_eq(t.warnings, 1);
+    lc_result_free(r);
+    for (int k = 0; k < 10; k++) lc_event_free(e[k]);
+    lc_eval_free(ev);
+    lc_engine_free(f.engine);
+}
+
+Test(typed, a_batch_with_an_unbuilt_event_pushes_nothing)
+{
+    fixture f = load();
+    lc_eval *ev;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_new(&ev, f.engine, 0, &err), LC_OK);
+    lc_event *e[3];
+    for (int k = 0; k < 3; k++) cr_assert_eq(lc_event_new(&e[k], f.engine, &err), LC_OK);
+    ticket(&f, e[0], 0, "u");
+    ticket(&f, e[2], 2, "u"); /* e[1] was never reset */
+    size_t pushed = 9;
+    cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 3, &pushed, &err), LC_EUSAGE);
+    cr_assert_eq(pushed, 0);
+    const lc_event *none[] = {e[0], NULL};
+    cr_assert_eq(lc_eval_push_events(ev, none, 2, NULL, &err), LC_EUSAGE);
+    cr_assert_eq(lc_eval_push_events(ev, NULL, 0, &pushed, &err), LC_OK, "an empty batch is fine");
+    ticket(&f, e[1], 1, "u");
+    cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 3, &pushed, &err), LC_OK);
+    cr_assert_eq(pushed, 3);
+    for (int k = 0; k < 3; k++) lc_event_free(e[k]);
+    lc_eval_free(ev);
+    lc_engine_free(f.engine);
+}
+
+Test(typed, setters_refuse_fields_of_the_wrong_kind_and_before_reset)
+{
+    fixture f = load();
+    lc_event *e;
+    lc_error err = {0};
+    cr_assert_eq(lc_event_new(&e, f.engine, &err), LC_OK);
+    cr_assert_eq(lc_event_set_time(e, f.opened, 0, 0, &err), LC_EUSAGE);
+    cr_assert(strstr(err.message, "lc_event_reset") != NULL, "%s", err.message);
+    cr_assert_eq(lc_event_reset(e, f.ticket, "x", &err), LC_OK);
+    cr_assert_eq(lc_event_set_bool(e, f.opened, 1, &err), LC_EUSAGE);
+    cr_assert(strstr(err.message, "does not take this kind") != NULL, "%s", err.message);
+    cr_assert_eq(lc_event_set_time(e, 99, 0, 0, &err), LC_EUSAGE);
+    cr_assert(strstr(err.message, "has no field 99") != NULL, "%s", err.message);
+    cr_assert_eq(lc_event_set_time(e, -1, 0, 0, &err), LC_EUSAGE);
+    cr_assert_eq(lc_event_set_time(e, f.opened, 0, 1440, &err), LC_EUSAGE, "offset out of range");
+    lc_event_free(e);
+    lc_engine_free(f.engine);
+}
+
+Test(typed, reset_clears_the_fields_of_the_event_before)
+{
+    fixture f = load();
+    lc_eval *a, *b;
+    lc_event *e;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_new(&a, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&b, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_event_new(&e, f.engine, &err), LC_OK);
+    ticket(&f, e, 1, "r"); /* restored is set */
+    cr_assert_eq(lc_eval_push_event(a, e, &err), LC_OK);
+    ticket(&f, e, 3, "r"); /* restored is not */
+    cr_assert_eq(lc_eval_push_event(a, e, &err), LC_OK);
+    lc_event *fresh;
+    cr_assert_eq(lc_event_new(&fresh, f.engine, &err), LC_OK);
+    ticket(&f, fresh, 1, "r");
+    cr_assert_eq(lc_eval_push_event(b, fresh, &err), LC_OK);
+    ticket(&f, fresh, 3, "r");
+    lc_event *other;
+    cr_assert_eq(lc_event_new(&other, f.engine, &err), LC_OK);
+    ticket(&f, other, 3, "r");
+    cr_assert_eq(lc_eval_push_event(b, other, &err), LC_OK);
+    char *ja = json_of(a), *jb = json_of(b);
+    cr_assert_str_eq(ja, jb);
+    cr_assert(strstr(ja, "\"open_tickets\": 1") != NULL, "%s", ja);
+    lc_free(ja);
+    lc_free(jb);
+    lc_event_free(e);
+    lc_event_free(fresh);
+    lc_event_free(other);
+    lc_eval_free(a);
+    lc_eval_free(b);
+    lc_engine_free(f.engine);
+}
