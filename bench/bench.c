@@ -1,8 +1,8 @@
 /* bench/bench.c — how fast libcontract evaluates, next to a plain C
  * baseline, in one run.
  *
- *   contract-bench RULES [EVENTS]      (default 1,000,000 events)
- *   contract-bench RULES EVENTS --only baseline|json|typed|sweep|load
+ *   contract-bench RULES [EVENTS [ROUNDS]]   (default 1,000,000 events, 3 rounds)
+ *   contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load
  *                                      (one measurement in-process, for a profiler)
  *
  * It generates its own deterministic event files (tickets only, and a mix
@@ -13,10 +13,16 @@
  *              in C: the floor any JSON Lines reader pays;
  *   json       libcontract end to end: lc_eval_push_file and lc_eval_result
  *              under the reference rules (what `contract eval` does);
- *   typed      the same tickets pushed as typed events (no JSON);
+ *   typed      the same tickets built as typed events (no JSON) and pushed
+ *              64 at a time (lc_eval_push_events), then the result;
+ *   single     the same, pushed one at a time (lc_eval_push_event);
  *   sweep      100 parameter values over the parsed events, against one
  *              evaluation;
  *   load       loading the reference rules.
+ * Loading the rules is not part of the other measurements.  Baseline and
+ * json alternate, ROUNDS times each; the best round of each is shown (the
+ * least disturbed by the other work of a shared machine), with the ratio of
+ * the best times and the range of the rounds' ratios.
  * Figures: events per second, the ratio to the baseline, peak RSS, and
  * memory per event beyond the ids' own bytes: how much it grows per event
  * (between a run over half the events and the full run, so fixed costs
@@ -157,8 +163,12 @@ static int64_t parse_seconds(const char *s)
     return days * 86400 + digits(s + 11, 2) * 3600 + digits(s + 14, 2) * 60 + digits(s + 17, 2) - 8 * 3600;
 }
 
-static long run_baseline(const char *path)
+/* Where the baseline's figures go, so the compiler must compute them. */
+static volatile double baseline_sink;
+
+static double run_baseline(const char *path)
 {
+    double t0 = now();
     FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t cap = 0;
@@ -182,7 +192,9 @@ static long run_baseline(const char *path)
     }
     free(line);
     if (f) fclose(f);
-    return events + (long)(bands[0][0] * 0) + (long)(sum[0][0] * 0);
+    double t1 = now();
+    for (int m = 0; m < 13; m++) baseline_sink += sum[m][0] + sum[m][1] + (double)(bands[m][1] + bands[m][2]);
+    return events > 0 ? t1 - t0 : -1;
 }
 
 /* ---- libcontract ---- */
@@ -209,7 +221,8 @@ static void close_lib(lib *l)
     lc_engine_free(l->engine);
 }
 
-static int result_amount(lc_eval *ev, int64_t *amount)
+/* The capped total of the events pushed so far, or -1. */
+static int64_t result_amount(lc_eval *ev)
 {
     lc_error err = {0};
     lc_result *res = NULL;
@@ -219,84 +232,120 @@ static int result_amount(lc_eval *ev, int64_t *amount)
     }
     lc_totals t;
     lc_result_totals(res, &t);
-    *amount = t.amount;
     lc_result_free(res);
-    return 0;
+    return t.amount;
 }
 
-static long run_json(const char *rules, const char *path)
+static double run_json(const char *rules, const char *path, int64_t *amount)
 {
     lib l;
     lc_error err = {0};
-    int64_t amount;
-    if (open_lib(&l, rules, 0) || lc_eval_push_file(l.ev, path, &err) || result_amount(l.ev, &amount)) {
-        if (err.message[0]) fprintf(stderr, "bench: %s:%ld: %s\n", err.file, err.line, err.message);
+    if (open_lib(&l, rules, 0)) return -1;
+    double t0 = now();
+    if (lc_eval_push_file(l.ev, path, &err)) {
+        fprintf(stderr, "bench: %s:%ld: %s\n", err.file, err.line, err.message);
         return -1;
     }
+    *amount = result_amount(l.ev);
+    double t1 = now();
     close_lib(&l);
-    return 1;
+    return *amount >= 0 ? t1 - t0 : -1;
 }
 
-/* "t-<i>", as the generator writes it, without printf's cost per event. */
-static void ticket_id(char *out, long i)
+/* "t-<i>" for i = 0, 1, 2, ... as the generator writes them, counted up
+ * in place (a printf per event would cost more than pushing it). */
+typedef struct counter {
+    char text[24];
+    int len;
+} counter;
+
+static void counter_start(counter *c)
 {
-    char digits[24];
-    int n = 0;
-    do digits[n++] = (char)('0' + i % 10);
-    while ((i /= 10) > 0);
-    *out++ = 't';
-    *out++ = '-';
-    while (n > 0) *out++ = digits[--n];
-    *out = '\0';
+    strcpy(c->text, "t-0");
+    c->len = 3;
 }
 
-static long run_typed(const char *rules, long n)
+static void counter_next(counter *c)
+{
+    int i = c->len - 1;
+    while (i >= 2 && c->text[i] == '9') c->text[i--] = '0';
+    if (i >= 2) {
+        c->text[i]++;
+        return;
+    }
+    memmove(c->text + 3, c->text + 2, (size_t)c->len - 1); /* 9…9 became 0…0: one digit more */
+    c->text[2] = '1';
+    c->len++;
+}
+
+typedef struct ticket_fields {
+    int type, opened, responded, restored;
+} ticket_fields;
+
+static int ticket_event(lc_event *e, const ticket_fields *f, const char *id, const ticket *t, lc_error *err)
+{
+    return lc_event_reset(e, f->type, id, err) || lc_event_set_time(e, f->opened, t->opened * NS, 480, err) ||
+           lc_event_set_time(e, f->responded, t->responded * NS, 480, err) ||
+           lc_event_set_time(e, f->restored, t->restored * NS, 480, err);
+}
+
+#define BATCH 64
+
+/* The tickets as typed events, `batch` builders at a time (1: one call
+ * of lc_eval_push_event per event). */
+static double run_typed(const char *rules, long n, int batch, int64_t *amount)
 {
     lib l;
     lc_error err = {0};
-    lc_event *e = NULL;
-    int64_t amount;
-    if (open_lib(&l, rules, 0) || lc_event_new(&e, l.engine, &err)) return -1;
+    lc_event *events[BATCH] = {0};
+    if (open_lib(&l, rules, 0)) return -1;
+    for (int k = 0; k < batch; k++)
+        if (lc_event_new(&events[k], l.engine, &err)) return -1;
     int type = lc_engine_event_type(l.engine, "ticket");
-    int f_opened = lc_engine_field(l.engine, type, "opened"), f_responded = lc_engine_field(l.engine, type, "responded");
-    int f_restored = lc_engine_field(l.engine, type, "restored");
+    ticket_fields f = {type, lc_engine_field(l.engine, type, "opened"), lc_engine_field(l.engine, type, "responded"),
+                       lc_engine_field(l.engine, type, "restored")};
     rng_state = 88172645463325252u;
-    char id[32];
-    for (long i = 0; i < n; i++) {
-        ticket t = ticket_at(i, n);
-        ticket_id(id, i);
-        if (lc_event_reset(e, type, id, &err) || lc_event_set_time(e, f_opened, t.opened * NS, 480, &err) ||
-            lc_event_set_time(e, f_responded, t.responded * NS, 480, &err) ||
-            lc_event_set_time(e, f_restored, t.restored * NS, 480, &err) || lc_eval_push_event(l.ev, e, &err)) {
-            fprintf(stderr, "bench: %s\n", err.message);
-            return -1;
+    counter id;
+    counter_start(&id);
+    double t0 = now();
+    for (long i = 0; i < n;) {
+        size_t k = 0;
+        for (; k < (size_t)batch && i < n; k++, i++, counter_next(&id)) {
+            ticket t = ticket_at(i, n);
+            if (ticket_event(events[k], &f, id.text, &t, &err)) goto failed;
         }
+        if (batch == 1 ? lc_eval_push_event(l.ev, events[0], &err)
+                       : lc_eval_push_events(l.ev, (const lc_event *const *)events, k, NULL, &err))
+            goto failed;
     }
-    if (result_amount(l.ev, &amount)) return -1;
-    lc_event_free(e);
+    *amount = result_amount(l.ev);
+    double t1 = now();
+    for (int k = 0; k < batch; k++) lc_event_free(events[k]);
     close_lib(&l);
-    return 1;
+    return *amount >= 0 ? t1 - t0 : -1;
+failed:
+    fprintf(stderr, "bench: %s\n", err.message);
+    return -1;
 }
 
 /* 100 values of a threshold over events parsed once. */
-static long run_sweep(const char *rules, const char *path, double *single, double *all)
+static double run_sweep(const char *rules, const char *path, double *single)
 {
     lib l;
     lc_error err = {0};
-    int64_t amount;
     if (open_lib(&l, rules, 0) || lc_eval_push_file(l.ev, path, &err)) return -1;
     double t0 = now();
-    if (result_amount(l.ev, &amount)) return -1;
+    if (result_amount(l.ev) < 0) return -1;
     *single = now() - t0;
     t0 = now();
     for (int i = 0; i < 100; i++) {
         char value[16];
         snprintf(value, sizeof value, "%d", 20 + i / 4);
-        if (lc_engine_set_param(l.engine, "ticket_response_low", value, &err) || result_amount(l.ev, &amount)) return -1;
+        if (lc_engine_set_param(l.engine, "ticket_response_low", value, &err) || result_amount(l.ev) < 0) return -1;
     }
-    *all = now() - t0;
+    double all = now() - t0;
     close_lib(&l);
-    return 1;
+    return all;
 }
 
 static double run_load(const char *rules)
@@ -315,21 +364,28 @@ static double run_load(const char *rules)
 /* ---- measuring in a child ---- */
 
 typedef struct measure {
-    double seconds, extra1, extra2;
+    double seconds, extra; /* the measured part; sweep: one evaluation */
+    int64_t amount;        /* the result's total, to check the ways agree */
     long rss_kb;
     int ok;
 } measure;
 
 __attribute__((noinline)) static measure measure_here(const char *what, const char *rules, const char *path, long n)
 {
-    double t0 = now(), a = 0, b = 0;
-    long rc = strcmp(what, "baseline") == 0 ? run_baseline(path)
-              : strcmp(what, "json") == 0   ? run_json(rules, path)
-              : strcmp(what, "typed") == 0  ? run_typed(rules, n)
-              : strcmp(what, "sweep") == 0  ? run_sweep(rules, path, &a, &b)
-              : strcmp(what, "empty") == 0  ? (long)(run_load(rules) >= 0)
-                                            : (long)((a = run_load(rules)) >= 0);
-    measure r = {now() - t0, a, b, peak_rss_kb(), rc > 0};
+    measure r = {-1, 0, -1, 0, 0};
+    if (strcmp(what, "baseline") == 0) r.seconds = run_baseline(path);
+    else if (strcmp(what, "json") == 0) r.seconds = run_json(rules, path, &r.amount);
+    else if (strcmp(what, "typed") == 0) r.seconds = run_typed(rules, n, BATCH, &r.amount);
+    else if (strcmp(what, "single") == 0) r.seconds = run_typed(rules, n, 1, &r.amount);
+    else if (strcmp(what, "sweep") == 0) r.seconds = run_sweep(rules, path, &r.extra);
+    else if (strcmp(what, "load") == 0) r.seconds = run_load(rules);
+    else if (strcmp(what, "empty") == 0) {
+        lib l;
+        r.seconds = open_lib(&l, rules, 0) ? -1 : 0;
+        if (r.seconds == 0) close_lib(&l);
+    }
+    r.rss_kb = peak_rss_kb();
+    r.ok = r.seconds >= 0;
     return r;
 }
 
@@ -338,6 +394,7 @@ static measure in_child(const char *what, const char *rules, const char *path, l
     int fds[2];
     measure m = {0};
     if (pipe(fds) != 0) return m;
+    fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
@@ -352,12 +409,44 @@ static measure in_child(const char *what, const char *rules, const char *path, l
     return m;
 }
 
-static void line(const char *name, long n, const measure *m, double baseline)
+/* The best of `rounds` measurements of each of two cases, taken in turn
+ * so that both see the same machine; the ratios' range goes to lo/hi. */
+static int best_pair(const char *a, const char *b, const char *rules, const char *path, long n, int rounds,
+                     measure *best_a, measure *best_b, double *lo, double *hi)
 {
-    double rate = (double)n / m->seconds;
-    printf("%-32s %12.0f events/s", name, rate);
-    if (baseline > 0) printf("  %5.2fx the baseline's time", m->seconds / baseline);
-    printf("  peak RSS %6.1f MB\n", (double)m->rss_kb / 1024);
+    *lo = 1e9;
+    *hi = 0;
+    for (int r = 0; r < rounds; r++) {
+        measure ma = in_child(a, rules, path, n), mb = in_child(b, rules, path, n);
+        if (!ma.ok || !mb.ok) return -1;
+        if (r == 0 || ma.seconds < best_a->seconds) *best_a = ma;
+        if (r == 0 || mb.seconds < best_b->seconds) *best_b = mb;
+        double ratio = mb.seconds / ma.seconds;
+        if (ratio < *lo) *lo = ratio;
+        if (ratio > *hi) *hi = ratio;
+    }
+    return 0;
+}
+
+static int best_of(const char *what, const char *rules, const char *path, long n, int rounds, measure *best)
+{
+    for (int r = 0; r < rounds; r++) {
+        measure m = in_child(what, rules, path, n);
+        if (!m.ok) return -1;
+        if (r == 0 || m.seconds < best->seconds) *best = m;
+    }
+    return 0;
+}
+
+static void line(const char *name, long n, const measure *m)
+{
+    printf("%-34s %11.0f events/s  peak RSS %6.1f MB\n", name, (double)n / m->seconds, (double)m->rss_kb / 1024);
+}
+
+static void line_vs(const char *name, long n, const measure *m, const measure *base, double lo, double hi)
+{
+    printf("%-34s %11.0f events/s  peak RSS %6.1f MB  %4.2fx the baseline's time (rounds %4.2f-%4.2f)\n", name,
+           (double)n / m->seconds, (double)m->rss_kb / 1024, m->seconds / base->seconds, lo, hi);
 }
 
 /* Bytes of the ids "t-0" ... "t-<n-1>". */
@@ -372,59 +461,84 @@ static double id_bytes(long n)
 static int profile_one(const char *what, const char *rules, const char *tickets, long n)
 {
     measure m = measure_here(what, rules, tickets, n);
-    if (m.ok) line(what, n, &m, 0);
+    if (m.ok) line(what, n, &m);
     return !m.ok;
+}
+
+typedef struct files {
+    char dir[64], tickets[128], mixed[128], half[128];
+} files;
+
+static int make_files(files *f, long n)
+{
+    strcpy(f->dir, "/tmp/contract-bench-XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    snprintf(f->tickets, sizeof f->tickets, "%s/tickets.jsonl", f->dir);
+    snprintf(f->mixed, sizeof f->mixed, "%s/mixed.jsonl", f->dir);
+    snprintf(f->half, sizeof f->half, "%s/half.jsonl", f->dir);
+    return generate(f->tickets, n, 0) || generate(f->mixed, n, 1) || generate(f->half, n / 2, 0) ? -1 : 0;
+}
+
+static void remove_files(const files *f)
+{
+    unlink(f->tickets);
+    unlink(f->mixed);
+    unlink(f->half);
+    rmdir(f->dir);
+}
+
+static int report(const char *rules, const files *f, long n, int rounds)
+{
+    measure base, json, mix_base, mix, typed, single, sweep, load, empty, half;
+    double lo, hi, mlo, mhi;
+    if (best_pair("baseline", "json", rules, f->tickets, n, rounds, &base, &json, &lo, &hi) ||
+        best_pair("baseline", "json", rules, f->mixed, n, rounds, &mix_base, &mix, &mlo, &mhi) ||
+        best_of("typed", rules, f->tickets, n, rounds, &typed) || best_of("single", rules, f->tickets, n, 1, &single) ||
+        best_of("sweep", rules, f->tickets, n, 1, &sweep) || best_of("load", rules, f->tickets, n, 1, &load) ||
+        best_of("empty", rules, f->tickets, 0, 1, &empty) || best_of("json", rules, f->half, n / 2, 1, &half)) {
+        fprintf(stderr, "bench: a measurement failed\n");
+        return 1;
+    }
+    printf("libcontract %s, %ld events per stream, best of %d rounds\n", lc_version_string(), n, rounds);
+    line("baseline (cJSON + C), tickets", n, &base);
+    line_vs("libcontract JSON Lines, tickets", n, &json, &base, lo, hi);
+    line("baseline (cJSON + C), mixed", n, &mix_base);
+    line_vs("libcontract JSON Lines, mixed", n, &mix, &mix_base, mlo, mhi);
+    line("libcontract typed, 64 per push", n, &typed);
+    line("libcontract typed, one per push", n, &single);
+    double ids = id_bytes(n), ids_half = id_bytes(n / 2);
+    printf("memory: grows by %.1f bytes per event beyond the ids' own %.1f bytes (from %ld to %ld events);\n"
+           "        %.1f bytes per event on average at %ld events, over an engine alone at %.1f MB\n",
+           ((double)(json.rss_kb - half.rss_kb) * 1024 - (ids - ids_half)) / (double)(n - n / 2), ids / (double)n,
+           n / 2, n, ((double)(json.rss_kb - empty.rss_kb) * 1024 - ids) / (double)n, n, (double)empty.rss_kb / 1024);
+    printf("sweep: 100 values in %.2f s, one evaluation of the parsed events %.3f s, parsing and one evaluation %.2f s\n",
+           sweep.seconds, sweep.extra, json.seconds);
+    printf("load: the reference rules in %.2f ms\n", load.seconds * 1000);
+    if (typed.amount != json.amount || single.amount != json.amount) {
+        fprintf(stderr, "bench: typed and JSON tickets disagree (%" PRId64 ", %" PRId64 ", %" PRId64 " fen)\n", json.amount,
+                typed.amount, single.amount);
+        return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || (argc > 3 && (argc != 5 || strcmp(argv[3], "--only") != 0))) {
-        fprintf(stderr, "usage: contract-bench RULES [EVENTS [--only baseline|json|typed|sweep|load]]\n");
+    const char *only = argc == 5 && strcmp(argv[3], "--only") == 0 ? argv[4] : NULL;
+    if (argc < 2 || argc > 5 || (argc == 5 && !only)) {
+        fprintf(stderr, "usage: contract-bench RULES [EVENTS [ROUNDS]]\n"
+                        "       contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load\n");
         return 2;
     }
     long n = argc > 2 ? atol(argv[2]) : 1000000;
-    const char *only = argc == 5 ? argv[4] : NULL;
-    char dir[] = "/tmp/contract-bench-XXXXXX", tickets[128], mixed[128], half[128];
-    if (!mkdtemp(dir)) return 1;
-    snprintf(tickets, sizeof tickets, "%s/tickets.jsonl", dir);
-    snprintf(mixed, sizeof mixed, "%s/mixed.jsonl", dir);
-    snprintf(half, sizeof half, "%s/half.jsonl", dir);
-    if (generate(tickets, n, 0) || generate(mixed, n, 1) || generate(half, n / 2, 0)) return 1;
-    printf("libcontract %s, %ld events per stream\n", lc_version_string(), n);
-    if (only) {
-        int rc = profile_one(only, argv[1], tickets, n);
-        unlink(tickets);
-        unlink(mixed);
-        unlink(half);
-        rmdir(dir);
-        return rc;
+    int rounds = argc == 4 ? atoi(argv[3]) : 3;
+    if (n < 2 || rounds < 1) {
+        fprintf(stderr, "contract-bench: EVENTS must be at least 2 and ROUNDS at least 1\n");
+        return 2;
     }
-
-    measure base = in_child("baseline", argv[1], tickets, n), json = in_child("json", argv[1], tickets, n);
-    measure mix_base = in_child("baseline", argv[1], mixed, n), mix = in_child("json", argv[1], mixed, n);
-    measure typed = in_child("typed", argv[1], tickets, n), sweep = in_child("sweep", argv[1], tickets, n);
-    measure load = in_child("load", argv[1], tickets, n), empty = in_child("empty", argv[1], tickets, 0);
-    measure json_half = in_child("json", argv[1], half, n / 2);
-    if (!base.ok || !json.ok || !mix.ok || !typed.ok || !sweep.ok || !load.ok || !empty.ok || !json_half.ok) {
-        fprintf(stderr, "bench: a measurement failed\n");
-        return 1;
-    }
-    line("baseline (cJSON + C), tickets", n, &base, 0);
-    line("libcontract JSON Lines, tickets", n, &json, base.seconds);
-    line("baseline (cJSON + C), mixed", n, &mix_base, 0);
-    line("libcontract JSON Lines, mixed", n, &mix, mix_base.seconds);
-    line("libcontract typed events", n, &typed, 0);
-    double ids = id_bytes(n), ids_half = id_bytes(n / 2);
-    printf("memory: grows by %.1f bytes per event beyond the ids' own %.1f bytes (from %ld to %ld events);\n"
-           "        %.1f bytes per event on average at %ld events, over an engine alone at %.1f MB\n",
-           ((double)(json.rss_kb - json_half.rss_kb) * 1024 - (ids - ids_half)) / (double)(n - n / 2), ids / (double)n,
-           n / 2, n, ((double)(json.rss_kb - empty.rss_kb) * 1024 - ids) / (double)n, n, (double)empty.rss_kb / 1024);
-    printf("sweep: 100 values in %.2f s, one evaluation of the parsed events %.3f s, parsing and one evaluation %.2f s\n",
-           sweep.extra2, sweep.extra1, json.seconds);
-    printf("load: the reference rules in %.2f ms\n", load.extra1 * 1000);
-    unlink(tickets);
-    unlink(mixed);
-    unlink(half);
-    rmdir(dir);
-    return 0;
+    files f;
+    if (make_files(&f, n) != 0) return 1;
+    int rc = only ? profile_one(only, argv[1], f.tickets, n) : report(argv[1], &f, n, rounds);
+    remove_files(&f);
+    return rc;
 }
