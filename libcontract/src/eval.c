@@ -168,9 +168,25 @@ static int contents_equal(const lci_content *a, const lci_content *b)
     return a->h == b->h;
 }
 
+/* The feeds of its type an event counts toward, bit per feed: those
+ * whose condition holds, averages only with both ends present (an open
+ * ticket is left out of the average). */
+static uint64_t feeds_taken(const lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec)
+{
+    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    uint64_t taken = 0;
+    for (size_t i = 0; i < tp->nfeeds; i++) {
+        const lci_feed *f = &tp->feeds[i];
+        if (f->average && !(lci_has(rec, f->from) && lci_has(rec, f->to))) continue;
+        if (lci_test_holds(&f->where, t, rec, &ctx)) taken |= UINT64_C(1) << i;
+    }
+    return taken;
+}
+
 /* Reserves every allocation the commit needs, so that once the id is
  * added nothing can fail half-way. */
-static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, int month)
+static int reserve(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec, int month,
+                   uint64_t taken)
 {
     size_t n = lci_idtable_count(&ev->ids);
     if (lci_grow((void **)&ev->contents, &ev->contents_cap, n + 1, sizeof *ev->contents) != 0) return -1;
@@ -178,36 +194,29 @@ static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec, 
     if (t->stored && lci_grow((void **)&s->data, &s->cap, s->n + 1, s->stride) != 0) return -1;
     if ((ev->flags & LC_EVAL_KEEP_EVENTS) && lci_grow((void **)&ev->log, &ev->log_cap, ev->log_len + s->stride, 1) != 0)
         return -1;
-    if (month < 0) return 0;
-    const lci_type_plan *tp = &ev->plan->of[rec->type];
-    for (size_t i = 0; i < tp->nfeeds; i++) {
-        lci_avg_acc *acc = &ev->avg[tp->feeds[i].cell + (size_t)month];
-        if (tp->feeds[i].average && lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0)
-            return -1;
+    for (; taken; taken &= taken - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(taken)];
+        lci_avg_acc *acc = &ev->avg[f->cell + (size_t)month];
+        if (f->average && lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0) return -1;
     }
     return 0;
 }
 
-static void accumulate(lc_eval *ev, const lci_event_type *t, const lci_record *rec, int month)
+static void accumulate(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec,
+                       int month, uint64_t taken)
 {
-    const lci_model *m = ev->m;
-    const lci_type_plan *tp = &ev->plan->of[rec->type];
-    lci_cond_ctx ctx = {m, NULL, 0};
-    for (size_t i = 0; i < tp->nfeeds; i++) {
-        const lci_feed *feed = &tp->feeds[i];
-        size_t cell = feed->cell + (size_t)month;
-        if (!lci_test_holds(&feed->where, t, rec, &ctx)) continue;
-        if (!feed->average) {
+    int sev = lci_has(rec, t->severity) ? (int)rec->v[t->severity] : 0;
+    for (; taken; taken &= taken - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(taken)];
+        size_t cell = f->cell + (size_t)month;
+        if (!f->average) {
             ev->counts[cell]++;
             continue;
         }
-        int64_t ns;
-        if (!lci_record_span(rec, feed->from, feed->to, &ns)) continue; /* open: left out of the average */
         lci_avg_acc *acc = &ev->avg[cell];
-        acc->sum += ns;
+        acc->sum += rec->v[f->to] - rec->v[f->from];
         acc->count++;
         acc->ids[acc->nids++] = rec->id;
-        int sev = lci_has(rec, t->severity) ? (int)rec->v[t->severity] : 0;
         if (sev > acc->max_severity) acc->max_severity = sev;
     }
 }
@@ -301,8 +310,12 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     if (found >= 0) return repeated(ev, (size_t)found, content, id, file, line, err);
     int month;
     int in_window = accepted(ev, t, rec, &month);
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    lci_cond_ctx ctx = {m, NULL, 0};
+    int counts = in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
+    uint64_t taken = counts && month >= 0 ? feeds_taken(ev, t, tp, rec) : 0;
     uint32_t index;
-    if (reserve(ev, t, rec, month) != 0 || lci_idtable_add_at(&ev->ids, slot, id, idlen, hash, &index) != 0) {
+    if (reserve(ev, t, tp, rec, month, taken) != 0 || lci_idtable_add_at(&ev->ids, slot, id, idlen, hash, &index) != 0) {
         ev->broken = 1;
         return lci_oom(err);
     }
@@ -316,8 +329,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         ev->log_count++;
     }
     if (!in_window) return outside_term(ev, t, rec, id, file, line, err);
-    lci_cond_ctx ctx = {m, NULL, 0};
-    if (!lci_test_holds(&ev->plan->of[rec->type].counts_when, t, rec, &ctx)) return LC_OK; /* recorded, counts toward nothing */
-    if (month >= 0) accumulate(ev, t, rec, month);
+    if (!counts) return LC_OK;
+    accumulate(ev, t, tp, rec, month, taken);
     return keep(ev, t, rec, file, line, err);
 }

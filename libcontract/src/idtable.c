@@ -16,39 +16,16 @@ void lci_idtable_init(lci_idtable *t, uint64_t seed)
 
 void lci_idtable_free(lci_idtable *t)
 {
-    free(t->slots);
+    free(t->slots_block);
     lci_strlist_free(&t->strings);
     lci_idtable_init(t, t->seed);
 }
 
-static uint64_t slot_of(uint64_t hash, uint32_t index)
-{
-    return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)index + 1);
-}
-
-/* 1 when string `index` is s. */
-static int same(const lci_strlist *l, uint32_t index, const char *s, size_t len)
+int lci_idtable_same(const lci_idtable *t, uint32_t index, const char *s, size_t len)
 {
     size_t have;
-    const char *t = lci_strlist_get(l, index, &have);
-    return have == len && memcmp(t, s, len) == 0;
-}
-
-long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot)
-{
-    *slot = 0;
-    if (!t->nslots) return -1;
-    uint64_t tag = hash & UINT64_C(0xffffffff00000000);
-    for (size_t i = lci_idtable_home(hash, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
-        uint64_t entry = t->slots[i];
-        if (!entry) {
-            *slot = i;
-            return -1;
-        }
-        if ((entry & UINT64_C(0xffffffff00000000)) != tag) continue;
-        uint32_t index = (uint32_t)entry - 1;
-        if (same(&t->strings, index, s, len)) return (long)index;
-    }
+    const char *str = lci_strlist_get(&t->strings, index, &have);
+    return have == len && memcmp(str, s, len) == 0;
 }
 
 long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash)
@@ -64,17 +41,19 @@ static void place(uint64_t *slots, size_t nslots, uint64_t slot)
     slots[i] = slot;
 }
 
-/* A zeroed slot array.  A big one is aligned to huge pages, where the
- * system offers them: lookups land anywhere in it, and one TLB entry then
- * covers 2 MiB instead of 4 KiB. */
-static uint64_t *new_slots(size_t nslots)
+/* A zeroed slot array inside *block.  calloc hands out fresh pages
+ * without writing them (the system zeroes them when first touched), so a
+ * big table is not zeroed twice; it is aligned to huge pages inside a
+ * block one huge page larger, where the system offers them: lookups land
+ * anywhere in it, and one TLB entry then covers 2 MiB instead of 4 KiB. */
+static uint64_t *new_slots(size_t nslots, void **block)
 {
     size_t bytes = nslots * sizeof(uint64_t);
-    if (bytes < LCI_HUGE_PAGE) return calloc(nslots, sizeof(uint64_t));
-    uint64_t *slots = aligned_alloc(LCI_HUGE_PAGE, bytes);
-    if (!slots) return NULL;
+    if (bytes < LCI_HUGE_PAGE) return *block = calloc(nslots, sizeof(uint64_t));
+    unsigned char *p = calloc(bytes + LCI_HUGE_PAGE, 1);
+    if (!(*block = p)) return NULL;
+    uint64_t *slots = (uint64_t *)(void *)(p + (LCI_HUGE_PAGE - (uintptr_t)p % LCI_HUGE_PAGE) % LCI_HUGE_PAGE);
     lci_advise_huge_pages(slots, bytes);
-    memset(slots, 0, bytes);
     return slots;
 }
 
@@ -82,27 +61,22 @@ static uint64_t *new_slots(size_t nslots)
 int lci_idtable_grow(lci_idtable *t)
 {
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
-    uint64_t *slots = new_slots(nslots);
+    void *block;
+    uint64_t *slots = new_slots(nslots, &block);
     if (!slots) return -1;
     for (size_t i = 0; i < t->nslots; i++)
         if (t->slots[i]) place(slots, nslots, t->slots[i]);
-    free(t->slots);
+    free(t->slots_block);
     t->slots = slots;
+    t->slots_block = block;
     t->nslots = nslots;
-    return 0;
-}
-
-int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash, uint32_t *index)
-{
-    if (lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
-    t->slots[slot] = slot_of(hash, *index);
     return 0;
 }
 
 int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)
 {
     if (lci_idtable_reserve(t) != 0 || lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
-    place(t->slots, t->nslots, slot_of(hash, *index));
+    place(t->slots, t->nslots, lci_idtable_entry(hash, *index));
     return 0;
 }
 

@@ -19,6 +19,7 @@
 typedef struct lci_idtable {
     uint64_t *slots;     /* (hash >> 32) << 32 | (index + 1); 0 = empty */
     size_t nslots;       /* power of two */
+    void *slots_block;   /* the allocation slots lie in (aligned inside it) */
     lci_strlist strings; /* index -> the string */
     uint64_t seed;
 } lci_idtable;
@@ -54,15 +55,47 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
 /* Adding in two steps, for a caller that must check more before it adds:
  * reserve room for one more string (the table may grow: 0, or -1 when out
  * of memory), look s up (its index, or -1 and in *slot where it would go),
- * then add it at that slot if nothing changed the table in between. */
+ * then add it at that slot if nothing changed the table in between.  Inline:
+ * this is the path of every event id. */
 int lci_idtable_grow(lci_idtable *t);
 static inline int lci_idtable_reserve(lci_idtable *t)
 {
     /* the load stays under 0.7 so probes stay short */
     return (t->strings.n + 1) * 10 <= t->nslots * 7 ? 0 : lci_idtable_grow(t);
 }
-long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot);
-int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash, uint32_t *index);
+
+/* 1 when string `index` is s (the bytes compared). */
+int lci_idtable_same(const lci_idtable *t, uint32_t index, const char *s, size_t len);
+
+#define LCI_TAG_MASK UINT64_C(0xffffffff00000000)
+
+static inline uint64_t lci_idtable_entry(uint64_t hash, uint32_t index)
+{
+    return (hash & LCI_TAG_MASK) | ((uint64_t)index + 1);
+}
+
+static inline long lci_idtable_lookup(const lci_idtable *t, const char *s, size_t len, uint64_t hash, size_t *slot)
+{
+    *slot = 0;
+    if (!t->nslots) return -1;
+    for (size_t i = lci_idtable_home(hash, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
+        uint64_t entry = t->slots[i];
+        if (!entry) {
+            *slot = i;
+            return -1;
+        }
+        if ((entry & LCI_TAG_MASK) == (hash & LCI_TAG_MASK) && lci_idtable_same(t, (uint32_t)entry - 1, s, len))
+            return (long)((uint32_t)entry - 1);
+    }
+}
+
+static inline int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash,
+                                     uint32_t *index)
+{
+    if (lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
+    t->slots[slot] = lci_idtable_entry(hash, *index);
+    return 0;
+}
 
 /* Adds s (which must be absent); 0 and *index, or -1 when out of memory
  * (the table is unchanged). */

@@ -62,6 +62,7 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
     for (size_t i = 0; i < m->nmeasures; i++) {
         const lci_measure *me = &m->measures[i];
         if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT)) continue;
+        if (tp->nfeeds == LCI_MAX_FEEDS) return -2;
         lci_feed *f = &tp->feeds[tp->nfeeds++];
         f->measure = (int)i;
         f->cell = i * (size_t)m->nmonths;
@@ -106,8 +107,8 @@ static int build_type(lci_plan *p, const lci_model *m, size_t type, uint64_t see
         if (t->fields[f].has_default) tp->defaulted |= UINT64_C(1) << f;
     }
     tp->counts_when = make_test(m, t, t->counts_when);
-    if (build_feeds(tp, m, type) != 0) return -1;
-    return build_choices(tp, m, t, seed);
+    int rc = build_feeds(tp, m, type);
+    return rc ? rc : build_choices(tp, m, t, seed);
 }
 
 /* ---- names ---- */

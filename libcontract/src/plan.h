@@ -26,7 +26,10 @@ typedef struct lci_test {
     uint64_t truth;                    /* bit i: the value when present bit j of fields[j] is bit j of i */
 } lci_test;
 
-/* A measure an event type feeds as events stream in. */
+/* A measure an event type feeds as events stream in; a type feeds at
+ * most this many (a bit each while an event is committed). */
+#define LCI_MAX_FEEDS 64
+
 typedef struct lci_feed {
     int measure;  /* index in the model's measures */
     size_t cell;  /* measure × months: the month's accumulator is cell + month */
@@ -59,7 +62,8 @@ typedef struct lci_plan {
 } lci_plan;
 
 /* Builds the plan of a loaded model; seed varies the name maps' hashes.
- * 0, or -1 when out of memory (p is then empty). */
+ * 0, -1 when out of memory, -2 when a type feeds more than LCI_MAX_FEEDS
+ * measures (p is then empty). */
 int lci_plan_build(lci_plan *p, const lci_model *m, uint64_t seed);
 void lci_plan_free(lci_plan *p);
 

@@ -8,10 +8,6 @@
 #include "hash.h"
 #include "util.h"
 
-/* A length below this fits the one byte before the string; longer ones
- * are this byte followed by four. */
-#define LONG_LENGTH 0xFF
-
 struct lci_strblocks {
     atomic_long refs; /* the list and its views */
     char *text[LCI_BLOCKS];
@@ -59,20 +55,24 @@ static size_t place(size_t at, size_t need, unsigned *block, size_t *offset)
     return at;
 }
 
-/* The block of positions that holds string n, allocated when new. */
-static uint32_t *position_slot(lci_strblocks *b, size_t n)
+/* The block of positions that holds string n, allocated when new; *room
+ * receives how many strings from n on it holds. */
+static uint32_t *position_slot(lci_strblocks *b, size_t n, size_t *room)
 {
     size_t off;
     unsigned k = block_of(n, LCI_POS_UNIT, &off);
     if (!b->pos[k] && !(b->pos[k] = new_block((LCI_POS_UNIT << k) * sizeof(uint32_t)))) return NULL;
+    *room = (LCI_POS_UNIT << k) - off;
     return &b->pos[k][off];
 }
 
-int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
+/* Adds a string where lci_strlist_add's cursor cannot: at a block's end,
+ * in a new block, a long one.  Then points the cursor after it. */
+int lci_strlist_add_slow(lci_strlist *l, const char *s, size_t len, uint32_t *index)
 {
-    size_t head = len < LONG_LENGTH ? 1 : 5, need = head + len + 1, off;
+    size_t head = len < LCI_LONG_LENGTH ? 1 : 5, need = head + len + 1, off, pos_room;
     unsigned k;
-    if (l->n >= UINT32_MAX || len > UINT32_MAX) return -1;
+    if (l->n >= UINT32_MAX - 1 || len > UINT32_MAX) return -1;
     if (!l->blocks) {
         if (!(l->blocks = calloc(1, sizeof *l->blocks))) return -1;
         atomic_init(&l->blocks->refs, 1);
@@ -81,14 +81,14 @@ int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
     size_t at = place(l->len, need, &k, &off);
     if (at + need > (size_t)UINT32_MAX) return -1;
     if (!b->text[k] && !(b->text[k] = new_block(LCI_TEXT_UNIT << k))) return -1;
-    uint32_t *slot = position_slot(b, l->n);
+    uint32_t *slot = position_slot(b, l->n, &pos_room);
     if (!slot) return -1;
     unsigned char *p = (unsigned char *)b->text[k] + off;
     if (head == 1) {
         p[0] = (unsigned char)len;
     } else {
         uint32_t n32 = (uint32_t)len;
-        p[0] = LONG_LENGTH;
+        p[0] = LCI_LONG_LENGTH;
         memcpy(p + 1, &n32, 4);
     }
     lci_copy_short((char *)p + head, s, len);
@@ -96,6 +96,12 @@ int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
     *slot = (uint32_t)at;
     l->len = at + need;
     *index = (uint32_t)l->n++;
+    /* the cursor: the rest of this block, kept below 2^32 positions and strings */
+    size_t room = (LCI_TEXT_UNIT << k) - off - need, limit = (size_t)UINT32_MAX - l->len;
+    l->text = p + need;
+    l->text_room = room < limit ? room : limit;
+    l->pos = slot + 1;
+    l->pos_room = pos_room - 1 < UINT32_MAX - 1 - l->n ? pos_room - 1 : UINT32_MAX - 1 - l->n;
     return 0;
 }
 
@@ -112,7 +118,7 @@ static const char *entry(const lci_strblocks *b, uint32_t index, size_t *len)
     uint32_t at = b->pos[k][off];
     unsigned tk = block_of(at, LCI_TEXT_UNIT, &toff);
     const unsigned char *p = (const unsigned char *)b->text[tk] + toff;
-    if (p[0] != LONG_LENGTH) {
+    if (p[0] != LCI_LONG_LENGTH) {
         *len = p[0];
         return (const char *)p + 1;
     }

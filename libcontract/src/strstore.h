@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 /* Block k of text holds LCI_TEXT_UNIT << k bytes, block k of positions
  * LCI_POS_UNIT << k strings: 32 of each reach past 2^32. */
 #define LCI_TEXT_UNIT ((size_t)4096)
@@ -28,6 +30,11 @@ typedef struct lci_strlist {
     lci_strblocks *blocks; /* NULL until the first string */
     size_t len;            /* text positions used (with the gaps left at block ends) */
     size_t n;              /* strings */
+    /* where the next string goes while it fits the current blocks */
+    unsigned char *text;
+    size_t text_room;
+    uint32_t *pos;
+    size_t pos_room;
 } lci_strlist;
 
 typedef struct lci_strview {
@@ -35,9 +42,30 @@ typedef struct lci_strview {
     size_t n;
 } lci_strview;
 
+/* A length below this fits the one byte before the string; longer ones
+ * are this byte followed by four. */
+#define LCI_LONG_LENGTH 0xFF
+
 /* Appends a copy of s (len bytes, no NUL inside); 0 and *index, or -1
  * when out of memory or past 2^32 strings or bytes (nothing changed). */
-int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index);
+int lci_strlist_add_slow(lci_strlist *l, const char *s, size_t len, uint32_t *index);
+
+static inline int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uint32_t *index)
+{
+    size_t need = len + 2;
+    if (len >= LCI_LONG_LENGTH || need > l->text_room || !l->pos_room) return lci_strlist_add_slow(l, s, len, index);
+    unsigned char *p = l->text;
+    p[0] = (unsigned char)len;
+    lci_copy_short((char *)p + 1, s, len);
+    p[len + 1] = '\0';
+    *l->pos++ = (uint32_t)l->len;
+    l->pos_room--;
+    l->text += need;
+    l->text_room -= need;
+    l->len += need;
+    *index = (uint32_t)l->n++;
+    return 0;
+}
 void lci_strlist_free(lci_strlist *l);
 
 /* String `index` (NUL-terminated) and its length; index < l->n. */

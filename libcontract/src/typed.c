@@ -71,20 +71,32 @@ void lc_event_free(lc_event *e)
     free(e);
 }
 
-lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
+/* Copies id into the builder; -1 when out of memory. */
+static int copy_id(lc_event *e, const char *id)
 {
-    if (!e || !id || !id[0]) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: an event needs a non-empty id");
-    if (type < 0 || (size_t)type >= e->m->ntypes) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: unknown event type %d", type);
     size_t len = strlen(id);
     if (len + 1 > e->idcap) {
         size_t cap = len + 1 > 2 * e->idcap ? len + 1 : 2 * e->idcap;
         char *p = realloc(e->id, cap);
-        if (!p) return lci_oom(err);
+        if (!p) return -1;
         e->id = p;
         e->idcap = cap;
     }
-    memcpy(e->id, id, len + 1);
+    lci_copy_short(e->id, id, len + 1);
     e->idlen = len;
+    return 0;
+}
+
+lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
+{
+    if (!e || !id || !id[0]) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: an event needs a non-empty id");
+    if (type < 0 || (size_t)type >= e->m->ntypes) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: unknown event type %d", type);
+    if (e->string_fields) clear_strings(e);
+    if (copy_id(e, id) != 0) {
+        e->type = -1; /* nothing to push until the next reset */
+        e->nfields = 0;
+        return lci_oom(err);
+    }
     e->type = type;
     e->fields = e->m->types[type].fields;
     e->nfields = e->m->types[type].nfields;
@@ -92,7 +104,6 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
      * copies the absent ones as 0), so clearing present clears the event */
     e->rec->type = (uint32_t)type;
     e->rec->present = 0;
-    if (e->string_fields) clear_strings(e);
     return LC_OK;
 }
 
