@@ -1,12 +1,10 @@
-/* idtable.c — see idtable.h.  Open addressing with linear probing; the
- * strings live NUL-terminated in one arena. */
+/* idtable.c — see idtable.h. */
 #include "idtable.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
 
 void lci_idtable_init(lci_idtable *t, uint64_t seed)
 {
@@ -34,11 +32,13 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
     return lci_idtable_lookup(t, s, len, hash, &slot);
 }
 
-static void place(uint64_t *slots, size_t nslots, uint64_t slot)
+void lci_idtable_insert(lci_idtable *t, size_t slot, uint64_t entry)
 {
-    size_t i = lci_idtable_home(slot, nslots);
-    while (slots[i]) i = (i + 1) & (nslots - 1);
-    slots[i] = slot;
+    size_t end = slot;
+    while (t->slots[end]) end++; /* the last slot is always free */
+    memmove(&t->slots[slot + 1], &t->slots[slot], (end - slot) * sizeof *t->slots);
+    t->slots[slot] = entry;
+    if (end >= t->nslots + LCI_SPARE_SLOTS / 2) t->crowded = 1;
 }
 
 /* A zeroed slot array inside *block.  calloc hands out fresh pages
@@ -57,27 +57,52 @@ static uint64_t *new_slots(size_t nslots, void **block)
     return slots;
 }
 
-/* Doubles the slots (the first time: 64). */
+/* The slots of t in a table of nslots homes: one sweep in tag order, each
+ * entry at its home or just after the one before.  0, or -1 when the
+ * entries would pass the spare slots' first half (then a larger table). */
+static int refill(const lci_idtable *t, uint64_t *slots, size_t nslots, int *crowded)
+{
+    size_t next = 0, limit = nslots + LCI_SPARE_SLOTS / 2;
+    for (size_t i = 0; i < t->nslots + LCI_SPARE_SLOTS; i++) {
+        uint64_t entry = t->slots[i];
+        if (!entry) continue;
+        size_t home = lci_idtable_home(entry, nslots);
+        size_t at = home > next ? home : next;
+        if (at >= limit) return -1;
+        slots[at] = entry;
+        next = at + 1;
+    }
+    *crowded = 0;
+    return 0;
+}
+
+/* Doubles the homes (the first time: 64), or more in the unlikely case
+ * that the entries crowd the end of the doubled table. */
 int lci_idtable_grow(lci_idtable *t)
 {
-    size_t nslots = t->nslots ? t->nslots * 2 : 64;
-    void *block;
-    uint64_t *slots = new_slots(nslots, &block);
-    if (!slots) return -1;
-    for (size_t i = 0; i < t->nslots; i++)
-        if (t->slots[i]) place(slots, nslots, t->slots[i]);
-    free(t->slots_block);
-    t->slots = slots;
-    t->slots_block = block;
-    t->nslots = nslots;
-    return 0;
+    size_t nslots = t->nslots ? t->nslots : 32;
+    for (;;) {
+        nslots *= 2;
+        void *block;
+        uint64_t *slots = new_slots(nslots + LCI_SPARE_SLOTS, &block);
+        if (!slots) return -1;
+        if (!t->nslots || refill(t, slots, nslots, &t->crowded) == 0) {
+            free(t->slots_block);
+            t->slots = slots;
+            t->slots_block = block;
+            t->nslots = nslots;
+            return 0;
+        }
+        free(block);
+    }
 }
 
 int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)
 {
-    if (lci_idtable_reserve(t) != 0 || lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
-    place(t->slots, t->nslots, lci_idtable_entry(hash, *index));
-    return 0;
+    size_t slot;
+    if (lci_idtable_reserve(t) != 0) return -1;
+    lci_idtable_lookup(t, s, len, hash, &slot);
+    return lci_idtable_add_at(t, slot, s, len, hash, index);
 }
 
 int lci_idtable_intern(lci_idtable *t, const char *s, size_t len, uint32_t *index, int *added)
@@ -105,7 +130,7 @@ size_t lci_idtable_count(const lci_idtable *t)
 
 size_t lci_idtable_bytes(const lci_idtable *t)
 {
-    return t->nslots * sizeof *t->slots + lci_strlist_bytes(&t->strings);
+    return (t->nslots ? t->nslots + LCI_SPARE_SLOTS : 0) * sizeof *t->slots + lci_strlist_bytes(&t->strings);
 }
 
 int lci_namemap_init(lci_namemap *m, const char *const *names, size_t n, uint64_t seed)

@@ -3,9 +3,16 @@
  * Each distinct string is kept once, byte for byte, in an lci_strlist, and
  * gets a dense index; lookups compare the bytes, so two different ids can
  * never be taken for one another whatever their hashes (a collision only
- * costs a probe).  A slot holds the index and 32 bits of the hash, so most
- * probes touch one cache line; about 17–29 bytes per string beyond its own
- * bytes (slots at a load of 0.35–0.7, a position, a length byte, a NUL). */
+ * costs a probe).  A slot holds the index and 32 bits of the hash (the
+ * tag), so most probes touch one cache line; about 17–29 bytes per string
+ * beyond its own bytes (slots at a load of 0.35–0.7, a position, a length
+ * byte, a NUL).
+ *
+ * The slots are kept in the order of their tags (linear probing that
+ * never wraps around, with a few spare slots past the end): a lookup
+ * stops at the first larger tag, and doubling the table is one sweep that
+ * writes the new slots front to back, since a tag's home slot is its top
+ * bits at any size. */
 #ifndef LCI_IDTABLE_H
 #define LCI_IDTABLE_H
 
@@ -16,9 +23,14 @@
 #include "hash.h"
 #include "strstore.h"
 
+/* Spare slots past the last home; the table grows before the last half of
+ * them fills, so the very last slot is always empty and ends every probe. */
+#define LCI_SPARE_SLOTS 64
+
 typedef struct lci_idtable {
-    uint64_t *slots;     /* (hash >> 32) << 32 | (index + 1); 0 = empty */
-    size_t nslots;       /* power of two */
+    uint64_t *slots;     /* tag << 32 | (index + 1), tags non-decreasing; 0 = empty */
+    size_t nslots;       /* homes: a power of two (then LCI_SPARE_SLOTS more slots) */
+    int crowded;         /* a slot in the last half of the spare ones is used: grow next */
     void *slots_block;   /* the allocation slots lie in (aligned inside it) */
     lci_strlist strings; /* index -> the string */
     uint64_t seed;
@@ -33,10 +45,8 @@ static inline uint64_t lci_idtable_hash(const lci_idtable *t, const char *s, siz
     return lci_fast_hash(s, len, t->seed);
 }
 
-/* A string's home slot is the top bits of the 32 the slot keeps: the table
- * grows without hashing any string again, and since homes keep their order
- * when the table doubles (slot i goes to 2i or 2i + 1), growing sweeps both
- * tables front to back instead of writing all over the new one. */
+/* A string's home slot is the top bits of its tag: the table grows without
+ * hashing any string again. */
 static inline size_t lci_idtable_home(uint64_t hash, size_t nslots)
 {
     return (size_t)(hash >> (64 - __builtin_ctzll(nslots)));
@@ -61,7 +71,7 @@ int lci_idtable_grow(lci_idtable *t);
 static inline int lci_idtable_reserve(lci_idtable *t)
 {
     /* the load stays under 0.7 so probes stay short */
-    return (t->strings.n + 1) * 10 <= t->nslots * 7 ? 0 : lci_idtable_grow(t);
+    return (t->strings.n + 1) * 10 <= t->nslots * 7 && !t->crowded ? 0 : lci_idtable_grow(t);
 }
 
 /* 1 when string `index` is s (the bytes compared). */
@@ -78,22 +88,28 @@ static inline long lci_idtable_lookup(const lci_idtable *t, const char *s, size_
 {
     *slot = 0;
     if (!t->nslots) return -1;
-    for (size_t i = lci_idtable_home(hash, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
+    uint64_t tag = hash & LCI_TAG_MASK;
+    for (size_t i = lci_idtable_home(hash, t->nslots);; i++) {
         uint64_t entry = t->slots[i];
-        if (!entry) {
+        if (!entry || (entry & LCI_TAG_MASK) > tag) { /* s would go here, before the larger tags */
             *slot = i;
             return -1;
         }
-        if ((entry & LCI_TAG_MASK) == (hash & LCI_TAG_MASK) && lci_idtable_same(t, (uint32_t)entry - 1, s, len))
+        if ((entry & LCI_TAG_MASK) == tag && lci_idtable_same(t, (uint32_t)entry - 1, s, len))
             return (long)((uint32_t)entry - 1);
     }
 }
+
+/* Puts an entry at slot, moving the larger tags after it one slot on. */
+void lci_idtable_insert(lci_idtable *t, size_t slot, uint64_t entry);
 
 static inline int lci_idtable_add_at(lci_idtable *t, size_t slot, const char *s, size_t len, uint64_t hash,
                                      uint32_t *index)
 {
     if (lci_strlist_add(&t->strings, s, len, index) != 0) return -1;
-    t->slots[slot] = lci_idtable_entry(hash, *index);
+    uint64_t entry = lci_idtable_entry(hash, *index);
+    if (!t->slots[slot] && slot < t->nslots) t->slots[slot] = entry; /* the common case: a free home */
+    else lci_idtable_insert(t, slot, entry);
     return 0;
 }
 

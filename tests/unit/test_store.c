@@ -152,6 +152,33 @@ Test(idtable, two_step_add_finds_the_slot_once)
     lci_idtable_free(&t);
 }
 
+Test(idtable, crowded_homes_stay_in_tag_order_and_all_are_found)
+{
+    /* hashes whose top bits are all 0: every string has home 0, so the
+     * table must shift, crowd its spare slots and grow past them */
+    lci_idtable t;
+    lci_idtable_init(&t, 5);
+    enum { N = 3000 };
+    char id[32];
+    for (uint32_t i = 0; i < N; i++) {
+        int n = snprintf(id, sizeof id, "c%u", i);
+        uint64_t hash = (uint64_t)((i * 2654435761u) >> 12) << 32; /* tags below 2^20 */
+        uint32_t index;
+        cr_assert_eq(lci_idtable_add(&t, id, (size_t)n, hash, &index), 0);
+        cr_assert_eq(index, i);
+    }
+    for (size_t i = 1; i < t.nslots + LCI_SPARE_SLOTS; i++)
+        if (t.slots[i] && t.slots[i - 1]) cr_assert_leq(t.slots[i - 1] >> 32, t.slots[i] >> 32, "slot %zu", i);
+    cr_assert_eq(t.slots[t.nslots + LCI_SPARE_SLOTS - 1], 0, "the last slot stays free");
+    for (uint32_t i = 0; i < N; i++) {
+        int n = snprintf(id, sizeof id, "c%u", i);
+        uint64_t hash = (uint64_t)((i * 2654435761u) >> 12) << 32;
+        cr_assert_eq(lci_idtable_find(&t, id, (size_t)n, hash), (long)i, "%s", id);
+        cr_assert_eq(lci_idtable_find(&t, id, (size_t)n, hash ^ (UINT64_C(1) << 32)), -1);
+    }
+    lci_idtable_free(&t);
+}
+
 /* ---- lci_namemap ---- */
 
 Test(namemap, finds_each_name_and_nothing_else)
