@@ -406,13 +406,9 @@ static int parse_common(const char *s, size_t len, lci_time *t, int *offset_min)
     return 1;
 }
 
-int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
-                   size_t whysize)
+int lci_time_parse_careful(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
+                           size_t whysize)
 {
-    if (parse_common(s, len, t, offset_min)) {
-        if (why && whysize) why[0] = '\0';
-        return 0;
-    }
     scan sc = scan_start(s, len, why, whysize);
     int64_t days = 0, sec = 0, ns = 0;
     int off = 0;
@@ -429,6 +425,16 @@ int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char
     if (offset_min != NULL)
         *offset_min = off;
     return 0;
+}
+
+int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
+                   size_t whysize)
+{
+    if (parse_common(s, len, t, offset_min)) {
+        if (why && whysize) why[0] = '\0';
+        return 0;
+    }
+    return lci_time_parse_careful(s, len, t, offset_min, why, whysize);
 }
 
 int lci_date_parse(const char *s, size_t len, int64_t *days, char *why, size_t whysize)

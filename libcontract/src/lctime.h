@@ -32,6 +32,11 @@ typedef int64_t lci_time; /* ns since the Unix epoch, UTC */
 int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min,
                    char *why, size_t whysize);
 
+/* Internal, for tests: lci_time_parse without its fast path, the careful
+ * scanner alone (same contract), so tests can check the two agree. */
+int lci_time_parse_careful(const char *s, size_t len, lci_time *t, int *offset_min,
+                           char *why, size_t whysize);
+
 /* Writes t in RFC 3339 at the given offset: "2026-04-01T09:30:00+08:00";
  * seconds always present; fraction only when non-zero, without trailing
  * zeros; offset 0 written as "+00:00".  Returns the length; buf needs 40. */
