@@ -8,8 +8,12 @@
 
 #if defined(__GNUC__)
 #define LCI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+/* The fast path has two callers, the parse and its test hook; the parse
+ * must still get it inline, helpers and all (called, it costs a fifth more). */
+#define LCI_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define LCI_PRINTF(fmt, args)
+#define LCI_ALWAYS_INLINE inline
 #endif
 
 /* Days from 0000-03-01 to 1970-01-01 in the March-based count below. */
@@ -366,46 +370,6 @@ static int take_offset(scan *sc, int *offset_min)
     return 0;
 }
 
-/* Two digits at s, or -1. */
-static int two(const char *s)
-{
-    unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
-    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
-}
-
-/* The common shapes — "2026-04-01T09:30:00+08:00", "...Z", with a
- * fraction — read in one pass; anything else (or wrong) returns 0 and goes
- * to the careful parser below, which explains what is wrong.  Events carry
- * several timestamps each, so this is on the hot path. */
-static int parse_common(const char *s, size_t len, lci_time *t, int *offset_min)
-{
-    if (len < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
-        return 0;
-    int y0 = two(s), y1 = two(s + 2), m = two(s + 5), d = two(s + 8), h = two(s + 11), mi = two(s + 14), sec = two(s + 17);
-    if (y0 < 0 || y1 < 0 || m < 1 || m > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return 0;
-    int64_t y = y0 * 100 + y1;
-    if (y < LCI_YEAR_MIN || y > LCI_YEAR_MAX || d > days_in_month(y, m)) return 0;
-    size_t i = 19;
-    int64_t ns = 0, scale = LCI_NS_PER_SEC;
-    if (i < len && s[i] == '.') {
-        size_t start = ++i;
-        for (; i < len && (unsigned)((unsigned char)s[i] - '0') < 10u; i++)
-            if (scale > 1) ns += (s[i] - '0') * (scale /= 10);
-        if (i == start) return 0;
-    }
-    int off;
-    if (i + 1 == len && (s[i] == 'Z' || s[i] == 'z')) off = 0;
-    else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
-        int oh = two(s + i + 1), om = two(s + i + 4);
-        if (oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
-        off = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
-    } else return 0;
-    *t = lci_days_from_civil(y, m, d) * LCI_NS_PER_DAY + (int64_t)(h * 3600 + mi * 60 + sec) * LCI_NS_PER_SEC + ns -
-         off * LCI_NS_PER_MIN;
-    if (offset_min) *offset_min = off;
-    return 1;
-}
-
 int lci_time_parse_careful(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
                            size_t whysize)
 {
@@ -427,11 +391,258 @@ int lci_time_parse_careful(const char *s, size_t len, lci_time *t, int *offset_m
     return 0;
 }
 
+/* ---- the fast path ----------------------------------------------------- */
+
+/* Events carry several timestamps each, so this parse is on the hot path.
+ * The common shapes — "2026-04-01T09:30:00+08:00", "...Z", with a fraction
+ * of up to nine digits — have their fields at fixed distances from the
+ * start and from the end, so they are read eight bytes at a time.  The
+ * fast path says only "yes" or "not mine": whatever it declines, right or
+ * wrong, goes to the careful parser above, which has the last word and
+ * explains what is wrong.  Both must agree on everything the fast path
+ * accepts; tests/unit/test_time.c and tests/fuzz/fuzz_time.c check that.
+ *
+ * A word holds byte i of the text in bits 8i..8i+7 on any machine (see
+ * load8), and BYTES8 writes one left to right, as the text reads. */
+#define BYTES8(a, b, c, d, e, f, g, h)                                                     \
+    ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24 |     \
+     (uint64_t)(e) << 32 | (uint64_t)(f) << 40 | (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
+#define REPEAT8(b) BYTES8(b, b, b, b, b, b, b, b)
+
+static uint64_t load8(const char *p)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    memcpy(&w, p, sizeof w); /* one unaligned load */
+    return w;
+#else
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; i--)
+        w = w << 8 | (unsigned char)p[i];
+    return w;
+#endif
+}
+
+/* Four bytes, numbered as in load8. */
+static uint64_t load4(const char *p)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+#else
+    uint64_t w = 0;
+    for (int i = 3; i >= 0; i--)
+        w = w << 8 | (unsigned char)p[i];
+    return w;
+#endif
+}
+
+/* x is a word of text XOR-ed with what is expected there ('0' where a
+ * digit goes), so each well-formed byte is now a digit's value, or 0 for a
+ * separator.  `limits` gives the largest value each byte may take: 9, less
+ * for a leading digit (5 for tens of minutes), 0 for a separator.  Adding
+ * 15 - limit carries into a byte's high nibble exactly when the byte is
+ * over its limit, and a byte over 15 has a high nibble of its own; so the
+ * result has a bit in some high nibble iff a byte is wrong.  Results are
+ * OR-ed together and tested once.  A carry out of a wrong byte can only
+ * add complaints. */
+static uint64_t over_limits(uint64_t x, uint64_t limits)
+{
+    return x | (x + (REPEAT8(15) - limits));
+}
+#define HIGH_NIBBLES REPEAT8(0xF0)
+
+/* Byte i becomes 10 * x[i] + x[i + 1]: a two-digit field that starts at
+ * byte i is read in byte i.  Nothing carries while bytes are 0..15. */
+static uint64_t pairs(uint64_t x)
+{
+    return x * 10 + (x >> 8);
+}
+
+static unsigned lane(uint64_t x, int i)
+{
+    return (unsigned)(x >> (8 * i)) & 0xFF;
+}
+
+/* weight * a + b for a in byte 0 of p and b in byte `gap` (2 or 3), in
+ * one multiplication: (a + b << s)(1 + weight << s) has weight * a + b at
+ * bit s, below the weight * b it also makes.  The result must be < 2^16. */
+static unsigned weigh(uint64_t p, int gap, unsigned weight)
+{
+    int shift = 8 * gap;
+    uint64_t ab = p & (0xFF | UINT64_C(0xFF) << shift);
+    return (unsigned)((ab * (1 + ((uint64_t)weight << shift))) >> shift) & 0xFFFF;
+}
+
+/* The calendar of the years accepted, built at compile time.  For 1
+ * January of each year: days since 1900-01-01 times 64, plus 32 in a leap
+ * year, which selects the leap half of the months: month m of a common
+ * year is at m, of a leap year at 32 + m.  The other months have length
+ * 0, so no day fits in them. */
+#define LEAP(y) ((y) % 4 == 0 && ((y) % 100 != 0 || (y) % 400 == 0))
+#define LEAP_DAYS_BEFORE(y) (((y) - 1) / 4 - ((y) - 1) / 100 + ((y) - 1) / 400)
+#define YEAR(y)                                                                            \
+    ((uint32_t)(365 * ((y) - 1900) + LEAP_DAYS_BEFORE(y) - LEAP_DAYS_BEFORE(1900)) << 6 |    \
+     (uint32_t)LEAP(y) << 5)
+#define YEARS10(y)                                                                         \
+    YEAR(y), YEAR(y + 1), YEAR(y + 2), YEAR(y + 3), YEAR(y + 4), YEAR(y + 5), YEAR(y + 6),  \
+        YEAR(y + 7), YEAR(y + 8), YEAR(y + 9)
+#define YEARS100(y)                                                                        \
+    YEARS10(y), YEARS10(y + 10), YEARS10(y + 20), YEARS10(y + 30), YEARS10(y + 40),         \
+        YEARS10(y + 50), YEARS10(y + 60), YEARS10(y + 70), YEARS10(y + 80), YEARS10(y + 90)
+#define MONTHS(at, leap)                                                                   \
+    [at + 1] = {0, 31}, [at + 2] = {31, 28 + leap}, [at + 3] = {59 + leap, 31},              \
+    [at + 4] = {90 + leap, 30}, [at + 5] = {120 + leap, 31}, [at + 6] = {151 + leap, 30},    \
+    [at + 7] = {181 + leap, 31}, [at + 8] = {212 + leap, 31}, [at + 9] = {243 + leap, 30},   \
+    [at + 10] = {273 + leap, 31}, [at + 11] = {304 + leap, 30}, [at + 12] = {334 + leap, 31}
+#define DAYS_1900_01_01_TO_EPOCH 25567
+
+typedef struct fast_calendar {
+    uint32_t years[LCI_YEAR_MAX - LCI_YEAR_MIN + 1];
+    struct {
+        uint16_t start; /* days from 1 January to the 1st */
+        uint16_t len;
+    } months[64];
+} fast_calendar;
+
+/* y, m and d (m < 32) to days since the epoch; 0 if not a date accepted. */
+static LCI_ALWAYS_INLINE int fast_days(unsigned y, unsigned m, unsigned d, int64_t *days)
+{
+    static const fast_calendar cal = {
+        {YEARS100(1900), YEARS100(2000), YEARS100(2100), YEAR(2200)},
+        {MONTHS(0, 0), MONTHS(32, 1)},
+    };
+    _Static_assert(LCI_YEAR_MIN == 1900 && LCI_YEAR_MAX == 2200, "the table covers 1900..2200");
+    if (y - LCI_YEAR_MIN > LCI_YEAR_MAX - LCI_YEAR_MIN)
+        return 0;
+    uint32_t year = cal.years[y - LCI_YEAR_MIN];
+    unsigned month = (year & 32) + m;
+    if (d - 1 >= cal.months[month].len)
+        return 0;
+    *days = (int64_t)(year >> 6) + cal.months[month].start + d - 1 - DAYS_1900_01_01_TO_EPOCH;
+    return 1;
+}
+
+/* Eight digit values (byte 0 the most significant) as one number: pairs,
+ * then pairs of pairs and halves in two multiplications. */
+static uint32_t eight_digits(uint64_t x)
+{
+    const uint64_t even = BYTES8(0xFF, 0, 0, 0, 0xFF, 0, 0, 0);
+    x = pairs(x);
+    x = ((x & even) * (100 + (UINT64_C(1000000) << 32)) +
+         ((x >> 16) & even) * (1 + (UINT64_C(10000) << 32))) >> 32;
+    return (uint32_t)x;
+}
+
+/* Between the seconds (which end at 19) and the offset (at end): nothing,
+ * or '.' and 1..9 digits, in ns; -1 otherwise (more digits are left to the
+ * careful parser).  The eight bytes that end at `end` hold the digits in
+ * their top `count` bytes; moved down, the missing ones read as zeros. */
+static LCI_ALWAYS_INLINE int64_t fast_fraction(const char *s, size_t end)
+{
+    size_t count = end - 20;
+    if (end == 19)
+        return 0;
+    if (s[19] != '.' || count - 1 > 8)
+        return -1;
+    uint64_t x = load8(s + end - 8) ^ REPEAT8('0');
+    unsigned first = 0, scale = 10;
+    if (count == 9) {
+        first = (unsigned char)s[20] - '0';
+        scale = 1;
+    } else {
+        x >>= 8 * (8 - count);
+    }
+    if ((over_limits(x, REPEAT8(9)) & HIGH_NIBBLES) != 0 || first > 9)
+        return -1;
+    return (int64_t)first * 100000000 + (int64_t)eight_digits(x) * scale;
+}
+
+/* "±HH:MM" in the last 6 of the len >= 25 bytes at s, as minutes east of
+ * UTC; 0 if it is not one.  In the word, the sign byte becomes 0 for '+'
+ * and '-' alike; it is checked on its own. */
+static LCI_ALWAYS_INLINE int fast_offset(const char *s, size_t len, int *offset_min)
+{
+    uint64_t x = ((load8(s + len - 8) >> 16) | 6) ^ BYTES8('+' | 6, '0', '0', ':', '0', '0', 0, 0);
+    unsigned sign = (unsigned char)s[len - 6] - '+'; /* 0 for '+', 2 for '-' */
+    if (((over_limits(x, BYTES8(0, 2, 9, 0, 5, 9, 0, 0)) & HIGH_NIBBLES) | (sign & ~2u)) != 0)
+        return 0;
+    uint64_t p = pairs(x);
+    unsigned minutes = weigh(p >> 8, 3, 60);
+    if (minutes >= 24 * 60) /* the tens of minutes are at most 5: the hour is over 23 */
+        return 0;
+    *offset_min = sign ? -(int)minutes : (int)minutes;
+    return 1;
+}
+
+/* "YYYY-MM-DDTHH:MM" at s ('T' | 0x20 == 't' | 0x20 == 't', and no other
+ * byte gives 't'), as minutes since the epoch of the local clock; 0 if it
+ * is not a real date and time in the years accepted. */
+static LCI_ALWAYS_INLINE int fast_head(const char *s, int64_t *minutes)
+{
+    uint64_t date = load8(s) ^ BYTES8('0', '0', '0', '0', '-', '0', '0', '-');
+    uint64_t clock = (load8(s + 8) | BYTES8(0, 0, 0x20, 0, 0, 0, 0, 0)) ^
+                     BYTES8('0', '0', 't', '0', '0', ':', '0', '0');
+    if (((over_limits(date, BYTES8(2, 9, 9, 9, 0, 1, 9, 0)) |
+          over_limits(clock, BYTES8(3, 9, 0, 2, 9, 0, 5, 9))) & HIGH_NIBBLES) != 0)
+        return 0;
+    uint64_t pd = pairs(date), pc = pairs(clock);
+    unsigned minute_of_day = weigh(pc >> 24, 3, 60);
+    int64_t days;
+    /* The tens of minutes are at most 5, so this bounds the hour by 23.
+     * The month is at most 19 here; "& 31" only shows the table index safe. */
+    if (minute_of_day >= 24 * 60 ||
+        !fast_days(weigh(pd, 2, 100), lane(pd, 5) & 31, lane(pc, 0), &days))
+        return 0;
+    *minutes = days * 24 * 60 + minute_of_day;
+    return 1;
+}
+
+/* The seconds: "M:SS" at s + 15 (the minute's last digit again). */
+static LCI_ALWAYS_INLINE int fast_seconds(const char *s, unsigned *sec)
+{
+    uint64_t x = load4(s + 15) ^ BYTES8('0', ':', '0', '0', 0, 0, 0, 0);
+    if ((over_limits(x, BYTES8(9, 0, 5, 9, 0, 0, 0, 0)) & HIGH_NIBBLES) != 0)
+        return 0;
+    *sec = lane(pairs(x), 2);
+    return 1;
+}
+
+static LCI_ALWAYS_INLINE int parse_fast(const char *s, size_t len, lci_time *t, int *offset_min)
+{
+    int64_t minutes, ns = 0;
+    unsigned sec;
+    int off = 0;
+    size_t end = len - 1;
+    if (len < 20 || !fast_head(s, &minutes) || !fast_seconds(s, &sec))
+        return 0;
+    if ((s[len - 1] | 0x20) != 'z') {
+        if (len < 25 || !fast_offset(s, len, &off))
+            return 0;
+        end = len - 6;
+    }
+    if (end != 19 && (ns = fast_fraction(s, end)) < 0)
+        return 0;
+    *t = ((minutes - off) * 60 + sec) * LCI_NS_PER_SEC + ns;
+    if (offset_min != NULL)
+        *offset_min = off;
+    return 1;
+}
+
+int lci_time_parse_fast(const char *s, size_t len, lci_time *t, int *offset_min)
+{
+    return parse_fast(s, len, t, offset_min);
+}
+
 int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
                    size_t whysize)
 {
-    if (parse_common(s, len, t, offset_min)) {
-        if (why && whysize) why[0] = '\0';
+    if (parse_fast(s, len, t, offset_min)) {
+        if (why != NULL && whysize > 0)
+            why[0] = '\0';
         return 0;
     }
     return lci_time_parse_careful(s, len, t, offset_min, why, whysize);

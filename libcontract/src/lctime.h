@@ -32,10 +32,15 @@ typedef int64_t lci_time; /* ns since the Unix epoch, UTC */
 int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min,
                    char *why, size_t whysize);
 
-/* Internal, for tests: lci_time_parse without its fast path, the careful
- * scanner alone (same contract), so tests can check the two agree. */
+/* Internal, for tests, which check that the two paths agree: the careful
+ * scanner alone (lci_time_parse without its fast path; same contract), and
+ * the fast path alone, which returns 1 after storing *t and *offset_min
+ * (when not NULL) for the common shapes it reads, and 0 without touching
+ * them for everything else — including valid input it leaves to the
+ * careful scanner. */
 int lci_time_parse_careful(const char *s, size_t len, lci_time *t, int *offset_min,
                            char *why, size_t whysize);
+int lci_time_parse_fast(const char *s, size_t len, lci_time *t, int *offset_min);
 
 /* Writes t in RFC 3339 at the given offset: "2026-04-01T09:30:00+08:00";
  * seconds always present; fraction only when non-zero, without trailing
