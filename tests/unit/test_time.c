@@ -2,6 +2,8 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lctime.h"
@@ -152,6 +154,322 @@ Test(time_parse, reason_is_truncated_to_whysize)
     char why[8];
     cr_assert_eq(lci_time_parse("2026-04-01T24:00:00Z", 20, &t, NULL, why, sizeof why), -1);
     cr_assert_str_eq(why, "hour 24");
+}
+
+/* ---- the fast path against the careful scanner ------------------------- */
+
+/* lci_time_parse reads the common shapes on a fast path and leaves the rest
+ * to a careful scanner; the two must agree on every input.  Each input is
+ * copied to a heap block of exactly its length, so that AddressSanitizer
+ * catches any read past the end (the fast path reads eight bytes at a time). */
+
+typedef struct outcome {
+    int rc;
+    lci_time t;
+    int offset;
+    char why[96];
+} outcome;
+
+typedef int (*time_parser)(const char *, size_t, lci_time *, int *, char *, size_t);
+
+static outcome run_parser(time_parser parse, const char *s, size_t len)
+{
+    outcome o = {0, 42, 42, "unchanged"};
+    o.rc = parse(s, len, &o.t, &o.offset, o.why, sizeof o.why);
+    return o;
+}
+
+typedef struct agreement {
+    long inputs, accepted, fast;
+} agreement;
+
+/* Checks one input; returns 1 if the fast path took it. */
+static int check_agree(agreement *tally, const char *text, size_t len)
+{
+    char *s = malloc(len == 0 ? 1 : len);
+    cr_assert_not_null(s);
+    memcpy(s, text, len);
+    outcome full = run_parser(lci_time_parse, s, len);
+    outcome careful = run_parser(lci_time_parse_careful, s, len);
+    lci_time ft = 42;
+    int foff = 42;
+    int fast = lci_time_parse_fast(s, len, &ft, &foff);
+    free(s);
+    if (full.rc != careful.rc || full.t != careful.t || full.offset != careful.offset ||
+        strcmp(full.why, careful.why) != 0)
+        cr_assert_fail("\"%.*s\" (%zu bytes): parse %d %lld %d \"%s\", careful %d %lld %d \"%s\"",
+                 (int)len, text, len, full.rc, (long long)full.t, full.offset, full.why,
+                 careful.rc, (long long)careful.t, careful.offset, careful.why);
+    if (fast ? careful.rc != 0 || ft != careful.t || foff != careful.offset
+             : ft != 42 || foff != 42)
+        cr_assert_fail("\"%.*s\": fast path %d %lld %d, careful %d %lld %d", (int)len, text, fast,
+                 (long long)ft, foff, careful.rc, (long long)careful.t, careful.offset);
+    tally->inputs++;
+    tally->accepted += careful.rc == 0;
+    tally->fast += fast;
+    return fast;
+}
+
+/* Every byte replaced by each of `bytes`, every truncation, one byte more. */
+static void check_mutations_with(agreement *tally, const char *text, size_t len,
+                                 const unsigned char *bytes, size_t count)
+{
+    char buf[64];
+    cr_assert_lt(len, sizeof buf);
+    check_agree(tally, text, len);
+    for (size_t i = 0; i <= len; i++) {
+        check_agree(tally, text, i < len ? i : len);
+        for (size_t k = 0; k < count; k++) {
+            memcpy(buf, text, len);
+            buf[i] = (char)bytes[k];
+            check_agree(tally, buf, len + (i == len)); /* i == len: appended */
+        }
+    }
+}
+
+/* The separators, their neighbours (which differ from them in one bit or
+ * by one), the other case of 't' and 'z', every digit, and the extremes. */
+static void check_mutations(agreement *tally, const char *text, size_t len)
+{
+    static const unsigned char bytes[] = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+                                           '-', ':', 'T', 'Z', '+', '.', ' ', ',', '/', ';',
+                                           '<', '*', ')', 't', 'z', 'S', 'U', 'Y', '[', 0x00,
+                                           0xFF};
+    check_mutations_with(tally, text, len, bytes, sizeof bytes);
+}
+
+/* Every byte value at every position. */
+static void check_all_bytes(agreement *tally, const char *text, size_t len)
+{
+    unsigned char bytes[256];
+    for (int b = 0; b < 256; b++)
+        bytes[b] = (unsigned char)b;
+    check_mutations_with(tally, text, len, bytes, sizeof bytes);
+}
+
+/* xorshift64: a fixed sequence, so failures reproduce. */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+static unsigned pick(uint64_t *state, unsigned n)
+{
+    return (unsigned)(next_random(state) % n);
+}
+
+/* Mostly the edges (0 and max), sometimes anything in between. */
+static int pick_edge(uint64_t *state, int max)
+{
+    switch (pick(state, 4)) {
+    case 0: return 0;
+    case 1: return max;
+    default: return (int)pick(state, (unsigned)max + 1);
+    }
+}
+
+typedef struct stamp {
+    int y, m, d, h, mi, s, frac_digits, offset; /* offset 9999: "Z" */
+    char frac[16], t, z;
+} stamp;
+
+static size_t stamp_write(const stamp *st, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%04d-%02d-%02d%c%02d:%02d:%02d", st->y, st->m, st->d, st->t,
+                     st->h, st->mi, st->s);
+    if (st->frac_digits > 0)
+        n += snprintf(buf + n, size - (size_t)n, ".%s", st->frac);
+    if (st->offset == 9999) {
+        n += snprintf(buf + n, size - (size_t)n, "%c", st->z);
+    } else {
+        int mag = st->offset < 0 ? -st->offset : st->offset;
+        n += snprintf(buf + n, size - (size_t)n, "%c%02d:%02d", st->offset < 0 ? '-' : '+',
+                      mag / 60, mag % 60);
+    }
+    return (size_t)n;
+}
+
+/* The instant computed from the fields, independently of the parser. */
+static lci_time stamp_instant(const stamp *st)
+{
+    int64_t ns = 0;
+    for (int i = 0; i < 9; i++)
+        ns = ns * 10 + (i < st->frac_digits ? st->frac[i] - '0' : 0);
+    int off = st->offset == 9999 ? 0 : st->offset;
+    return lci_days_from_civil(st->y, st->m, st->d) * DAY +
+           (int64_t)(st->h * 3600 + st->mi * 60 + st->s) * SEC + ns - (int64_t)off * 60 * SEC;
+}
+
+static int month_days(int y, int m)
+{
+    int d = 31;
+    while (!lci_date_valid(y, m, d))
+        d--;
+    return d;
+}
+
+static stamp random_stamp(uint64_t *state)
+{
+    stamp st = {0};
+    st.y = LCI_YEAR_MIN + (int)pick(state, LCI_YEAR_MAX - LCI_YEAR_MIN + 1);
+    st.m = 1 + (int)pick(state, 12);
+    st.d = pick(state, 3) == 0 ? month_days(st.y, st.m) : 1 + (int)pick(state, 28);
+    st.h = pick_edge(state, 23);
+    st.mi = pick_edge(state, 59);
+    st.s = pick_edge(state, 59);
+    st.t = pick(state, 4) == 0 ? 't' : 'T';
+    st.frac_digits = pick(state, 2) == 0 ? 0 : 1 + (int)pick(state, 12);
+    for (int i = 0; i < st.frac_digits; i++)
+        st.frac[i] = (char)('0' + pick(state, 10));
+    switch (pick(state, 4)) {
+    case 0: st.offset = 9999; st.z = pick(state, 3) == 0 ? 'z' : 'Z'; break;
+    case 1: st.offset = pick(state, 2) ? 480 : -330; break;
+    default:
+        st.offset = (pick(state, 2) ? 1 : -1) * (pick_edge(state, 23) * 60 + pick_edge(state, 59));
+    }
+    return st;
+}
+
+/* A valid stamp is accepted with the instant it names, by the fast path
+ * too when it is one of its shapes (a fraction of at most nine digits). */
+static void check_valid(agreement *tally, const stamp *st)
+{
+    char buf[64];
+    size_t len = stamp_write(st, buf, sizeof buf);
+    int fast = check_agree(tally, buf, len);
+    lci_time t;
+    int off;
+    cr_assert_eq(lci_time_parse(buf, len, &t, &off, NULL, 0), 0, "%s", buf);
+    cr_assert_eq(t, stamp_instant(st), "%s", buf);
+    cr_assert_eq(off, st->offset == 9999 ? 0 : st->offset, "%s", buf);
+    cr_assert_eq(fast, st->frac_digits <= 9, "%s: fast path %s", buf,
+                 fast ? "took it" : "declined");
+}
+
+Test(time_fast_path, agrees_on_random_stamps_and_their_mutations)
+{
+    agreement tally = {0};
+    uint64_t state = 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < 1500; i++) {
+        stamp st = random_stamp(&state);
+        char buf[64];
+        check_valid(&tally, &st);
+        check_mutations(&tally, buf, stamp_write(&st, buf, sizeof buf));
+    }
+    cr_assert_gt(tally.fast, 1500, "the fast path took %ld of %ld inputs", tally.fast,
+                 tally.inputs);
+    cr_assert_gt(tally.inputs - tally.accepted, tally.inputs / 2, "mutations mostly invalid");
+}
+
+/* Every day of every year accepted, and the days just past each month's
+ * end (29 February in every year among them), at both ends of the clock. */
+Test(time_fast_path, agrees_on_every_date)
+{
+    agreement tally = {0};
+    for (int y = LCI_YEAR_MIN - 1; y <= LCI_YEAR_MAX + 1; y++) {
+        for (int m = 0; m <= 13; m++) {
+            for (int d = 0; d <= 32; d++) {
+                int end = d % 2; /* 23:59:59 or 00:00:00 */
+                stamp st = {y, m, d, end ? 23 : 0, end ? 59 : 0, end ? 59 : 0, 0,
+                            y % 3 ? 480 : 9999, "", 'T', 'Z'};
+                int valid = y >= LCI_YEAR_MIN && y <= LCI_YEAR_MAX && lci_date_valid(y, m, d);
+                char buf[64];
+                size_t len = stamp_write(&st, buf, sizeof buf);
+                if (valid)
+                    check_valid(&tally, &st);
+                else
+                    cr_assert_eq(check_agree(&tally, buf, len), 0, "%s", buf);
+                cr_assert_eq(tally.accepted, tally.fast, "%s", buf);
+            }
+        }
+    }
+    cr_assert_eq(tally.accepted, 301 * 365 + 73, "days in 1900..2200");
+}
+
+typedef struct edge_case {
+    char in[48];
+    int rc;
+} edge_case;
+
+ParameterizedTestParameters(time_fast_path, edges)
+{
+    static edge_case cases[] = {
+        {"2026-02-29T00:00:00Z", -1},
+        {"2024-02-29T00:00:00Z", 0},
+        {"2100-02-29T00:00:00Z", -1},
+        {"2000-02-29T00:00:00Z", 0},
+        {"1900-02-29T00:00:00Z", -1},
+        {"1899-12-31T23:59:59Z", -1},
+        {"1900-01-01T00:00:00Z", 0},
+        {"2200-12-31T23:59:59+00:00", 0},
+        {"2200-12-31T23:59:59.999999999Z", 0},
+        {"2201-01-01T00:00:00Z", -1},
+        {"2026-04-01T24:00:00Z", -1},
+        {"2026-04-01T23:60:00Z", -1},
+        {"2026-04-01T23:59:60Z", -1},
+        {"2026-04-01T29:00:00Z", -1},
+        {"2026-04-01T09:30:00+24:00", -1},
+        {"2026-04-01T09:30:00+23:60", -1},
+        {"2026-04-01T09:30:00+23:59", 0},
+        {"2026-04-01T09:30:00-23:59", 0},
+        {"2026-04-01T09:30:00-00:00", 0},
+        {"2026-04-01T09:30:00*08:00", -1},
+        {"2026-04-01T09:30:00,08:00", -1},
+        {"2026-04-01T09:30:00/08:00", -1},
+        {"2026-04-01T09:30:00)08:00", -1},
+        {"2026-04-01T09:30:00+08-00", -1},
+        {"2026-04-01T09:30:00+0800", -1},
+        {"2026-04-01T09:30:00+08:00Z", -1},
+        {"2026-04-01T09:30:00Z+08:00", -1},
+        {"2026-04-01T09:30:00.Z", -1},
+        {"2026-04-01T09:30:00.+08:00", -1},
+        {"2026-04-01T09:30:00.5+08:00", 0},
+        {"2026-04-01T09:30:00.12345678Z", 0},
+        {"2026-04-01T09:30:00.123456789+08:00", 0},
+        {"2026-04-01T09:30:00.1234567891Z", 0},
+        {"2026-04-01T09:30:00.12a+08:00", -1},
+        {"2026-04-01T09:30:00.1.2+08:00", -1},
+        {"2026-04-01T09:30:00..1Z", -1},
+        {"2026-04-01T09:30:00ZZ", -1},
+        {"2026-04-01T09:30:00", -1},
+        {"2026-04-01 09:30:00Z", -1},
+        {"2026-04-01U09:30:00Z", -1},
+        {"2026-04-01T09:30:00Y", -1},
+        {"2026-00-01T09:30:00Z", -1},
+        {"2026-13-01T09:30:00Z", -1},
+        {"2026-19-01T09:30:00Z", -1},
+        {"2026-04-00T09:30:00Z", -1},
+        {"2026-04-31T09:30:00Z", -1},
+        {"2026-04-3:T09:30:00Z", -1},
+        {"2026-04-01T09:3:00Z", -1},
+        {"2026-04-01T09:30:0:Z", -1},
+        {"3026-04-01T09:30:00Z", -1},
+        {"0026-04-01T09:30:00Z", -1},
+        {"2026-04-01T09:30:00+08:0a", -1},
+        {"2026-04-01T09:30:00+0:000", -1},
+    };
+    return cr_make_param_array(edge_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* The fast path takes every valid timestamp with at most nine digits of
+ * fraction. */
+static int fast_shape(const edge_case *c)
+{
+    const char *dot = strchr(c->in, '.');
+    return c->rc == 0 && (dot == NULL || strspn(dot + 1, "0123456789") <= 9);
+}
+
+ParameterizedTest(edge_case *c, time_fast_path, edges)
+{
+    agreement tally = {0};
+    int fast = check_agree(&tally, c->in, strlen(c->in));
+    lci_time t;
+    cr_assert_eq(lci_time_parse(c->in, strlen(c->in), &t, NULL, NULL, 0), c->rc, "%s", c->in);
+    cr_assert_eq(fast, fast_shape(c), "%s: fast path %d", c->in, fast);
+    check_all_bytes(&tally, c->in, strlen(c->in));
 }
 
 /* ---- lci_time_format --------------------------------------------------- */
