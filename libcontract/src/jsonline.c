@@ -64,9 +64,43 @@ static size_t utf8_sequence(const unsigned char *s, size_t avail)
     return n;
 }
 
-static int is_hex(unsigned c)
+static int hex_digit(unsigned c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (c >= '0' && c <= '9') return (int)(c - '0');
+    if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return (int)(c - 'A' + 10);
+    return -1;
+}
+
+/* The code unit of the four hex digits at s, or -1. */
+static long hex4(const unsigned char *s)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        int d = hex_digit(s[k]);
+        if (d < 0) return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+/* A low surrogate escape (\uDC00 to \uDFFF) at s[i], within len. */
+static int low_surrogate_at(const unsigned char *s, size_t i, size_t len)
+{
+    if (len - i < 6 || s[i] != '\\' || s[i + 1] != 'u') return 0;
+    long v = hex4(s + i + 2);
+    return v >= 0xDC00 && v <= 0xDFFF;
+}
+
+/* cJSON refuses a UTF-16 surrogate escape that is not half of a pair
+ * (high D800-DBFF then at once low DC00-DFFF): refused here, with the
+ * escape as written, so the line is reported as bad input, not as a
+ * parse failure taken for lack of memory. */
+static int unpaired(scanner *sc)
+{
+    snprintf(sc->why, sc->whysize, "an unpaired UTF-16 surrogate escape (%.6s) at byte %zu", (const char *)sc->s + sc->i,
+             sc->i + 1);
+    return -1;
 }
 
 static int escape(scanner *sc)
@@ -79,10 +113,14 @@ static int escape(scanner *sc)
         return 0;
     }
     if (c != 'u') return failure(sc, "an unknown escape");
-    if (sc->i + 5 >= sc->len || !is_hex(s[sc->i + 2]) || !is_hex(s[sc->i + 3]) || !is_hex(s[sc->i + 4]) ||
-        !is_hex(s[sc->i + 5]))
-        return failure(sc, "\\u needs four hex digits");
-    if (memcmp(s + sc->i + 2, "0000", 4) == 0) return failure(sc, "the escape \\u0000 (a NUL character) is not allowed");
+    long unit = sc->i + 5 < sc->len ? hex4(s + sc->i + 2) : -1;
+    if (unit < 0) return failure(sc, "\\u needs four hex digits");
+    if (unit == 0) return failure(sc, "the escape \\u0000 (a NUL character) is not allowed");
+    if (unit >= 0xDC00 && unit <= 0xDFFF) return unpaired(sc);
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+        if (!low_surrogate_at(s, sc->i + 6, sc->len)) return unpaired(sc);
+        sc->i += 6; /* the pair is one character */
+    }
     sc->i += 6;
     return 0;
 }

@@ -3,6 +3,7 @@
  * through a small inline contract. */
 #include <criterion/criterion.h>
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,64 @@ Test(jsonline, accepts_an_escaped_backslash_before_u0000)
     cr_assert_eq(SCAN("{\"id\":\"a\\\\\\\\u0000\"}", 32, why), 0, "%s", why);
     /* other \u escapes are fine */
     cr_assert_eq(SCAN("{\"id\":\"\\u0001\\u0100\"}", 32, why), 0, "%s", why);
+}
+
+/* cJSON 1.7.15 refuses a surrogate escape that is not half of a pair; the
+ * scan refuses the same ones, naming the escape and its byte. */
+Test(jsonline, rejects_unpaired_surrogate_escapes)
+{
+    static const struct {
+        const char *text, *why;
+    } cases[] = {
+        {"{\"id\":\"x\\ud800\"}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 9"},
+        {"{\"id\":\"\\uDBFFx\"}", "an unpaired UTF-16 surrogate escape (\\uDBFF) at byte 8"},
+        {"{\"id\":\"\\udc00\"}", "an unpaired UTF-16 surrogate escape (\\udc00) at byte 8"},
+        {"{\"id\":\"\\uDFFF\"}", "an unpaired UTF-16 surrogate escape (\\uDFFF) at byte 8"},
+        {"{\"id\":\"\\ud800\\ud800\"}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 8"},
+        {"{\"id\":\"\\ud800\\ue000\"}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 8"},
+        {"{\"id\":\"\\ud800\\u0041\"}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 8"},
+        {"{\"id\":\"\\ud800\\n\"}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 8"},
+        {"{\"id\":\"\\ud800\\\\udc00\"}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 8"},
+        {"{\"id\":\"\\ud800\\udc00\\udc00\"}", "an unpaired UTF-16 surrogate escape (\\udc00) at byte 20"},
+        {"{\"id\":\"\\ud83d\\ude00\\ud83d\"}", "an unpaired UTF-16 surrogate escape (\\ud83d) at byte 20"},
+        {"{\"\\udc00\":1}", "an unpaired UTF-16 surrogate escape (\\udc00) at byte 3"},
+        {"{\"a\":[{\"b\":\"\\ud800\"}]}", "an unpaired UTF-16 surrogate escape (\\ud800) at byte 13"},
+        {"\"\\udc00\"", "an unpaired UTF-16 surrogate escape (\\udc00) at byte 2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char why[200];
+        cr_assert_eq(scan(cases[i].text, strlen(cases[i].text), 32, why, sizeof why), -1, "%s accepted", cases[i].text);
+        cr_assert_str_eq(why, cases[i].why, "%s", cases[i].text);
+        cr_assert_null(cJSON_ParseWithLengthOpts(cases[i].text, strlen(cases[i].text), NULL, 0),
+                       "cJSON accepts %s", cases[i].text);
+    }
+}
+
+Test(jsonline, accepts_surrogate_pairs_in_either_case)
+{
+    static const char *const lines[] = {
+        "{\"id\":\"\\ud800\\udc00\"}", "{\"id\":\"\\uD800\\uDC00\"}", "{\"id\":\"\\uD83D\\ude00\"}",
+        "{\"id\":\"\\udbff\\uDFFF\"}", "{\"id\":\"a\\ud83d\\ude00b\\ud83d\\ude00\"}", "{\"id\":\"\\ud7ff\\ue000\"}",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char why[200];
+        cr_assert_eq(scan(lines[i], strlen(lines[i]), 32, why, sizeof why), 0, "%s: %s", lines[i], why);
+        cJSON *parsed = cJSON_ParseWithLengthOpts(lines[i], strlen(lines[i]), NULL, 0);
+        cr_assert_not_null(parsed, "cJSON refuses %s", lines[i]);
+        cJSON_Delete(parsed);
+    }
+}
+
+/* Escapes the surrogate check leaves as they were reported before. */
+Test(jsonline, malformed_escapes_keep_their_messages)
+{
+    char why[200];
+    cr_assert_eq(SCAN("{\"id\":\"\\ud80\"}", 32, why), -1);
+    cr_assert_str_eq(why, "\\u needs four hex digits at byte 8");
+    cr_assert_eq(SCAN("{\"id\":\"\\u0000\"}", 32, why), -1);
+    cr_assert_str_eq(why, "the escape \\u0000 (a NUL character) is not allowed at byte 8");
+    cr_assert_eq(SCAN("{\"id\":\"\\x\"}", 32, why), -1);
+    cr_assert_str_eq(why, "an unknown escape at byte 8");
 }
 
 Test(jsonline, rejects_invalid_utf8)
