@@ -292,14 +292,14 @@ static int seen_before(const cJSON *obj, const cJSON *c, const uint64_t *hashes,
 /* Walks the members once: duplicate keys, field values, content hash. */
 static int read_members(lc_eval *ev, const cJSON *obj, const char *line, parsed *p, lci_record *rec, why *w)
 {
-    size_t numbers = 0, i = 0;
+    size_t i = 0;
     uint64_t seen = 0;
     p->content.h = 0;
     for (const cJSON *c = obj->child; c; c = c->next, i++) {
         member mb = {c, NULL, 0};
-        if (cJSON_IsNumber(c) && numbers < ev->scan.nnumbers) {
-            mb.literal = line + ev->scan.numbers[numbers].off;
-            mb.litlen = ev->scan.numbers[numbers++].len;
+        if (cJSON_IsNumber(c) && i < ev->scan.nmembers) { /* the scan's member i is child i */
+            mb.literal = line + ev->scan.members[i].value_off;
+            mb.litlen = ev->scan.members[i].value_len;
         }
         int f = field_by_hash(p->t, ev->key_hashes[i], c->string);
         if (seen_before(obj, c, ev->key_hashes, i, f, seen)) return reason(w, "key \"%s\" appears twice", c->string);
@@ -329,12 +329,11 @@ static int parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, 
     const char *end = NULL;
     unsigned depth = ev->engine->opts.json_depth_limit;
     int r = lci_scan_line(&ev->scan, json, len, depth, w->text, sizeof w->text);
+    if (r == 1) return reason(w, "not a JSON object");
     if (r) return r;
     /* the scan validated the syntax: cJSON can only fail for memory */
     *out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    if (!*out) return -2;
-    if (!cJSON_IsObject(*out)) return reason(w, "not a JSON object");
-    return 0;
+    return *out ? 0 : -2;
 }
 
 lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file, long line, lc_error *err)

@@ -2,8 +2,10 @@
  *
  * A full JSON (RFC 8259) validator over the line's bytes, without building
  * anything: containers are tracked on a small stack, and each state says
- * what may come next.  A line it accepts can then only fail in cJSON for
- * lack of memory, which is reported as such instead of as bad input. */
+ * what may come next.  The tokens (strings, escapes, UTF-8, numbers) are
+ * read by helpers that only say where a token ends or why it is refused.
+ * A line it accepts can then only fail in cJSON for lack of memory, which
+ * is reported as such instead of as bad input. */
 #include "jsonline.h"
 
 #include <stdio.h>
@@ -16,31 +18,15 @@
 
 void lci_scan_free(lci_scan *sc)
 {
-    free(sc->numbers);
+    free(sc->members);
     memset(sc, 0, sizeof *sc);
 }
 
-typedef struct scanner {
-    const unsigned char *s;
-    size_t len, i;
-    char stack[MAX_STACK]; /* '{' or '[' */
-    unsigned depth, max_depth;
-    lci_scan *out;
-    char *why;
-    size_t whysize;
-} scanner;
+/* ---- tokens: where each ends, or why it is refused ---- */
 
-static int failure(scanner *sc, const char *what)
-{
-    snprintf(sc->why, sc->whysize, "%s at byte %zu", what, sc->i + 1);
-    return -1;
-}
-
-static void skip_space(scanner *sc)
-{
-    while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
-        sc->i++;
-}
+/* The reason of an unpaired surrogate escape, told apart by its address:
+ * its message quotes the escape. */
+static const char UNPAIRED[] = "an unpaired UTF-16 surrogate escape";
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
 static size_t utf8_sequence(const unsigned char *s, size_t avail)
@@ -92,36 +78,29 @@ static int low_surrogate_at(const unsigned char *s, size_t i, size_t len)
     return v >= 0xDC00 && v <= 0xDFFF;
 }
 
-/* cJSON refuses a UTF-16 surrogate escape that is not half of a pair
- * (high D800-DBFF then at once low DC00-DFFF): refused here, with the
- * escape as written, so the line is reported as bad input, not as a
- * parse failure taken for lack of memory. */
-static int unpaired(scanner *sc)
+/* The length of the escape at s[i] (a backslash): 2, 6, or 12 for a
+ * surrogate pair; or 0 with the reason in *what.  cJSON refuses a
+ * surrogate escape that is not half of a pair (high D800-DBFF then at once
+ * low DC00-DFFF), so it is refused here as bad input: cJSON's refusal would
+ * be taken for lack of memory. */
+static size_t escape_length(const unsigned char *s, size_t i, size_t len, const char **what)
 {
-    snprintf(sc->why, sc->whysize, "an unpaired UTF-16 surrogate escape (%.6s) at byte %zu", (const char *)sc->s + sc->i,
-             sc->i + 1);
-    return -1;
-}
-
-static int escape(scanner *sc)
-{
-    const unsigned char *s = sc->s;
-    if (sc->i + 1 >= sc->len) return failure(sc, "an unfinished escape");
-    unsigned c = s[sc->i + 1];
-    if (strchr("\"\\/bfnrt", (int)c) && c) {
-        sc->i += 2;
+    if (len - i < 2) {
+        *what = "an unfinished escape";
         return 0;
     }
-    if (c != 'u') return failure(sc, "an unknown escape");
-    long unit = sc->i + 5 < sc->len ? hex4(s + sc->i + 2) : -1;
-    if (unit < 0) return failure(sc, "\\u needs four hex digits");
-    if (unit == 0) return failure(sc, "the escape \\u0000 (a NUL character) is not allowed");
-    if (unit >= 0xDC00 && unit <= 0xDFFF) return unpaired(sc);
-    if (unit >= 0xD800 && unit <= 0xDBFF) {
-        if (!low_surrogate_at(s, sc->i + 6, sc->len)) return unpaired(sc);
-        sc->i += 6; /* the pair is one character */
+    switch (s[i + 1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return 2;
+    case 'u': break;
+    default: *what = "an unknown escape"; return 0;
     }
-    sc->i += 6;
+    long unit = len - i >= 6 ? hex4(s + i + 2) : -1;
+    if (unit < 0) *what = "\\u needs four hex digits";
+    else if (unit == 0) *what = "the escape \\u0000 (a NUL character) is not allowed";
+    else if (unit >= 0xDC00 && unit <= 0xDFFF) *what = UNPAIRED;
+    else if (unit < 0xD800 || unit > 0xDBFF) return 6;
+    else if (low_surrogate_at(s, i + 6, len)) return 12; /* the pair is one character */
+    else *what = UNPAIRED;
     return 0;
 }
 
@@ -146,7 +125,7 @@ static inline uint64_t special_bytes(uint64_t w)
 }
 
 /* The index of the first byte from i that is not plain, or len. */
-static size_t skip_plain(const unsigned char *s, size_t i, size_t len)
+static inline size_t skip_plain(const unsigned char *s, size_t i, size_t len)
 {
     while (i + 8 <= len) {
         uint64_t w;
@@ -159,57 +138,127 @@ static size_t skip_plain(const unsigned char *s, size_t i, size_t len)
     return i;
 }
 
-/* A string from its opening quote; cJSON then decodes it.  Runs of plain
- * bytes, most of any event, are skipped in a tight loop. */
-static int string(scanner *sc)
+/* From just after a string's opening quote: the index of its closing
+ * quote, with the decoded length in *decoded (LCI_JLEN_ESCAPED when there
+ * are escapes); or, with the reason in *what, where it is refused.  Runs
+ * of plain bytes, most of any event, are skipped in a tight loop. */
+static inline size_t string_end(const unsigned char *s, size_t i, size_t len, size_t *decoded, const char **what)
 {
-    const unsigned char *s = sc->s;
-    size_t i = sc->i + 1, len = sc->len;
+    size_t start = i;
+    int escaped = 0;
     for (;;) {
         i = skip_plain(s, i, len);
         if (i >= len) break;
         unsigned c = s[i];
         if (c == '"') {
-            sc->i = i + 1;
-            return 0;
+            *decoded = escaped ? LCI_JLEN_ESCAPED : i - start;
+            return i;
         }
-        sc->i = i;
+        size_t n;
         if (c == '\\') {
-            if (escape(sc)) return -1;
-            i = sc->i;
-            continue;
+            if (!(n = escape_length(s, i, len, what))) return i;
+            escaped = 1;
+        } else if (c < 0x20) {
+            *what = c ? "a raw control character inside a string (escape it)" : "a NUL byte";
+            return i;
+        } else if (!(n = utf8_sequence(s + i, len - i))) {
+            *what = "invalid UTF-8";
+            return i;
         }
-        if (c < 0x20) return failure(sc, c ? "a raw control character inside a string (escape it)" : "a NUL byte");
-        size_t n = utf8_sequence(s + i, len - i);
-        if (!n) return failure(sc, "invalid UTF-8");
         i += n;
     }
-    sc->i = i;
-    return failure(sc, "an unterminated string");
+    *what = "an unterminated string";
+    return len;
 }
 
-static size_t digits(scanner *sc)
+static size_t digits_end(const unsigned char *s, size_t i, size_t len)
 {
-    size_t start = sc->i;
-    while (sc->i < sc->len && sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9') sc->i++;
-    return sc->i - start;
+    while (i < len && s[i] - (unsigned)'0' < 10u) i++;
+    return i;
 }
 
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, recorded when top-level. */
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? from s[i]: where it
+ * ends, or with the reason in *what, where it is refused. */
+static size_t number_end(const unsigned char *s, size_t i, size_t len, const char **what)
+{
+    size_t d;
+    if (s[i] == '-') i++;
+    if (i < len && s[i] == '0') i++;
+    else if ((d = digits_end(s, i, len)) > i) i = d;
+    else {
+        *what = "a malformed number";
+        return i;
+    }
+    if (i < len && s[i] == '.') {
+        if ((d = digits_end(s, i + 1, len)) == i + 1) {
+            *what = "digits must follow '.'";
+            return d;
+        }
+        i = d;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) i++;
+        if ((d = digits_end(s, i, len)) == i) {
+            *what = "digits must follow the exponent";
+            return i;
+        }
+        i = d;
+    }
+    return i;
+}
+
+/* ---- the reference: a state machine, one token at a time ---- */
+
+typedef struct scanner {
+    const unsigned char *s;
+    size_t len, i;
+    char stack[MAX_STACK]; /* '{' or '[' */
+    unsigned depth, max_depth;
+    lci_scan *out;      /* where the top-level members go; NULL: not listed */
+    size_t string_len;  /* the last string's decoded length */
+    size_t key_len;     /* the last key's */
+    char *why;
+    size_t whysize;
+} scanner;
+
+static int failure(scanner *sc, const char *what)
+{
+    if (what == UNPAIRED)
+        snprintf(sc->why, sc->whysize, "%s (%.6s) at byte %zu", what, (const char *)sc->s + sc->i, sc->i + 1);
+    else
+        snprintf(sc->why, sc->whysize, "%s at byte %zu", what, sc->i + 1);
+    return -1;
+}
+
+static int failure_at(scanner *sc, size_t at, const char *what)
+{
+    sc->i = at;
+    return failure(sc, what);
+}
+
+static void skip_space(scanner *sc)
+{
+    while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
+        sc->i++;
+}
+
+/* A string from its opening quote. */
+static int string(scanner *sc)
+{
+    const char *what = NULL;
+    size_t end = string_end(sc->s, sc->i + 1, sc->len, &sc->string_len, &what);
+    if (what) return failure_at(sc, end, what);
+    sc->i = end + 1;
+    return 0;
+}
+
 static int number(scanner *sc)
 {
-    size_t start = sc->i;
-    if (sc->s[sc->i] == '-') sc->i++;
-    if (sc->i < sc->len && sc->s[sc->i] == '0') sc->i++;
-    else if (!digits(sc)) return failure(sc, "a malformed number");
-    if (sc->i < sc->len && sc->s[sc->i] == '.' && (sc->i++, !digits(sc))) return failure(sc, "digits must follow '.'");
-    if (sc->i < sc->len && (sc->s[sc->i] == 'e' || sc->s[sc->i] == 'E')) {
-        sc->i++;
-        if (sc->i < sc->len && (sc->s[sc->i] == '+' || sc->s[sc->i] == '-')) sc->i++;
-        if (!digits(sc)) return failure(sc, "digits must follow the exponent");
-    }
-    lci_span span = {start, sc->i - start};
-    if (sc->depth == 1 && LCI_PUSH(sc->out->numbers, sc->out->cap, sc->out->nnumbers, span) != 0) return -2;
+    const char *what = NULL;
+    size_t end = number_end(sc->s, sc->i, sc->len, &what);
+    if (what) return failure_at(sc, end, what);
+    sc->i = end;
     return 0;
 }
 
@@ -221,26 +270,87 @@ static int literal(scanner *sc, const char *word)
     return 0;
 }
 
+/* A value directly in the top-level object: a member to list. */
+static int listed(const scanner *sc)
+{
+    return sc->out && sc->depth == 1 && sc->stack[0] == '{';
+}
+
+/* Lists the member whose value, of the given kind, starts at start and,
+ * unless it is a container, ends at sc->i. */
+static int list_member(scanner *sc, lci_jkind kind, size_t start)
+{
+    lci_jmember m = {sc->key_len, start, sc->i - start, kind};
+    if (kind == LCI_J_STRING) {
+        m.value_off = start + 1;
+        m.value_len = sc->string_len;
+    }
+    return LCI_PUSH(sc->out->members, sc->out->cap, sc->out->nmembers, m) != 0 ? -2 : 0;
+}
+
+static int open_container(scanner *sc, unsigned c)
+{
+    if (++sc->depth > sc->max_depth || sc->depth > MAX_STACK) return failure(sc, "nesting too deep");
+    sc->stack[sc->depth - 1] = (char)c;
+    sc->i++;
+    return 0;
+}
+
+/* At a container's closing bracket; a member's container gets its length. */
+static void close_container(scanner *sc)
+{
+    sc->i++;
+    sc->depth--;
+    if (listed(sc)) {
+        lci_jmember *m = &sc->out->members[sc->out->nmembers - 1];
+        m->value_len = sc->i - m->value_off;
+    }
+}
+
+/* The kind of the value that starts with the byte c, or -1. */
+static int kind_of(unsigned c)
+{
+    switch (c) {
+    case '"': return LCI_J_STRING;
+    case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
+        return LCI_J_NUMBER;
+    case 't': return LCI_J_TRUE;
+    case 'f': return LCI_J_FALSE;
+    case 'n': return LCI_J_NULL;
+    case '{': return LCI_J_OBJECT;
+    case '[': return LCI_J_ARRAY;
+    default: return -1;
+    }
+}
+
+static const char *const LITERALS[] = {[LCI_J_TRUE] = "true", [LCI_J_FALSE] = "false", [LCI_J_NULL] = "null"};
+
 /* One value that is not a container, or the opening of one. */
 static int value(scanner *sc, int *opened)
 {
     *opened = 0;
     if (sc->i >= sc->len) return failure(sc, "a value is missing");
-    unsigned c = sc->s[sc->i];
-    if (c == '{' || c == '[') {
-        if (++sc->depth > sc->max_depth || sc->depth > MAX_STACK) return failure(sc, "nesting too deep");
-        sc->stack[sc->depth - 1] = (char)c;
-        sc->i++;
-        *opened = 1;
-        return 0;
+    size_t start = sc->i;
+    unsigned c = sc->s[start];
+    int kind = kind_of(c), member = listed(sc), rc;
+    switch (kind) {
+    case LCI_J_OBJECT:
+    case LCI_J_ARRAY:
+        rc = open_container(sc, c);
+        *opened = rc == 0;
+        break;
+    case LCI_J_STRING: rc = string(sc); break;
+    case LCI_J_NUMBER: rc = number(sc); break;
+    case LCI_J_TRUE:
+    case LCI_J_FALSE:
+    case LCI_J_NULL: rc = literal(sc, LITERALS[kind]); break;
+    default:
+        if (c == 0) return failure(sc, "a NUL byte");
+        return failure(sc, c >= 0x80 && !utf8_sequence(sc->s + start, sc->len - start) ? "invalid UTF-8"
+                                                                                       : "an unexpected character");
     }
-    if (c == '"') return string(sc);
-    if (c == '-' || (c >= '0' && c <= '9')) return number(sc);
-    if (c == 't') return literal(sc, "true");
-    if (c == 'f') return literal(sc, "false");
-    if (c == 'n') return literal(sc, "null");
-    if (c == 0) return failure(sc, "a NUL byte");
-    return failure(sc, c >= 0x80 && !utf8_sequence(sc->s + sc->i, sc->len - sc->i) ? "invalid UTF-8" : "an unexpected character");
+    if (rc || !member) return rc;
+    return list_member(sc, (lci_jkind)kind, start);
 }
 
 /* In an object, before a member: its key and ':'. */
@@ -249,6 +359,7 @@ static int key(scanner *sc)
     skip_space(sc);
     if (sc->i >= sc->len || sc->s[sc->i] != '"') return failure(sc, "a key (a string) is expected");
     if (string(sc)) return -1;
+    sc->key_len = sc->string_len;
     skip_space(sc);
     if (sc->i >= sc->len || sc->s[sc->i] != ':') return failure(sc, "':' is expected after the key");
     sc->i++;
@@ -268,8 +379,7 @@ static int after_value(scanner *sc, int *more)
         return open == '{' ? key(sc) : 0;
     }
     if ((open == '{' && c == '}') || (open == '[' && c == ']')) {
-        sc->i++;
-        sc->depth--;
+        close_container(sc);
         return 0;
     }
     return failure(sc, open == '{' ? "',' or '}' is expected" : "',' or ']' is expected");
@@ -282,19 +392,20 @@ static int first_entry(scanner *sc, int *empty)
     char close = sc->stack[sc->depth - 1] == '{' ? '}' : ']';
     *empty = sc->i < sc->len && sc->s[sc->i] == close;
     if (*empty) {
-        sc->i++;
-        sc->depth--;
+        close_container(sc);
         return 0;
     }
     return sc->stack[sc->depth - 1] == '{' ? key(sc) : 0;
 }
 
-static int document(scanner *sc)
+/* One whole value from sc->i, a container with all it holds: the machine
+ * runs until the depth is back where it started. */
+static int value_through(scanner *sc)
 {
+    unsigned base = sc->depth;
     int opened = 0, rc;
-    skip_space(sc);
     if ((rc = value(sc, &opened))) return rc;
-    while (sc->depth > 0) {
+    while (sc->depth > base) {
         if (opened) {
             int empty;
             if ((rc = first_entry(sc, &empty))) return rc;
@@ -310,14 +421,30 @@ static int document(scanner *sc)
         skip_space(sc);
         if ((rc = value(sc, &opened))) return rc;
     }
+    return 0;
+}
+
+static int document(scanner *sc)
+{
+    int rc;
+    skip_space(sc);
+    if ((rc = value_through(sc))) return rc;
     skip_space(sc);
     if (sc->i == sc->len) return 0;
     return failure(sc, sc->s[sc->i] ? "unexpected text after the JSON value" : "a NUL byte");
 }
 
-int lci_scan_line(lci_scan *out, const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
+int lci_scan_line_reference(lci_scan *out, const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
 {
-    scanner sc = {(const unsigned char *)text, len, 0, {0}, 0, max_depth, out, why, whysize};
-    out->nnumbers = 0;
-    return document(&sc);
+    scanner sc = {.s = (const unsigned char *)text, .len = len, .max_depth = max_depth, .out = out, .why = why, .whysize = whysize};
+    out->nmembers = 0;
+    int rc = document(&sc);
+    if (rc) out->nmembers = 0;
+    else if (sc.stack[0] != '{') rc = 1; /* the first container opened is the top level's */
+    return rc;
+}
+
+int lci_scan_line(lci_scan *sc, const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
+{
+    return lci_scan_line_reference(sc, text, len, max_depth, why, whysize);
 }

@@ -1,4 +1,5 @@
-/* jsonline.h — a strict validation of one JSON Lines record.
+/* jsonline.h — a strict validation of one JSON Lines record, listing the
+ * members of the object it holds.
  *
  * cJSON parses the record afterwards; this pass closes the traps cJSON
  * leaves open for strict input: it truncates strings at NUL or \u0000, it
@@ -6,32 +7,63 @@
  * number as a double (losing the literal's digits), and it returns NULL
  * both for bad syntax and for lack of memory (so its refusal of a \u
  * escape of an unpaired UTF-16 surrogate would read as "out of memory").
- * The scan validates the whole JSON grammar, rejects the rest, and records
- * the text of each top-level number so money and counts are read exactly
- * from their literal. */
+ * The scan validates the whole JSON grammar, rejects the rest, and lists
+ * the top-level members with where their values lie in the line, so money
+ * and counts are read exactly from their literal. */
 #ifndef LCI_JSONLINE_H
 #define LCI_JSONLINE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct lci_span {
-    size_t off, len;
-} lci_span;
+typedef enum lci_jkind {
+    LCI_J_STRING,
+    LCI_J_NUMBER,
+    LCI_J_TRUE,
+    LCI_J_FALSE,
+    LCI_J_NULL,
+    LCI_J_OBJECT,
+    LCI_J_ARRAY
+} lci_jkind;
 
+/* A length the scan does not give: the text holds escapes, so the decoded
+ * string's length is cJSON's (strlen of its copy). */
+#define LCI_JLEN_ESCAPED SIZE_MAX
+
+/* One top-level member of an object, in the order of the text (cJSON's
+ * child list has the same order, duplicates included). */
+typedef struct lci_jmember {
+    size_t key_len;   /* the key's length once decoded, or LCI_JLEN_ESCAPED */
+    size_t value_off; /* where the value's text starts in the line (a string: after its opening quote) */
+    size_t value_len; /* a string: its decoded length or LCI_JLEN_ESCAPED; otherwise the length of the value's text
+                         (a number's literal exactly, "true", a container with its brackets) */
+    lci_jkind kind;
+} lci_jmember;
+
+/* What a scan found; zero-initialise it, reuse it for line after line (its
+ * array only grows), and free it with lci_scan_free. */
 typedef struct lci_scan {
-    lci_span *numbers; /* the top-level members' number literals, in order */
-    size_t nnumbers, cap;
+    lci_jmember *members; /* the top-level members when the line is an object */
+    size_t nmembers, cap;
 } lci_scan;
 
 void lci_scan_free(lci_scan *sc);
 
-/* 0, or -1 with a reason naming the byte offset in why.  Rejects anything
- * that is not one JSON value (RFC 8259) with optional white space around
- * it, NUL bytes, invalid UTF-8 (overlong forms, surrogates, beyond
- * U+10FFFF), the escape \u0000, a \u escape of a UTF-16 surrogate that is
- * not half of a pair (as cJSON does), and nesting deeper than max_depth.
- * -2 when out of memory. */
+/* Validates one line.  0: an object (members listed); 1: valid JSON that is
+ * not an object (nmembers 0); -1: invalid, with a reason naming the byte
+ * offset in why; -2: out of memory.
+ *
+ * Refused: anything that is not one JSON value (RFC 8259) with optional
+ * white space around it, NUL bytes, invalid UTF-8 (overlong forms,
+ * surrogates, beyond U+10FFFF), the escape \u0000, a \u escape of a UTF-16
+ * surrogate that is not half of a pair (\uDC00-\uDFFF alone, or
+ * \uD800-\uDBFF not followed at once by one of those: cJSON refuses both),
+ * and nesting deeper than max_depth (at most 256). */
 int lci_scan_line(lci_scan *sc, const char *s, size_t len, unsigned max_depth, char *why, size_t whysize);
+
+/* The plain validator, for tests: the same contract as lci_scan_line, one
+ * token at a time.  lci_scan_line's fast path hands every line it does not
+ * accept itself to this one, whose verdict and message are the answer. */
+int lci_scan_line_reference(lci_scan *sc, const char *s, size_t len, unsigned max_depth, char *why, size_t whysize);
 
 #endif

@@ -208,26 +208,228 @@ Test(jsonline, deep_nesting_far_beyond_the_limit)
     free(s);
 }
 
-Test(jsonline, records_top_level_number_literals_exactly)
+/* ---- jsonline: the members listed ---------------------------------------------- */
+
+/* Scans a line with both lci_scan_line and the plain validator, checks
+ * that they agree on everything, and leaves lci_scan_line's answer in sc. */
+static int scan_both(lci_scan *sc, const char *line, size_t len, unsigned depth, char *why, size_t whysize)
+{
+    lci_scan ref = {0};
+    char ref_why[200] = "";
+    why[0] = '\0';
+    int rc = lci_scan_line(sc, line, len, depth, why, whysize);
+    int ref_rc = lci_scan_line_reference(&ref, line, len, depth, ref_why, sizeof ref_why);
+    cr_assert_eq(rc, ref_rc, "%.*s: %d, the reference %d", (int)len, line, rc, ref_rc);
+    if (rc == -1) cr_assert_str_eq(why, ref_why, "%.*s", (int)len, line);
+    cr_assert_eq(sc->nmembers, ref.nmembers, "%.*s", (int)len, line);
+    for (size_t i = 0; rc == 0 && i < sc->nmembers; i++) {
+        const lci_jmember *a = &sc->members[i], *b = &ref.members[i];
+        cr_assert(a->key_len == b->key_len && a->value_off == b->value_off && a->value_len == b->value_len &&
+                      a->kind == b->kind,
+                  "%.*s: member %zu", (int)len, line, i);
+    }
+    lci_scan_free(&ref);
+    return rc;
+}
+
+#define SCAN_BOTH(sc, lit) scan_both((sc), (lit), sizeof(lit) - 1, 32, why, sizeof why)
+
+/* Member i: the key length, the kind, and the value's text as listed. */
+static void expect_member(const lci_scan *sc, const char *line, size_t i, size_t key_len, lci_jkind kind,
+                          const char *text)
+{
+    cr_assert(i < sc->nmembers, "member %zu of %zu", i, sc->nmembers);
+    const lci_jmember *m = &sc->members[i];
+    cr_assert_eq(m->key_len, key_len, "member %zu: key length %zu", i, m->key_len);
+    cr_assert_eq(m->kind, kind, "member %zu: kind %d", i, (int)m->kind);
+    if (m->value_len == LCI_JLEN_ESCAPED) {
+        cr_assert_str_eq(text, "(escaped)", "member %zu has escapes", i);
+        return;
+    }
+    cr_assert_eq(m->value_len, strlen(text), "member %zu: %zu bytes, expected \"%s\"", i, m->value_len, text);
+    cr_assert(memcmp(line + m->value_off, text, m->value_len) == 0, "member %zu is \"%.*s\", expected \"%s\"", i,
+              (int)m->value_len, line + m->value_off, text);
+}
+
+Test(jsonline_members, a_flat_event)
+{
+    static const char line[] = "{\"type\":\"ticket\",\"id\":\"t-1\",\"opened\":\"2026-03-04T00:00:00+08:00\","
+                               "\"responded\":\"2026-03-04T00:30:00+08:00\",\"restored\":\"\"}";
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 5);
+    expect_member(&sc, line, 0, 4, LCI_J_STRING, "ticket");
+    expect_member(&sc, line, 1, 2, LCI_J_STRING, "t-1");
+    expect_member(&sc, line, 2, 6, LCI_J_STRING, "2026-03-04T00:00:00+08:00");
+    expect_member(&sc, line, 3, 9, LCI_J_STRING, "2026-03-04T00:30:00+08:00");
+    expect_member(&sc, line, 4, 8, LCI_J_STRING, "");
+    cr_assert_eq(sc.members[0].value_off, 9, "a string's value starts after its quote");
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_members, numbers_are_their_literals_exactly)
 {
     static const char line[] =
         "{\"a\": 1.50, \"s\": \"7 8\", \"b\": -0.0e+1, \"c\": [1, 2], \"d\": {\"e\": 3}, \"f\":12,\"g\":1E2}";
-    static const char *const want[] = {"1.50", "-0.0e+1", "12", "1E2"};
     lci_scan sc = {0};
     char why[200];
-    cr_assert_eq(lci_scan_line(&sc, line, sizeof line - 1, 32, why, sizeof why), 0, "%s", why);
-    cr_assert_eq(sc.nnumbers, 4);
-    for (size_t i = 0; i < 4; i++) {
-        cr_assert_eq(sc.numbers[i].len, strlen(want[i]), "number %zu", i);
-        cr_assert(memcmp(line + sc.numbers[i].off, want[i], sc.numbers[i].len) == 0, "number %zu is %.*s", i,
-                  (int)sc.numbers[i].len, line + sc.numbers[i].off);
-    }
-    /* the scan is reused: the next line's numbers replace these */
-    cr_assert_eq(lci_scan_line(&sc, "{\"x\":123456789012345678}", 24, 32, why, sizeof why), 0);
-    cr_assert_eq(sc.nnumbers, 1);
-    cr_assert_eq(sc.numbers[0].off, 5);
-    cr_assert_eq(sc.numbers[0].len, 18);
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 7);
+    expect_member(&sc, line, 0, 1, LCI_J_NUMBER, "1.50");
+    expect_member(&sc, line, 1, 1, LCI_J_STRING, "7 8");
+    expect_member(&sc, line, 2, 1, LCI_J_NUMBER, "-0.0e+1");
+    expect_member(&sc, line, 3, 1, LCI_J_ARRAY, "[1, 2]");
+    expect_member(&sc, line, 4, 1, LCI_J_OBJECT, "{\"e\": 3}");
+    expect_member(&sc, line, 5, 1, LCI_J_NUMBER, "12");
+    expect_member(&sc, line, 6, 1, LCI_J_NUMBER, "1E2");
+    /* the scan is reused: the next line's members replace these */
+    cr_assert_eq(SCAN_BOTH(&sc, "{\"x\":123456789012345678}"), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 1);
+    cr_assert_eq(sc.members[0].value_off, 5);
+    cr_assert_eq(sc.members[0].value_len, 18);
     lci_scan_free(&sc);
+}
+
+Test(jsonline_members, literals)
+{
+    static const char line[] = "{\"t\":true,\"f\":false,\"n\":null,\"z\":0}";
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 4);
+    expect_member(&sc, line, 0, 1, LCI_J_TRUE, "true");
+    expect_member(&sc, line, 1, 1, LCI_J_FALSE, "false");
+    expect_member(&sc, line, 2, 1, LCI_J_NULL, "null");
+    expect_member(&sc, line, 3, 1, LCI_J_NUMBER, "0");
+    lci_scan_free(&sc);
+}
+
+/* Decoded lengths are given only for text without escapes: UTF-8 counts
+ * its bytes, an escape leaves the length to cJSON's copy. */
+Test(jsonline_members, escaped_keys_and_values)
+{
+    static const char line[] = "{\"a\\\"b\":\"x\\\\ny\",\"\xc3\xa9t\xc3\xa9\":\"\\u00e9\",\"k\":\"\xe4\xb8\xad\","
+                               "\"\\ud83d\\ude00\":\"\\/\",\"p\":\"\\\"\"}";
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 5);
+    expect_member(&sc, line, 0, LCI_JLEN_ESCAPED, LCI_J_STRING, "(escaped)");
+    expect_member(&sc, line, 1, 5, LCI_J_STRING, "(escaped)");
+    expect_member(&sc, line, 2, 1, LCI_J_STRING, "\xe4\xb8\xad");
+    expect_member(&sc, line, 3, LCI_JLEN_ESCAPED, LCI_J_STRING, "(escaped)");
+    expect_member(&sc, line, 4, 1, LCI_J_STRING, "(escaped)");
+    /* an escaped value still says where it starts */
+    cr_assert_eq(sc.members[0].value_off, 9);
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_members, nested_values_span_their_brackets)
+{
+    static const char line[] = "{\"a\":[1,{\"b\":[2,\"]\"]}],\"o\":{\"x\":[],\"y\":{\"z\":null}},\"e\":{},\"f\":[ ],\"g\":1}";
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 5, "only the top level is listed");
+    expect_member(&sc, line, 0, 1, LCI_J_ARRAY, "[1,{\"b\":[2,\"]\"]}]");
+    expect_member(&sc, line, 1, 1, LCI_J_OBJECT, "{\"x\":[],\"y\":{\"z\":null}}");
+    expect_member(&sc, line, 2, 1, LCI_J_OBJECT, "{}");
+    expect_member(&sc, line, 3, 1, LCI_J_ARRAY, "[ ]");
+    expect_member(&sc, line, 4, 1, LCI_J_NUMBER, "1");
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_members, white_space_wherever_it_is_allowed)
+{
+    static const char line[] = " \t\r\n{ \t\"a\" \n: \r1.5 , \"b\"\t:\"x y\"\n,\"c\" : [ 1 , 2 ] ,\"d\":true }\r\n\t ";
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 4);
+    expect_member(&sc, line, 0, 1, LCI_J_NUMBER, "1.5");
+    expect_member(&sc, line, 1, 1, LCI_J_STRING, "x y");
+    expect_member(&sc, line, 2, 1, LCI_J_ARRAY, "[ 1 , 2 ]");
+    expect_member(&sc, line, 3, 1, LCI_J_TRUE, "true");
+    cr_assert_eq(SCAN_BOTH(&sc, " { } "), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 0);
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_members, duplicates_are_kept_in_order)
+{
+    static const char line[] = "{\"a\":1,\"b\":\"x\",\"a\":2,\"a\":{}}";
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, line), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 4);
+    expect_member(&sc, line, 0, 1, LCI_J_NUMBER, "1");
+    expect_member(&sc, line, 2, 1, LCI_J_NUMBER, "2");
+    expect_member(&sc, line, 3, 1, LCI_J_OBJECT, "{}");
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_members, empty_object)
+{
+    lci_scan sc = {0};
+    char why[200];
+    cr_assert_eq(SCAN_BOTH(&sc, "{\"a\":1}"), 0, "%s", why);
+    cr_assert_eq(SCAN_BOTH(&sc, "{}"), 0, "%s", why);
+    cr_assert_eq(sc.nmembers, 0);
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_members, valid_json_that_is_not_an_object_is_1)
+{
+    static const char *const lines[] = {"[1,2]", "[{\"a\":1}]", "\"x\"", "12", "-0.5e3", "true", "false", "null",
+                                        " [ ] ", "[[],{}]"};
+    lci_scan sc = {0};
+    char why[200];
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        cr_assert_eq(SCAN_BOTH(&sc, "{\"a\":1,\"b\":2}"), 0, "%s", why);
+        cr_assert_eq(scan_both(&sc, lines[i], strlen(lines[i]), 32, why, sizeof why), 1, "%s: %s", lines[i], why);
+        cr_assert_eq(sc.nmembers, 0, "%s", lines[i]);
+    }
+    /* the grammar still applies */
+    cr_assert_eq(SCAN_BOTH(&sc, "[1,]"), -1);
+    cr_assert_str_eq(why, "an unexpected character at byte 4");
+    cr_assert_eq(sc.nmembers, 0);
+    lci_scan_free(&sc);
+}
+
+/* The listing agrees with cJSON's tree: as many children, in order, of the
+ * same kinds, with the lengths the scan gives. */
+Test(jsonline_members, agree_with_cjson)
+{
+    static const char *const lines[] = {
+        "{\"type\":\"ticket\",\"id\":\"t-1\",\"opened\":\"2026-03-04T00:00:00+08:00\"}",
+        "{\"a\\\"b\":\"x\\\\ny\",\"\xc3\xa9\":\"\\u00e9\",\"n\":-1.5e3,\"t\":true,\"f\":false,\"z\":null,\"o\":{},\"l\":[]}",
+        "{\"a\":1,\"a\":\"2\",\"a\":[3]}",
+        "{ }",
+    };
+    for (size_t k = 0; k < sizeof lines / sizeof lines[0]; k++) {
+        lci_scan sc = {0};
+        char why[200];
+        cr_assert_eq(scan_both(&sc, lines[k], strlen(lines[k]), 32, why, sizeof why), 0, "%s", why);
+        cJSON *root = cJSON_ParseWithLengthOpts(lines[k], strlen(lines[k]), NULL, 0);
+        cr_assert_not_null(root);
+        size_t i = 0;
+        for (const cJSON *c = root->child; c; c = c->next, i++) {
+            cr_assert(i < sc.nmembers, "%s: more children than members", lines[k]);
+            const lci_jmember *m = &sc.members[i];
+            static const int types[] = {[LCI_J_STRING] = cJSON_String, [LCI_J_NUMBER] = cJSON_Number,
+                                        [LCI_J_TRUE] = cJSON_True,     [LCI_J_FALSE] = cJSON_False,
+                                        [LCI_J_NULL] = cJSON_NULL,     [LCI_J_OBJECT] = cJSON_Object,
+                                        [LCI_J_ARRAY] = cJSON_Array};
+            cr_assert_eq(c->type & 0xFF, types[m->kind], "%s: member %zu", lines[k], i);
+            if (m->key_len != LCI_JLEN_ESCAPED) cr_assert_eq(strlen(c->string), m->key_len, "%s: key %zu", lines[k], i);
+            if (m->kind == LCI_J_STRING && m->value_len != LCI_JLEN_ESCAPED)
+                cr_assert_eq(strlen(c->valuestring), m->value_len, "%s: value %zu", lines[k], i);
+        }
+        cr_assert_eq(i, sc.nmembers, "%s", lines[k]);
+        cJSON_Delete(root);
+        lci_scan_free(&sc);
+    }
 }
 
 /* ---- idtable ------------------------------------------------------------------- */
