@@ -1,16 +1,27 @@
 /* jsonline.c — see jsonline.h.
  *
- * A full JSON (RFC 8259) validator over the line's bytes, without building
- * anything: containers are tracked on a small stack, and each state says
- * what may come next.  The tokens (strings, escapes, UTF-8, numbers) are
- * read by helpers that only say where a token ends or why it is refused.
- * A line it accepts can then only fail in cJSON for lack of memory, which
- * is reported as such instead of as bad input. */
+ * Two readers of one grammar.  The reference is a full JSON (RFC 8259)
+ * validator over the line's bytes, building nothing: containers are
+ * tracked on a small stack, each state says what may come next, and every
+ * refusal says why and at which byte.  The fast path reads the one shape
+ * almost every event has, a flat object of strings, in a single loop,
+ * sixteen bytes of a string at a time; on anything it does not like, valid
+ * or not, it gives up and the reference reads the line from the start, so
+ * the verdicts and messages are the reference's alone.  Both read tokens
+ * (strings, escapes, UTF-8, numbers) with the same helpers, which only say
+ * where a token ends or why it is refused; nested values are the
+ * reference's too.
+ *
+ * A line either accepts can then only fail in cJSON for lack of memory,
+ * which is reported as such instead of as bad input. */
 #include "jsonline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "util.h"
 
@@ -113,15 +124,18 @@ static inline int plain(unsigned c)
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
-/* A high bit in each byte of w that is not plain: a quote, a backslash, a
- * control character or a non-ASCII byte.  (The usual has-zero-byte tricks,
- * eight bytes at a time.) */
+/* The high bit set in the first byte of w that is not plain (a quote, a
+ * backslash, a control character or a non-ASCII byte), and maybe in later
+ * ones; 0 when all eight are plain.  The has-zero-byte trick, eight bytes
+ * at a time: for a byte b below 0x80, b - 1, (b ^ '"') - 1, ... reach the
+ * high bit exactly when b is 0, '"', ..., and a borrow runs only upwards
+ * from such a byte.  The usual "& ~b" of the trick is left out: it only
+ * clears the bytes from 0x80, and those are flagged anyway. */
 static inline uint64_t special_bytes(uint64_t w)
 {
-    uint64_t quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
-    uint64_t zero_q = (quote - ONES) & ~quote, zero_b = (backslash - ONES) & ~backslash;
-    uint64_t control = (w - ONES * 0x20) & ~w;
-    return (zero_q | zero_b | control | w) & HIGHS;
+    uint64_t quote = (w ^ (ONES * '"')) - ONES, backslash = (w ^ (ONES * '\\')) - ONES;
+    uint64_t control = w - ONES * 0x20;
+    return (quote | backslash | control | w) & HIGHS;
 }
 
 /* The index of the first byte from i that is not plain, or len. */
@@ -444,7 +458,177 @@ int lci_scan_line_reference(lci_scan *out, const char *text, size_t len, unsigne
     return rc;
 }
 
+/* ---- the fast path: one flat object in one loop ---- */
+
+/* What the fast path returns when it leaves the line to the reference. */
+#define GIVE_UP 2
+/* An end that is not one: the value is refused, or not for the fast path. */
+#define NO_END SIZE_MAX
+
+#define SPACES (UINT64_C(1) << ' ' | UINT64_C(1) << '\t' | UINT64_C(1) << '\n' | UINT64_C(1) << '\r')
+
+static inline int is_space(unsigned c)
+{
+    return c <= ' ' && (SPACES >> c & 1);
+}
+
+/* The fast path reads a line that ends with '}' (after white space) only
+ * up to that brace: no byte it looks at can be past it, so it never asks
+ * whether the line goes on.  (A value that would need the brace is cut
+ * short there, refused, and left to the reference.) */
+static inline size_t skip_ws(const unsigned char *s, size_t i)
+{
+    while (is_space(s[i])) i++;
+    return i;
+}
+
+#ifdef __SSE2__
+/* Bit k set when byte k from p is not plain, for sixteen bytes (SSE2, on
+ * every x86-64), from the bytes' high bits.  b ^ 0x02 maps '"' to 0x20 and
+ * keeps the control characters below it; adding -0x21 with signed
+ * saturation then leaves the high bit set exactly for those and for the
+ * bytes from 0x80.  The backslash is compared for. */
+static inline unsigned special16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i low_or_quote = _mm_adds_epi8(_mm_xor_si128(v, _mm_set1_epi8(0x02)), _mm_set1_epi8(-0x21));
+    __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(low_or_quote, backslash));
+}
+
+/* The index of the first byte from i that is not plain, or end: sixteen
+ * bytes at a time, and what is left before end from the sixteen bytes
+ * that end there (the fast path reads lines of sixteen bytes or more). */
+static inline size_t skip_plain_fast(const unsigned char *s, size_t i, size_t end)
+{
+    size_t last = end - 16;
+    for (; i <= last; i += 16) {
+        unsigned hits = special16(s + i);
+        if (hits) return i + (unsigned)__builtin_ctz(hits);
+    }
+    unsigned hits = special16(s + last) >> (i - last);
+    return hits ? i + (unsigned)__builtin_ctz(hits) : end;
+}
+#else
+/* Elsewhere, eight bytes at a time, as the reference reads. */
+static inline size_t skip_plain_fast(const unsigned char *s, size_t i, size_t end)
+{
+    return skip_plain(s, i, end);
+}
+#endif
+
+/* A container inside the object, with all it holds, by the reference's
+ * machine (depth 1 is the object): where it ends, or NO_END. */
+static size_t nested_end(const unsigned char *s, size_t i, size_t end, unsigned max_depth)
+{
+    scanner sc = {.s = s, .len = end, .i = i, .stack = {'{'}, .depth = 1, .max_depth = max_depth};
+    return value_through(&sc) ? NO_END : sc.i;
+}
+
+/* A string with escapes or non-ASCII text, from just after its opening
+ * quote: the index of its closing quote, or NO_END. */
+static size_t string_close_slowly(const unsigned char *s, size_t i, size_t end, size_t *decoded)
+{
+    const char *what = NULL;
+    size_t close = string_end(s, i, end, decoded, &what);
+    return what ? NO_END : close;
+}
+
+/* A value that is not a string, at s[i], into m: where it ends, or NO_END. */
+static size_t fast_other_value(const unsigned char *s, size_t i, size_t end, unsigned max_depth, lci_jmember *m)
+{
+    const char *what = NULL;
+    size_t stop;
+    int kind = kind_of(s[i]);
+    switch (kind) {
+    case LCI_J_NUMBER: stop = number_end(s, i, end, &what); break;
+    case LCI_J_TRUE:
+    case LCI_J_FALSE:
+    case LCI_J_NULL:
+        stop = i + strlen(LITERALS[kind]);
+        if (stop > end || memcmp(s + i, LITERALS[kind], stop - i) != 0) return NO_END;
+        break;
+    case LCI_J_OBJECT:
+    case LCI_J_ARRAY: stop = nested_end(s, i, end, max_depth); break;
+    default: return NO_END;
+    }
+    if (what || stop == NO_END) return NO_END;
+    m->kind = (lci_jkind)kind;
+    m->value_off = i;
+    m->value_len = stop - i;
+    return stop;
+}
+
+/* A string from just after its opening quote at i: 1, with the index of
+ * its closing quote and its decoded length; or 0.  Plain bytes up to the
+ * quote is the common case (a string cut short finds the brace at end
+ * instead); the others go to string_end. */
+static inline int fast_string(const unsigned char *s, size_t i, size_t end, size_t *close, size_t *decoded)
+{
+    size_t q = skip_plain_fast(s, i, end);
+    if (s[q] == '"') {
+        *decoded = q - i;
+        *close = q;
+        return 1;
+    }
+    *close = string_close_slowly(s, i, end, decoded);
+    return *close != NO_END;
+}
+
+/* One member from its key's opening quote at s[*i] into m: 1 with *i past
+ * it, or 0.  end is the index of the object's closing brace. */
+static inline int fast_member(const unsigned char *s, size_t *pos, size_t end, unsigned max_depth, lci_jmember *m)
+{
+    size_t i = *pos, close;
+    if (s[i] != '"' || !fast_string(s, i + 1, end, &close, &m->key_len)) return 0;
+    if (s[i = close + 1] != ':' && s[i = skip_ws(s, i)] != ':') return 0;
+    if (s[++i] != '"' && s[i = skip_ws(s, i)] != '"') return (*pos = fast_other_value(s, i, end, max_depth, m)) != NO_END;
+    m->kind = LCI_J_STRING;
+    m->value_off = i + 1;
+    if (!fast_string(s, i + 1, end, &close, &m->value_len)) return 0;
+    *pos = close + 1;
+    return 1;
+}
+
+/* Room in sc for member n: 0, or -1 when out of memory. */
+static int room(lci_scan *sc, size_t n)
+{
+    return lci_grow((void **)&sc->members, &sc->cap, n + 1, sizeof *sc->members);
+}
+
+/* The whole line as one object, its members straight into sc; GIVE_UP on
+ * anything else, valid or not, or -2.  No state machine: after a member
+ * only ',' or the closing brace may come. */
+static int fast_object(lci_scan *sc, const unsigned char *s, size_t len, unsigned max_depth)
+{
+    size_t end = len, i = 0;
+    lci_jmember *m = sc->members, *stop = m ? m + sc->cap : m; /* no arithmetic on NULL */
+    while (end > 0 && is_space(s[end - 1])) end--;
+    /* end: the closing brace; a line too short to be read sixteen bytes at
+     * a time holds a member or two, as soon read by the reference */
+    if (end < 17 || s[--end] != '}' || max_depth < 1) return GIVE_UP;
+    if (s[i = skip_ws(s, i)] != '{') return GIVE_UP;
+    if ((i = skip_ws(s, i + 1)) == end) return 0;
+    for (;;) {
+        if (m == stop) {
+            size_t n = m ? (size_t)(m - sc->members) : 0;
+            if (room(sc, n) != 0) return -2;
+            m = sc->members + n;
+            stop = sc->members + sc->cap;
+        }
+        if (!fast_member(s, &i, end, max_depth, m++)) return GIVE_UP;
+        if (s[i] != ',' && s[i = skip_ws(s, i)] != ',') break;
+        i = skip_ws(s, i + 1);
+    }
+    sc->nmembers = (size_t)(m - sc->members);
+    return i == end ? 0 : GIVE_UP;
+}
+
+/* The fast path first; what it gives up, valid or not, the reference
+ * reads from the start, so every verdict and message is the reference's. */
 int lci_scan_line(lci_scan *sc, const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
 {
-    return lci_scan_line_reference(sc, text, len, max_depth, why, whysize);
+    sc->nmembers = 0;
+    int rc = fast_object(sc, (const unsigned char *)text, len, max_depth);
+    return rc == GIVE_UP ? lci_scan_line_reference(sc, text, len, max_depth, why, whysize) : rc;
 }

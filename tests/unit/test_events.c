@@ -432,6 +432,187 @@ Test(jsonline_members, agree_with_cjson)
     }
 }
 
+/* ---- jsonline: the fast path against the plain validator ------------------------ */
+
+/* Where cJSON's children differ from the members listed: kinds, decoded
+ * lengths; NULL when they match. */
+static const char *unlike_cjson(const cJSON *root, const lci_scan *sc)
+{
+    size_t i = 0;
+    for (const cJSON *c = root->child; c; c = c->next, i++) {
+        const lci_jmember *m = &sc->members[i];
+        if (cJSON_IsString(c) != (m->kind == LCI_J_STRING) || cJSON_IsNumber(c) != (m->kind == LCI_J_NUMBER) ||
+            cJSON_IsObject(c) != (m->kind == LCI_J_OBJECT) || cJSON_IsArray(c) != (m->kind == LCI_J_ARRAY))
+            return "cJSON has another kind of value";
+        if (m->key_len != LCI_JLEN_ESCAPED && strlen(c->string) != m->key_len) return "cJSON has another key length";
+        if (cJSON_IsString(c) && m->value_len != LCI_JLEN_ESCAPED && strlen(c->valuestring) != m->value_len)
+            return "cJSON has another string length";
+    }
+    return NULL;
+}
+
+/* Where the two disagree on a line, or where cJSON does not read as the
+ * scan said (accepted and not parsed, or another number of members):
+ * what, in text; NULL when all agree. */
+static const char *disagreement(lci_scan *fast, lci_scan *ref, const char *line, size_t len, unsigned depth)
+{
+    char why[200] = "", ref_why[200] = "";
+    int rc = lci_scan_line(fast, line, len, depth, why, sizeof why);
+    int ref_rc = lci_scan_line_reference(ref, line, len, depth, ref_why, sizeof ref_why);
+    if (rc != ref_rc) return "verdicts differ";
+    if (rc == -1) return strcmp(why, ref_why) == 0 ? NULL : "messages differ";
+    if (rc < 0) return "out of memory";
+    if (fast->nmembers != ref->nmembers) return "member counts differ";
+    for (size_t i = 0; i < fast->nmembers; i++) {
+        const lci_jmember *a = &fast->members[i], *b = &ref->members[i];
+        if (a->key_len != b->key_len || a->value_off != b->value_off || a->value_len != b->value_len ||
+            a->kind != b->kind)
+            return "members differ";
+    }
+    cJSON *root = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
+    const char *wrong = NULL;
+    if (!root) wrong = "cJSON refuses an accepted line";
+    else if (cJSON_IsObject(root) != (rc == 0)) wrong = "cJSON disagrees on whether it is an object";
+    else if (rc == 0 && (size_t)cJSON_GetArraySize(root) != fast->nmembers) wrong = "cJSON has another member count";
+    else if (rc == 0) wrong = unlike_cjson(root, fast);
+    cJSON_Delete(root);
+    return wrong;
+}
+
+/* Valid lines of the shapes events take, and the corners of the fast path:
+ * strings ending at, before and after sixteen-byte boundaries and at the
+ * end of the line, white space, escapes, UTF-8, numbers, literals, nested
+ * values, and lines it leaves to the reference. */
+static const char *const DIFF_SEEDS[] = {
+    "{\"type\":\"ticket\",\"id\":\"t-1\",\"opened\":\"2026-03-04T00:00:00+08:00\","
+    "\"responded\":\"2026-03-04T00:30:00+08:00\",\"restored\":\"2026-03-04T02:00:00+08:00\"}",
+    "{\"type\": \"ticket\", \"id\": \"t-2\", \"opened\": \"2026-04-01T09:00:00+08:00\", \"n\": 12, \"fee\": -1.5e+3}",
+    " \t{ \"a\" : 1 , \"b\" : [ 1 , 2 ] , \"c\" : { } , \"d\" : \"xyz\" } \r\n",
+    "{\"a\":[1,{\"b\":[2,\"]\"]}],\"o\":{\"x\":[],\"y\":{\"z\":null}},\"e\":{},\"t\":true,\"f\":false}",
+    "{\"s\":\"\\\"q\\\" \\\\ \\n \\u00e9 \\ud83d\\ude00 \\/\\b\\f\\r\\t\",\"k\\u0041\":\"\\uD800\\uDC00\"}",
+    "{\"zh\":\"\xe4\xb8\xad\xe6\x96\x87\",\"euro\":\"\xe2\x82\xac\",\"clef\":\"\xf0\x9d\x84\x9e\",\"max\":\"\xf4\x8f\xbf\xbf\"}",
+    "{\"k\":\"0123456789abcd\",\"l\":\"0123456789abcde\",\"m\":\"0123456789abcdef\",\"n\":\"0123456789abcdefg\"}",
+    "{\"a\":\"\",\"bb\":\"x\",\"\":\"\",\"ccc\":\"0123456789abcdef0123456789abcdef\"}",
+    "{\"only\":\"0123456789abcdef0123\"}",
+    "{\"x\":\"0123456789\",\"y\":1}",
+    "{\"amount\":12345.6789,\"z\":0,\"y\":-0,\"w\":1E+2,\"v\":0.0,\"u\":null}",
+    "{\"id\":\"x\\ud800\\udc00y\",\"k\":\"\\udbff\\udfff\"}",
+    "{\"a\":{\"b\":{\"c\":{\"d\":[1,[2,[3]]]}}}}",
+    "{                     }",
+    "{\"a\":1}",
+    "{}",
+    "[1,2,3,\"0123456789abcdef\"]",
+    "\"a string of some length\"",
+    "-0.5e-3",
+    "true",
+    "null",
+};
+
+/* Bytes that change what the scan sees: structure, string syntax, escapes,
+ * numbers, literals, white space, control and non-ASCII bytes, NUL. */
+static const char MUTANTS[] = "\"\\{}[]:, \t\n\r0-e.+uUdD8cCfF9t\x01\x1f\x7f\x80\xbf\xc3\xed\xf0\xf4\xffxnal/b";
+
+/* A deterministic stream of numbers for the random edits (xorshift64). */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+typedef struct differ {
+    lci_scan fast, ref;
+    size_t lines;
+} differ;
+
+static void expect_agreement(differ *d, const char *line, size_t len, unsigned depth)
+{
+    const char *wrong = disagreement(&d->fast, &d->ref, line, len, depth);
+    d->lines++;
+    if (!wrong) return;
+    char shown[700];
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 5 < sizeof shown; i++) /* the line with its bytes visible */
+        k += (size_t)snprintf(shown + k, sizeof shown - k, (unsigned char)line[i] - 0x20u < 0x5fu ? "%c" : "\\x%02x",
+                              (unsigned char)line[i]);
+    cr_assert_fail("%s (depth %u): %s", wrong, depth, shown);
+}
+
+/* Every byte of the seed replaced, deleted, duplicated; every truncation. */
+static void systematic_mutants(differ *d, const char *seed, size_t n)
+{
+    char buf[512];
+    cr_assert(n + 1 < sizeof buf);
+    for (size_t i = 0; i <= n; i++) expect_agreement(d, seed, i, 32);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(buf, seed, n);
+        for (size_t a = 0; a < sizeof MUTANTS; a++) { /* the last is the NUL */
+            buf[i] = MUTANTS[a];
+            expect_agreement(d, buf, n, 32);
+        }
+        memcpy(buf, seed, i);
+        memcpy(buf + i, seed + i + 1, n - i - 1);
+        expect_agreement(d, buf, n - 1, 32);
+        memcpy(buf, seed, i + 1);
+        memcpy(buf + i + 1, seed + i, n - i);
+        expect_agreement(d, buf, n + 1, 32);
+    }
+}
+
+/* A few random edits at once, and depth limits around the seed's. */
+static void random_mutants(differ *d, const char *seed, size_t n, uint64_t *state, int count)
+{
+    char buf[512];
+    for (int t = 0; t < count; t++) {
+        size_t m = n;
+        memcpy(buf, seed, n);
+        for (int e = 1 + (int)(next_random(state) % 4); e > 0 && m > 0 && m + 16 < sizeof buf; e--) {
+            size_t i = next_random(state) % m;
+            switch (next_random(state) % 3) {
+            case 0: buf[i] = MUTANTS[next_random(state) % sizeof MUTANTS]; break;
+            case 1: memmove(buf + i, buf + i + 1, m-- - i - 1); break;
+            default: memmove(buf + i + 1, buf + i, m++ - i); break;
+            }
+        }
+        expect_agreement(d, buf, m, next_random(state) % 8 ? 32 : (unsigned)(next_random(state) % 5));
+    }
+}
+
+Test(jsonline_differential, the_fast_path_agrees_with_the_plain_validator)
+{
+    differ d = {{0}, {0}, 0};
+    uint64_t state = UINT64_C(88172645463325252);
+    for (size_t k = 0; k < sizeof DIFF_SEEDS / sizeof DIFF_SEEDS[0]; k++) {
+        const char *seed = DIFF_SEEDS[k];
+        size_t n = strlen(seed);
+        for (unsigned depth = 0; depth < 6; depth++) expect_agreement(&d, seed, n, depth);
+        systematic_mutants(&d, seed, n);
+        random_mutants(&d, seed, n, &state, 20000);
+    }
+    cr_assert_gt(d.lines, 100000, "%zu lines", d.lines);
+    lci_scan_free(&d.fast);
+    lci_scan_free(&d.ref);
+}
+
+/* Members beyond any line before grow the reused array; fewer reuse it. */
+Test(jsonline_differential, many_members_grow_the_array)
+{
+    static char line[16384];
+    differ d = {{0}, {0}, 0};
+    for (int count = 1; count <= 300; count += 37) {
+        size_t k = (size_t)snprintf(line, sizeof line, "{");
+        for (int i = 0; i < count; i++)
+            k += (size_t)snprintf(line + k, sizeof line - k, "%s\"key-%d\":\"value number %d\"", i ? "," : "", i, i);
+        k += (size_t)snprintf(line + k, sizeof line - k, "}");
+        cr_assert_lt(k, sizeof line);
+        expect_agreement(&d, line, k, 32);
+        cr_assert_eq(d.fast.nmembers, (size_t)count);
+    }
+    lci_scan_free(&d.fast);
+    lci_scan_free(&d.ref);
+}
+
 /* ---- idtable ------------------------------------------------------------------- */
 
 static long find(const lci_idtable *t, const char *s, size_t len)
