@@ -1,10 +1,16 @@
 /* tests/fuzz/fuzz_events.c — libFuzzer harness for the event reader: any
  * bytes as a JSON Lines stream under the reference rules, with and without
  * --skip-invalid, then the result and its JSON.  Must never crash, hang or
- * leak; an accepted stream must give a result. */
+ * leak; an accepted stream must give a result.  Each line is also scanned
+ * by lci_scan_line and by the plain validator: they must agree on the
+ * verdict, the message and the members, and cJSON must read every line
+ * they accept, with as many members. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "jsonline.h"
 #include "libcontract.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -25,8 +31,64 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static int same_members(const lci_scan *a, const lci_scan *b)
+{
+    if (a->nmembers != b->nmembers) return 0;
+    for (size_t i = 0; i < a->nmembers; i++)
+        if (a->members[i].key_len != b->members[i].key_len || a->members[i].value_off != b->members[i].value_off ||
+            a->members[i].value_len != b->members[i].value_len || a->members[i].kind != b->members[i].kind)
+            return 0;
+    return 1;
+}
+
+/* cJSON's children have the members' kinds and decoded lengths. */
+static int like_cjson(const cJSON *root, const lci_scan *sc)
+{
+    size_t i = 0;
+    for (const cJSON *c = root->child; c; c = c->next, i++) {
+        const lci_jmember *m = &sc->members[i];
+        if (cJSON_IsString(c) != (m->kind == LCI_J_STRING) || cJSON_IsNumber(c) != (m->kind == LCI_J_NUMBER) ||
+            (m->key_len != LCI_JLEN_ESCAPED && strlen(c->string) != m->key_len) ||
+            (cJSON_IsString(c) && m->value_len != LCI_JLEN_ESCAPED && strlen(c->valuestring) != m->value_len))
+            return 0;
+    }
+    return 1;
+}
+
+/* Aborts unless the fast scan and the plain validator agree on the line,
+ * and cJSON reads what they accept as they said. */
+static void check_scans(lci_scan *fast, lci_scan *ref, const char *line, size_t len, unsigned depth)
+{
+    char why[256] = "", ref_why[256] = "";
+    int rc = lci_scan_line(fast, line, len, depth, why, sizeof why);
+    int ref_rc = lci_scan_line_reference(ref, line, len, depth, ref_why, sizeof ref_why);
+    if (rc != ref_rc || (rc == -1 && strcmp(why, ref_why) != 0) || (rc == 0 && !same_members(fast, ref))) abort();
+    if (rc != 0 && rc != 1) return;
+    cJSON *root = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
+    if (!root || cJSON_IsObject(root) != (rc == 0) ||
+        (rc == 0 && ((size_t)cJSON_GetArraySize(root) != fast->nmembers || !like_cjson(root, fast))))
+        abort();
+    cJSON_Delete(root);
+}
+
+static void check_lines(const unsigned char *data, size_t size)
+{
+    lci_scan fast = {0}, ref = {0};
+    unsigned depth = size > 1 && data[1] < 8 ? data[1] : LC_DEFAULT_JSON_DEPTH_LIMIT; /* small limits too */
+    const char *s = (const char *)data, *stop = s + size;
+    while (s < stop) {
+        const char *nl = memchr(s, '\n', (size_t)(stop - s));
+        size_t len = nl ? (size_t)(nl - s) : (size_t)(stop - s);
+        check_scans(&fast, &ref, s, len, depth);
+        s += len + 1;
+    }
+    lci_scan_free(&fast);
+    lci_scan_free(&ref);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+    check_lines(data, size);
     lc_error err = {0};
     lc_eval *ev = NULL;
     lc_result *res = NULL;
