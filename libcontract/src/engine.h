@@ -33,6 +33,8 @@ typedef struct lci_avg_acc {
     size_t nids, cap;
 } lci_avg_acc;
 
+typedef struct lci_jkey lci_jkey;
+
 typedef struct lci_warning {
     int32_t file;       /* index in the evaluation's file names, or -1 */
     long line;
@@ -80,9 +82,10 @@ struct lc_eval {
 
     /* scratch reused for every event */
     lci_scan scan;
-    uint64_t *key_hashes;
-    size_t key_hashes_cap;
-    uint64_t type_key_hash, id_key_hash; /* of the keys "type" and "id" */
+    struct lci_jkey *jkeys; /* per member of a JSON event (jsonevent.c) */
+    size_t jkeys_cap;
+    uint32_t *key_seen;     /* per key of the plan: the stamp of the last event that had it */
+    uint32_t key_stamp;
     lci_record *scratch;
 };
 

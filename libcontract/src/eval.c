@@ -39,7 +39,8 @@ void lc_eval_free(lc_eval *ev)
     lci_buf_free(&ev->pending);
     free(ev->file);
     lci_scan_free(&ev->scan);
-    free(ev->key_hashes);
+    free(ev->jkeys);
+    free(ev->key_seen);
     free(ev->scratch);
     free(ev);
 }
@@ -54,7 +55,8 @@ static int alloc_accumulators(lc_eval *ev)
     size_t slots = m->scorecard.present ? (size_t)m->nmonths * m->scorecard.nitems : 1;
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
-    if (!ev->stores || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch) return -1;
+    ev->key_seen = calloc(ev->plan->keys.n ? ev->plan->keys.n : 1, sizeof *ev->key_seen);
+    if (!ev->stores || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen) return -1;
     for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
     for (size_t i = 0; i < m->ntypes; i++) ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
     return 0;
@@ -78,8 +80,6 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     lci_idtable_init(&ev->strings, seed ^ 1);
     lci_idtable_init(&ev->files, seed ^ 2);
     lci_buf_init(&ev->pending);
-    ev->type_key_hash = lci_hash("type", 4, LCI_KEY_HASH_SEED);
-    ev->id_key_hash = lci_hash("id", 2, LCI_KEY_HASH_SEED);
     if (alloc_accumulators(ev) != 0) {
         lc_eval_free(ev);
         return lci_oom(err);

@@ -76,12 +76,8 @@ typedef enum lci_field_kind {
     LCI_F_SEVERITY  /* index into the contract's severity levels */
 } lci_field_kind;
 
-/* Seed of the hash of JSON keys and field names (ingest.c, rules.c). */
-#define LCI_KEY_HASH_SEED UINT64_C(0x243f6a8885a308d3)
-
 typedef struct lci_field {
     char *name;
-    uint64_t name_hash; /* lci_hash(name, LCI_KEY_HASH_SEED) */
     lci_field_kind kind;
     int required;
     int has_default;

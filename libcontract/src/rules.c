@@ -735,7 +735,6 @@ static int read_field(reader *r, int fi, lci_event_type *t, lci_field *f)
 {
     const char *kind = NULL;
     int ok = string_field(r, fi, "name", 1, &f->name);
-    if (ok == 0) f->name_hash = lci_hash(f->name, strlen(f->name), LCI_KEY_HASH_SEED);
     if (ok == 0) ok = borrow_field(r, fi, "kind", 1, &kind);
     if (ok == 0 && field_kind(kind, &f->kind) != 0) ok = fail(r, 0, "field kind '%s' is unknown", kind);
     if (ok != 0) return ok;
