@@ -35,17 +35,31 @@ typedef struct lci_avg_acc {
 
 typedef struct lci_jkey lci_jkey;
 
-typedef struct lci_warning {
-    int32_t file;       /* index in the evaluation's file names, or -1 */
-    long line;
-    char *message;
-} lci_warning;
-
 /* A hash of an event's canonical content: compared only between events
  * with the same id, so 64 bits leave a 2^-64 chance per re-delivery. */
 typedef struct lci_content {
     uint64_t h;
 } lci_content;
+
+
+/* A JSON event read but not yet committed (ingest.c): lines pushed in a
+ * chunk are committed this many events behind the one being read, so the
+ * id table's slot for each new id has been fetched from memory by then. */
+#define LCI_QUEUE 8
+
+typedef struct lci_queued {
+    lci_record *rec; /* room for 64 fields */
+    lci_buf id;      /* its own copy: cJSON's is freed with the object */
+    uint64_t idhash;
+    lci_content content;
+    long line;
+} lci_queued;
+
+typedef struct lci_warning {
+    int32_t file;       /* index in the evaluation's file names, or -1 */
+    long line;
+    char *message;
+} lci_warning;
 
 struct lc_eval {
     lc_engine *engine;
@@ -72,6 +86,10 @@ struct lc_eval {
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;
     size_t log_len, log_cap, log_count;
+
+    /* events read from lines and not yet committed (see LCI_QUEUE) */
+    lci_queued queue[LCI_QUEUE];
+    size_t queue_head, queue_len;
 
     /* line splitting for lc_eval_push_lines */
     lci_buf pending;

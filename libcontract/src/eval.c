@@ -39,6 +39,10 @@ void lc_eval_free(lc_eval *ev)
     lci_buf_free(&ev->pending);
     free(ev->file);
     lci_scan_free(&ev->scan);
+    for (size_t i = 0; i < LCI_QUEUE; i++) {
+        free(ev->queue[i].rec);
+        lci_buf_free(&ev->queue[i].id);
+    }
     free(ev->jkeys);
     free(ev->key_seen);
     free(ev->scratch);
@@ -57,6 +61,8 @@ static int alloc_accumulators(lc_eval *ev)
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
     ev->key_seen = calloc(ev->plan->keys.n ? ev->plan->keys.n : 1, sizeof *ev->key_seen);
     if (!ev->stores || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen) return -1;
+    for (size_t i = 0; i < LCI_QUEUE; i++)
+        if (!(ev->queue[i].rec = malloc(sizeof(lci_record) + 64 * sizeof(int64_t)))) return -1;
     for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
     for (size_t i = 0; i < m->ntypes; i++) ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
     return 0;
@@ -76,7 +82,10 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     /* the address varies from run to run (ASLR): crafted ids cannot aim at
      * one bucket; results never depend on the seed */
     uint64_t seed = lci_hash(&ev, sizeof ev, (uint64_t)(uintptr_t)ev);
-    lci_idtable_init(&ev->ids, seed);
+    /* ids are hashed under the engine's seed, as the JSON reader hashes
+     * every string value: one hash of an id serves its content and its
+     * lookup (the engine's seed varies from run to run as well) */
+    lci_idtable_init(&ev->ids, engine->plan.seed);
     lci_idtable_init(&ev->strings, seed ^ 1);
     lci_idtable_init(&ev->files, seed ^ 2);
     lci_buf_init(&ev->pending);

@@ -23,7 +23,7 @@ int lci_idtable_same(const lci_idtable *t, uint32_t index, const char *s, size_t
 {
     size_t have;
     const char *str = lci_strlist_get(&t->strings, index, &have);
-    return have == len && memcmp(str, s, len) == 0;
+    return have == len && lci_equal_short(str, s, len);
 }
 
 long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t hash)

@@ -66,28 +66,93 @@ static int parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, 
     return *out ? 0 : -2;
 }
 
+/* Reads one line into rec and *p: 0, -1 invalid (w), -2 out of memory.
+ * *obj is cJSON's object (p->id lies in it) for the caller to delete. */
+static int read_event(lc_eval *ev, const char *json, size_t len, lci_record *rec, lci_jevent *p, cJSON **obj, why *w)
+{
+    int r = parse_object(ev, json, len, obj, w);
+    if (r == 0) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
+    if (r == 0) r = lci_record_complete(ev, rec, w->text, sizeof w->text);
+    return r;
+}
+
+static lc_status refused(lc_eval *ev, int r, const char *file, long line, const why *w, lc_error *err)
+{
+    if (r != -2) return lci_eval_invalid(ev, file, line, w->text, err);
+    ev->broken = 1;
+    return lci_oom(err);
+}
+
+static lc_status check_line(lc_eval *ev, size_t len, const char *file, long line, lc_error *err)
+{
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
+    if (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
+        return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
+    return LC_OK;
+}
+
 lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file, long line, lc_error *err)
 {
     if (!ev || (!json && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_json: NULL argument");
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
-    if (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
-        return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
+    if (ev->broken || (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit))
+        return check_line(ev, len, file, line, err);
     why w;
     w.text[0] = '\0';
     cJSON *obj = NULL;
     lci_jevent p = {0};
-    lci_record *rec = ev->scratch;
-    int r = parse_object(ev, json, len, &obj, &w);
-    if (r == 0) r = lci_json_event(ev, obj, json, &p, rec, w.text, sizeof w.text);
-    if (r == 0) r = lci_record_complete(ev, rec, w.text, sizeof w.text);
-    lc_status st;
-    if (r == -2) st = lci_oom(err);
-    else if (r != 0) st = lci_eval_invalid(ev, file, line, w.text, err);
-    else st = lci_eval_commit(ev, rec, p.id, p.idlen, p.idhash, &p.content, file, line, err);
+    int r = read_event(ev, json, len, ev->scratch, &p, &obj, &w);
+    lc_status st = r ? refused(ev, r, file, line, &w, err)
+                     : lci_eval_commit(ev, ev->scratch, p.id, p.idlen, p.idhash, &p.content, file, line, err);
     cJSON_Delete(obj);
-    if (st == LC_ENOMEM) ev->broken = 1;
     return st;
+}
+
+/* ---- the queue of read events ---- */
+
+/* Commits every queued event in order.  After an error the rest are
+ * dropped: the evaluation has stopped, and they come after the error. */
+static lc_status flush(lc_eval *ev, lc_error *err)
+{
+    lc_status st = LC_OK;
+    for (; ev->queue_len; ev->queue_len--, ev->queue_head = (ev->queue_head + 1) % LCI_QUEUE) {
+        lci_queued *q = &ev->queue[ev->queue_head];
+        if (st == LC_OK && !ev->broken)
+            st = lci_eval_commit(ev, q->rec, q->id.data, q->id.len, q->idhash, &q->content, ev->file, q->line, err);
+    }
+    return st;
+}
+
+/* A line of a stream: read now, committed LCI_QUEUE events later (or by
+ * flush); errors of the line itself are reported after the events
+ * before it are committed, so they come in the order of the lines. */
+static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line, lc_error *err)
+{
+    lc_status st = ev->broken || (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
+                       ? LC_EEVENT
+                       : LC_OK;
+    if (st != LC_OK) return (st = flush(ev, err)) != LC_OK ? st : check_line(ev, len, ev->file, line, err);
+    why w;
+    w.text[0] = '\0';
+    cJSON *obj = NULL;
+    lci_jevent p = {0};
+    lci_queued *q = &ev->queue[(ev->queue_head + ev->queue_len) % LCI_QUEUE];
+    int r = read_event(ev, json, len, q->rec, &p, &obj, &w);
+    if (r == 0) {
+        lci_buf_reset(&q->id);
+        if (lci_buf_put(&q->id, p.id, p.idlen) != 0) r = -2;
+    }
+    cJSON_Delete(obj);
+    if (r != 0) return (st = flush(ev, err)) != LC_OK ? st : refused(ev, r, ev->file, line, &w, err);
+    q->idhash = p.idhash;
+    q->content = p.content;
+    q->line = line;
+    if (++ev->queue_len < LCI_QUEUE) return LC_OK;
+    lci_queued *oldest = &ev->queue[ev->queue_head];
+    ev->queue_head = (ev->queue_head + 1) % LCI_QUEUE;
+    ev->queue_len--;
+    return lci_eval_commit(ev, oldest->rec, oldest->id.data, oldest->id.len, oldest->idhash, &oldest->content, ev->file,
+                           oldest->line, err);
 }
 
 /* ---- streams of lines ---- */
@@ -106,7 +171,49 @@ static lc_status push_line(lc_eval *ev, const char *s, size_t len, lc_error *err
     size_t lead = 0;
     while (lead < len && (s[lead] == ' ' || s[lead] == '\t')) lead++;
     if (lead == len) return LC_OK; /* blank lines separate nothing and are skipped */
-    return lc_eval_push_json(ev, s + lead, len - lead, ev->file, ev->lineno, err);
+    return queue_line(ev, s + lead, len - lead, ev->lineno, err);
+}
+
+/* A line over the limit, dropped as it streamed in. */
+static lc_status overlong_line(lc_eval *ev, lc_error *err)
+{
+    lc_status st = flush(ev, err);
+    return st != LC_OK ? st : lci_eval_invalid(ev, ev->file, ev->lineno, "line longer than the event line limit", err);
+}
+
+static lc_status push_chunk(lc_eval *ev, const char *data, size_t len, lc_error *err)
+{
+    size_t limit = ev->engine->opts.event_line_limit;
+    while (len) {
+        const char *nl = memchr(data, '\n', len);
+        size_t take = nl ? (size_t)(nl - data) : len;
+        lc_status st;
+        /* a line over the limit is dropped as it streams in, so it never
+         * takes more memory than the limit */
+        if (ev->overlong || (limit && ev->pending.len + take > limit)) {
+            ev->overlong = 1;
+            lci_buf_reset(&ev->pending);
+            if (!nl) return LC_OK;
+            ev->overlong = 0;
+            ev->lineno++;
+            if ((st = overlong_line(ev, err)) != LC_OK) return st;
+            data += take + 1;
+            len -= take + 1;
+            continue;
+        }
+        if (!nl) return lci_buf_put(&ev->pending, data, take) != 0 ? lci_oom(err) : LC_OK;
+        if (ev->pending.len) {
+            if (lci_buf_put(&ev->pending, data, take) != 0) return lci_oom(err);
+            st = push_line(ev, ev->pending.data, ev->pending.len, err);
+            lci_buf_reset(&ev->pending);
+        } else {
+            st = push_line(ev, data, take, err);
+        }
+        if (st != LC_OK) return st;
+        data += take + 1;
+        len -= take + 1;
+    }
+    return LC_OK;
 }
 
 lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, size_t len, lc_error *err)
@@ -122,41 +229,9 @@ lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, si
         ev->lineno = 0;
         ev->stream_started = 0;
     }
-    size_t limit = ev->engine->opts.event_line_limit;
-    while (len) {
-        const char *nl = memchr(data, '\n', len);
-        size_t take = nl ? (size_t)(nl - data) : len;
-        lc_status st;
-        /* a line over the limit is dropped as it streams in, so it never
-         * takes more memory than the limit */
-        if (ev->overlong || (limit && ev->pending.len + take > limit)) {
-            ev->overlong = 1;
-            lci_buf_reset(&ev->pending);
-            if (!nl) return LC_OK;
-            ev->overlong = 0;
-            ev->lineno++;
-            st = lci_eval_invalid(ev, ev->file, ev->lineno, "line longer than the event line limit", err);
-            if (st != LC_OK) return st;
-            data += take + 1;
-            len -= take + 1;
-            continue;
-        }
-        if (!nl) {
-            if (lci_buf_put(&ev->pending, data, take) != 0) return lci_oom(err);
-            return LC_OK;
-        }
-        if (ev->pending.len) {
-            if (lci_buf_put(&ev->pending, data, take) != 0) return lci_oom(err);
-            st = push_line(ev, ev->pending.data, ev->pending.len, err);
-            lci_buf_reset(&ev->pending);
-        } else {
-            st = push_line(ev, data, take, err);
-        }
-        if (st != LC_OK) return st;
-        data += take + 1;
-        len -= take + 1;
-    }
-    return LC_OK;
+    /* every event of the chunk is committed before the call returns */
+    lc_status st = push_chunk(ev, data, len, err), rest = flush(ev, err);
+    return st != LC_OK ? st : rest;
 }
 
 lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
@@ -168,6 +243,8 @@ lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
         st = lci_eval_invalid(ev, ev->file, ++ev->lineno, "line longer than the event line limit", err);
     } else if (ev->pending.len) {
         st = push_line(ev, ev->pending.data, ev->pending.len, err);
+        lc_status rest = flush(ev, err);
+        if (st == LC_OK) st = rest;
     }
     lci_buf_reset(&ev->pending);
     free(ev->file);

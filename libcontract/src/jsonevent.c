@@ -106,17 +106,20 @@ static uint64_t hash_node(const cJSON *v, uint64_t seed, why *w, int *bad)
     return cJSON_IsObject(v) ? hash_object(v, seed, w, bad) : hash_array(v, seed, w, bad);
 }
 
-/* A top-level member: its key's hash seeds its value's. */
-static uint64_t hash_member(const value *v, uint64_t seed, why *w, int *bad)
+/* A top-level member: the hash of its value under the plan's seed (a
+ * string's may be known already), folded with its key's. */
+static uint64_t hash_member(const value *v, uint64_t known, uint64_t key_hash, uint64_t seed, why *w, int *bad)
 {
+    uint64_t h;
     switch (v->kind) {
-    case LCI_J_STRING: return lci_fast_hash(v->text, v->len, seed ^ KIND_SEED(LCI_J_STRING));
-    case LCI_J_NUMBER: return hash_number(v->num, v->dec, v->node->valuedouble, seed);
+    case LCI_J_STRING: h = known ? known : lci_fast_hash(v->text, v->len, seed); break;
+    case LCI_J_NUMBER: h = hash_number(v->num, v->dec, v->node->valuedouble, seed); break;
     case LCI_J_TRUE:
     case LCI_J_FALSE:
-    case LCI_J_NULL: return literal_hash(v->kind, seed);
-    default: return hash_node(v->node, seed, w, bad);
+    case LCI_J_NULL: h = literal_hash(v->kind, seed); break;
+    default: h = hash_node(v->node, seed, w, bad); break;
     }
+    return lci_fold(h ^ KIND_SEED(v->kind) ^ LCI_FAST_K1, key_hash ^ seed ^ LCI_FAST_K2);
 }
 
 /* ---- reading one field's value ---- */
@@ -237,6 +240,7 @@ struct lci_jkey {
     size_t len;    /* the key's length */
     uint64_t hash; /* in the plan's key map */
     int key;       /* index in the key map, or -1 for a key no type declares */
+    uint64_t vhash; /* a string value's hash under the plan's seed, once known (else 0) */
 };
 
 /* The decoded length of a string the scan measured (strlen of cJSON's
@@ -248,7 +252,7 @@ static size_t decoded_len(size_t scanned, const char *decoded)
 
 /* Pass one: every key's hash and place in the key map; the first "type"
  * and "id" members. */
-static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, const cJSON **type, const cJSON **id)
+static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **type, lci_jkey **id)
 {
     const lci_plan *plan = ev->plan;
     size_t n = ev->scan.nmembers;
@@ -262,26 +266,38 @@ static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, const cJSON
         k->len = decoded_len(ev->scan.members[i].key_len, c->string);
         k->hash = lci_namemap_hash(&plan->keys, c->string, k->len);
         k->key = lci_namemap_find(&plan->keys, c->string, k->len, k->hash);
-        if (k->key == plan->key_type && !*type) *type = c;
-        if (k->key == plan->key_id && !*id) *id = c;
+        k->vhash = 0;
+        if (k->key == plan->key_type && !*type) *type = k;
+        if (k->key == plan->key_id && !*id) *id = k;
     }
     *out = keys;
     return c ? -3 : 0; /* cJSON saw more members than the scan: cannot happen */
 }
 
-static int read_type_and_id(lc_eval *ev, const cJSON *type, const cJSON *id, lci_jevent *p, why *w)
+/* A string member's value: its text, decoded length and hash (kept for
+ * the content hash, which then need not hash it again). */
+static const char *string_of(const lc_eval *ev, lci_jkey *k, size_t *len)
+{
+    const char *s = k->node->valuestring;
+    *len = decoded_len(ev->scan.members[k - ev->jkeys].value_len, s);
+    k->vhash = lci_fast_hash(s, *len, ev->plan->seed);
+    return s;
+}
+
+static int read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci_jevent *p, why *w)
 {
     const lci_plan *plan = ev->plan;
+    size_t len;
     if (!type) return reason(w, "missing \"type\"");
-    if (!cJSON_IsString(type)) return reason(w, "\"type\" must be a string");
-    size_t tlen = strlen(type->valuestring);
-    p->type = lci_namemap_find(&plan->types, type->valuestring, tlen, lci_namemap_hash(&plan->types, type->valuestring, tlen));
-    if (p->type < 0) return reason(w, "unknown event type \"%s\" (the rule file does not declare it)", type->valuestring);
+    if (!cJSON_IsString(type->node)) return reason(w, "\"type\" must be a string");
+    const char *name = string_of(ev, type, &len);
+    p->type = lci_namemap_find(&plan->types, name, len, type->vhash); /* the map's hash is the same */
+    if (p->type < 0) return reason(w, "unknown event type \"%s\" (the rule file does not declare it)", name);
     if (!id) return reason(w, "missing \"id\"");
-    if (!cJSON_IsString(id) || !id->valuestring[0]) return reason(w, "\"id\" must be a non-empty string");
-    p->id = id->valuestring;
-    p->idlen = strlen(p->id);
-    p->idhash = lci_eval_id_hash(ev, p->id, p->idlen);
+    if (!cJSON_IsString(id->node) || !id->node->valuestring[0]) return reason(w, "\"id\" must be a non-empty string");
+    p->id = string_of(ev, id, &p->idlen);
+    p->idhash = id->vhash; /* the id table hashes under the same seed */
+    lci_idtable_prefetch(&ev->ids, p->idhash);
     return 0;
 }
 
@@ -345,7 +361,7 @@ static int read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci
         value v;
         value_of(&ev->scan.members[i], k->node, line, &v);
         int bad = 0;
-        p->content.h += hash_member(&v, lci_fold(k->hash ^ seed, seed ^ LCI_FAST_K3), w, &bad);
+        p->content.h += hash_member(&v, k->vhash, k->hash, seed, w, &bad);
         if (bad) return bad;
         int f = k->key >= 0 ? tp->field_of_key[k->key] : -1;
         if (f < 0 || v.kind == LCI_J_NULL) continue; /* unknown fields are ignored; null is absent */
@@ -360,8 +376,7 @@ int lci_json_event(lc_eval *ev, const cJSON *obj, const char *line, lci_jevent *
                    size_t why_size)
 {
     why w = {why_text, why_size};
-    lci_jkey *keys;
-    const cJSON *type, *id;
+    lci_jkey *keys, *type, *id;
     int r = index_keys(ev, obj, &keys, &type, &id);
     if (r == -3) return reason(&w, "the JSON reader and the scan disagree on the members");
     if (r == 0) r = read_type_and_id(ev, type, id, p, &w);

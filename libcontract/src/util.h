@@ -63,6 +63,29 @@ static inline void lci_copy_short(char *dst, const char *src, size_t n)
     }
 }
 
+/* memcmp(a, b, n) == 0, short strings compared by overlapping loads. */
+static inline int lci_equal_short(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y, z, w;
+    if (n > 16) return memcmp(a, b, n) == 0;
+    if (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&z, a + n - 8, 8);
+        memcpy(&w, b + n - 8, 8);
+        return x == y && z == w;
+    }
+    if (n >= 4) {
+        uint32_t p, q, r, s;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&s, b + n - 4, 4);
+        return p == q && r == s;
+    }
+    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+}
+
 typedef struct lci_buf {
     char *data;
     size_t len, cap;
