@@ -162,7 +162,7 @@ static inline int lci_namemap_find(const lci_namemap *m, const char *s, size_t l
         uint32_t slot = m->slots[i];
         if (!slot) return -1;
         const lci_name *nm = &m->names[slot - 1];
-        if (nm->hash == hash && nm->len == len && memcmp(nm->text, s, len) == 0) return (int)slot - 1;
+        if (nm->hash == hash && nm->len == len && lci_equal_short(nm->text, s, len)) return (int)slot - 1;
     }
 }
 
