@@ -61,6 +61,12 @@ typedef struct lci_warning {
     char *message;
 } lci_warning;
 
+/* The feeds of a type the last presence pattern counted toward (eval.c). */
+typedef struct lci_feed_memo {
+    uint64_t pattern, taken;
+    int known;
+} lci_feed_memo;
+
 struct lc_eval {
     lc_engine *engine;
     const lci_model *m;
@@ -76,6 +82,7 @@ struct lc_eval {
     lci_idtable files;      /* file names of warnings */
 
     lci_store *stores;      /* per type: kept records */
+    lci_feed_memo *feed_memo; /* per type */
     lci_avg_acc *avg;       /* measure × month */
     int64_t *counts;        /* measure × month */
     int32_t *score_slots;   /* month × item: record index in the scorecard's store, -1 */

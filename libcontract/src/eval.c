@@ -20,6 +20,7 @@ static void free_accumulators(lc_eval *ev)
     free(ev->avg);
     free(ev->counts);
     free(ev->score_slots);
+    free(ev->feed_memo);
     if (ev->stores)
         for (size_t i = 0; i < m->ntypes; i++) free(ev->stores[i].data);
     free(ev->stores);
@@ -54,13 +55,14 @@ static int alloc_accumulators(lc_eval *ev)
     const lci_model *m = ev->m;
     size_t cells = m->nmeasures * (size_t)m->nmonths;
     ev->stores = calloc(m->ntypes ? m->ntypes : 1, sizeof *ev->stores);
+    ev->feed_memo = calloc(m->ntypes ? m->ntypes : 1, sizeof *ev->feed_memo);
     ev->avg = calloc(cells ? cells : 1, sizeof *ev->avg);
     ev->counts = calloc(cells ? cells : 1, sizeof *ev->counts);
     size_t slots = m->scorecard.present ? (size_t)m->nmonths * m->scorecard.nitems : 1;
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
     ev->key_seen = calloc(ev->plan->keys.n ? ev->plan->keys.n : 1, sizeof *ev->key_seen);
-    if (!ev->stores || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen) return -1;
+    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen) return -1;
     for (size_t i = 0; i < LCI_QUEUE; i++)
         if (!(ev->queue[i].rec = malloc(sizeof(lci_record) + 64 * sizeof(int64_t)))) return -1;
     for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
@@ -138,12 +140,12 @@ static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record
 
 /* The message of a time pair out of order (cold: only for invalid events). */
 __attribute__((cold, noinline)) static void explain_order(const lci_model *m, const lci_event_type *t, const lci_record *rec,
-                                                          const lci_order *o, char *text, size_t size)
+                                                          int before, int after, char *text, size_t size)
 {
     char ta[40], tb[40];
-    lci_time_format(rec->v[o->before], m->offset_min, ta, sizeof ta);
-    lci_time_format(rec->v[o->after], m->offset_min, tb, sizeof tb);
-    snprintf(text, size, "\"%s\" (%s) is before \"%s\" (%s)", t->fields[o->after].name, tb, t->fields[o->before].name, ta);
+    lci_time_format(rec->v[before], m->offset_min, ta, sizeof ta);
+    lci_time_format(rec->v[after], m->offset_min, tb, sizeof tb);
+    snprintf(text, size, "\"%s\" (%s) is before \"%s\" (%s)", t->fields[after].name, tb, t->fields[before].name, ta);
 }
 
 int lci_record_complete(const lc_eval *ev, lci_record *rec, char *text, size_t size)
@@ -160,10 +162,10 @@ int lci_record_complete(const lc_eval *ev, lci_record *rec, char *text, size_t s
         rec->v[f] = t->fields[f].def;
     }
     rec->present |= tp->defaulted;
-    for (size_t i = 0; i < t->norder; i++) {
-        const lci_order *o = &t->order[i];
-        if ((rec->present >> o->before & rec->present >> o->after & 1) && rec->v[o->before] > rec->v[o->after]) {
-            if (text) explain_order(ev->m, t, rec, o, text, size);
+    for (size_t i = 0; i < tp->norder; i++) {
+        const lci_order_check *o = &tp->order[i];
+        if ((rec->present & o->both) == o->both && rec->v[o->before] > rec->v[o->after]) {
+            if (text) explain_order(ev->m, t, rec, o->before, o->after, text, size);
             return -1;
         }
     }
@@ -190,6 +192,21 @@ static uint64_t feeds_taken(const lc_eval *ev, const lci_event_type *t, const lc
         if (lci_test_holds(&f->where, t, rec, &ctx)) taken |= UINT64_C(1) << i;
     }
     return taken;
+}
+
+/* feeds_taken, remembered for the last presence pattern of each type
+ * whose feeds ask nothing else: events of a type mostly share one. */
+static uint64_t feeds_of(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec)
+{
+    if (!tp->feeds_by_presence) return feeds_taken(ev, t, tp, rec);
+    lci_feed_memo *memo = &ev->feed_memo[rec->type];
+    uint64_t pattern = rec->present & tp->feed_fields;
+    if (!memo->known || memo->pattern != pattern) {
+        memo->taken = feeds_taken(ev, t, tp, rec);
+        memo->pattern = pattern;
+        memo->known = 1;
+    }
+    return memo->taken;
 }
 
 /* Reserves every allocation the commit needs, so that once the id is
@@ -322,7 +339,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     const lci_type_plan *tp = &ev->plan->of[rec->type];
     lci_cond_ctx ctx = {m, NULL, 0};
     int counts = in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
-    uint64_t taken = counts && month >= 0 ? feeds_taken(ev, t, tp, rec) : 0;
+    uint64_t taken = counts && month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
     uint32_t index;
     if (reserve(ev, t, tp, rec, month, taken) != 0 || lci_idtable_add_at(&ev->ids, slot, id, idlen, hash, &index) != 0) {
         ev->broken = 1;

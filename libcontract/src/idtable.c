@@ -123,11 +123,6 @@ const char *lci_idtable_get(const lci_idtable *t, uint32_t index)
     return lci_strlist_get(&t->strings, index, &len);
 }
 
-size_t lci_idtable_count(const lci_idtable *t)
-{
-    return t->strings.n;
-}
-
 size_t lci_idtable_bytes(const lci_idtable *t)
 {
     return (t->nslots ? t->nslots + LCI_SPARE_SLOTS : 0) * sizeof *t->slots + lci_strlist_bytes(&t->strings);

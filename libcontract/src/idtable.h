@@ -123,7 +123,10 @@ int lci_idtable_intern(lci_idtable *t, const char *s, size_t len, uint32_t *inde
 /* The string at index (NUL-terminated, borrowed until the next add). */
 const char *lci_idtable_get(const lci_idtable *t, uint32_t index);
 
-size_t lci_idtable_count(const lci_idtable *t);
+static inline size_t lci_idtable_count(const lci_idtable *t)
+{
+    return t->strings.n;
+}
 
 /* Bytes held, for the benchmark's memory figures. */
 size_t lci_idtable_bytes(const lci_idtable *t);

@@ -59,6 +59,7 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
 {
     tp->feeds = calloc(m->nmeasures ? m->nmeasures : 1, sizeof *tp->feeds);
     if (!tp->feeds) return -1;
+    tp->feeds_by_presence = 1;
     for (size_t i = 0; i < m->nmeasures; i++) {
         const lci_measure *me = &m->measures[i];
         if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT)) continue;
@@ -70,6 +71,9 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
         f->from = me->from;
         f->to = me->to;
         f->where = make_test(m, &m->types[type], me->where);
+        if (f->where.cond && !f->where.by_presence) tp->feeds_by_presence = 0;
+        if (f->average) tp->feed_fields |= UINT64_C(1) << f->from | UINT64_C(1) << f->to;
+        for (int j = 0; j < f->where.nfields; j++) tp->feed_fields |= UINT64_C(1) << f->where.fields[j];
     }
     return 0;
 }
@@ -105,6 +109,12 @@ static int build_type(lci_plan *p, const lci_model *m, size_t type, uint64_t see
     for (size_t f = 0; f < t->nfields; f++) {
         if (t->fields[f].required) tp->required |= UINT64_C(1) << f;
         if (t->fields[f].has_default) tp->defaulted |= UINT64_C(1) << f;
+    }
+    tp->order = malloc((t->norder ? t->norder : 1) * sizeof *tp->order);
+    if (!tp->order) return -1;
+    for (size_t i = 0; i < t->norder; i++) {
+        int a = t->order[i].before, b = t->order[i].after;
+        tp->order[tp->norder++] = (lci_order_check){UINT64_C(1) << a | UINT64_C(1) << b, a, b};
     }
     tp->counts_when = make_test(m, t, t->counts_when);
     int rc = build_feeds(tp, m, type);
@@ -185,6 +195,7 @@ void lci_plan_free(lci_plan *p)
         lci_type_plan *tp = &p->of[i];
         free(tp->field_of_key);
         free(tp->feeds);
+        free(tp->order);
         for (size_t f = 0; tp->choices && f < tp->nfields; f++) lci_namemap_free(&tp->choices[f]);
         free(tp->choices);
     }

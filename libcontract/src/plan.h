@@ -38,12 +38,24 @@ typedef struct lci_feed {
     lci_test where;
 } lci_feed;
 
+/* Times that must not be out of order: before <= after when both are set. */
+typedef struct lci_order_check {
+    uint64_t both; /* the two fields' bits */
+    int before, after;
+} lci_order_check;
+
 typedef struct lci_type_plan {
     int16_t *field_of_key;       /* per name in lci_plan.keys: this type's field, or -1 */
     uint64_t required, defaulted; /* bit per field */
+    lci_order_check *order;
+    size_t norder;
     lci_test counts_when;
     lci_feed *feeds;
     size_t nfeeds;
+    /* every feed asks only which fields are present, and of these: so the
+     * feeds an event counts toward follow from (present & feed_fields) */
+    int feeds_by_presence;
+    uint64_t feed_fields;
     lci_namemap *choices;         /* per field: the values of an enum or severity field (else empty) */
     size_t nfields;
 } lci_type_plan;
