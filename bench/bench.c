@@ -536,6 +536,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "contract-bench: EVENTS must be at least 2 and ROUNDS at least 1\n");
         return 2;
     }
+    /* typed events and loading need no files: profile them without writing any */
+    if (only && (strcmp(only, "typed") == 0 || strcmp(only, "single") == 0 || strcmp(only, "load") == 0))
+        return profile_one(only, argv[1], NULL, n);
     files f;
     if (make_files(&f, n) != 0) return 1;
     int rc = only ? profile_one(only, argv[1], f.tickets, n) : report(argv[1], &f, n, rounds);

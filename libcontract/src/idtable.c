@@ -34,11 +34,14 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
 
 void lci_idtable_insert(lci_idtable *t, size_t slot, uint64_t entry)
 {
-    size_t end = slot;
-    while (t->slots[end]) end++; /* the last slot is always free */
-    memmove(&t->slots[slot + 1], &t->slots[slot], (end - slot) * sizeof *t->slots);
-    t->slots[slot] = entry;
-    if (end >= t->nslots + LCI_SPARE_SLOTS / 2) t->crowded = 1;
+    /* carry each entry one slot on until a free one: clusters are short */
+    size_t i = slot;
+    for (uint64_t carry = entry; carry; i++) {
+        uint64_t here = t->slots[i];
+        t->slots[i] = carry;
+        carry = here;
+    }
+    if (i - 1 >= t->nslots + LCI_SPARE_SLOTS / 2) t->crowded = 1; /* the last slot is always free */
 }
 
 /* A zeroed slot array inside *block.  calloc hands out fresh pages
