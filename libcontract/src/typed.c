@@ -136,10 +136,20 @@ static lc_status set(lc_event *e, int field, int64_t v)
     return LC_OK;
 }
 
+/* Why lc_event_set_time refused (cold: the setter itself stays a few
+ * instructions, as it runs for every time of every event). */
+__attribute__((cold, noinline)) static lc_status time_refused(const lc_event *e, int field, lc_error *err)
+{
+    if (!e) return LC_EUSAGE;
+    if (!field_of(e, field, 1u << LCI_F_TIME, err)) return LC_EUSAGE;
+    return lci_fail(err, LC_EUSAGE, NULL, 0, "offset out of range");
+}
+
 lc_status lc_event_set_time(lc_event *e, int field, int64_t unix_ns, int offset_min, lc_error *err)
 {
-    if (!e || !field_of(e, field, 1u << LCI_F_TIME, err)) return LC_EUSAGE;
-    if (offset_min < -1439 || offset_min > 1439) return lci_fail(err, LC_EUSAGE, NULL, 0, "offset out of range");
+    if (!e || (unsigned)field >= e->nfields || e->fields[field].kind != LCI_F_TIME || offset_min < -1439 ||
+        offset_min > 1439)
+        return time_refused(e, field, err);
     e->offsets[field] = (int16_t)offset_min;
     return set(e, field, unix_ns);
 }
@@ -257,10 +267,14 @@ static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_er
 {
     lci_record *rec = ev->scratch;
     *rec = *e->rec;
-    for (size_t f = 0; f < e->nfields; f++) rec->v[f] = rec->present >> f & 1 ? e->rec->v[f] : 0;
+    memcpy(rec->v, e->rec->v, e->nfields * sizeof rec->v[0]);
     lci_content content = {typed_content(e, rec, ev->plan->seed)};
     if (e->string_fields && intern_strings(ev, e, rec) != 0) return lci_oom(err);
     if (lci_record_complete(ev, rec, NULL, 0) != 0) return incomplete(ev, e, rec, err);
+    /* fields still absent read as 0 (a reset does not clear the builder's values) */
+    uint64_t all = e->nfields ? (UINT64_C(2) << (e->nfields - 1)) - 1 : 0;
+    for (uint64_t absent = ~rec->present & all; absent; absent &= absent - 1)
+        rec->v[__builtin_ctzll(absent)] = 0;
     return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, NULL, 0, err);
 }
 
