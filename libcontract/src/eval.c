@@ -209,10 +209,9 @@ static uint64_t feeds_of(lc_eval *ev, const lci_event_type *t, const lci_type_pl
     return memo->taken;
 }
 
-/* Reserves every allocation the commit needs, so that once the id is
- * added nothing can fail half-way. */
-static int reserve(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec, int month,
-                   uint64_t taken)
+/* Reserves what the commit needs besides the accumulators, so that once
+ * the id is added nothing can fail half-way. */
+static int reserve(lc_eval *ev, const lci_event_type *t, const lci_record *rec)
 {
     size_t n = lci_idtable_count(&ev->ids);
     if (lci_grow((void **)&ev->contents, &ev->contents_cap, n + 1, sizeof *ev->contents) != 0) return -1;
@@ -220,31 +219,57 @@ static int reserve(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp
     if (t->stored && lci_grow((void **)&s->data, &s->cap, s->n + 1, s->stride) != 0) return -1;
     if ((ev->flags & LC_EVAL_KEEP_EVENTS) && lci_grow((void **)&ev->log, &ev->log_cap, ev->log_len + s->stride, 1) != 0)
         return -1;
-    for (; taken; taken &= taken - 1) {
-        const lci_feed *f = &tp->feeds[__builtin_ctzll(taken)];
-        lci_avg_acc *acc = &ev->avg[f->cell + (size_t)month];
-        if (f->average && lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0) return -1;
-    }
     return 0;
 }
 
-static void accumulate(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec,
-                       int month, uint64_t taken)
+/* Takes back what accumulate added for the feeds in `done` (cold: only
+ * when memory runs out half-way). */
+__attribute__((cold, noinline)) static void unaccumulate(lc_eval *ev, const lci_type_plan *tp, const lci_record *rec,
+                                                         int month, uint64_t done)
 {
-    int sev = lci_has(rec, t->severity) ? (int)rec->v[t->severity] : 0;
-    for (; taken; taken &= taken - 1) {
-        const lci_feed *f = &tp->feeds[__builtin_ctzll(taken)];
+    for (; done; done &= done - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(done)];
+        size_t cell = f->cell + (size_t)month;
+        if (!f->average) {
+            ev->counts[cell]--;
+            continue;
+        }
+        lci_avg_acc *acc = &ev->avg[cell];
+        acc->sum -= rec->v[f->to] - rec->v[f->from];
+        acc->count--;
+        acc->nids--;
+    }
+}
+
+/* Adds event `index` to the feeds in `taken`; -1 when out of memory, with
+ * nothing added.  The months' severities follow once all is in (they
+ * cannot be taken back, and severity 0 changes none). */
+static int accumulate(lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec,
+                      int month, uint64_t taken, uint32_t index)
+{
+    for (uint64_t left = taken; left; left &= left - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(left)];
         size_t cell = f->cell + (size_t)month;
         if (!f->average) {
             ev->counts[cell]++;
             continue;
         }
         lci_avg_acc *acc = &ev->avg[cell];
+        if (lci_grow((void **)&acc->ids, &acc->cap, acc->nids + 1, sizeof *acc->ids) != 0) {
+            unaccumulate(ev, tp, rec, month, taken & ~left);
+            return -1;
+        }
         acc->sum += rec->v[f->to] - rec->v[f->from];
         acc->count++;
-        acc->ids[acc->nids++] = rec->id;
-        if (sev > acc->max_severity) acc->max_severity = sev;
+        acc->ids[acc->nids++] = index;
     }
+    int sev = lci_has(rec, t->severity) ? (int)rec->v[t->severity] : 0;
+    for (uint64_t left = sev > 0 ? taken : 0; left; left &= left - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(left)];
+        lci_avg_acc *acc = &ev->avg[f->cell + (size_t)month];
+        if (f->average && sev > acc->max_severity) acc->max_severity = sev;
+    }
+    return 0;
 }
 
 /* 附件7: a later work_item for the same month and item replaces the
@@ -340,8 +365,13 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     lci_cond_ctx ctx = {m, NULL, 0};
     int counts = in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
     uint64_t taken = counts && month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
-    uint32_t index;
-    if (reserve(ev, t, tp, rec, month, taken) != 0 || lci_idtable_add_at(&ev->ids, slot, id, idlen, hash, &index) != 0) {
+    uint32_t index = (uint32_t)lci_idtable_count(&ev->ids); /* the index the id is about to get */
+    if (reserve(ev, t, rec) != 0 || accumulate(ev, t, tp, rec, month, taken, index) != 0) {
+        ev->broken = 1;
+        return lci_oom(err);
+    }
+    if (lci_idtable_add_at(&ev->ids, slot, id, idlen, hash, &index) != 0) {
+        unaccumulate(ev, tp, rec, month, taken);
         ev->broken = 1;
         return lci_oom(err);
     }
@@ -356,6 +386,5 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     }
     if (!in_window) return outside_term(ev, t, rec, id, file, line, err);
     if (!counts) return LC_OK;
-    accumulate(ev, t, tp, rec, month, taken);
     return keep(ev, t, rec, file, line, err);
 }

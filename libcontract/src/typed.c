@@ -267,7 +267,10 @@ static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_er
 {
     lci_record *rec = ev->scratch;
     *rec = *e->rec;
-    memcpy(rec->v, e->rec->v, e->nfields * sizeof rec->v[0]);
+    /* the first 8 values in one fixed-size copy (both records have room
+     * for 64, the builder's zeroed), more only for wider types */
+    memcpy(rec->v, e->rec->v, 8 * sizeof rec->v[0]);
+    if (e->nfields > 8) memcpy(rec->v + 8, e->rec->v + 8, (e->nfields - 8) * sizeof rec->v[0]);
     lci_content content = {typed_content(e, rec, ev->plan->seed)};
     if (e->string_fields && intern_strings(ev, e, rec) != 0) return lci_oom(err);
     if (lci_record_complete(ev, rec, NULL, 0) != 0) return incomplete(ev, e, rec, err);
