@@ -1,7 +1,7 @@
 /* bench/bench.c — how fast libcontract evaluates, next to a plain C
  * baseline, in one run.
  *
- *   contract-bench RULES [EVENTS [ROUNDS]]   (default 1,000,000 events, 3 rounds)
+ *   contract-bench RULES [EVENTS [ROUNDS]]   (default 1,000,000 events, 5 rounds)
  *   contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load
  *                                      (one measurement in-process, for a profiler)
  *
@@ -531,7 +531,7 @@ int main(int argc, char **argv)
         return 2;
     }
     long n = argc > 2 ? atol(argv[2]) : 1000000;
-    int rounds = argc == 4 ? atoi(argv[3]) : 3;
+    int rounds = argc == 4 ? atoi(argv[3]) : 5;
     if (n < 2 || rounds < 1) {
         fprintf(stderr, "contract-bench: EVENTS must be at least 2 and ROUNDS at least 1\n");
         return 2;
