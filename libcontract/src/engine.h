@@ -61,6 +61,17 @@ typedef struct lci_warning {
     char *message;
 } lci_warning;
 
+/* The key the last JSON event had at a member position, as the key map
+ * placed it (jsonevent.c): streams repeat their keys in the same order. */
+#define LCI_KEY_MEMO 16
+
+typedef struct lci_key_memo {
+    char text[16];
+    uint8_t len, known;
+    int key;
+    uint64_t hash;
+} lci_key_memo;
+
 /* The feeds of a type the last presence pattern counted toward (eval.c). */
 typedef struct lci_feed_memo {
     uint64_t pattern, taken;
@@ -110,6 +121,7 @@ struct lc_eval {
     struct lci_jkey *jkeys; /* per member of a JSON event (jsonevent.c) */
     size_t jkeys_cap;
     uint32_t *key_seen;     /* per key of the plan: the stamp of the last event that had it */
+    lci_key_memo key_memo[LCI_KEY_MEMO]; /* per member position */
     uint32_t key_stamp;
     lci_record *scratch;
 };

@@ -250,6 +250,27 @@ static size_t decoded_len(size_t scanned, const char *decoded)
     return scanned != LCI_JLEN_ESCAPED ? scanned : strlen(decoded);
 }
 
+/* k's hash and place in the key map: the last event's key at this
+ * position, when it is the same (one comparison), else a lookup. */
+static void find_key(lc_eval *ev, size_t i, const char *text, lci_jkey *k)
+{
+    lci_key_memo *memo = i < LCI_KEY_MEMO && k->len <= sizeof memo->text ? &ev->key_memo[i] : NULL;
+    if (memo && memo->known && memo->len == k->len && lci_equal_short(memo->text, text, k->len)) {
+        k->hash = memo->hash;
+        k->key = memo->key;
+        return;
+    }
+    const lci_namemap *keys = &ev->plan->keys;
+    k->hash = lci_namemap_hash(keys, text, k->len);
+    k->key = lci_namemap_find(keys, text, k->len, k->hash);
+    if (!memo) return;
+    memcpy(memo->text, text, k->len);
+    memo->len = (uint8_t)k->len;
+    memo->known = 1;
+    memo->hash = k->hash;
+    memo->key = k->key;
+}
+
 /* Pass one: every key's hash and place in the key map; the first "type"
  * and "id" members. */
 static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **type, lci_jkey **id)
@@ -264,8 +285,7 @@ static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **
         lci_jkey *k = &keys[i];
         k->node = c;
         k->len = decoded_len(ev->scan.members[i].key_len, c->string);
-        k->hash = lci_namemap_hash(&plan->keys, c->string, k->len);
-        k->key = lci_namemap_find(&plan->keys, c->string, k->len, k->hash);
+        find_key(ev, i, c->string, k);
         k->vhash = 0;
         if (k->key == plan->key_type && !*type) *type = k;
         if (k->key == plan->key_id && !*id) *id = k;
