@@ -1408,6 +1408,28 @@ static int eval_push_event(lua_State *L)
     return 1;
 }
 
+/* ev:push_events({builder, ...}) -> ev: the builders in order, their ids
+ * looked up ahead (lc_eval_push_events) */
+static int eval_push_events(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 2);
+    if (n < 0) n = 0;
+    /* the handles in a userdata: an error raised below frees it with the rest */
+    const lc_event **list = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *list, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 2, i);
+        l_event *b = check_event(L, -1);
+        if (b->eng != v->eng) raise_usage(L, "push_events: builder %lld belongs to another engine", (long long)i);
+        list[i - 1] = b->h;
+        lua_pop(L, 1);
+    }
+    CHECK(L, lc_eval_push_events(v->h, list, (size_t)n, NULL, ERR));
+    lua_settop(L, 1);
+    return 1;
+}
+
 /* ev:replay(source [, scenario [, seed]]) -> ev */
 static int eval_replay(lua_State *L)
 {
@@ -1937,6 +1959,7 @@ EXPORT int luaopen_contract(lua_State *L)
         {"end_stream", eval_end_stream},
         {"push_file", eval_push_file},
         {"push_event", eval_push_event},
+        {"push_events", eval_push_events},
         {"replay", eval_replay},
         {"result", eval_result},
         {"engine", eval_engine},

@@ -536,6 +536,17 @@ test("typed events: the builder gives the same result as JSON", function()
   assert(raises(b.set, b, "no_field", 1).code == 2)
   assert(raises(b.bool, b, "opened", true).code == 2)
   assert(raises(e:evaluation().push_event, e:evaluation(), engine():event()).code == 2)
+  -- several builders at once: the same result as one at a time
+  local batch, builders = e:evaluation(), {}
+  for i = 1, 3 do builders[i] = e:event() end
+  builders[1]:reset("ticket", "t-1"):set("opened", "2026-04-01T09:00:00+08:00"):set("responded", "2026-04-01T10:30:00+08:00")
+  builders[2]:reset("outage", "o-1"):time("start", start, 480):time("end", start + 300 * contract.MINUTE, 480)
+   :int("affected_users", 350):decimal("loss", "20000.00"):bool("provider_fault", true):string("impact", "incident")
+  builders[3]:reset("work_item", "w-1"):set("month", "2026-04"):set("item", "security_inspection")
+   :set("timeliness", 1):set("quality", 0.9):set("documentation", "0.8")
+  assert_equal(batch:push_events(builders):result():table(), j:table(), "push_events vs JSON")
+  assert(raises(e:evaluation().push_events, e:evaluation(), { engine():event() }).code == 2)
+  assert(raises(e:evaluation().push_events, e:evaluation(), { e:event() }).code == 2, "an unbuilt builder")
 end)
 
 test("JSON helpers: integers stay integers, floats round-trip, null", function()
