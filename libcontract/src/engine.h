@@ -130,21 +130,44 @@ struct lc_eval {
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Fills defaults, checks required fields and the order of times; 0, or
- * -1 with the reason in text (unless text is NULL: calling again with a
- * buffer gives the same answer and the reason). */
-int lci_record_complete(const lc_eval *ev, lci_record *rec, char *text, size_t size);
+/* Fills defaults, checks required fields and the order of times: 0, or
+ * -1 when the record is incomplete; lci_record_explain then says why.
+ * Inline: every event passes here. */
+static inline int lci_record_complete(const lc_eval *ev, lci_record *rec)
+{
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    if (tp->required & ~rec->present) return -1;
+    const lci_field *fields = ev->m->types[rec->type].fields;
+    for (uint64_t fill = tp->defaulted & ~rec->present; fill; fill &= fill - 1) {
+        int f = __builtin_ctzll(fill);
+        rec->v[f] = fields[f].def;
+    }
+    rec->present |= tp->defaulted;
+    for (size_t i = 0; i < tp->norder; i++) {
+        const lci_order_check *o = &tp->order[i];
+        if ((rec->present & o->both) == o->both && rec->v[o->before] > rec->v[o->after]) return -1;
+    }
+    return 0;
+}
+
+/* Why lci_record_complete refused rec, into text (cold). */
+__attribute__((cold)) void lci_record_explain(const lc_eval *ev, const lci_record *rec, char *text, size_t size);
 
 /* An invalid event: a warning under LC_EVAL_SKIP_INVALID, else the error
  * that stops the evaluation. */
 lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err);
 
-/* Checks and commits one record whose fields are set (eval.c). */
 /* The hash of an event id for lci_eval_commit; it also starts loading the
  * id's slot of the table, so the memory is there by the time the commit
  * needs it (call it as soon as the id is known). */
-uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen);
+static inline uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen)
+{
+    uint64_t hash = lci_idtable_hash(&ev->ids, id, idlen);
+    lci_idtable_prefetch(&ev->ids, hash);
+    return hash;
+}
 
+/* Checks and commits one record whose fields are set (eval.c). */
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t idhash,
                           const lci_content *content, const char *file, long line, lc_error *err);
 

@@ -138,8 +138,8 @@ static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record
 
 /* ---- completing a record ---- */
 
-/* The message of a time pair out of order (cold: only for invalid events). */
-__attribute__((cold, noinline)) static void explain_order(const lci_model *m, const lci_event_type *t, const lci_record *rec,
+/* The message of a time pair out of order. */
+static void explain_order(const lci_model *m, const lci_event_type *t, const lci_record *rec,
                                                           int before, int after, char *text, size_t size)
 {
     char ta[40], tb[40];
@@ -148,28 +148,23 @@ __attribute__((cold, noinline)) static void explain_order(const lci_model *m, co
     snprintf(text, size, "\"%s\" (%s) is before \"%s\" (%s)", t->fields[after].name, tb, t->fields[before].name, ta);
 }
 
-int lci_record_complete(const lc_eval *ev, lci_record *rec, char *text, size_t size)
+void lci_record_explain(const lc_eval *ev, const lci_record *rec, char *text, size_t size)
 {
     const lci_event_type *t = &ev->m->types[rec->type];
     const lci_type_plan *tp = &ev->plan->of[rec->type];
     uint64_t missing = tp->required & ~rec->present;
     if (missing) {
-        if (text) snprintf(text, size, "missing required field \"%s\"", t->fields[__builtin_ctzll(missing)].name);
-        return -1;
+        snprintf(text, size, "missing required field \"%s\"", t->fields[__builtin_ctzll(missing)].name);
+        return;
     }
-    for (uint64_t fill = tp->defaulted & ~rec->present; fill; fill &= fill - 1) {
-        int f = __builtin_ctzll(fill);
-        rec->v[f] = t->fields[f].def;
-    }
-    rec->present |= tp->defaulted;
     for (size_t i = 0; i < tp->norder; i++) {
         const lci_order_check *o = &tp->order[i];
         if ((rec->present & o->both) == o->both && rec->v[o->before] > rec->v[o->after]) {
-            if (text) explain_order(ev->m, t, rec, o->before, o->after, text, size);
-            return -1;
+            explain_order(ev->m, t, rec, o->before, o->after, text, size);
+            return;
         }
     }
-    return 0;
+    snprintf(text, size, "the event is complete");
 }
 
 /* ---- committing ---- */
@@ -338,13 +333,6 @@ __attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const
     if (lci_eval_warn(ev, file, line, "%s \"%s\" at %s is outside the term: not evaluated", t->name, id, at) != 0)
         return lci_oom(err);
     return LC_OK;
-}
-
-uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen)
-{
-    uint64_t hash = lci_idtable_hash(&ev->ids, id, idlen);
-    lci_idtable_prefetch(&ev->ids, hash);
-    return hash;
 }
 
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash, const lci_content *content,

@@ -72,7 +72,10 @@ static int read_event(lc_eval *ev, const char *json, size_t len, lci_record *rec
 {
     int r = parse_object(ev, json, len, obj, w);
     if (r == 0) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
-    if (r == 0) r = lci_record_complete(ev, rec, w->text, sizeof w->text);
+    if (r == 0 && lci_record_complete(ev, rec) != 0) {
+        lci_record_explain(ev, rec, w->text, sizeof w->text);
+        r = -1;
+    }
     return r;
 }
 

@@ -368,7 +368,9 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
         }
         lua_pop(L, 1);
     }
-    return lci_record_complete(dst, r, why, size);
+    if (lci_record_complete(dst, r) == 0) return 0;
+    lci_record_explain(dst, r, why, size);
+    return -1;
 }
 
 static void record_content(const lc_eval *ev, const lci_record *r, lci_content *out)

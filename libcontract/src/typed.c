@@ -225,9 +225,9 @@ static uint64_t typed_content(const lc_event *e, const lci_record *rec, uint64_t
     uint64_t h = lci_fold(seed ^ rec->type ^ LCI_FAST_K1, rec->present ^ seed ^ LCI_FAST_K2);
     for (uint64_t set = rec->present; set; set &= set - 1) {
         int f = __builtin_ctzll(set);
-        const char *s = e->strings[f];
         uint64_t where = (uint64_t)f << 16 | (uint16_t)e->offsets[f];
-        uint64_t value = s ? lci_fast_hash(s, strlen(s), seed) : (uint64_t)rec->v[f];
+        uint64_t value = e->string_fields >> f & 1 ? lci_fast_hash(e->strings[f], strlen(e->strings[f]), seed)
+                                                   : (uint64_t)rec->v[f];
         h = lci_fold(h ^ value ^ LCI_FAST_K3, where ^ seed ^ LCI_FAST_K1);
     }
     return h;
@@ -245,7 +245,7 @@ static lc_status check_built(const lc_eval *ev, const lc_event *e, lc_error *err
 __attribute__((cold, noinline)) static lc_status incomplete(lc_eval *ev, const lc_event *e, lci_record *rec, lc_error *err)
 {
     char why[LC_ERROR_MESSAGE_MAX], text[LC_ERROR_MESSAGE_MAX + 64];
-    lci_record_complete(ev, rec, why, sizeof why);
+    lci_record_explain(ev, rec, why, sizeof why);
     snprintf(text, sizeof text, "event %s: %s", e->id, why);
     return lci_eval_invalid(ev, NULL, 0, text, err);
 }
@@ -273,7 +273,7 @@ static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_er
     if (e->nfields > 8) memcpy(rec->v + 8, e->rec->v + 8, (e->nfields - 8) * sizeof rec->v[0]);
     lci_content content = {typed_content(e, rec, ev->plan->seed)};
     if (e->string_fields && intern_strings(ev, e, rec) != 0) return lci_oom(err);
-    if (lci_record_complete(ev, rec, NULL, 0) != 0) return incomplete(ev, e, rec, err);
+    if (lci_record_complete(ev, rec) != 0) return incomplete(ev, e, rec, err);
     /* fields still absent read as 0 (a reset does not clear the builder's values) */
     uint64_t all = e->nfields ? (UINT64_C(2) << (e->nfields - 1)) - 1 : 0;
     for (uint64_t absent = ~rec->present & all; absent; absent &= absent - 1)
