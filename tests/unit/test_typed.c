@@ -69,6 +69,20 @@ static void ticket_json(char *out, size_t size, int i)
         snprintf(out, size, "{\"type\":\"ticket\",\"id\":\"t%d\",\"opened\":\"%s\",\"responded\":\"%s\"}", i, a, b);
 }
 
+/* n builders, builder k holding ticket k (none when prefix is NULL). */
+static void new_builders(const fixture *f, lc_event **e, int n, const char *prefix)
+{
+    for (int k = 0; k < n; k++) {
+        cr_assert_eq(lc_event_new(&e[k], f->engine, NULL), LC_OK);
+        if (prefix) ticket(f, e[k], k, prefix);
+    }
+}
+
+static void free_builders(lc_event **e, int n)
+{
+    for (int k = 0; k < n; k++) lc_event_free(e[k]);
+}
+
 static char *json_of(lc_eval *ev)
 {
     lc_result *r = NULL;
@@ -92,7 +106,7 @@ Test(typed, one_at_a_time_and_in_batches_equal_json)
     cr_assert_eq(lc_eval_new(&batched, f.engine, 0, &err), LC_OK);
     lc_event *one, *many[BATCH];
     cr_assert_eq(lc_event_new(&one, f.engine, &err), LC_OK);
-    for (int k = 0; k < BATCH; k++) cr_assert_eq(lc_event_new(&many[k], f.engine, &err), LC_OK);
+    new_builders(&f, many, BATCH, NULL);
     char line[400];
     for (int i = 0; i < TICKETS; i++) {
         ticket_json(line, sizeof line, i);
@@ -115,7 +129,7 @@ Test(typed, one_at_a_time_and_in_batches_equal_json)
     lc_free(b);
     lc_free(c);
     lc_event_free(one);
-    for (int k = 0; k < BATCH; k++) lc_event_free(many[k]);
+    free_builders(many, BATCH);
     lc_eval_free(from_json);
     lc_eval_free(single);
     lc_eval_free(batched);
@@ -129,10 +143,7 @@ Test(typed, a_batch_stops_at_a_conflicting_repeat_and_says_how_far_it_got)
     lc_error err = {0};
     cr_assert_eq(lc_eval_new(&ev, f.engine, 0, &err), LC_OK);
     lc_event *e[20];
-    for (int k = 0; k < 20; k++) {
-        cr_assert_eq(lc_event_new(&e[k], f.engine, &err), LC_OK);
-        ticket(&f, e[k], k, "t");
-    }
+    new_builders(&f, e, 20, "t");
     ticket(&f, e[12], 3, "t");                                     /* an exact repeat of e[3]: counted once */
     ticket(&f, e[15], 4, "t");                                     /* t4 again ... */
     int64_t opened4 = (APRIL_1 + 4 * 3600) * NS;
@@ -143,7 +154,7 @@ Test(typed, a_batch_stops_at_a_conflicting_repeat_and_says_how_far_it_got)
     cr_assert(strstr(err.message, "\"t4\" was already used") != NULL, "%s", err.message);
     cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 1, &pushed, &err), LC_EUSAGE,
                  "a stopped evaluation takes no more events");
-    for (int k = 0; k < 20; k++) lc_event_free(e[k]);
+    free_builders(e, 20);
     lc_eval_free(ev);
     lc_engine_free(f.engine);
 }
@@ -155,10 +166,7 @@ Test(typed, under_skip_invalid_a_batch_goes_on)
     lc_error err = {0};
     cr_assert_eq(lc_eval_new(&ev, f.engine, LC_EVAL_SKIP_INVALID, &err), LC_OK);
     lc_event *e[10];
-    for (int k = 0; k < 10; k++) {
-        cr_assert_eq(lc_event_new(&e[k], f.engine, &err), LC_OK);
-        ticket(&f, e[k], k, "s");
-    }
+    new_builders(&f, e, 10, "s");
     /* restored before opened: invalid, skipped with a warning */
     cr_assert_eq(lc_event_set_time(e[4], f.restored, 0, 480, &err), LC_OK);
     size_t pushed = 0;
@@ -170,7 +178,7 @@ Test(typed, under_skip_invalid_a_batch_goes_on)
     lc_result_totals(r, &t);
     cr_assert_eq(t.warnings, 1);
     lc_result_free(r);
-    for (int k = 0; k < 10; k++) lc_event_free(e[k]);
+    free_builders(e, 10);
     lc_eval_free(ev);
     lc_engine_free(f.engine);
 }
@@ -182,7 +190,7 @@ Test(typed, a_batch_with_an_unbuilt_event_pushes_nothing)
     lc_error err = {0};
     cr_assert_eq(lc_eval_new(&ev, f.engine, 0, &err), LC_OK);
     lc_event *e[3];
-    for (int k = 0; k < 3; k++) cr_assert_eq(lc_event_new(&e[k], f.engine, &err), LC_OK);
+    new_builders(&f, e, 3, NULL);
     ticket(&f, e[0], 0, "u");
     ticket(&f, e[2], 2, "u"); /* e[1] was never reset */
     size_t pushed = 9;
@@ -194,7 +202,7 @@ Test(typed, a_batch_with_an_unbuilt_event_pushes_nothing)
     ticket(&f, e[1], 1, "u");
     cr_assert_eq(lc_eval_push_events(ev, (const lc_event *const *)e, 3, &pushed, &err), LC_OK);
     cr_assert_eq(pushed, 3);
-    for (int k = 0; k < 3; k++) lc_event_free(e[k]);
+    free_builders(e, 3);
     lc_eval_free(ev);
     lc_engine_free(f.engine);
 }
