@@ -62,11 +62,13 @@ static int alloc_accumulators(lc_eval *ev)
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
     ev->key_seen = calloc(ev->plan->keys.n ? ev->plan->keys.n : 1, sizeof *ev->key_seen);
-    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen) return -1;
+    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen)
+        return -1;
     for (size_t i = 0; i < LCI_QUEUE; i++)
         if (!(ev->queue[i].rec = malloc(sizeof(lci_record) + 64 * sizeof(int64_t)))) return -1;
     for (size_t i = 0; i < slots; i++) ev->score_slots[i] = -1;
-    for (size_t i = 0; i < m->ntypes; i++) ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
+    for (size_t i = 0; i < m->ntypes; i++)
+        ev->stores[i].stride = sizeof(lci_record) + m->types[i].nfields * sizeof(int64_t);
     return 0;
 }
 
@@ -139,8 +141,8 @@ static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record
 /* ---- completing a record ---- */
 
 /* The message of a time pair out of order. */
-static void explain_order(const lci_model *m, const lci_event_type *t, const lci_record *rec,
-                                                          int before, int after, char *text, size_t size)
+static void explain_order(const lci_model *m, const lci_event_type *t, const lci_record *rec, int before, int after,
+                          char *text, size_t size)
 {
     char ta[40], tb[40];
     lci_time_format(rec->v[before], m->offset_min, ta, sizeof ta);

@@ -129,10 +129,12 @@ static inline const lci_field *field_of(const lc_event *e, int field, unsigned k
     return misfit(e, field, err);
 }
 
-static lc_status set(lc_event *e, int field, int64_t v)
+/* Sets a field; its offset (part of the content) is 0 but for times. */
+static lc_status set(lc_event *e, int field, int64_t v, int offset_min)
 {
     e->rec->v[field] = v;
     e->rec->present |= UINT64_C(1) << field;
+    e->offsets[field] = (int16_t)offset_min;
     return LC_OK;
 }
 
@@ -150,14 +152,13 @@ lc_status lc_event_set_time(lc_event *e, int field, int64_t unix_ns, int offset_
     if (!e || (unsigned)field >= e->nfields || e->fields[field].kind != LCI_F_TIME || offset_min < -1439 ||
         offset_min > 1439)
         return time_refused(e, field, err);
-    e->offsets[field] = (int16_t)offset_min;
-    return set(e, field, unix_ns);
+    return set(e, field, unix_ns, offset_min);
 }
 
 lc_status lc_event_set_bool(lc_event *e, int field, int value, lc_error *err)
 {
     if (!e || !field_of(e, field, 1u << LCI_F_BOOL, err)) return LC_EUSAGE;
-    return set(e, field, value != 0);
+    return set(e, field, value != 0, 0);
 }
 
 static lc_status check_bounds(lc_event *e, const lci_field *f, int64_t v, lc_error *err)
@@ -172,7 +173,7 @@ lc_status lc_event_set_int(lc_event *e, int field, int64_t value, lc_error *err)
     const lci_field *f = e ? field_of(e, field, 1u << LCI_F_INTEGER, err) : NULL;
     if (!f) return LC_EUSAGE;
     lc_status st = check_bounds(e, f, value, err);
-    return st == LC_OK ? set(e, field, value) : st;
+    return st == LC_OK ? set(e, field, value, 0) : st;
 }
 
 lc_status lc_event_set_decimal(lc_event *e, int field, const char *value, lc_error *err)
@@ -186,7 +187,7 @@ lc_status lc_event_set_decimal(lc_event *e, int field, const char *value, lc_err
         return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s: \"%s\" is not a decimal with at most %d decimals",
                         e->id ? e->id : "?", f->name, value, f->scale);
     lc_status st = check_bounds(e, f, v, err);
-    return st == LC_OK ? set(e, field, v) : st;
+    return st == LC_OK ? set(e, field, v, 0) : st;
 }
 
 static int index_of(char **values, size_t n, const char *s)
@@ -214,7 +215,7 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
         v = 0;
     }
     if (v < 0) return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s cannot be \"%s\"", e->id, f->name, value);
-    return set(e, field, v);
+    return set(e, field, v, 0);
 }
 
 /* Typed content: the type, which fields are set, their values and the

@@ -260,3 +260,43 @@ Test(typed, reset_clears_the_fields_of_the_event_before)
     lc_eval_free(b);
     lc_engine_free(f.engine);
 }
+
+Test(typed, a_builder_reused_across_types_keeps_no_trace_of_the_event_before)
+{
+    /* intrusion's field 2 is a time (handled), tamper's a bool
+     * (plan_followed): the same tamper built after an intrusion or on a
+     * fresh builder is the same content, so the second push is a repeat */
+    fixture f = load();
+    int intrusion = lc_engine_event_type(f.engine, "intrusion"), tamper = lc_engine_event_type(f.engine, "tamper");
+    int handled = lc_engine_field(f.engine, intrusion, "handled"), at = lc_engine_field(f.engine, tamper, "at");
+    int plan = lc_engine_field(f.engine, tamper, "plan_followed");
+    cr_assert(handled == plan, "the test needs a time and a bool at the same index");
+    int64_t t0 = (APRIL_1 + 3600) * NS;
+    lc_eval *ev;
+    lc_event *used, *fresh;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_new(&ev, f.engine, 0, &err), LC_OK);
+    new_builders(&f, &used, 1, NULL);
+    new_builders(&f, &fresh, 1, NULL);
+    cr_assert_eq(lc_event_reset(used, intrusion, "i-1", &err), LC_OK);
+    cr_assert_eq(lc_event_set_time(used, lc_engine_field(f.engine, intrusion, "at"), t0, 480, &err), LC_OK);
+    cr_assert_eq(lc_event_set_time(used, handled, t0 + 60 * NS, 480, &err), LC_OK);
+    cr_assert_eq(lc_eval_push_event(ev, used, &err), LC_OK, "%s", err.message);
+    lc_event *both[] = {used, fresh};
+    for (int k = 0; k < 2; k++) {
+        cr_assert_eq(lc_event_reset(both[k], tamper, "x-1", &err), LC_OK);
+        cr_assert_eq(lc_event_set_time(both[k], at, t0, 480, &err), LC_OK);
+        cr_assert_eq(lc_event_set_bool(both[k], plan, 0, &err), LC_OK);
+        cr_assert_eq(lc_eval_push_event(ev, both[k], &err), LC_OK, "%s", err.message);
+    }
+    lc_result *r = NULL;
+    cr_assert_eq(lc_eval_result(ev, &r, &err), LC_OK);
+    lc_totals t;
+    lc_result_totals(r, &t);
+    cr_assert_eq(t.warnings, 1, "one repeat");
+    lc_result_free(r);
+    free_builders(&used, 1);
+    free_builders(&fresh, 1);
+    lc_eval_free(ev);
+    lc_engine_free(f.engine);
+}
