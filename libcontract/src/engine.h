@@ -122,6 +122,8 @@ struct lc_eval {
     size_t jkeys_cap;
     uint32_t *key_seen;     /* per key of the plan: the stamp of the last event that had it */
     lci_key_memo key_memo[LCI_KEY_MEMO]; /* per member position */
+    uint32_t *unknown;      /* a set of undeclared keys of a long event (jsonevent.c) */
+    size_t unknown_cap;
     uint32_t key_stamp;
     lci_record *scratch;
 };

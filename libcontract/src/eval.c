@@ -45,6 +45,7 @@ void lc_eval_free(lc_eval *ev)
         lci_buf_free(&ev->queue[i].id);
     }
     free(ev->jkeys);
+    free(ev->unknown);
     free(ev->key_seen);
     free(ev->scratch);
     free(ev);

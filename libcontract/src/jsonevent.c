@@ -282,6 +282,7 @@ static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **
     const cJSON *c = obj->child;
     *type = *id = NULL;
     for (size_t i = 0; i < n; i++, c = c->next) {
+        if (!c) return -3;
         lci_jkey *k = &keys[i];
         k->node = c;
         k->len = decoded_len(ev->scan.members[i].key_len, c->string);
@@ -291,7 +292,7 @@ static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **
         if (k->key == plan->key_id && !*id) *id = k;
     }
     *out = keys;
-    return c ? -3 : 0; /* cJSON saw more members than the scan: cannot happen */
+    return c ? -3 : 0; /* cJSON saw other members than the scan: cannot happen */
 }
 
 /* A string member's value: its text, decoded length and hash (kept for
@@ -321,8 +322,33 @@ static int read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci_jeven
     return 0;
 }
 
+/* Above this many members, keys no type declares are checked for repeats
+ * through a hash set instead of against every earlier key. */
+#define FEW_MEMBERS 32
+
+static int same_key(const lci_jkey *a, const lci_jkey *b)
+{
+    return a->hash == b->hash && a->len == b->len && memcmp(a->node->string, b->node->string, a->len) == 0;
+}
+
+/* An undeclared key seen before in this event, by the set of their member
+ * indices (+1) in ev->unknown, open addressing on the key hash. */
+static int repeated_unknown(lc_eval *ev, const lci_jkey *keys, size_t i)
+{
+    size_t mask = ev->unknown_cap - 1;
+    for (size_t s = keys[i].hash & mask;; s = (s + 1) & mask) {
+        uint32_t j = ev->unknown[s];
+        if (!j) {
+            ev->unknown[s] = (uint32_t)i + 1;
+            return 0;
+        }
+        if (same_key(&keys[j - 1], &keys[i])) return 1;
+    }
+}
+
 /* A key given twice.  Keys of the map by a stamp per key (no clearing
- * per event); other keys against the earlier ones of equal hash. */
+ * per event); other keys against the earlier ones, or their set in a long
+ * event (so a line of many keys costs time in proportion to its keys). */
 static int repeated_key(lc_eval *ev, const lci_jkey *keys, size_t i)
 {
     const lci_jkey *k = &keys[i];
@@ -331,10 +357,24 @@ static int repeated_key(lc_eval *ev, const lci_jkey *keys, size_t i)
         ev->key_seen[k->key] = ev->key_stamp;
         return 0;
     }
+    if (ev->scan.nmembers > FEW_MEMBERS) return repeated_unknown(ev, keys, i);
     for (size_t j = 0; j < i; j++)
-        if (keys[j].key < 0 && keys[j].hash == k->hash && keys[j].len == k->len &&
-            memcmp(keys[j].node->string, k->node->string, k->len) == 0)
-            return 1;
+        if (keys[j].key < 0 && same_key(&keys[j], k)) return 1;
+    return 0;
+}
+
+/* An empty set of undeclared keys for an event of n members. */
+static int clear_unknown(lc_eval *ev, size_t n)
+{
+    size_t need = 2;
+    while (need < 2 * n) need *= 2;
+    if (need > ev->unknown_cap) {
+        uint32_t *set = realloc(ev->unknown, need * sizeof *set);
+        if (!set) return -2;
+        ev->unknown = set;
+        ev->unknown_cap = need;
+    }
+    memset(ev->unknown, 0, ev->unknown_cap * sizeof *ev->unknown);
     return 0;
 }
 
@@ -373,6 +413,7 @@ static int read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci
     const lci_type_plan *tp = &ev->plan->of[p->type];
     const lci_event_type *t = &ev->m->types[p->type];
     uint64_t seed = ev->plan->seed;
+    if (ev->scan.nmembers > FEW_MEMBERS && clear_unknown(ev, ev->scan.nmembers) != 0) return -2;
     next_stamp(ev);
     p->content.h = 0;
     for (size_t i = 0; i < ev->scan.nmembers; i++) {

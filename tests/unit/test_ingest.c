@@ -139,3 +139,40 @@ Test(queue, every_event_of_a_chunk_is_in_when_the_call_returns)
     cr_assert_eq(err.line, 4);
     lc_eval_free(ev);
 }
+
+/* An event with many keys no type declares: each repeated key is found,
+ * among a few or among thousands (through a hash set). */
+static char *many_keys(int n, int repeat_of)
+{
+    size_t size = (size_t)n * 24 + 200, used = 0;
+    char *s = malloc(size);
+    used += (size_t)snprintf(s, size, "{\"type\":\"ticket\",\"id\":\"m\",\"opened\":\"2026-04-01T09:00:00+08:00\"");
+    for (int i = 0; i < n; i++) used += (size_t)snprintf(s + used, size - used, ",\"x%d\":%d", i, i);
+    if (repeat_of >= 0) used += (size_t)snprintf(s + used, size - used, ",\"x%d\":0", repeat_of);
+    snprintf(s + used, size - used, "}");
+    return s;
+}
+
+Test(queue, undeclared_keys_repeated_among_few_or_many)
+{
+    int sizes[] = {3, 31, 40, 20000};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        for (int repeat = 0; repeat < 2; repeat++) {
+            lc_eval *ev;
+            lc_error err = {0};
+            cr_assert_eq(lc_eval_new(&ev, engine, 0, &err), LC_OK);
+            char *line = many_keys(sizes[k], repeat ? sizes[k] / 2 : -1);
+            lc_status st = lc_eval_push_json(ev, line, strlen(line), "k.jsonl", 1, &err);
+            if (repeat) {
+                cr_assert_eq(st, LC_EEVENT, "%d keys", sizes[k]);
+                char want[40];
+                snprintf(want, sizeof want, "key \"x%d\" appears twice", sizes[k] / 2);
+                cr_assert(strstr(err.message, want) != NULL, "%s", err.message);
+            } else {
+                cr_assert_eq(st, LC_OK, "%d keys: %s", sizes[k], err.message);
+            }
+            free(line);
+            lc_eval_free(ev);
+        }
+    }
+}
