@@ -70,19 +70,54 @@ static uint64_t literal_hash(lci_jkind kind, uint64_t seed)
     return lci_fold(seed ^ KIND_SEED(kind), seed ^ LCI_FAST_K3);
 }
 
+typedef struct nested_key {
+    uint64_t hash;
+    const cJSON *node;
+    size_t order;
+} nested_key;
+
+static int by_hash(const void *a, const void *b)
+{
+    const nested_key *x = a, *y = b;
+    return x->hash < y->hash ? -1 : x->hash > y->hash ? 1 : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The member of keys[0..n) that repeats an earlier key, first in order,
+ * or NULL: sorted by hash, so a nested object of many keys costs n log n. */
+static const cJSON *repeated_nested(nested_key *keys, size_t n)
+{
+    lci_sort(keys, n, sizeof *keys, by_hash);
+    const cJSON *first = NULL;
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && keys[j].hash == keys[i].hash; j++)
+            if (keys[j].order < at && strcmp(keys[i].node->string, keys[j].node->string) == 0) {
+                at = keys[j].order; /* j comes after i: sorted by order within a hash */
+                first = keys[j].node;
+            }
+    return first;
+}
+
 /* An object nested in the event: members summed as at the top, and its
  * keys must be distinct too (cJSON would keep both silently). */
 static uint64_t hash_object(const cJSON *v, uint64_t seed, why *w, int *bad)
 {
-    uint64_t acc = seed ^ KIND_SEED(LCI_J_OBJECT);
-    for (const cJSON *c = v->child; c; c = c->next) {
-        for (const cJSON *d = v->child; d != c; d = d->next)
-            if (strcmp(d->string, c->string) == 0) {
-                *bad = reason(w, "key \"%s\" appears twice", c->string);
-                return 0;
-            }
-        acc += hash_node(c, lci_fast_hash(c->string, strlen(c->string), seed), w, bad);
+    size_t n = 0;
+    for (const cJSON *c = v->child; c; c = c->next) n++;
+    nested_key few[16], *keys = n <= 16 ? few : malloc(n * sizeof *keys);
+    if (!keys) {
+        *bad = -2;
+        return 0;
     }
+    uint64_t acc = seed ^ KIND_SEED(LCI_J_OBJECT);
+    size_t i = 0;
+    for (const cJSON *c = v->child; c && !*bad; c = c->next, i++) {
+        keys[i] = (nested_key){lci_fast_hash(c->string, strlen(c->string), seed), c, i};
+        acc += hash_node(c, keys[i].hash, w, bad);
+    }
+    const cJSON *again = *bad ? NULL : repeated_nested(keys, n);
+    if (again) *bad = reason(w, "key \"%s\" appears twice", again->string);
+    if (keys != few) free(keys);
     return acc;
 }
 

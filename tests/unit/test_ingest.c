@@ -176,3 +176,26 @@ Test(queue, undeclared_keys_repeated_among_few_or_many)
         }
     }
 }
+
+Test(queue, nested_objects_of_many_keys_repeat_none)
+{
+    for (int repeat = 0; repeat < 2; repeat++) {
+        size_t size = 50000, used = 0;
+        char *s = malloc(size);
+        used += (size_t)snprintf(s, size, "{\"type\":\"ticket\",\"id\":\"n\",\"opened\":\"2026-04-01T09:00:00+08:00\",\"extra\":{");
+        for (int i = 0; i < 2000; i++) used += (size_t)snprintf(s + used, size - used, "%s\"k%d\":[%d]", i ? "," : "", i, i);
+        snprintf(s + used, size - used, "%s}}", repeat ? ",\"k7\":1,\"k3\":2" : "");
+        lc_eval *ev;
+        lc_error err = {0};
+        cr_assert_eq(lc_eval_new(&ev, engine, 0, &err), LC_OK);
+        lc_status st = lc_eval_push_json(ev, s, strlen(s), "n.jsonl", 1, &err);
+        if (repeat) {
+            cr_assert_eq(st, LC_EEVENT);
+            cr_assert(strstr(err.message, "key \"k7\" appears twice") != NULL, "the first repeat in order: %s", err.message);
+        } else {
+            cr_assert_eq(st, LC_OK, "%s", err.message);
+        }
+        free(s);
+        lc_eval_free(ev);
+    }
+}
