@@ -86,20 +86,23 @@ static lc_status refused(lc_eval *ev, int r, const char *file, long line, const 
     return lci_oom(err);
 }
 
-static lc_status check_line(lc_eval *ev, size_t len, const char *file, long line, lc_error *err)
+static int too_long(const lc_eval *ev, size_t len)
+{
+    return ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit;
+}
+
+/* A line the evaluation cannot take: it stopped, or the line is too long. */
+static lc_status refused_line(lc_eval *ev, const char *file, long line, lc_error *err)
 {
     if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
-    if (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
-        return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
-    return LC_OK;
+    return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
 }
 
 lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file, long line, lc_error *err)
 {
     if (!ev || (!json && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_json: NULL argument");
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
-    if (ev->broken || (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit))
-        return check_line(ev, len, file, line, err);
+    if (ev->broken || too_long(ev, len)) return refused_line(ev, file, line, err);
     why w;
     w.text[0] = '\0';
     cJSON *obj = NULL;
@@ -131,10 +134,8 @@ static lc_status flush(lc_eval *ev, lc_error *err)
  * before it are committed, so they come in the order of the lines. */
 static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line, lc_error *err)
 {
-    lc_status st = ev->broken || (ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit)
-                       ? LC_EEVENT
-                       : LC_OK;
-    if (st != LC_OK) return (st = flush(ev, err)) != LC_OK ? st : check_line(ev, len, ev->file, line, err);
+    lc_status st;
+    if (ev->broken || too_long(ev, len)) return (st = flush(ev, err)) != LC_OK ? st : refused_line(ev, ev->file, line, err);
     why w;
     w.text[0] = '\0';
     cJSON *obj = NULL;
