@@ -104,39 +104,20 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
 
 /* ---- accepting an event into the evaluation window ---- */
 
-static lci_time months_after(const lci_model *m, lci_time t, int months)
-{
-    int64_t y;
-    int mo, d;
-    lci_civil_from_days(lci_local_day(t, m->offset_min), &y, &mo, &d);
-    int64_t month = y * 12 + (mo - 1) + months;
-    int64_t first = lci_month_first_day(month);
-    int64_t last = lci_month_first_day(month + 1) - 1;
-    int64_t day = first + d - 1 > last ? last : first + d - 1; /* the corresponding day, clamped */
-    return lci_day_start(day, m->offset_min);
-}
-
 /* 1 when the event is evaluated; *month receives its term month or -1. */
-static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_record *rec, int *month)
+static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec,
+                    int *month)
 {
     const lci_model *m = ev->m;
     int64_t a = rec->v[t->anchor];
-    if (t->fields[t->anchor].kind == LCI_F_MONTH) {
+    if (tp->anchor_is_month) {
         *month = lci_model_month_index(m, a);
         return *month >= 0;
     }
     int in_term = a >= m->term_start && a < m->term_end;
     *month = in_term ? lci_plan_month(ev->plan, a) : -1;
-    switch (t->accept) {
-    case LCI_ACCEPT_TERM: return in_term;
-    case LCI_ACCEPT_OVERLAP: {
-        int64_t e = rec->v[t->ends];
-        return in_term || (a < m->term_end && e > m->term_start);
-    }
-    case LCI_ACCEPT_FROM_SIGNING: return a >= lci_day_start(m->signed_day, m->offset_min) && a < m->term_end;
-    case LCI_ACCEPT_AFTER_TERM: return a >= m->term_start && a < months_after(m, m->term_end, t->accept_months);
-    }
-    return 0;
+    if (t->accept == LCI_ACCEPT_OVERLAP) return in_term || (a < m->term_end && rec->v[t->ends] > m->term_start);
+    return a >= tp->accept_from && a < tp->accept_until;
 }
 
 /* ---- completing a record ---- */
@@ -351,8 +332,8 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
     if (found >= 0) return repeated(ev, (size_t)found, content, id, file, line, err);
     int month;
-    int in_window = accepted(ev, t, rec, &month);
     const lci_type_plan *tp = &ev->plan->of[rec->type];
+    int in_window = accepted(ev, t, tp, rec, &month);
     lci_cond_ctx ctx = {m, NULL, 0};
     int counts = in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
     uint64_t taken = counts && month >= 0 ? feeds_of(ev, t, tp, rec) : 0;

@@ -55,6 +55,28 @@ static lci_test make_test(const lci_model *m, const lci_event_type *t, const lci
 
 /* ---- per type ---- */
 
+static lci_time months_after(const lci_model *m, lci_time t, int months)
+{
+    int64_t y;
+    int mo, d;
+    lci_civil_from_days(lci_local_day(t, m->offset_min), &y, &mo, &d);
+    int64_t month = y * 12 + (mo - 1) + months;
+    int64_t first = lci_month_first_day(month);
+    int64_t last = lci_month_first_day(month + 1) - 1;
+    int64_t day = first + d - 1 > last ? last : first + d - 1; /* the corresponding day, clamped */
+    return lci_day_start(day, m->offset_min);
+}
+
+/* Where an anchor is accepted, for the kinds that are one interval. */
+static void accept_window(lci_type_plan *tp, const lci_model *m, const lci_event_type *t)
+{
+    tp->anchor_is_month = t->fields[t->anchor].kind == LCI_F_MONTH;
+    tp->accept_from = m->term_start;
+    tp->accept_until = m->term_end;
+    if (t->accept == LCI_ACCEPT_FROM_SIGNING) tp->accept_from = lci_day_start(m->signed_day, m->offset_min);
+    if (t->accept == LCI_ACCEPT_AFTER_TERM) tp->accept_until = months_after(m, m->term_end, t->accept_months);
+}
+
 static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
 {
     tp->feeds = calloc(m->nmeasures ? m->nmeasures : 1, sizeof *tp->feeds);
@@ -106,7 +128,9 @@ static int build_type(lci_plan *p, const lci_model *m, size_t type, uint64_t see
             if (strlen(t->fields[f].name) == key->len && memcmp(t->fields[f].name, key->text, key->len) == 0)
                 tp->field_of_key[k] = (int16_t)f;
     }
+    if (!(tp->kinds = malloc(t->nfields ? t->nfields : 1))) return -1;
     for (size_t f = 0; f < t->nfields; f++) {
+        tp->kinds[f] = (uint8_t)t->fields[f].kind;
         if (t->fields[f].required) tp->required |= UINT64_C(1) << f;
         if (t->fields[f].has_default) tp->defaulted |= UINT64_C(1) << f;
     }
@@ -117,6 +141,7 @@ static int build_type(lci_plan *p, const lci_model *m, size_t type, uint64_t see
         tp->order[tp->norder++] = (lci_order_check){UINT64_C(1) << a | UINT64_C(1) << b, a, b};
     }
     tp->counts_when = make_test(m, t, t->counts_when);
+    accept_window(tp, m, t);
     int rc = build_feeds(tp, m, type);
     return rc ? rc : build_choices(tp, m, t, seed);
 }
@@ -196,6 +221,7 @@ void lci_plan_free(lci_plan *p)
         free(tp->field_of_key);
         free(tp->feeds);
         free(tp->order);
+        free(tp->kinds);
         for (size_t f = 0; tp->choices && f < tp->nfields; f++) lci_namemap_free(&tp->choices[f]);
         free(tp->choices);
     }

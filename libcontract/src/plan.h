@@ -47,9 +47,14 @@ typedef struct lci_order_check {
 typedef struct lci_type_plan {
     int16_t *field_of_key;       /* per name in lci_plan.keys: this type's field, or -1 */
     uint64_t required, defaulted; /* bit per field */
+    uint8_t *kinds;               /* per field: its lci_field_kind, as a byte for the setters */
     lci_order_check *order;
     size_t norder;
     lci_test counts_when;
+    /* the term window of the anchor: [accept_from, accept_until) but for
+     * LCI_ACCEPT_OVERLAP; an anchor that is a month is the month's index */
+    int anchor_is_month;
+    lci_time accept_from, accept_until;
     lci_feed *feeds;
     size_t nfeeds;
     /* every feed asks only which fields are present, and of these: so the

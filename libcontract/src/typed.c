@@ -13,8 +13,10 @@
 
 struct lc_event {
     const lci_model *m;
+    const lci_plan *plan;
     int type;
     const lci_field *fields; /* of the type, after lc_event_reset */
+    const uint8_t *kinds;    /* their kinds (the plan's) */
     size_t nfields;          /* 0 before */
     char *id;
     size_t idlen, idcap;
@@ -47,6 +49,7 @@ lc_status lc_event_new(lc_event **out, const lc_engine *engine, lc_error *err)
         return lci_oom(err);
     }
     e->m = &engine->model;
+    e->plan = &engine->plan;
     e->type = -1;
     *out = e;
     return LC_OK;
@@ -99,6 +102,7 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
     }
     e->type = type;
     e->fields = e->m->types[type].fields;
+    e->kinds = e->plan->of[type].kinds;
     e->nfields = e->m->types[type].nfields;
     /* values and offsets are read only where present says so (a push
      * copies the absent ones as 0), so clearing present clears the event */
@@ -125,7 +129,7 @@ __attribute__((cold, noinline)) static const lci_field *misfit(const lc_event *e
 /* The field, when it exists and has one of the kinds the setter takes. */
 static inline const lci_field *field_of(const lc_event *e, int field, unsigned kinds, lc_error *err)
 {
-    if ((unsigned)field < e->nfields && (kinds >> e->fields[field].kind & 1)) return &e->fields[field];
+    if ((unsigned)field < e->nfields && (kinds >> e->kinds[field] & 1)) return &e->fields[field];
     return misfit(e, field, err);
 }
 
@@ -149,7 +153,7 @@ __attribute__((cold, noinline)) static lc_status time_refused(const lc_event *e,
 
 lc_status lc_event_set_time(lc_event *e, int field, int64_t unix_ns, int offset_min, lc_error *err)
 {
-    if (!e || (unsigned)field >= e->nfields || e->fields[field].kind != LCI_F_TIME || offset_min < -1439 ||
+    if (!e || (unsigned)field >= e->nfields || e->kinds[field] != LCI_F_TIME || offset_min < -1439 ||
         offset_min > 1439)
         return time_refused(e, field, err);
     return set(e, field, unix_ns, offset_min);
