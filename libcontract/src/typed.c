@@ -222,17 +222,23 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
     return set(e, field, v, 0);
 }
 
+/* The hash of a string field's value: out of line, so the loop below
+ * keeps its few registers for the common fields (times, numbers). */
+__attribute__((noinline)) static uint64_t string_value(const lc_event *e, int f, uint64_t seed)
+{
+    return lci_fast_hash(e->strings[f], strlen(e->strings[f]), seed);
+}
+
 /* Typed content: the type, which fields are set, their values and the
  * offsets times were given in (the same instant at another offset is other
- * content, as in JSON), folded in field order under the evaluation's seed. */
+ * content, as in JSON), folded in field order under the engine's seed. */
 static uint64_t typed_content(const lc_event *e, const lci_record *rec, uint64_t seed)
 {
     uint64_t h = lci_fold(seed ^ rec->type ^ LCI_FAST_K1, rec->present ^ seed ^ LCI_FAST_K2);
     for (uint64_t set = rec->present; set; set &= set - 1) {
         int f = __builtin_ctzll(set);
         uint64_t where = (uint64_t)f << 16 | (uint16_t)e->offsets[f];
-        uint64_t value = e->string_fields >> f & 1 ? lci_fast_hash(e->strings[f], strlen(e->strings[f]), seed)
-                                                   : (uint64_t)rec->v[f];
+        uint64_t value = e->string_fields >> f & 1 ? string_value(e, f, seed) : (uint64_t)rec->v[f];
         h = lci_fold(h ^ value ^ LCI_FAST_K3, where ^ seed ^ LCI_FAST_K1);
     }
     return h;
