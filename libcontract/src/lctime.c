@@ -640,7 +640,7 @@ int lci_time_parse_fast(const char *s, size_t len, lci_time *t, int *offset_min)
 int lci_time_parse(const char *s, size_t len, lci_time *t, int *offset_min, char *why,
                    size_t whysize)
 {
-    if (parse_fast(s, len, t, offset_min)) {
+    if (s != NULL && parse_fast(s, len, t, offset_min)) { /* NULL: the careful parser's empty text */
         if (why != NULL && whysize > 0)
             why[0] = '\0';
         return 0;

@@ -780,3 +780,12 @@ Test(local, extremes_do_not_overflow)
     cr_assert_eq(lci_local_day(INT64_MIN, -1439), -106752 - 1);
     cr_assert_eq(lci_local_day(INT64_MAX, 1439), 106751 + 1);
 }
+
+Test(time_parse, null_text_is_refused_not_read)
+{
+    lci_time t;
+    int off;
+    char why[80];
+    cr_assert_eq(lci_time_parse(NULL, 25, &t, &off, why, sizeof why), -1);
+    cr_assert_eq(lci_time_parse(NULL, 0, &t, &off, NULL, 0), -1);
+}
