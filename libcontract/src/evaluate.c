@@ -94,25 +94,27 @@ static char *dup_or_empty(const char *s)
     return lci_strdup(s ? s : "");
 }
 
-int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out)
+/* Room for n refs (at least one, so an empty list is not NULL). */
+static int new_refs(size_t n, lci_refs *out)
 {
-    (void)b; /* the result's ids are a view of the evaluation's: the same indices */
-    out->n = 0;
-    out->ids = malloc((n ? n : 1) * sizeof *out->ids);
-    if (!out->ids) return -1;
-    if (n) memcpy(out->ids, src, n * sizeof *src);
     out->n = n;
+    out->ids = malloc((n ? n : 1) * sizeof *out->ids);
+    if (!out->ids) out->n = 0;
+    return out->ids ? 0 : -1;
+}
+
+int lci_build_refs(const uint32_t *src, size_t n, lci_refs *out)
+{
+    if (new_refs(n, out) != 0) return -1;
+    if (n) memcpy(out->ids, src, n * sizeof *src);
     return 0;
 }
 
-int lci_build_refs_of_records(lci_build *b, const lci_record *const *recs, size_t n, lci_refs *out)
+int lci_build_refs_of_records(const lci_record *const *recs, size_t n, lci_refs *out)
 {
-    uint32_t *ids = malloc((n ? n : 1) * sizeof *ids);
-    if (!ids) return -1;
-    for (size_t i = 0; i < n; i++) ids[i] = recs[i]->id;
-    int rc = lci_build_refs(b, ids, n, out);
-    free(ids);
-    return rc;
+    if (new_refs(n, out) != 0) return -1;
+    for (size_t i = 0; i < n; i++) out->ids[i] = recs[i]->id;
+    return 0;
 }
 
 /* Classes rank in the order the rule file first uses them (major before
@@ -312,7 +314,7 @@ static int add_incident(lci_build *b, const lci_rule *r, const lci_record *rec)
     in.clause = dup_or_empty(r->clause);
     in.text = dup_or_empty(r->text);
     in.at = rec->v[b->m->types[rec->type].anchor];
-    int rc = in.rule && in.klass && in.clause && in.text ? lci_build_refs_of_records(b, &rec, 1, &in.events) : -1;
+    int rc = in.rule && in.klass && in.clause && in.text ? lci_build_refs_of_records(&rec, 1, &in.events) : -1;
     if (rc == 0) rc = LCI_PUSH(b->res->incidents, b->res_caps.incidents, b->res->nincidents, in);
     if (rc != 0) {
         free(in.rule);
@@ -328,7 +330,7 @@ static int add_finding(lci_build *b, const char *kind, const char *clause, char 
                        size_t n)
 {
     lci_rfinding f = {lci_strdup(kind), dup_or_empty(clause), message, {0}};
-    int rc = f.kind && f.clause && f.message ? lci_build_refs_of_records(b, recs, n, &f.events) : -1;
+    int rc = f.kind && f.clause && f.message ? lci_build_refs_of_records(recs, n, &f.events) : -1;
     if (rc == 0) rc = LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f);
     if (rc != 0) {
         free(f.kind);
@@ -354,7 +356,7 @@ static int apply_to_event(lci_build *b, const lci_rule *r, int ri, const lci_rec
     }
     case LCI_R_BREACH: {
         emission e = {-1, rec, {0}, event_reason(b, r, rec)};
-        int rc = e.reason ? lci_build_refs_of_records(b, &rec, 1, &e.events) : -1;
+        int rc = e.reason ? lci_build_refs_of_records(&rec, 1, &e.events) : -1;
         if (rc == 0) rc = emit_breach(b, r, &e);
         free(e.reason);
         free(e.events.ids);
@@ -414,7 +416,7 @@ static int emit_cluster(lci_build *b, const lci_rule *r, cluster_item *items, si
         lci_buf_puts(&why, ", in all ");
         value_text((lci_exact){total, 1}, r->has_total_ge ? r->total_ge.unit : LCI_UNIT_MIN, &why);
         emission e = {-1, items[at].rec, {0}, lci_buf_take(&why, NULL)};
-        rc = e.reason ? lci_build_refs_of_records(b, set, k, &e.events) : -1;
+        rc = e.reason ? lci_build_refs_of_records(set, k, &e.events) : -1;
         if (rc == 0) rc = emit_breach(b, r, &e);
         free(e.reason);
         free(e.events.ids);
@@ -469,7 +471,7 @@ static int month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
 static int emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak)
 {
     emission e = {month, NULL, {0}, month_reason(b, r, v, streak)};
-    int rc = e.reason ? lci_build_refs(b, v->ids, v->nids, &e.events) : -1;
+    int rc = e.reason ? lci_build_refs(v->ids, v->nids, &e.events) : -1;
     if (rc == 0 && r->kind == LCI_R_BREACH) rc = emit_breach(b, r, &e);
     free(e.reason);
     free(e.events.ids);

@@ -34,10 +34,10 @@ int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
 
 /* Event ids (indices into the evaluation's table) as the result's: the
  * result views the evaluation's ids, so the indices are the same. */
-int lci_build_refs(lci_build *b, const uint32_t *src, size_t n, lci_refs *out);
+int lci_build_refs(const uint32_t *src, size_t n, lci_refs *out);
 
 /* Event ids of a set of records, as the result's. */
-int lci_build_refs_of_records(lci_build *b, const lci_record *const *recs, size_t n, lci_refs *out);
+int lci_build_refs_of_records(const lci_record *const *recs, size_t n, lci_refs *out);
 
 /* outcomes.c: termination, grades, acceptance, obligations, payments. */
 int lci_outcomes(lci_build *b);

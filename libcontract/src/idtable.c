@@ -126,11 +126,6 @@ const char *lci_idtable_get(const lci_idtable *t, uint32_t index)
     return lci_strlist_get(&t->strings, index, &len);
 }
 
-size_t lci_idtable_bytes(const lci_idtable *t)
-{
-    return (t->nslots ? t->nslots + LCI_SPARE_SLOTS : 0) * sizeof *t->slots + lci_strlist_bytes(&t->strings);
-}
-
 int lci_namemap_init(lci_namemap *m, const char *const *names, size_t n, uint64_t seed)
 {
     size_t nslots = 8;

@@ -128,9 +128,6 @@ static inline size_t lci_idtable_count(const lci_idtable *t)
     return t->strings.n;
 }
 
-/* Bytes held, for the benchmark's memory figures. */
-size_t lci_idtable_bytes(const lci_idtable *t);
-
 /* A fixed set of names — the keys an event may carry, the event types,
  * an enum's values — and their indices, built once and then only read:
  * one hash and usually one comparison per lookup. */

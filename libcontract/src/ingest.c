@@ -15,16 +15,6 @@ typedef struct why {
     char text[LC_ERROR_MESSAGE_MAX];
 } why;
 
-static int reason(why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reason(why *w, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(w->text, sizeof w->text, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
 {
     char text[LC_ERROR_MESSAGE_MAX];
@@ -59,7 +49,10 @@ static int parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, 
     const char *end = NULL;
     unsigned depth = ev->engine->opts.json_depth_limit;
     int r = lci_scan_line(&ev->scan, json, len, depth, w->text, sizeof w->text);
-    if (r == 1) return reason(w, "not a JSON object");
+    if (r == 1) {
+        snprintf(w->text, sizeof w->text, "not a JSON object");
+        return -1;
+    }
     if (r) return r;
     /* the scan validated the syntax: cJSON can only fail for memory */
     *out = cJSON_ParseWithLengthOpts(json, len, &end, 0);

@@ -46,7 +46,7 @@ static int violation_refs(lci_build *b, const lci_termination_reason *t, lci_ref
         if (lci_cond_eval(t->where, &b->m->types[r->type], r, &b->ctx)) keep[n++] = r;
     }
     *count = (int64_t)n;
-    int rc = lci_build_refs_of_records(b, keep, n, out);
+    int rc = lci_build_refs_of_records(keep, n, out);
     free(keep);
     return rc;
 }
@@ -218,7 +218,7 @@ static int add_simple_finding(lci_build *b, const char *kind, const char *clause
 {
     lci_rfinding f = {lci_strdup(kind), lci_strdup(clause ? clause : ""), msg, {0}};
     int rc = f.kind && f.clause && f.message ? 0 : -1;
-    if (rc == 0 && r) rc = lci_build_refs_of_records(b, &r, 1, &f.events);
+    if (rc == 0 && r) rc = lci_build_refs_of_records(&r, 1, &f.events);
     if (rc == 0) rc = LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f);
     if (rc != 0) {
         free(f.kind);

@@ -152,12 +152,3 @@ const char *lci_strview_get(const lci_strview *v, uint32_t index)
     return entry(v->blocks, index, &len);
 }
 
-size_t lci_strlist_bytes(const lci_strlist *l)
-{
-    size_t bytes = 0;
-    for (int k = 0; l->blocks && k < LCI_BLOCKS; k++) {
-        if (l->blocks->text[k]) bytes += LCI_TEXT_UNIT << k;
-        if (l->blocks->pos[k]) bytes += (LCI_POS_UNIT << k) * sizeof(uint32_t);
-    }
-    return bytes;
-}

@@ -76,7 +76,5 @@ lci_strview lci_strlist_view(const lci_strlist *l);
 void lci_strview_release(lci_strview *v);
 const char *lci_strview_get(const lci_strview *v, uint32_t index);
 
-/* Bytes the blocks hold (for the benchmark's memory figures). */
-size_t lci_strlist_bytes(const lci_strlist *l);
 
 #endif
