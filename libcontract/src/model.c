@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static void free_strings(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++) free(v[i]);
@@ -236,4 +238,12 @@ void lci_model_month_bounds(const lci_model *m, int i, lci_time *start, lci_time
     lci_time e = lci_day_start(lci_month_first_day(m->first_month + i + 1), m->offset_min);
     *start = s > m->term_start ? s : m->term_start;
     *end = e < m->term_end ? e : m->term_end;
+}
+
+const char *lci_model_nearest_field(const lci_event_type *t, const char *name)
+{
+    const char *names[64];
+    size_t n = t->nfields < LCI_ARRAY_LEN(names) ? t->nfields : LCI_ARRAY_LEN(names);
+    for (size_t i = 0; i < n; i++) names[i] = t->fields[i].name;
+    return lci_nearest(name, names, n, lci_typo_distance(name));
 }

@@ -393,6 +393,9 @@ int lci_model_rule(const lci_model *m, const char *id);
 int lci_model_calendar(const lci_model *m, const char *name);
 int lci_model_param(const lci_model *m, const char *name);
 
+/* The declared field of t a misspelt name most likely meant, or NULL. */
+const char *lci_model_nearest_field(const lci_event_type *t, const char *name);
+
 /* Month index within the term (0..nmonths-1) of month number `month`, or -1. */
 int lci_model_month_index(const lci_model *m, int64_t month);
 /* [start, end) of term month i, clipped to the term. */

@@ -148,10 +148,20 @@ static int l_time(lua_State *L)
     return 1;
 }
 
+/* iso(ns [, offset_min]): only what time() reads back — an offset of
+ * whole minutes within ±23:59 and a local year within the years events
+ * may have (RFC 3339 cannot say more). */
 static int l_iso(lua_State *L)
 {
     char buf[40];
-    lci_time_format(luaL_checkinteger(L, 1), (int)luaL_optinteger(L, 2, 0), buf, sizeof buf);
+    lua_Integer t = luaL_checkinteger(L, 1), offset = luaL_optinteger(L, 2, 0);
+    luaL_argcheck(L, offset >= -(24 * 60 - 1) && offset <= 24 * 60 - 1, 2, "the offset is in minutes, within ±1439");
+    const lua_Integer lo = lci_days_from_civil(LCI_YEAR_MIN, 1, 1) * LCI_NS_PER_DAY;
+    const lua_Integer hi = lci_days_from_civil(LCI_YEAR_MAX + 1, 1, 1) * LCI_NS_PER_DAY;
+    lua_Integer local = t + offset * LCI_NS_PER_MIN; /* |t| < hi, so no overflow once in range */
+    luaL_argcheck(L, t > lo - LCI_NS_PER_DAY && t < hi + LCI_NS_PER_DAY && local >= lo && local < hi, 1,
+                  "the time is outside the years " LCI_STR(LCI_YEAR_MIN) "-" LCI_STR(LCI_YEAR_MAX));
+    lci_time_format(t, (int)offset, buf, sizeof buf);
     lua_pushstring(L, buf);
     return 1;
 }
@@ -173,13 +183,55 @@ static int setup_scenario(lua_State *L)
     return 0;
 }
 
-static int ref_function(lua_State *L, int table, const char *name)
+/* The keys a scenario's table may have. */
+static const char *const scenario_keys[] = {"perturb", "extra"};
+
+/* Reads the scenario's table raw (no metamethod of the script's runs here,
+ * outside its budget) and refuses what it does not understand: an unknown
+ * key (a typo would silently perturb nothing) or a value that is neither a
+ * function nor nil.  0, or -1 with the reason in msg. */
+static int read_scenario_table(lua_State *L, int table, lc_scenario *sc, char *msg, size_t size)
 {
-    if (lua_getfield(L, table, name) != LUA_TFUNCTION) {
+    lua_pushnil(L);
+    while (lua_next(L, table)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        size_t k = 0;
+        while (key && k < LCI_ARRAY_LEN(scenario_keys) && strcmp(key, scenario_keys[k]) != 0) k++;
+        if (!key || k == LCI_ARRAY_LEN(scenario_keys)) {
+            const char *near = key ? lci_nearest(key, scenario_keys, LCI_ARRAY_LEN(scenario_keys), lci_typo_distance(key)) : NULL;
+            if (!key) snprintf(msg, size, "a scenario's table has only the keys perturb and extra");
+            else if (near) snprintf(msg, size, "a scenario has no key '%s' (did you mean '%s'?)", key, near);
+            else snprintf(msg, size, "a scenario has no key '%s' (it may have perturb and extra)", key);
+            lua_pop(L, 2);
+            return -1;
+        }
+        if (lua_type(L, -1) != LUA_TFUNCTION) {
+            snprintf(msg, size, "the scenario's %s must be a function, not a %s", key, luaL_typename(L, -1));
+            lua_pop(L, 2);
+            return -1;
+        }
+        lua_pushvalue(L, -1);
+        int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        if (k == 0) sc->perturb_ref = ref;
+        else sc->extra_ref = ref;
         lua_pop(L, 1);
-        return LUA_NOREF;
     }
-    return luaL_ref(L, LUA_REGISTRYINDEX);
+    if (sc->perturb_ref == LUA_NOREF && sc->extra_ref == LUA_NOREF) {
+        snprintf(msg, size, "the scenario's table has neither perturb nor extra: it would change nothing "
+                            "(its fields are read as they are: a metatable's __index is not consulted)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs inside the sandbox's protected call: refs and lua_next may run out
+ * of the state's memory. */
+static int read_scenario_protected(lua_State *L)
+{
+    lc_scenario *sc = lua_touserdata(L, 1);
+    char *msg = lua_touserdata(L, 2);
+    if (read_scenario_table(L, 3, sc, msg, LC_ERROR_MESSAGE_MAX) != 0) return luaL_error(L, "%s", msg);
+    return 0;
 }
 
 lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char *name, const char *text, size_t len,
@@ -195,6 +247,7 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
                          o.lua_pattern_limit ? o.lua_pattern_limit : LC_DEFAULT_LUA_PATTERN_LIMIT};
     static const char chunk[] = "[scenario]"; /* Lua shortens long chunk names: see scenario_error */
     lc_scenario *sc = calloc(1, sizeof *sc);
+    if (sc) sc->perturb_ref = sc->extra_ref = LUA_NOREF;
     if (!sc || !(sc->sb = lci_sandbox_new(&limits)) || !(sc->name = lci_strdup(name ? name : "scenario"))) {
         lc_scenario_free(sc);
         return lci_oom(err);
@@ -210,9 +263,15 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
         st = -1;
     }
     if (st == 0) {
-        sc->perturb_ref = ref_function(L, lua_gettop(L), "perturb");
-        sc->extra_ref = ref_function(L, lua_gettop(L), "extra");
-        lua_pop(L, 1);
+        char why[LC_ERROR_MESSAGE_MAX] = "";
+        lua_pushcfunction(L, read_scenario_protected);
+        lua_insert(L, -2);
+        lua_pushlightuserdata(L, sc);
+        lua_insert(L, -2);
+        lua_pushlightuserdata(L, why);
+        lua_insert(L, -2);
+        st = lci_sandbox_call(sc->sb, 3, 0, msg, sizeof msg);
+        if (st != 0 && why[0]) snprintf(msg, sizeof msg, "%s", why);
     }
     if (st != 0) {
         lc_scenario_free(sc);
@@ -343,6 +402,25 @@ static int read_field(lua_State *L, int idx, lc_eval *ev, const lci_field *f, in
     return -1;
 }
 
+/* A key of the event table that is neither type, id nor a field of the
+ * type: a scenario that sets `respnded` would otherwise change nothing. */
+static int undeclared_key(lua_State *L, int idx, const lci_event_type *t, const char *id, char *why, size_t size)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        lua_pop(L, 1);
+        if (key && (strcmp(key, "type") == 0 || strcmp(key, "id") == 0 || lci_model_field(t, key) >= 0)) continue;
+        const char *near = key ? lci_model_nearest_field(t, key) : NULL;
+        if (!key) snprintf(why, size, "event %s: a key that is not a string", id);
+        else snprintf(why, size, "event %s: %s has no field '%s'%s%s%s", id, t->name, key, near ? " (did you mean '" : "",
+                      near ? near : "", near ? "'?)" : "");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return 0;
+}
+
 /* The table at idx into a record of dst; -1 with the reason in why. */
 static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const char **id, char *why, size_t size)
 {
@@ -368,6 +446,7 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
         }
         lua_pop(L, 1);
     }
+    if (undeclared_key(L, idx, t, *id, why, size) != 0) return -1;
     if (lci_record_complete(dst, r) == 0) return 0;
     lci_record_explain(dst, r, why, size);
     return -1;

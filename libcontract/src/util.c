@@ -272,3 +272,57 @@ void lci_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 {
     if (n > 1) qsort(base, n, size, cmp);
 }
+
+/* Optimal string alignment distance, stopped early past `bound` (names are
+ * short; longer words than 64 bytes are compared by their first 64). */
+static size_t edit_distance(const char *a, const char *b, size_t bound)
+{
+    enum { MAXW = 64 };
+    size_t la = strnlen(a, MAXW), lb = strnlen(b, MAXW);
+    size_t rows[3][MAXW + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    if ((la > lb ? la - lb : lb - la) > bound) return bound + 1;
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t best = cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t d = prev[j - 1] + cost;
+            if (prev[j] + 1 < d) d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1;
+            cur[j] = d;
+            if (d < best) best = d;
+        }
+        if (best > bound) return bound + 1;
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
+}
+
+const char *lci_nearest(const char *word, const char *const *candidates, size_t n, size_t max_distance)
+{
+    const char *best = NULL;
+    size_t best_d = max_distance + 1;
+    int tie = 0;
+    for (size_t i = 0; word && i < n; i++) {
+        if (!candidates[i]) continue;
+        size_t d = edit_distance(word, candidates[i], max_distance);
+        if (d < best_d) {
+            best = candidates[i];
+            best_d = d;
+            tie = 0;
+        } else if (d == best_d && best && strcmp(best, candidates[i]) != 0) {
+            tie = 1;
+        }
+    }
+    return best && !tie && best_d <= max_distance ? best : NULL;
+}
+
+size_t lci_typo_distance(const char *word)
+{
+    return strlen(word) >= 5 ? 2 : 1;
+}

@@ -14,6 +14,8 @@
 #include "libcontract.h"
 
 #define LCI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define LCI_STR_(x) #x
+#define LCI_STR(x) LCI_STR_(x)
 
 char *lci_strdup(const char *s);
 char *lci_strndup(const char *s, size_t n);
@@ -133,5 +135,14 @@ void lci_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 
 /* Natural order of rule ids: "major.2" < "major.10". */
 int lci_natural_cmp(const char *a, const char *b);
+
+/* The candidate nearest to `word` by edit distance (insertions, deletions,
+ * substitutions and swaps of neighbours, each 1), when it is at most
+ * `max_distance` away and no other candidate is as near; else NULL.  For
+ * "did you mean" hints: `count_when` finds `counts_when`. */
+const char *lci_nearest(const char *word, const char *const *candidates, size_t n, size_t max_distance);
+
+/* The usual bound for lci_nearest: 1 for short words, 2 from 5 bytes. */
+size_t lci_typo_distance(const char *word);
 
 #endif

@@ -1,0 +1,110 @@
+/* Scenario scripts (lc_scenario_new, lc_eval_replay): what a hostile or
+ * careless script gets — a clear error (LC_ERULES for the script, LC_EEVENT
+ * for an event it makes), never a crash, a hang or a silent no-op. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "libcontract.h"
+
+#define REFERENCE LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua"
+
+static const char TICKETS[] =
+    "{\"type\":\"ticket\",\"id\":\"t-1\",\"opened\":\"2026-04-01T09:00:00+08:00\","
+    "\"responded\":\"2026-04-01T09:10:00+08:00\",\"restored\":\"2026-04-01T09:20:00+08:00\"}\n";
+
+static lc_status scenario_status(const char *text, lc_error *err)
+{
+    lc_scenario *sc = NULL;
+    lc_status st = lc_scenario_new(&sc, NULL, "s.lua", text, strlen(text), err);
+    cr_assert(st != LC_OK || sc != NULL);
+    lc_scenario_free(sc);
+    return st;
+}
+
+#define assert_refused(text, needle)                                                                 \
+    do {                                                                                             \
+        lc_error err = {0};                                                                          \
+        cr_assert_eq(scenario_status((text), &err), LC_ERULES, "accepted: %s", (text));              \
+        cr_assert(strstr(err.message, (needle)), "message \"%s\" lacks \"%s\"", err.message, (needle)); \
+        cr_assert_str_eq(err.file, "s.lua");                                                         \
+    } while (0)
+
+Test(scenario_table, a_metatable_is_not_consulted)
+{
+    /* an erroring __index aborted the process; a looping one hung it */
+    assert_refused("return setmetatable({}, { __index = function() error('boom') end })", "neither perturb nor extra");
+    assert_refused("return setmetatable({}, { __index = function() while true do end end })",
+                   "neither perturb nor extra");
+}
+
+Test(scenario_table, values_must_be_functions)
+{
+    assert_refused("return { perturb = 5 }", "perturb must be a function, not a number");
+    assert_refused("return { extra = 'x' }", "extra must be a function, not a string");
+}
+
+Test(scenario_table, unknown_keys_are_refused_with_a_hint)
+{
+    assert_refused("return { pertub = function(e) return e end }", "did you mean 'perturb'");
+    assert_refused("return { perturb = function(e) return e end, weights = {} }", "no key 'weights'");
+    assert_refused("return { [1] = function(e) return e end }", "only the keys perturb and extra");
+}
+
+Test(scenario_table, a_valid_scenario_loads)
+{
+    lc_error err = {0};
+    cr_assert_eq(scenario_status("return { perturb = function(e) return e end }", &err), LC_OK, "%s", err.message);
+    cr_assert_eq(scenario_status("return { extra = function(rng) return {} end }", &err), LC_OK, "%s", err.message);
+}
+
+/* Replays the ticket through `text`; the status, with err filled. */
+static lc_status replay_status(const char *text, lc_error *err)
+{
+    lc_engine *e = NULL;
+    lc_eval *src = NULL, *dst = NULL;
+    lc_scenario *sc = NULL;
+    cr_assert_eq(lc_engine_new(&e, NULL, err), LC_OK);
+    cr_assert_eq(lc_engine_load_file(e, REFERENCE, err), LC_OK, "%s", err->message);
+    cr_assert_eq(lc_eval_new(&src, e, LC_EVAL_KEEP_EVENTS, err), LC_OK);
+    cr_assert_eq(lc_eval_push_lines(src, "e.jsonl", TICKETS, strlen(TICKETS), err), LC_OK, "%s", err->message);
+    cr_assert_eq(lc_eval_end_stream(src, err), LC_OK);
+    cr_assert_eq(lc_scenario_new(&sc, NULL, "s.lua", text, strlen(text), err), LC_OK, "%s", err->message);
+    cr_assert_eq(lc_eval_new(&dst, e, 0, err), LC_OK);
+    lc_status st = lc_eval_replay(dst, src, sc, 1, err);
+    lc_eval_free(dst);
+    lc_scenario_free(sc);
+    lc_eval_free(src);
+    lc_engine_free(e);
+    return st;
+}
+
+Test(scenario_events, a_misspelt_field_is_invalid_not_ignored)
+{
+    lc_error err = {0};
+    cr_assert_eq(replay_status("return { perturb = function(e) e.respnded = e.opened return e end }", &err), LC_EEVENT);
+    cr_assert(strstr(err.message, "ticket has no field 'respnded' (did you mean 'responded'?)"), "%s", err.message);
+}
+
+Test(scenario_events, iso_refuses_what_rfc3339_cannot_say)
+{
+    lc_error err = {0};
+    cr_assert_eq(replay_status("return { perturb = function(e) iso(e.opened, 100000000) return e end }", &err), LC_ERULES);
+    cr_assert(strstr(err.message, "offset"), "%s", err.message);
+    cr_assert_eq(replay_status("return { perturb = function(e) iso(e.opened, 1440) return e end }", &err), LC_ERULES);
+    cr_assert_eq(replay_status("return { perturb = function(e) iso(math.maxinteger) return e end }", &err), LC_ERULES);
+    cr_assert(strstr(err.message, "years"), "%s", err.message);
+}
+
+Test(scenario_events, iso_writes_what_time_reads_back)
+{
+    lc_error err = {0};
+    const char *text = "return { perturb = function(e)\n"
+                       "  local s = iso(e.opened, 480)\n"
+                       "  assert(s == '2026-04-01T09:00:00+08:00', s)\n"
+                       "  assert(time(s) == e.opened)\n"
+                       "  assert(iso(e.opened, -1439) == '2026-03-31T01:01:00-23:59')\n"
+                       "  return e end }";
+    cr_assert_eq(replay_status(text, &err), LC_OK, "%s", err.message);
+}
