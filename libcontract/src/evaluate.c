@@ -2,6 +2,7 @@
 #include "evaluate.h"
 
 #include <lauxlib.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,11 +90,6 @@ static void value_text(lci_exact v, lci_unit unit, lci_buf *out)
 
 /* ---- results under construction ---- */
 
-static char *dup_or_empty(const char *s)
-{
-    return lci_strdup(s ? s : "");
-}
-
 /* Room for n refs (at least one, so an empty list is not NULL). */
 static int new_refs(size_t n, lci_refs *out)
 {
@@ -140,54 +136,108 @@ static int month_of(const lci_model *m, lci_time t)
     return t < m->term_start ? 0 : m->nmonths - 1;
 }
 
+/* What a rule found: one event, a month, a cluster or a function's month. */
 typedef struct emission {
-    int month;           /* a month's breach, or -1 */
+    int month;           /* a month's emission, or -1 */
     const lci_record *at;/* the triggering event, or NULL */
-    lci_refs events;
-    char *reason;
+    lci_refs events;     /* taken by the emit functions */
+    char *reason;        /* taken by the emit functions */
 } emission;
+
+static void emission_free(emission *e)
+{
+    free(e->reason);
+    free(e->events.ids);
+    *e = (emission){-1, NULL, {0}, NULL};
+}
+
+/* When an emission happened: its event's anchor, or its month's start. */
+static lci_time emission_time(const lci_build *b, const emission *e)
+{
+    lci_time start, end;
+    if (e->at) return e->at->v[b->m->types[e->at->type].anchor];
+    lci_model_month_bounds(b->m, e->month, &start, &end);
+    return start;
+}
 
 static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
 {
     lc_result *res = b->res;
     lci_rbreach br = {0};
     int64_t base;
-    br.rule = lci_strdup(r->id);
-    br.klass = dup_or_empty(r->klass);
-    br.clause = dup_or_empty(r->clause);
-    br.text = dup_or_empty(r->text);
-    br.reason = e->reason;
-    e->reason = NULL;
-    br.events = e->events;
-    e->events = (lci_refs){0};
+    br.rule = r->id;
+    br.klass = r->klass ? r->klass : "";
+    br.clause = r->clause ? r->clause : "";
+    br.text = r->text ? r->text : "";
     br.pct = lci_qty_value(b->m, &r->pct);
     br.month = e->month;
-    br.class_rank = class_rank(b->m, r->klass ? r->klass : "");
+    br.class_rank = class_rank(b->m, br.klass);
     br.order = r->order;
-    if (e->at) {
-        br.has_at = 1;
-        br.at = e->at->v[b->m->types[e->at->type].anchor];
-        br.sort_time = br.at;
-        br.cap_month = month_of(b->m, br.at);
-    } else {
-        lci_time end;
-        lci_model_month_bounds(b->m, e->month, &br.sort_time, &end);
-        br.cap_month = e->month;
-    }
+    br.sort_time = emission_time(b, e);
+    br.has_at = e->at != NULL;
+    br.at = e->at ? br.sort_time : 0;
+    br.cap_month = e->at ? month_of(b->m, br.at) : e->month;
     if (lci_money_value(b->m, r->has_base ? &r->base : &b->m->base, &base) != 0 ||
         lci_mul_div_round(base, br.pct.coef, 100 * lci_pow10(br.pct.scale), &br.amount) != LCI_NUM_OK)
         br.amount = 0;
-    if (!br.rule || !br.klass || !br.clause || !br.text ||
-        LCI_PUSH(res->breaches, b->res_caps.breaches, res->nbreaches, br) != 0) {
-        free(br.rule);
-        free(br.klass);
-        free(br.clause);
-        free(br.text);
-        free(br.reason);
-        free(br.events.ids);
+    if (LCI_PUSH(res->breaches, b->res_caps.breaches, res->nbreaches, br) != 0) return -1;
+    res->breaches[res->nbreaches - 1].reason = e->reason;
+    res->breaches[res->nbreaches - 1].events = e->events;
+    *e = (emission){-1, NULL, {0}, NULL};
+    return 0;
+}
+
+/* Incidents (附件4) carry no money: they drive termination. */
+static int emit_incident(lci_build *b, const lci_rule *r, emission *e)
+{
+    lci_rincident in = {r->id, r->klass ? r->klass : "", r->clause ? r->clause : "", r->text ? r->text : "",
+                        emission_time(b, e), e->events};
+    if (LCI_PUSH(b->res->incidents, b->res_caps.incidents, b->res->nincidents, in) != 0) return -1;
+    e->events = (lci_refs){0};
+    return 0;
+}
+
+int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events)
+{
+    lci_rfinding f = {kind, clause ? clause : "", message, *events};
+    if (!message || LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f) != 0) {
+        free(message);
         return -1;
     }
+    *events = (lci_refs){0};
     return 0;
+}
+
+static int emit_finding(lci_build *b, const lci_rule *r, emission *e)
+{
+    char *message = r->message ? lci_strdup(r->message) : e->reason;
+    if (message == e->reason) e->reason = NULL;
+    return lci_build_finding(b, r->id, r->clause, message, &e->events);
+}
+
+/* Violations are counted by the termination reasons that name them. */
+static int emit_violation(lci_build *b, const lci_rule *r, emission *e)
+{
+    lci_matches *mt = &b->violations[r - b->m->rules];
+    lci_match match = {e->at, e->events};
+    if (LCI_PUSH(mt->items, mt->cap, mt->n, match) != 0) return -1;
+    e->events = (lci_refs){0};
+    return 0;
+}
+
+/* Records what rule r found, as its kind says; takes e's events and reason
+ * (freed whatever happens). */
+static int emit(lci_build *b, const lci_rule *r, emission *e)
+{
+    int rc = -1;
+    switch (r->kind) {
+    case LCI_R_BREACH: rc = emit_breach(b, r, e); break;
+    case LCI_R_INCIDENT: rc = emit_incident(b, r, e); break;
+    case LCI_R_FINDING: rc = emit_finding(b, r, e); break;
+    case LCI_R_VIOLATION: rc = emit_violation(b, r, e); break;
+    }
+    emission_free(e);
+    return rc;
 }
 
 /* ---- per-event rules: reasons ---- */
@@ -306,72 +356,24 @@ static int matches_rule(const lci_build *b, const lci_rule *r, const lci_record 
     return 1;
 }
 
-static int add_incident(lci_build *b, const lci_rule *r, const lci_record *rec)
+/* Incidents and violations need no reason: none is shown for them. */
+static int apply_to_event(lci_build *b, const lci_rule *r, const lci_record *rec)
 {
-    lci_rincident in = {0};
-    in.rule = lci_strdup(r->id);
-    in.klass = dup_or_empty(r->klass);
-    in.clause = dup_or_empty(r->clause);
-    in.text = dup_or_empty(r->text);
-    in.at = rec->v[b->m->types[rec->type].anchor];
-    int rc = in.rule && in.klass && in.clause && in.text ? lci_build_refs_of_records(&rec, 1, &in.events) : -1;
-    if (rc == 0) rc = LCI_PUSH(b->res->incidents, b->res_caps.incidents, b->res->nincidents, in);
-    if (rc != 0) {
-        free(in.rule);
-        free(in.klass);
-        free(in.clause);
-        free(in.text);
-        free(in.events.ids);
+    int wants_reason = r->kind == LCI_R_BREACH || (r->kind == LCI_R_FINDING && !r->message);
+    emission e = {-1, rec, {0}, wants_reason ? event_reason(b, r, rec) : NULL};
+    if ((wants_reason && !e.reason) || lci_build_refs_of_records(&rec, 1, &e.events) != 0) {
+        emission_free(&e);
+        return -1;
     }
-    return rc;
+    return emit(b, r, &e);
 }
 
-static int add_finding(lci_build *b, const char *kind, const char *clause, char *message, const lci_record *const *recs,
-                       size_t n)
-{
-    lci_rfinding f = {lci_strdup(kind), dup_or_empty(clause), message, {0}};
-    int rc = f.kind && f.clause && f.message ? lci_build_refs_of_records(recs, n, &f.events) : -1;
-    if (rc == 0) rc = LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f);
-    if (rc != 0) {
-        free(f.kind);
-        free(f.clause);
-        free(f.message);
-        free(f.events.ids);
-    }
-    return rc;
-}
-
-static int apply_to_event(lci_build *b, const lci_rule *r, int ri, const lci_record *rec)
-{
-    switch (r->kind) {
-    case LCI_R_INCIDENT: return add_incident(b, r, rec);
-    case LCI_R_VIOLATION: {
-        lci_matches *mt = &b->violations[ri];
-        return LCI_PUSH(mt->items, mt->cap, mt->n, rec);
-    }
-    case LCI_R_FINDING: {
-        char *msg = r->message ? lci_strdup(r->message) : event_reason(b, r, rec);
-        int rc = msg ? add_finding(b, r->id, r->clause, msg, &rec, 1) : -1;
-        return rc;
-    }
-    case LCI_R_BREACH: {
-        emission e = {-1, rec, {0}, event_reason(b, r, rec)};
-        int rc = e.reason ? lci_build_refs_of_records(&rec, 1, &e.events) : -1;
-        if (rc == 0) rc = emit_breach(b, r, &e);
-        free(e.reason);
-        free(e.events.ids);
-        return rc;
-    }
-    }
-    return 0;
-}
-
-static int apply_event_rule(lci_build *b, const lci_rule *r, int ri)
+static int apply_event_rule(lci_build *b, const lci_rule *r)
 {
     const lci_store *st = &b->ev->stores[r->type];
     for (size_t i = 0; i < st->n; i++) {
         const lci_record *rec = lci_store_at(st, i);
-        if (matches_rule(b, r, rec) && apply_to_event(b, r, ri, rec) != 0) return -1;
+        if (matches_rule(b, r, rec) && apply_to_event(b, r, rec) != 0) return -1;
     }
     return 0;
 }
@@ -417,9 +419,7 @@ static int emit_cluster(lci_build *b, const lci_rule *r, cluster_item *items, si
         value_text((lci_exact){total, 1}, r->has_total_ge ? r->total_ge.unit : LCI_UNIT_MIN, &why);
         emission e = {-1, items[at].rec, {0}, lci_buf_take(&why, NULL)};
         rc = e.reason ? lci_build_refs_of_records(set, k, &e.events) : -1;
-        if (rc == 0) rc = emit_breach(b, r, &e);
-        free(e.reason);
-        free(e.events.ids);
+        rc = rc == 0 ? emit(b, r, &e) : (emission_free(&e), -1);
     }
     free(set);
     return rc;
@@ -471,11 +471,11 @@ static int month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
 static int emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak)
 {
     emission e = {month, NULL, {0}, month_reason(b, r, v, streak)};
-    int rc = e.reason ? lci_build_refs(v->ids, v->nids, &e.events) : -1;
-    if (rc == 0 && r->kind == LCI_R_BREACH) rc = emit_breach(b, r, &e);
-    free(e.reason);
-    free(e.events.ids);
-    return rc;
+    if (!e.reason || lci_build_refs(v->ids, v->nids, &e.events) != 0) {
+        emission_free(&e);
+        return -1;
+    }
+    return emit(b, r, &e);
 }
 
 static int apply_month_rule(lci_build *b, const lci_rule *r)
@@ -544,6 +544,67 @@ static int call_check(lua_State *L)
     return 2;
 }
 
+/* The longest reason a rule function may give (bytes): reasons are kept
+ * per month and rule, so their size must not be the rule file's choice. */
+#define LCI_REASON_LIMIT 4096
+
+/* A rule function's error: the rule and its line, in the rule file. */
+static int rule_error(lci_build *b, const lci_rule *r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int rule_error(lci_build *b, const lci_rule *r, const char *fmt, ...)
+{
+    char msg[LC_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lci_fail(b->err, LC_ERULES, "[rules]", r->line, "rule %s: %s", r->id, msg);
+    lci_error_locate(b->err, "[rules]", b->ev->engine->name);
+    return -2;
+}
+
+/* The sandbox stopped rule r (its message "[rules]:LINE: ..." located in
+ * the rule file). */
+static int sandbox_stop(lci_build *b, const lci_rule *r, const char *msg)
+{
+    if (!b->err) return -2;
+    lci_fail(b->err, LC_ERULES, "[rules]", r->line, "%s", msg);
+    lci_error_locate(b->err, "[rules]", b->ev->engine->name);
+    char *text = lci_format("rule %s: %s", r->id, b->err->message);
+    if (text) snprintf(b->err->message, sizeof b->err->message, "%s", text);
+    free(text);
+    return -2;
+}
+
+/* What `check` returned for month i (on the stack top: hit, reason):
+ * 1 a hit with *reason (the caller's), 0 none, -2 an error.  Lua's
+ * truthiness would count NaN, 0 or a table as a hit: only a boolean (or
+ * nil) says whether the rule applies, and the reason must be text. */
+static int check_returns(lci_build *b, const lci_rule *r, int i, lua_State *L, char **reason)
+{
+    char month[8];
+    lci_month_format(b->m->first_month + i, month, sizeof month);
+    *reason = NULL;
+    int t = lua_type(L, -2);
+    if (t != LUA_TBOOLEAN && t != LUA_TNIL) {
+        char shown[48] = "";
+        if (t == LUA_TNUMBER) snprintf(shown, sizeof shown, " (%.14g)", lua_tonumber(L, -2));
+        return rule_error(b, r, "check returned a %s%s for %s: it must return true, false or nil first", lua_typename(L, t),
+                          shown, month);
+    }
+    if (!lua_toboolean(L, -2)) return 0;
+    size_t len = 0;
+    int rt = lua_type(L, -1);
+    if (rt != LUA_TSTRING && rt != LUA_TNIL)
+        return rule_error(b, r, "check returned a %s as the reason for %s: give a string or nothing", lua_typename(L, rt), month);
+    const char *why = rt == LUA_TSTRING ? lua_tolstring(L, -1, &len) : r->id;
+    if (rt == LUA_TSTRING && len > LCI_REASON_LIMIT)
+        return rule_error(b, r, "the reason for %s is %zu bytes long: at most %d", month, len, LCI_REASON_LIMIT);
+    if (rt == LUA_TSTRING && !lci_utf8_text(why, len))
+        return rule_error(b, r, "the reason for %s is not text (a NUL byte or invalid UTF-8)", month);
+    *reason = lci_strdup(why);
+    return *reason ? 1 : -1;
+}
+
 static int apply_lua_rule(lci_build *b, const lci_rule *r)
 {
     lci_sandbox *sb = b->ev->engine->sb;
@@ -555,23 +616,12 @@ static int apply_lua_rule(lci_build *b, const lci_rule *r)
         lua_pushlightuserdata(L, b);
         lua_pushlightuserdata(L, (void *)r);
         lua_pushinteger(L, i);
-        if (lci_sandbox_call(sb, 3, 2, msg, sizeof msg) != 0) {
-            lci_fail(b->err, LC_ERULES, "[rules]", r->line, "%s", msg);
-            lci_error_locate(b->err, "[rules]", b->ev->engine->name);
-            char *text = b->err ? lci_format("rule %s: %s", r->id, b->err->message) : NULL;
-            if (text) snprintf(b->err->message, sizeof b->err->message, "%.*s", LC_ERROR_MESSAGE_MAX - 1, text);
-            free(text);
-            return -2;
-        }
-        int hit = lua_toboolean(L, -2);
-        const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        char *reason = lci_strdup(why ? why : r->id);
+        if (lci_sandbox_call(sb, 3, 2, msg, sizeof msg) != 0) return sandbox_stop(b, r, msg);
+        emission e = {i, NULL, {0}, NULL};
+        int hit = check_returns(b, r, i, L, &e.reason);
         lua_pop(L, 2);
-        if (!reason) return -1;
-        emission e = {i, NULL, {0}, reason};
-        int rc = hit && r->kind == LCI_R_BREACH ? emit_breach(b, r, &e) : 0;
-        free(e.reason);
-        if (rc != 0) return -1;
+        if (hit < 0) return hit;
+        if (hit && emit(b, r, &e) != 0) return -1;
     }
     return 0;
 }
@@ -580,7 +630,7 @@ static int apply_rule(lci_build *b, int ri)
 {
     const lci_rule *r = &b->m->rules[ri];
     switch (r->scope) {
-    case LCI_S_EVENT: return apply_event_rule(b, r, ri);
+    case LCI_S_EVENT: return apply_event_rule(b, r);
     case LCI_S_MONTH: return apply_month_rule(b, r);
     case LCI_S_STREAK: return apply_streak_rule(b, r);
     case LCI_S_CLUSTER: return apply_cluster_rule(b, r);
@@ -730,8 +780,10 @@ static void free_build(lci_build *b)
 {
     lci_calendars_free(&b->cals);
     lci_figures_free(&b->fig, b->m->nmeasures);
-    if (b->violations)
-        for (size_t i = 0; i < b->m->nrules; i++) free(b->violations[i].items);
+    for (size_t i = 0; b->violations && i < b->m->nrules; i++) {
+        for (size_t j = 0; j < b->violations[i].n; j++) free(b->violations[i].items[j].events.ids);
+        free(b->violations[i].items);
+    }
     free(b->violations);
 }
 
@@ -759,7 +811,10 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     b.m = ev->m;
     b.err = err;
     b.res = lci_result_new();
-    if (b.res) b.res->ids = lci_strlist_view(&ev->ids.strings);
+    if (b.res) {
+        b.res->ids = lci_strlist_view(&ev->ids.strings);
+        b.res->texts = lci_strlist_view(&ev->m->texts.strings);
+    }
     int rc = b.res ? evaluate(&b) : -1;
     free_build(&b);
     if (rc != 0) {

@@ -10,8 +10,15 @@
 #include "figures.h"
 #include "result.h"
 
+/* One match of a violation rule: the event it matched (NULL for a rule on
+ * months, a cluster or a function) and the events behind it. */
+typedef struct lci_match {
+    const lci_record *rec;
+    lci_refs events;
+} lci_match;
+
 typedef struct lci_matches {
-    const lci_record **items;
+    lci_match *items;
     size_t n, cap;
 } lci_matches;
 
@@ -22,7 +29,7 @@ typedef struct lci_build {
     lci_calendars cals;
     lci_cond_ctx ctx;
     lci_figures fig;
-    lci_matches *violations; /* per rule: the records a violation rule matched */
+    lci_matches *violations; /* per rule: what a violation rule matched */
     struct {
         size_t breaches, incidents, findings, caps, reasons, warnings;
     } res_caps;              /* capacities of the result's arrays */
@@ -38,6 +45,9 @@ int lci_build_refs(const uint32_t *src, size_t n, lci_refs *out);
 
 /* Event ids of a set of records, as the result's. */
 int lci_build_refs_of_records(const lci_record *const *recs, size_t n, lci_refs *out);
+
+/* Adds a finding; takes message (freed on failure too) and *events. */
+int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events);
 
 /* outcomes.c: termination, grades, acceptance, obligations, payments. */
 int lci_outcomes(lci_build *b);

@@ -6,12 +6,6 @@
 
 #include "util.h"
 
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
-
 /* Frees what a condition holds (its children), not the condition itself. */
 static void free_cond(lci_cond *c)
 {
@@ -26,30 +20,15 @@ static void free_cond_ptr(lci_cond *c)
     free(c);
 }
 
-static void free_ranges(lci_day_range *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(r[i].name);
-        free(r[i].clause);
-        free(r[i].note);
-    }
-    free(r);
-}
-
+/* Strings live in m->texts: only the arrays and conditions are freed here. */
 static void free_types(lci_model *m)
 {
     for (size_t i = 0; i < m->ntypes; i++) {
         lci_event_type *t = &m->types[i];
-        for (size_t f = 0; f < t->nfields; f++) {
-            free(t->fields[f].name);
-            if (t->fields[f].kind == LCI_F_ENUM) free_strings(t->fields[f].values, t->fields[f].nvalues);
-        }
+        for (size_t f = 0; f < t->nfields; f++) free(t->fields[f].values);
         free(t->fields);
         free(t->order);
         free_cond_ptr(t->counts_when);
-        free(t->name);
-        free(t->label);
-        free(t->clause);
     }
     free(m->types);
 }
@@ -58,12 +37,6 @@ static void free_rules(lci_model *m)
 {
     for (size_t i = 0; i < m->nrules; i++) {
         lci_rule *r = &m->rules[i];
-        free(r->id);
-        free(r->klass);
-        free(r->clause);
-        free(r->text);
-        free(r->label);
-        free(r->message);
         free_cond_ptr(r->where);
         free_cond_ptr(r->impact);
         free(r->unless);
@@ -73,102 +46,35 @@ static void free_rules(lci_model *m)
 
 static void free_outcomes(lci_model *m)
 {
-    for (size_t i = 0; i < m->ntermination; i++) {
-        lci_termination_reason *t = &m->termination[i];
-        free(t->id);
-        free(t->clause);
-        free(t->label);
-        free(t->incident_class);
-        free_cond_ptr(t->where);
-    }
+    for (size_t i = 0; i < m->ntermination; i++) free_cond_ptr(m->termination[i].where);
     free(m->termination);
-    for (size_t i = 0; i < m->nacceptance; i++) {
-        free(m->acceptance[i].name);
-        free(m->acceptance[i].clause);
-        free_strings(m->acceptance[i].classes, m->acceptance[i].nclasses);
-    }
+    for (size_t i = 0; i < m->nacceptance; i++) free(m->acceptance[i].classes);
     free(m->acceptance);
-    for (size_t i = 0; i < m->nobligations; i++) {
-        free(m->obligations[i].kind);
-        free(m->obligations[i].clause);
-    }
     free(m->obligations);
-    for (size_t i = 0; i < m->ninstalments; i++) {
-        free(m->instalments[i].clause);
-        free(m->instalments[i].note);
-        free(m->instalments[i].due.after_types);
-    }
+    for (size_t i = 0; i < m->ninstalments; i++) free(m->instalments[i].due.after_types);
     free(m->instalments);
     free(m->bond_due.after_types);
-}
-
-static void free_scorecard(lci_scorecard *s)
-{
-    for (size_t i = 0; i < s->nitems; i++) {
-        free(s->items[i].id);
-        free(s->items[i].name_zh);
-        free(s->items[i].name_en);
-    }
-    free(s->items);
-    for (size_t i = 0; i < s->ngrades; i++) free(s->grades[i].name);
-    free(s->grades);
-    for (int i = 0; i < LCI_MAX_COMPONENTS; i++) {
-        free(s->component_id[i]);
-        free(s->component_zh[i]);
-        free(s->component_en[i]);
-    }
-    free(s->clause);
 }
 
 void lci_model_free(lci_model *m)
 {
     if (!m) return;
-    for (size_t i = 0; i < m->nparams; i++) {
-        free(m->params[i].name);
-        free(m->params[i].clause);
-        free(m->params[i].doc);
-    }
     free(m->params);
-    free_strings(m->severity_levels, m->nseverity);
-    free(m->severity_field);
+    free(m->severity_levels);
     free_types(m);
-    for (size_t i = 0; i < m->nmeasures; i++) {
-        free(m->measures[i].name);
-        free(m->measures[i].label);
-        free(m->measures[i].clause);
-        free_cond_ptr(m->measures[i].where);
-    }
+    for (size_t i = 0; i < m->nmeasures; i++) free_cond_ptr(m->measures[i].where);
     free(m->measures);
     free_rules(m);
-    for (size_t i = 0; i < m->ncaps; i++) {
-        free(m->caps[i].id);
-        free(m->caps[i].clause);
-    }
     free(m->caps);
-    for (size_t i = 0; i < m->ncalendars; i++) {
-        free(m->calendars[i].name);
-        free(m->calendars[i].clause);
-        free(m->calendars[i].note);
-        free_ranges(m->calendars[i].ranges, m->calendars[i].nranges);
-    }
+    for (size_t i = 0; i < m->ncalendars; i++) free(m->calendars[i].ranges);
     free(m->calendars);
-    free_ranges(m->workdays.off, m->workdays.noff);
-    free_ranges(m->workdays.on, m->workdays.non);
-    free(m->workdays.clause);
-    free(m->workdays.note);
-    free_scorecard(&m->scorecard);
+    free(m->workdays.off);
+    free(m->workdays.on);
+    free(m->scorecard.items);
+    free(m->scorecard.grades);
     free_outcomes(m);
-    for (size_t i = 0; i < m->nmonth_columns; i++) free(m->month_columns[i].key);
     free(m->month_columns);
-    free(m->id);
-    free(m->title);
-    free(m->currency);
-    free(m->clause);
-    free(m->base_clause);
-    free(m->acceptance_clause);
-    free(m->obligations_clause);
-    free(m->bond_clause);
-    free(m->holdover_clause);
+    lci_idtable_free(&m->texts);
     memset(m, 0, sizeof *m);
 }
 

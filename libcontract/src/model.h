@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idtable.h"
 #include "lctime.h"
 #include "money.h"
 
@@ -30,11 +31,11 @@ typedef enum lci_unit {
 } lci_unit;
 
 typedef struct lci_param {
-    char *name;
+    const char *name;
     lci_dec declared; /* the rule file's value */
     lci_dec value;    /* the current value (after --set) */
     lci_unit unit;
-    char *clause, *doc;
+    const char *clause, *doc;
     int line;
     int uses;         /* references from the rules (for `check`) */
 } lci_param;
@@ -77,13 +78,13 @@ typedef enum lci_field_kind {
 } lci_field_kind;
 
 typedef struct lci_field {
-    char *name;
+    const char *name;
     lci_field_kind kind;
     int required;
     int has_default;
     int64_t def;
     int scale;        /* decimals of NUMBER, MONEY and FRACTION (4) */
-    char **values;    /* ENUM values (SEVERITY uses the contract's) */
+    const char **values;    /* ENUM values (SEVERITY uses the contract's) */
     size_t nvalues;
     int has_min, has_max;
     int64_t min, max; /* at the field's scale */
@@ -103,7 +104,7 @@ typedef struct lci_order {
 struct lci_cond;
 
 typedef struct lci_event_type {
-    char *name, *label, *clause;
+    const char *name, *label, *clause;
     lci_field *fields;
     size_t nfields;
     int anchor;       /* field index of the anchor time (TIME or MONTH) */
@@ -158,7 +159,7 @@ typedef enum lci_measure_kind {
 } lci_measure_kind;
 
 typedef struct lci_measure {
-    char *name, *label, *clause;
+    const char *name, *label, *clause;
     lci_measure_kind kind;
     lci_unit unit;
     int type;           /* event type */
@@ -180,7 +181,7 @@ typedef enum lci_scope {
 } lci_scope;
 
 typedef struct lci_rule {
-    char *id, *klass, *clause, *text, *label, *message;
+    const char *id, *klass, *clause, *text, *label, *message;
     lci_rule_kind kind;
     lci_scope scope;
     lci_qty pct;              /* BREACH */
@@ -206,7 +207,7 @@ typedef struct lci_rule {
 typedef enum lci_cap_window { LCI_CAP_TERM, LCI_CAP_MONTH, LCI_CAP_ROLLING } lci_cap_window;
 
 typedef struct lci_cap {
-    char *id, *clause;
+    const char *id, *clause;
     lci_cap_window window;
     lci_money_expr amount; /* TERM: the limit; MONTH, ROLLING: the limit per month */
     int months;            /* ROLLING */
@@ -217,13 +218,13 @@ typedef struct lci_cap {
 
 typedef struct lci_day_range {
     int64_t from, to; /* days since epoch, both included */
-    char *name, *clause, *note;
+    const char *name, *clause, *note;
     int confirm;
     int line;
 } lci_day_range;
 
 typedef struct lci_calendar {
-    char *name, *clause, *note;
+    const char *name, *clause, *note;
     lci_day_range *ranges;
     size_t nranges;
     int line;
@@ -234,7 +235,7 @@ typedef struct lci_workdays {
     lci_day_range *off, *on;
     size_t noff, non;
     int weekend[7];   /* 1 for days off by weekday (0 = Monday) */
-    char *clause, *note;
+    const char *clause, *note;
     int line;
 } lci_workdays;
 
@@ -243,7 +244,7 @@ typedef struct lci_workdays {
 #define LCI_MAX_COMPONENTS 4
 
 typedef struct lci_score_item {
-    char *id, *name_zh, *name_en;
+    const char *id, *name_zh, *name_en;
     lci_dec max;
     lci_dec weights[LCI_MAX_COMPONENTS];
     int enum_value;   /* index in the item field's enum */
@@ -251,17 +252,17 @@ typedef struct lci_score_item {
 } lci_score_item;
 
 typedef struct lci_grade {
-    char *name;
+    const char *name;
     lci_band band;
 } lci_grade;
 
 typedef struct lci_scorecard {
     int present;
-    char *clause;
+    const char *clause;
     int type, month_field, item_field;
     int ncomponents;
     int component_fields[LCI_MAX_COMPONENTS];
-    char *component_id[LCI_MAX_COMPONENTS], *component_zh[LCI_MAX_COMPONENTS],
+    const char *component_id[LCI_MAX_COMPONENTS], *component_zh[LCI_MAX_COMPONENTS],
         *component_en[LCI_MAX_COMPONENTS];
     lci_score_item *items;
     size_t nitems;
@@ -274,8 +275,8 @@ typedef struct lci_scorecard {
 /* ---- term-level outcomes ---- */
 
 typedef struct lci_termination_reason {
-    char *id, *clause, *label;
-    char *incident_class; /* count incidents of this class, or NULL */
+    const char *id, *clause, *label;
+    const char *incident_class; /* count incidents of this class, or NULL */
     int violation_rule;   /* or count matches of this violation rule */
     lci_cond *where;      /* violations: further condition */
     lci_qty at_least;
@@ -285,10 +286,10 @@ typedef struct lci_termination_reason {
 typedef enum lci_part_kind { LCI_P_MEASURE, LCI_P_INCIDENTS, LCI_P_LATEST } lci_part_kind;
 
 typedef struct lci_acceptance_part {
-    char *name, *clause;
+    const char *name, *clause;
     lci_part_kind kind;
     int measure;           /* MEASURE over the term */
-    char **classes;        /* INCIDENTS */
+    const char **classes;        /* INCIDENTS */
     size_t nclasses;
     int type, field;       /* LATEST */
     lci_band band;
@@ -296,7 +297,7 @@ typedef struct lci_acceptance_part {
 } lci_acceptance_part;
 
 typedef struct lci_obligation {
-    char *kind, *clause;
+    const char *kind, *clause;
     int enum_value;
     int daily;            /* due once per day of the term */
     int64_t due;
@@ -315,19 +316,27 @@ typedef struct lci_due_rule {
 
 typedef struct lci_instalment {
     lci_qty pct;
-    char *clause, *note;
+    const char *clause, *note;
     lci_due_rule due;
 } lci_instalment;
 
 typedef struct lci_month_column {
-    char *key;
+    const char *key;
     int measure;
 } lci_month_column;
 
 /* ---- the contract ---- */
 
+/* The bytes of text a rule file may leave in its model (names, clauses,
+ * quoted texts, labels): results share them, but they are kept once. */
+#define LCI_MODEL_TEXT_LIMIT ((size_t)4 << 20)
+
 typedef struct lci_model {
-    char *id, *title, *currency, *clause;
+    /* every string below lives here, once: results share it (a view keeps
+     * its blocks alive after the engine is gone) */
+    lci_idtable texts;
+    size_t text_bytes;
+    const char *id, *title, *currency, *clause;
     int offset_min;            /* the contract's time zone */
     int64_t signed_day;        /* days since epoch */
     lci_time term_start, term_end; /* [start, end) */
@@ -336,9 +345,9 @@ typedef struct lci_model {
 
     lci_param *params;
     size_t nparams;
-    char **severity_levels;
+    const char **severity_levels;
     size_t nseverity;
-    char *severity_field;
+    const char *severity_field;
     lci_event_type *types;
     size_t ntypes;
     lci_measure *measures;
@@ -347,7 +356,7 @@ typedef struct lci_model {
     size_t nrules;
     int has_base;
     lci_money_expr base;
-    char *base_clause;
+    const char *base_clause;
     lci_cap *caps;
     size_t ncaps;
     lci_calendar *calendars;
@@ -358,20 +367,20 @@ typedef struct lci_model {
     size_t ntermination;
     lci_acceptance_part *acceptance;
     size_t nacceptance;
-    char *acceptance_clause;
+    const char *acceptance_clause;
     int obligations_type, obligations_field;
     lci_obligation *obligations;
     size_t nobligations;
-    char *obligations_clause;
+    const char *obligations_clause;
     lci_instalment *instalments;
     size_t ninstalments;
     int has_bond;
     lci_money_expr bond;
-    char *bond_clause;
+    const char *bond_clause;
     lci_due_rule bond_due;
     int has_holdover;
     lci_qty holdover_days;
-    char *holdover_clause;
+    const char *holdover_clause;
     lci_month_column *month_columns;
     size_t nmonth_columns;
     int annual_score_measure, annual_availability_measure;

@@ -35,20 +35,24 @@ static int incident_refs(lci_build *b, const char *klass, lci_refs *out, int64_t
     return 0;
 }
 
+/* The matches of the violation rule a reason counts (those its `where`
+ * holds for: only rules on single events may have one), and their events. */
 static int violation_refs(lci_build *b, const lci_termination_reason *t, lci_refs *out, int64_t *count)
 {
     const lci_matches *mt = &b->violations[t->violation_rule];
-    const lci_record **keep = malloc((mt->n ? mt->n : 1) * sizeof *keep);
-    if (!keep) return -1;
-    size_t n = 0;
+    size_t total = 0;
+    for (size_t i = 0; i < mt->n; i++) total += mt->items[i].events.n;
+    out->ids = malloc((total ? total : 1) * sizeof *out->ids);
+    if (!out->ids) return -1;
+    *count = 0;
     for (size_t i = 0; i < mt->n; i++) {
-        const lci_record *r = mt->items[i];
-        if (lci_cond_eval(t->where, &b->m->types[r->type], r, &b->ctx)) keep[n++] = r;
+        const lci_match *match = &mt->items[i];
+        if (t->where && !lci_cond_eval(t->where, &b->m->types[match->rec->type], match->rec, &b->ctx)) continue;
+        memcpy(out->ids + out->n, match->events.ids, match->events.n * sizeof *out->ids);
+        out->n += match->events.n;
+        (*count)++;
     }
-    *count = (int64_t)n;
-    int rc = lci_build_refs_of_records(keep, n, out);
-    free(keep);
-    return rc;
+    return 0;
 }
 
 static char *reason_message(lci_build *b, const lci_termination_reason *t, int64_t count, int64_t needed,
@@ -216,16 +220,13 @@ static int findings_text(lci_build *b, const char *kind, const char *clause, con
 
 static int add_simple_finding(lci_build *b, const char *kind, const char *clause, const lci_record *r, char *msg)
 {
-    lci_rfinding f = {lci_strdup(kind), lci_strdup(clause ? clause : ""), msg, {0}};
-    int rc = f.kind && f.clause && f.message ? 0 : -1;
-    if (rc == 0 && r) rc = lci_build_refs_of_records(&r, 1, &f.events);
-    if (rc == 0) rc = LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f);
-    if (rc != 0) {
-        free(f.kind);
-        free(f.clause);
-        free(f.message);
-        free(f.events.ids);
+    lci_refs events = {0};
+    if (r && lci_build_refs_of_records(&r, 1, &events) != 0) {
+        free(msg);
+        return -1;
     }
+    int rc = lci_build_finding(b, kind, clause, msg, &events);
+    free(events.ids);
     return rc;
 }
 

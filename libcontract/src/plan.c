@@ -108,7 +108,7 @@ static int build_choices(lci_type_plan *tp, const lci_model *m, const lci_event_
     tp->nfields = t->nfields;
     for (size_t f = 0; f < t->nfields; f++) {
         const lci_field *fd = &t->fields[f];
-        char **values = fd->kind == LCI_F_ENUM ? fd->values : fd->kind == LCI_F_SEVERITY ? m->severity_levels : NULL;
+        const char **values = fd->kind == LCI_F_ENUM ? fd->values : fd->kind == LCI_F_SEVERITY ? m->severity_levels : NULL;
         size_t n = fd->kind == LCI_F_ENUM ? fd->nvalues : m->nseverity;
         if (values && lci_namemap_init(&tp->choices[f], (const char *const *)values, n, seed) != 0) return -1;
     }

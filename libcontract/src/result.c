@@ -21,26 +21,13 @@ static void free_all(char **v, size_t n)
 static void free_lists(lc_result *res)
 {
     for (size_t i = 0; i < res->nbreaches; i++) {
-        lci_rbreach *b = &res->breaches[i];
-        free(b->rule);
-        free(b->klass);
-        free(b->clause);
-        free(b->reason);
-        free(b->text);
-        free(b->events.ids);
+        free(res->breaches[i].reason);
+        free(res->breaches[i].events.ids);
     }
     free(res->breaches);
-    for (size_t i = 0; i < res->nincidents; i++) {
-        free(res->incidents[i].rule);
-        free(res->incidents[i].klass);
-        free(res->incidents[i].clause);
-        free(res->incidents[i].text);
-        free(res->incidents[i].events.ids);
-    }
+    for (size_t i = 0; i < res->nincidents; i++) free(res->incidents[i].events.ids);
     free(res->incidents);
     for (size_t i = 0; i < res->nfindings; i++) {
-        free(res->findings[i].kind);
-        free(res->findings[i].clause);
         free(res->findings[i].message);
         free(res->findings[i].events.ids);
     }
@@ -123,6 +110,7 @@ void lc_result_free(lc_result *res)
     free(res->grade);
     free(res->bond_clause);
     lci_strview_release(&res->ids);
+    lci_strview_release(&res->texts);
     free(res);
 }
 

@@ -16,8 +16,11 @@ typedef struct lci_refs {
     size_t n;
 } lci_refs;
 
+/* Strings a result shows from the rule file are borrowed from the model's
+ * texts (res->texts keeps them alive); reasons and messages are its own. */
 typedef struct lci_rbreach {
-    char *rule, *klass, *clause, *reason, *text;
+    const char *rule, *klass, *clause, *text;
+    char *reason;
     lci_dec pct;
     int64_t amount;   /* fen, before caps */
     int month;        /* term month for a month's breach, else -1 */
@@ -33,13 +36,14 @@ typedef struct lci_rbreach {
 } lci_rbreach;
 
 typedef struct lci_rincident {
-    char *rule, *klass, *clause, *text;
+    const char *rule, *klass, *clause, *text;
     lci_time at;
     lci_refs events;
 } lci_rincident;
 
 typedef struct lci_rfinding {
-    char *kind, *clause, *message;
+    const char *kind, *clause;
+    char *message;
     lci_refs events;
 } lci_rfinding;
 
@@ -127,6 +131,7 @@ struct lc_result {
     size_t nparams;
 
     lci_strview ids;      /* the evaluation's event ids, shared (refs index them) */
+    lci_strview texts;    /* the rule file's texts, shared (borrowed strings point into them) */
     lci_rbreach *breaches;
     size_t nbreaches;
     lci_rincident *incidents;

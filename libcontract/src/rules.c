@@ -100,15 +100,49 @@ static int borrow_field(reader *r, int t, const char *key, int required, const c
     return 0;
 }
 
-/* A string at t[key], copied: *out is NULL when absent and not required. */
-static int string_field(reader *r, int t, const char *key, int required, char **out)
+/* Keeps the Lua string on the stack top in the model's texts (equal texts
+ * once), within LCI_MODEL_TEXT_LIMIT: what results show is shared, never
+ * copied per breach, so a rule file cannot make the host copy megabytes
+ * per event; and what reports print must be text. */
+static int keep_text(reader *r, int idx, const char *what, const char **out)
 {
-    const char *s;
+    size_t len;
+    const char *s = lua_tolstring(r->L, idx, &len);
+    uint32_t index;
+    int added;
     *out = NULL;
-    int rc = borrow_field(r, t, key, required, &s);
-    if (rc || !s) return rc;
-    *out = lci_strdup(s);
-    return *out ? 0 : oom(r);
+    if (!lci_utf8_text(s, len)) return fail(r, 0, "%s is not text (a NUL byte or invalid UTF-8)", what);
+    if (len > LCI_MODEL_TEXT_LIMIT - r->m->text_bytes)
+        return fail(r, 0, "%s: the rule file's texts (names, clauses, quotations, labels) take more than %zu bytes, "
+                          "the most an engine keeps", what, (size_t)LCI_MODEL_TEXT_LIMIT);
+    if (lci_idtable_intern(&r->m->texts, s, len, &index, &added) != 0) return oom(r);
+    if (added) r->m->text_bytes += len;
+    *out = lci_idtable_get(&r->m->texts, index);
+    return 0;
+}
+
+/* Keeps a C string (a default) like keep_text. */
+static int keep_literal(reader *r, const char *s, const char **out)
+{
+    lua_pushstring(r->L, s);
+    int ok = keep_text(r, lua_gettop(r->L), s, out);
+    lua_pop(r->L, 1);
+    return ok;
+}
+
+/* A string at t[key], kept: *out is NULL when absent and not required. */
+static int string_field(reader *r, int t, const char *key, int required, const char **out)
+{
+    *out = NULL;
+    int type = get(r, t, key);
+    if (type == LUA_TNIL && !required) {
+        lua_pop(r->L, 1);
+        return 0;
+    }
+    int ok = type == LUA_TSTRING ? keep_text(r, lua_gettop(r->L), key, out)
+                                 : fail(r, 0, "%s must be a string%s", key, type == LUA_TNIL ? " (it is missing)" : "");
+    lua_pop(r->L, 1);
+    return ok;
 }
 
 static int borrow_at(reader *r, int t, lua_Integer i, const char **out, const char *what)
@@ -123,16 +157,13 @@ static int borrow_at(reader *r, int t, lua_Integer i, const char **out, const ch
     return 0;
 }
 
-static int string_at(reader *r, int t, lua_Integer i, char **out, const char *what)
+static int string_at(reader *r, int t, lua_Integer i, const char **out, const char *what)
 {
     *out = NULL;
-    if (geti(r, t, i) != LUA_TSTRING) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a string", what);
-    }
-    *out = lci_strdup(lua_tostring(r->L, -1));
+    int ok = geti(r, t, i) == LUA_TSTRING ? keep_text(r, lua_gettop(r->L), what, out)
+                                          : fail(r, 0, "%s must be a string", what);
     lua_pop(r->L, 1);
-    return *out ? 0 : oom(r);
+    return ok;
 }
 
 static int bool_field(reader *r, int t, const char *key)
@@ -289,7 +320,7 @@ static int money_field(reader *r, int t, const char *key, lci_money_expr *e)
 
 /* ---- conditions ---- */
 
-static int enum_index(char **values, size_t n, const char *s)
+static int enum_index(const char **values, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(values[i], s) == 0) return (int)i;
@@ -330,7 +361,7 @@ static int cond_kids(reader *r, int idx, const lci_event_type *t, lci_cond *c)
     return ok;
 }
 
-static uint64_t level_mask(reader *r, int idx, const char *key, char **values, size_t nvalues, int line,
+static uint64_t level_mask(reader *r, int idx, const char *key, const char **values, size_t nvalues, int line,
                            int *ok)
 {
     uint64_t mask = 0;
@@ -358,7 +389,7 @@ static int cond_is(reader *r, int idx, const lci_event_type *t, lci_cond *c)
     if (f->kind == LCI_F_BOOL && type == LUA_TBOOLEAN) {
         c->value = lua_toboolean(r->L, -1);
     } else if ((f->kind == LCI_F_ENUM || f->kind == LCI_F_SEVERITY) && type == LUA_TSTRING) {
-        char **values = f->kind == LCI_F_ENUM ? f->values : r->m->severity_levels;
+        const char **values = f->kind == LCI_F_ENUM ? f->values : r->m->severity_levels;
         size_t n = f->kind == LCI_F_ENUM ? f->nvalues : r->m->nseverity;
         c->value = enum_index(values, n, lua_tostring(r->L, -1));
         if (c->value < 0) ok = fail(r, c->line, "field %s cannot be '%s'", f->name, lua_tostring(r->L, -1));
@@ -584,7 +615,7 @@ static int read_contract(reader *r, int decl)
         if (signed_on) ok = day_of(r, signed_on, line, &m->signed_day);
         else m->signed_day = lci_local_day(m->term_start, m->offset_min) - 1;
     }
-    if (ok == 0 && !m->currency && !(m->currency = lci_strdup("CNY"))) ok = oom(r);
+    if (ok == 0 && !m->currency) ok = keep_literal(r, "CNY", &m->currency);
     lua_pop(r->L, 1);
     return ok;
 }
@@ -621,7 +652,7 @@ static int read_params(reader *r, int decl)
     return ok;
 }
 
-static int read_string_list(reader *r, int idx, char ***out, size_t *n, const char *what)
+static int read_string_list(reader *r, int idx, const char ***out, size_t *n, const char *what)
 {
     size_t len = lua_rawlen(r->L, idx);
     *out = calloc(len ? len : 1, sizeof **out);
@@ -850,7 +881,7 @@ static int read_type(reader *r, int ti, lci_event_type *t)
     int ok = string_field(r, ti, "name", 1, &t->name);
     if (ok == 0) ok = string_field(r, ti, "label", 0, &t->label);
     if (ok == 0) ok = string_field(r, ti, "clause", 0, &t->clause);
-    if (ok == 0 && !t->label && !(t->label = lci_strdup(t->name))) ok = oom(r);
+    if (ok == 0 && !t->label) t->label = t->name;
     if (ok != 0) return ok;
     get(r, ti, "fields");
     int list = lua_gettop(r->L);
@@ -1128,6 +1159,10 @@ static int resolve_unless(reader *r, int decl)
         if (type == LUA_TSTRING) {
             int other = lci_model_rule(r->m, lua_tostring(r->L, -1));
             if (other < 0) ok = fail(r, ru->line, "rule %s: unless names an unknown rule '%s'", ru->id, lua_tostring(r->L, -1));
+            else if (ru->scope != LCI_S_EVENT || r->m->rules[other].scope != LCI_S_EVENT ||
+                     r->m->rules[other].type != ru->type)
+                ok = fail(r, ru->line, "rule %s: unless names a rule on the same single events (on = \"type\"), "
+                                       "and %s is not", ru->id, r->m->rules[other].id);
             else if (!(ru->unless = malloc(sizeof *ru->unless))) ok = oom(r);
             else {
                 ru->unless[0] = other;
@@ -1296,8 +1331,12 @@ static int read_reason(reader *r, int idx, void *item)
             ok = fail(r, t->line, "termination %s: '%s' is not a declared violation", t->id, violations);
     }
     if (ok == 0 && !violations && !t->incident_class) ok = fail(r, t->line, "termination %s counts incidents = class or violations = id", t->id);
-    if (ok == 0 && violations)
-        ok = cond_field_of(r, idx, "where", &r->m->types[r->m->rules[t->violation_rule].type], &t->where);
+    const lci_rule *vr = ok == 0 && violations ? &r->m->rules[t->violation_rule] : NULL;
+    if (vr && vr->scope != LCI_S_EVENT && get(r, idx, "where") != LUA_TNIL)
+        ok = fail(r, t->line, "termination %s: where needs violation %s to be about single events (on = \"type\")", t->id,
+                  vr->id);
+    if (vr) lua_settop(r->L, idx);
+    if (ok == 0 && vr && vr->scope == LCI_S_EVENT) ok = cond_field_of(r, idx, "where", &r->m->types[vr->type], &t->where);
     if (ok == 0) ok = qty_field(r, idx, "at_least", &t->at_least, NULL);
     return ok;
 }
@@ -1643,6 +1682,7 @@ lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, si
     load_job job = {sb, name, text, len, out, err, LC_ERULES};
     char why[200];
     memset(out, 0, sizeof *out);
+    lci_idtable_init(&out->texts, lci_hash(name ? name : "", strlen(name ? name : ""), 0x7465787473));
     if (lci_lua_source_check(text, len, why, sizeof why) != 0) {
         long line = strtol(why + 5, NULL, 10); /* "line N: ..." */
         const char *reason = strchr(why, ':');

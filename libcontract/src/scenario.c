@@ -192,6 +192,12 @@ static const char *const scenario_keys[] = {"perturb", "extra"};
  * function nor nil.  0, or -1 with the reason in msg. */
 static int read_scenario_table(lua_State *L, int table, lc_scenario *sc, char *msg, size_t size)
 {
+    if (lua_getmetatable(L, table)) {
+        snprintf(msg, size, "a scenario returns a plain table { perturb = ..., extra = ... }, without a metatable "
+                            "(its fields are read as they are: __index would not be consulted)");
+        lua_pop(L, 1);
+        return -1;
+    }
     lua_pushnil(L);
     while (lua_next(L, table)) {
         const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -215,11 +221,6 @@ static int read_scenario_table(lua_State *L, int table, lc_scenario *sc, char *m
         if (k == 0) sc->perturb_ref = ref;
         else sc->extra_ref = ref;
         lua_pop(L, 1);
-    }
-    if (sc->perturb_ref == LUA_NOREF && sc->extra_ref == LUA_NOREF) {
-        snprintf(msg, size, "the scenario's table has neither perturb nor extra: it would change nothing "
-                            "(its fields are read as they are: a metatable's __index is not consulted)");
-        return -1;
     }
     return 0;
 }
@@ -344,7 +345,7 @@ static void push_event(lua_State *L, const lc_eval *ev, const lci_record *r)
     }
 }
 
-static int enum_value(char **values, size_t n, const char *s, int64_t *out)
+static int enum_value(const char **values, size_t n, const char *s, int64_t *out)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(values[i], s) == 0) {

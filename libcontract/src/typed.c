@@ -194,7 +194,7 @@ lc_status lc_event_set_decimal(lc_event *e, int field, const char *value, lc_err
     return st == LC_OK ? set(e, field, v, 0) : st;
 }
 
-static int index_of(char **values, size_t n, const char *s)
+static int index_of(const char **values, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(values[i], s) == 0) return (int)i;

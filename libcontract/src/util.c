@@ -326,3 +326,39 @@ size_t lci_typo_distance(const char *word)
 {
     return strlen(word) >= 5 ? 2 : 1;
 }
+
+size_t lci_utf8_sequence(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0; /* overlong */
+        if (c == 0xED) hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90; /* overlong */
+        if (c == 0xF4) hi = 0x8F; /* beyond U+10FFFF */
+    } else return 0;
+    if (avail < n || s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return n;
+}
+
+int lci_utf8_text(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        if (u[i] && u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = u[i] ? lci_utf8_sequence(u + i, len - i) : 0;
+        if (!n) return 0;
+        i += n;
+    }
+    return 1;
+}

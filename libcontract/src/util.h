@@ -142,6 +142,12 @@ int lci_natural_cmp(const char *a, const char *b);
  * "did you mean" hints: `count_when` finds `counts_when`. */
 const char *lci_nearest(const char *word, const char *const *candidates, size_t n, size_t max_distance);
 
+/* Length of the valid UTF-8 sequence (RFC 3629) at s, or 0. */
+size_t lci_utf8_sequence(const unsigned char *s, size_t avail);
+
+/* 1 when the len bytes at s are valid UTF-8 without a NUL. */
+int lci_utf8_text(const char *s, size_t len);
+
 /* The usual bound for lci_nearest: 1 for short words, 2 from 5 bytes. */
 size_t lci_typo_distance(const char *word);
 
