@@ -42,52 +42,52 @@ param { "ticket_recovery_high", 120, unit = "min", clause = "附件5 第9项; �
 param { "ticket_recovery_top", 240, unit = "min", clause = "附件6 第8项" }
 param { "outage_long", 120, unit = "min", clause = "附件6 第2项", doc = "宕机2小时以上" }
 param { "outage_cluster_window", 7, unit = "d", clause = "附件6 第3项", doc = "在7天内" }
-param { "outage_cluster_count", 3, unit = "count", clause = "附件6 第3项", doc = "连续宕机3次以上" }
+param { "outage_cluster_count", 3, unit = "count", min = 1, clause = "附件6 第3项", doc = "连续宕机3次以上" }
 param { "outage_cluster_total", 240, unit = "min", clause = "附件6 第3项", doc = "累计4小时以上" }
 param { "onsite_gap_short", 60, unit = "min", clause = "附件5 第10项; 附件6 第9项", doc = "大于1小时" }
 param { "onsite_gap_mid", 120, unit = "min", clause = "附件5 第10、11项; 附件6 第9、10项", doc = "2小时" }
 param { "onsite_gap_long", 240, unit = "min", clause = "附件5 第11项; 附件6 第10项", doc = "小于4小时" }
-param { "score_pass", 60, unit = "points", clause = "附件5 第12项; 附件6 第11项", doc = "低于60分" }
-param { "score_streak", 3, unit = "months", clause = "附件5 第12项", doc = "连续3个月" }
+param { "score_pass", 60, unit = "points", min = 0, max = 100, clause = "附件5 第12项; 附件6 第11项", doc = "低于60分" }
+param { "score_streak", 3, unit = "months", min = 1, clause = "附件5 第12项", doc = "连续3个月" }
 param { "security_answer_limit", 120, unit = "min", clause = "附件3 第8项",
         doc = "信息安全事故应急响应时间不超过2小时" }
-param { "progress_report_day", 10, unit = "count", clause = "第八条(七)", doc = "每月10日前" }
+param { "progress_report_day", 10, unit = "count", min = 1, max = 31, clause = "第八条(七)", doc = "每月10日前" }
 
 -- 附件4 重大安全事故表
 param { "a_outage_duration", 480, unit = "min", clause = "附件4 服务中断 A级", doc = "8小时以上" }
-param { "a_outage_users", 300, unit = "count", clause = "附件4 服务中断 A级", doc = "影响人数300以上" }
+param { "a_outage_users", 300, unit = "count", min = 0, clause = "附件4 服务中断 A级", doc = "影响人数300以上" }
 param { "a_outage_loss", "1000000", unit = "money", clause = "附件4 服务中断 A级", doc = "100万元以上" }
 param { "b_outage_duration_min", 240, unit = "min", clause = "附件4 服务中断 B级", doc = "4个小时以上" }
 param { "b_outage_duration_max", 480, unit = "min", clause = "附件4 服务中断 B级", doc = "8小时以内" }
-param { "b_outage_users", 100, unit = "count", clause = "附件4 服务中断 B级", doc = "影响人数100以上" }
+param { "b_outage_users", 100, unit = "count", min = 0, clause = "附件4 服务中断 B级", doc = "影响人数100以上" }
 param { "b_outage_loss", "500000", unit = "money", clause = "附件4 服务中断 B级", doc = "50万元以上" }
 param { "a_tamper_delay", 60, unit = "min", clause = "附件4 重大篡改 A级", doc = "60分钟以上" }
 param { "b_tamper_delay_min", 30, unit = "min", clause = "附件4 重大篡改 B级", doc = "30分钟以上" }
 param { "b_tamper_delay_max", 60, unit = "min", clause = "附件4 重大篡改 B级", doc = "60分钟以内" }
-param { "a_data_loss_months", 3, unit = "months", clause = "附件4 数据丢失 A级", doc = "超过3个月" }
-param { "b_data_loss_months", 3, unit = "months", clause = "附件4 数据丢失 B级", doc = "3个月以内" }
+param { "a_data_loss_months", 3, unit = "months", min = 0, clause = "附件4 数据丢失 A级", doc = "超过3个月" }
+param { "b_data_loss_months", 3, unit = "months", min = 0, clause = "附件4 数据丢失 B级", doc = "3个月以内" }
 param { "intrusion_notice_hours", 48, unit = "h", clause = "附件4 恶意入侵", doc = "未在48小时内做有效处置" }
 
 -- 第十四条 termination, 第九条(二) staffing
-param { "termination_a_count", 1, unit = "count", clause = "第十四条(四)", doc = "A级事故1次" }
-param { "termination_b_count", 3, unit = "count", clause = "第十四条(四)", doc = "B级事故3次（含）以上" }
-param { "termination_staffing_count", 3, unit = "count", clause = "第十四条(五)", doc = "累计发生3次以上" }
-param { "staff_notice_days", 10, unit = "count", clause = "第九条(二)", doc = "提前10日通知" }
+param { "termination_a_count", 1, unit = "count", min = 1, clause = "第十四条(四)", doc = "A级事故1次" }
+param { "termination_b_count", 3, unit = "count", min = 1, clause = "第十四条(四)", doc = "B级事故3次（含）以上" }
+param { "termination_staffing_count", 3, unit = "count", min = 1, clause = "第十四条(五)", doc = "累计发生3次以上" }
+param { "staff_notice_days", 10, unit = "count", min = 0, clause = "第九条(二)", doc = "提前10日通知" }
 
 -- 第十条 acceptance, 附件7 grades
 param { "stability_target", 99, unit = "%", clause = "第十条(二)", doc = "系统稳定性超过99%" }
 param { "satisfaction_target", 90, unit = "%", clause = "第十条(二)", doc = "用户满意度超过90%" }
-param { "grade_excellent", 90, unit = "points", clause = "附件7", doc = "90分以上为优秀" }
-param { "grade_good", 80, unit = "points", clause = "附件7", doc = "80分到90分为良好" }
-param { "grade_pass", 60, unit = "points", clause = "附件7", doc = "60分到80分为及格" }
+param { "grade_excellent", 90, unit = "points", min = 0, max = 100, clause = "附件7", doc = "90分以上为优秀" }
+param { "grade_good", 80, unit = "points", min = 0, max = 100, clause = "附件7", doc = "80分到90分为良好" }
+param { "grade_pass", 60, unit = "points", min = 0, max = 100, clause = "附件7", doc = "60分到80分为及格" }
 
 -- 第五条, 第六条, 第三条(二) payments
 param { "first_instalment_pct", 70, unit = "%", clause = "第五条(二)2" }
 param { "second_instalment_pct", 30, unit = "%", clause = "第五条(二)2" }
-param { "instalment_working_days", 20, unit = "count", clause = "第五条(二)2", doc = "20个工作日内" }
+param { "instalment_working_days", 20, unit = "count", min = 0, clause = "第五条(二)2", doc = "20个工作日内" }
 param { "bond_amount", "171960.00", unit = "money", clause = "第六条(一)", doc = "履约保函 ¥171,960" }
-param { "bond_working_days", 30, unit = "count", clause = "第六条(一)", doc = "30个工作日内" }
-param { "days_per_year", 365, unit = "count", clause = "第三条(二)", doc = "holdover days are paid at value / 365" }
+param { "bond_working_days", 30, unit = "count", min = 0, clause = "第六条(一)", doc = "30个工作日内" }
+param { "days_per_year", 365, unit = "count", min = 1, clause = "第三条(二)", doc = "holdover days are paid at value / 365" }
 
 -- Impact (CONTRACT.md "Impact") ------------------------------------------------
 severity { field = "impact", "none", "incident", "serious" }   -- 无 < 造成事故影响 < 造成严重事故/影响/损失

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amounts.h"
 #include "engine.h"
 #include "report.h"
 #include "result.h"
@@ -172,12 +173,18 @@ lc_status lc_engine_set_param(lc_engine *e, const char *name, const char *value,
     if (!e->loaded) return lci_fail(err, LC_EUSAGE, NULL, 0, "load a rule file before setting parameters");
     int i = lci_model_param(&e->model, name);
     if (i < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "unknown parameter '%s': the rule file %s does not declare it", name, e->name);
-    if (lci_param_parse(value, &v, why, sizeof why) != 0 || check_param_value(&e->model.params[i], v, why, sizeof why) != 0)
+    lci_param *p = &e->model.params[i];
+    if (lci_param_parse(value, &v, why, sizeof why) != 0 || check_param_value(p, v, why, sizeof why) != 0 ||
+        lci_param_in_range(p, v, why, sizeof why) != 0)
         return lci_fail(err, LC_EUSAGE, NULL, 0, "parameter %s = %s: %s", name, value, why);
-    lci_dec old = e->model.params[i].value;
-    e->model.params[i].value = v;
+    lci_dec old = p->value;
+    p->value = v;
+    if (lci_amounts_check(&e->model, why, sizeof why) != 0) {
+        p->value = old;
+        return lci_fail(err, LC_EUSAGE, NULL, 0, "parameter %s = %s: %s", name, value, why);
+    }
     if (format_param(e, (size_t)i) != 0) {
-        e->model.params[i].value = old;
+        p->value = old;
         return lci_oom(err);
     }
     return LC_OK;

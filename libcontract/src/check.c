@@ -671,6 +671,21 @@ static int check_params(const lci_model *m, lci_findings *out)
     return 0;
 }
 
+/* Amounts, percentages and durations are never negative without saying;
+ * a count, a number of points or months has no range its unit implies, so
+ * `--set` could give it any value. */
+static int check_ranges(const lci_model *m, lci_findings *out)
+{
+    for (size_t i = 0; i < m->nparams; i++) {
+        const lci_param *p = &m->params[i];
+        if (p->has_min || p->has_max) continue;
+        if (add_finding(out, "no_range", p->line, p->clause, p->name,
+                        "parameter %s declares no range (min = , max = ): --set may give it any value", p->name) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int constant_bound(const lci_model *m, const lci_band *b, const char *owner, const char *clause,
                           lci_findings *out)
 {
@@ -732,19 +747,15 @@ static int check_caps(const lci_model *m, lci_findings *out)
     const char *which = NULL;
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *r = &m->rules[i];
-        int64_t base, amount;
-        if (r->kind != LCI_R_BREACH || lci_money_value(m, r->has_base ? &r->base : &m->base, &base) != 0) continue;
-        lci_dec pct = lci_qty_value(m, &r->pct);
-        if (lci_mul_div_round(base, pct.coef, 100 * lci_pow10(pct.scale), &amount) == LCI_NUM_OK && amount > largest) {
+        int64_t amount;
+        if (r->kind == LCI_R_BREACH && lci_breach_price(m, r, &amount) == 0 && amount > largest) {
             largest = amount;
             which = r->id;
         }
     }
-    for (size_t i = 0; i < m->ncaps; i++) {
+    for (size_t i = 0; which && i < m->ncaps; i++) {
         int64_t limit;
-        if (lci_money_value(m, &m->caps[i].amount, &limit) != 0) continue;
-        if (m->caps[i].window == LCI_CAP_ROLLING) limit *= m->caps[i].months < m->nmonths ? m->caps[i].months : m->nmonths;
-        if (limit >= largest) continue;
+        if (lci_cap_window_limit(m, &m->caps[i], &limit) != 0 || limit >= largest) continue;
         char a[32], b[32];
         lci_fen_format(limit, a, sizeof a);
         lci_fen_format(largest, b, sizeof b);
@@ -789,7 +800,7 @@ int lci_check(const lci_model *m, lci_findings *out)
         if (event_family(m, (int)t, LCI_R_BREACH, out) != 0 || event_family(m, (int)t, LCI_R_INCIDENT, out) != 0)
             return -1;
     if (m->scorecard.present && grade_family(m, out) != 0) return -1;
-    if (check_weights(m, out) || check_params(m, out) || check_constants(m, out) || check_duplicates(m, out) ||
+    if (check_weights(m, out) || check_params(m, out) || check_ranges(m, out) || check_constants(m, out) || check_duplicates(m, out) ||
         check_caps(m, out) || check_calendars(m, out))
         return -1;
     return 0;

@@ -7,20 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- money ---- */
-
-int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen)
-{
-    int64_t of;
-    if (lci_dec_rescale(lci_qty_value(m, &e->of), 2, &of) != LCI_NUM_OK) return -1;
-    if (!e->has_pct) {
-        *fen = of;
-        return 0;
-    }
-    lci_dec pct = lci_qty_value(m, &e->pct);
-    return lci_mul_div_round(of, pct.coef, 100 * lci_pow10(pct.scale), fen) == LCI_NUM_OK ? 0 : -1;
-}
-
 /* ---- text for people ---- */
 
 static const char *unit_suffix(lci_unit u)
@@ -164,7 +150,6 @@ static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
 {
     lc_result *res = b->res;
     lci_rbreach br = {0};
-    int64_t base;
     br.rule = r->id;
     br.klass = r->klass ? r->klass : "";
     br.clause = r->clause ? r->clause : "";
@@ -177,9 +162,7 @@ static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
     br.has_at = e->at != NULL;
     br.at = e->at ? br.sort_time : 0;
     br.cap_month = e->at ? month_of(b->m, br.at) : e->month;
-    if (lci_money_value(b->m, r->has_base ? &r->base : &b->m->base, &base) != 0 ||
-        lci_mul_div_round(base, br.pct.coef, 100 * lci_pow10(br.pct.scale), &br.amount) != LCI_NUM_OK)
-        br.amount = 0;
+    if (lci_breach_price(b->m, r, &br.amount) != 0) return -1; /* checked at load and at every set: cannot happen */
     if (LCI_PUSH(res->breaches, b->res_caps.breaches, res->nbreaches, br) != 0) return -1;
     res->breaches[res->nbreaches - 1].reason = e->reason;
     res->breaches[res->nbreaches - 1].events = e->events;
@@ -557,7 +540,7 @@ static int rule_error(lci_build *b, const lci_rule *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    lci_fail(b->err, LC_ERULES, "[rules]", r->line, "rule %s: %s", r->id, msg);
+    b->failed = lci_fail(b->err, LC_ERULES, "[rules]", r->line, "rule %s: %s", r->id, msg);
     lci_error_locate(b->err, "[rules]", b->ev->engine->name);
     return -2;
 }
@@ -566,6 +549,7 @@ static int rule_error(lci_build *b, const lci_rule *r, const char *fmt, ...)
  * the rule file). */
 static int sandbox_stop(lci_build *b, const lci_rule *r, const char *msg)
 {
+    b->failed = LC_ERULES;
     if (!b->err) return -2;
     lci_fail(b->err, LC_ERULES, "[rules]", r->line, "%s", msg);
     lci_error_locate(b->err, "[rules]", b->ev->engine->name);
@@ -658,17 +642,29 @@ static int incident_cmp(const void *pa, const void *pb)
     return lci_natural_cmp(a->rule, b->rule);
 }
 
-static lci_dec dec_add(lci_dec a, lci_dec b)
+/* a + b exactly at the larger scale; -1 on overflow. */
+static int dec_add(lci_dec a, lci_dec b, lci_dec *sum)
 {
-    while (a.scale < b.scale) {
-        a.coef *= 10;
-        a.scale++;
-    }
-    while (b.scale < a.scale) {
-        b.coef *= 10;
-        b.scale++;
-    }
-    return (lci_dec){a.coef + b.coef, a.scale};
+    int scale = a.scale > b.scale ? a.scale : b.scale;
+    __int128 x = (__int128)a.coef * lci_pow10(scale - a.scale), y = (__int128)b.coef * lci_pow10(scale - b.scale);
+    __int128 z = x + y;
+    if (z > INT64_MAX || z < INT64_MIN) return -1;
+    *sum = (lci_dec){(int64_t)z, scale};
+    return 0;
+}
+
+/* The breaches add up to more than an int64 of fen: the parameters price
+ * them too high to add exactly.  Blamed on --set when a parameter was set,
+ * else on the rule file. */
+static int sum_overflows(lci_build *b, const char *what)
+{
+    const lci_model *m = b->m;
+    int set = 0;
+    for (size_t i = 0; i < m->nparams && !set; i++) set = lci_dec_cmp(m->params[i].value, m->params[i].declared) != 0;
+    b->failed = lci_fail(b->err, set ? LC_EUSAGE : LC_ERULES, set ? NULL : b->ev->engine->name, 0,
+             "%s of %zu breaches is more than can be counted exactly (92233720368547758.07): the amounts the %s "
+             "give are too large", what, b->res->nbreaches, set ? "parameters as set" : "rule file's parameters");
+    return -2;
 }
 
 static int add_cut(lci_build *b, const lci_cap *c, int month, int64_t limit, int64_t cut)
@@ -707,18 +703,19 @@ static int cap_each_month(lci_build *b, const lci_cap *c, int64_t *allowed)
 static int cap_rolling(lci_build *b, const lci_cap *c, int64_t *allowed)
 {
     int n = b->m->nmonths, k = c->months < n ? c->months : n;
-    int64_t limit = cap_limit(b, c);
-    for (int i = 0; limit >= 0 && i < n; i++) {
-        int64_t room = INT64_MAX;
+    int64_t window_limit;
+    if (lci_cap_window_limit(b->m, c, &window_limit) != 0) return 0; /* checked at load and set */
+    for (int i = 0; i < n; i++) {
+        __int128 room = INT64_MAX;
         for (int s = i - k + 1 < 0 ? 0 : i - k + 1; s <= i && s <= n - k; s++) {
-            int64_t left = limit * k;
+            __int128 left = window_limit;
             for (int j = s; j < i; j++) left -= allowed[j];
             if (left < room) room = left;
         }
         if (room < 0) room = 0;
         if (allowed[i] > room) {
-            if (add_cut(b, c, i, limit * k, allowed[i] - room) != 0) return -1;
-            allowed[i] = room;
+            if (add_cut(b, c, i, window_limit, allowed[i] - (int64_t)room) != 0) return -1;
+            allowed[i] = (int64_t)room;
         }
     }
     return 0;
@@ -735,7 +732,8 @@ static int apply_caps(lci_build *b, int64_t *allowed)
         if (m->caps[i].window == LCI_CAP_MONTH && cap_each_month(b, &m->caps[i], allowed) != 0) return -1;
     for (size_t i = 0; i < m->ncaps; i++)
         if (m->caps[i].window == LCI_CAP_ROLLING && cap_rolling(b, &m->caps[i], allowed) != 0) return -1;
-    for (int i = 0; i < m->nmonths; i++) total += allowed[i];
+    for (int i = 0; i < m->nmonths; i++)
+        if (lci_fen_add(total, allowed[i], &total) != 0) return sum_overflows(b, "the total after the monthly caps");
     res->cap = -1;
     for (size_t i = 0; i < m->ncaps; i++) {
         const lci_cap *c = &m->caps[i];
@@ -763,9 +761,12 @@ static int finish_breaches(lci_build *b)
         br->first_event = br->events.n ? lci_result_id(res, br->events.ids[0]) : "";
         lci_dec_format_short(br->pct, br->pct_text, sizeof br->pct_text);
         if (br->has_at) lci_time_format(br->at, b->m->offset_min, br->at_text, sizeof br->at_text);
-        res->amount_uncapped += br->amount;
-        res->pct_of_base = dec_add(res->pct_of_base, br->pct);
-        allowed[br->cap_month] += br->amount;
+        if (lci_fen_add(res->amount_uncapped, br->amount, &res->amount_uncapped) != 0 ||
+            lci_fen_add(allowed[br->cap_month], br->amount, &allowed[br->cap_month]) != 0 ||
+            dec_add(res->pct_of_base, br->pct, &res->pct_of_base) != 0) {
+            free(allowed);
+            return sum_overflows(b, "the sum");
+        }
     }
     lci_sort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
     lci_sort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
@@ -797,7 +798,8 @@ static int evaluate(lci_build *b)
         int rc = apply_rule(b, (int)i);
         if (rc) return rc;
     }
-    if (finish_breaches(b) != 0) return -1;
+    int rc = finish_breaches(b);
+    if (rc != 0) return rc;
     return lci_outcomes(b);
 }
 
@@ -819,7 +821,7 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     free_build(&b);
     if (rc != 0) {
         lc_result_free(b.res);
-        return rc == -2 ? LC_ERULES : lci_oom(err);
+        return rc == -2 ? b.failed : lci_oom(err);
     }
     *out = b.res;
     return LC_OK;

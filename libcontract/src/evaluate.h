@@ -7,6 +7,7 @@
 #ifndef LCI_EVALUATE_H
 #define LCI_EVALUATE_H
 
+#include "amounts.h"
 #include "figures.h"
 #include "result.h"
 
@@ -34,10 +35,8 @@ typedef struct lci_build {
         size_t breaches, incidents, findings, caps, reasons, warnings;
     } res_caps;              /* capacities of the result's arrays */
     lc_error *err;
+    lc_status failed; /* why a step returned -2 (LC_ERULES, LC_EUSAGE); -1 is out of memory */
 } lci_build;
-
-/* Money from parameters, in fen; -1 when it cannot be exact. */
-int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
 
 /* Event ids (indices into the evaluation's table) as the result's: the
  * result views the evaluation's ids, so the indices are the same. */

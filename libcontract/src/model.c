@@ -1,6 +1,7 @@
 /* model.c — lookups over the compiled model, and freeing it. */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,26 @@ void lci_model_free(lci_model *m)
     free(m->month_columns);
     lci_idtable_free(&m->texts);
     memset(m, 0, sizeof *m);
+}
+
+void lci_param_range_text(const lci_param *p, char *buf, size_t size)
+{
+    char lo[48] = "", hi[48] = "";
+    if (p->has_min) lci_dec_format_short(p->min, lo, sizeof lo);
+    if (p->has_max) lci_dec_format_short(p->max, hi, sizeof hi);
+    if (p->has_min && p->has_max) snprintf(buf, size, "[%s, %s]", lo, hi);
+    else if (p->has_min) snprintf(buf, size, "≥ %s", lo);
+    else if (p->has_max) snprintf(buf, size, "≤ %s", hi);
+    else snprintf(buf, size, "any value");
+}
+
+int lci_param_in_range(const lci_param *p, lci_dec v, char *why, size_t size)
+{
+    if ((!p->has_min || lci_dec_cmp(v, p->min) >= 0) && (!p->has_max || lci_dec_cmp(v, p->max) <= 0)) return 0;
+    char range[100];
+    lci_param_range_text(p, range, sizeof range);
+    snprintf(why, size, "%s must be %s%s", p->name, p->has_min && p->has_max ? "in " : "", range);
+    return -1;
 }
 
 lci_dec lci_qty_value(const lci_model *m, const lci_qty *q)

@@ -35,6 +35,10 @@ typedef struct lci_param {
     lci_dec declared; /* the rule file's value */
     lci_dec value;    /* the current value (after --set) */
     lci_unit unit;
+    /* the values it may take: declared (min = , max = ) or implied by its
+     * unit (%, money and durations from 0) and use (a cap's % up to 100) */
+    unsigned has_min : 1, has_max : 1, min_declared : 1, max_declared : 1;
+    lci_dec min, max;
     const char *clause, *doc;
     int line;
     int uses;         /* references from the rules (for `check`) */
@@ -387,6 +391,12 @@ typedef struct lci_model {
 } lci_model;
 
 void lci_model_free(lci_model *m);
+
+/* 0 when v lies in p's range, else -1 with "must be in [0, 100]" in why. */
+int lci_param_in_range(const lci_param *p, lci_dec v, char *why, size_t size);
+
+/* "[0, 100]", "≥ 0", "any value" for p's range. */
+void lci_param_range_text(const lci_param *p, char *buf, size_t size);
 
 /* The current value of a quantity. */
 lci_dec lci_qty_value(const lci_model *m, const lci_qty *q);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amounts.h"
 #include "idtable.h"
 #include "luasource.h"
 #include "util.h"
@@ -620,6 +621,23 @@ static int read_contract(reader *r, int decl)
     return ok;
 }
 
+/* min = / max = of a parameter, as the rule file declares them. */
+static int param_bound(reader *r, int p, lci_param *par, const char *key)
+{
+    int is_min = key[1] == 'i';
+    if (get(r, p, key) == LUA_TNIL) {
+        lua_pop(r->L, 1);
+        return 0;
+    }
+    int ok = decimal_value(r, par->line, key, is_min ? &par->min : &par->max);
+    lua_pop(r->L, 1);
+    if (is_min) par->has_min = par->min_declared = 1;
+    else par->has_max = par->max_declared = 1;
+    if (ok == 0 && par->has_min && par->has_max && lci_dec_cmp(par->min, par->max) > 0)
+        ok = fail(r, par->line, "parameter %s: min is above max", par->name);
+    return ok;
+}
+
 static int read_params(reader *r, int decl)
 {
     lci_model *m = r->m;
@@ -645,6 +663,8 @@ static int read_params(reader *r, int decl)
             ok = decimal_value(r, par->line, par->name, &par->declared);
             lua_pop(r->L, 1);
         }
+        if (ok == 0) ok = param_bound(r, p, par, "min");
+        if (ok == 0) ok = param_bound(r, p, par, "max");
         par->value = par->declared;
         lua_settop(r->L, list);
     }
@@ -1544,6 +1564,76 @@ static int read_annual(reader *r, int decl)
 
 /* ---- cross-checks the declarations need ---- */
 
+/* The ranges parameters take without saying: amounts, percentages and
+ * durations are never negative, and a cap's percentage is at most 100 — a
+ * `--set cap_pct=-1` or `cap_pct=1e9` would remove the cap silently. */
+static void imply_ranges(lci_model *m)
+{
+    for (size_t i = 0; i < m->nparams; i++) {
+        lci_param *p = &m->params[i];
+        int nonnegative = p->unit == LCI_UNIT_PCT || p->unit == LCI_UNIT_MONEY || lci_unit_ns(p->unit) != 0;
+        if (nonnegative && !p->has_min) {
+            p->has_min = 1;
+            p->min = (lci_dec){0, 0};
+        }
+    }
+    for (size_t i = 0; i < m->ncaps; i++) {
+        const lci_qty *pct = &m->caps[i].amount.pct;
+        if (!m->caps[i].amount.has_pct || pct->param < 0 || m->params[pct->param].has_max) continue;
+        m->params[pct->param].has_max = 1;
+        m->params[pct->param].max = (lci_dec){100, 0};
+    }
+}
+
+static int nonnegative(reader *r, const lci_qty *q, const char *what, const char *owner)
+{
+    if (q->param >= 0 || q->constant.coef >= 0) return 0;
+    return fail(r, q->line, "%s: %s is negative", owner, what);
+}
+
+static int nonnegative_money(reader *r, const lci_money_expr *e, const char *owner)
+{
+    if (e->has_pct && nonnegative(r, &e->pct, "the percentage", owner) != 0) return -1;
+    return nonnegative(r, &e->of, "the amount", owner);
+}
+
+/* Prices are never negative: constants are checked here, parameters by
+ * their ranges. */
+static int check_signs(reader *r)
+{
+    const lci_model *m = r->m;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const lci_rule *ru = &m->rules[i];
+        if (ru->kind != LCI_R_BREACH) continue;
+        if (nonnegative(r, &ru->pct, "pct", ru->id) != 0) return -1;
+        if (ru->has_base && nonnegative_money(r, &ru->base, ru->id) != 0) return -1;
+    }
+    for (size_t i = 0; i < m->ncaps; i++)
+        if (nonnegative_money(r, &m->caps[i].amount, m->caps[i].id) != 0) return -1;
+    for (size_t i = 0; i < m->ninstalments; i++)
+        if (nonnegative(r, &m->instalments[i].pct, "pct", "an instalment") != 0) return -1;
+    if (m->has_base && nonnegative_money(r, &m->base, "penalty_base") != 0) return -1;
+    if (m->has_bond && nonnegative_money(r, &m->bond, "the bond") != 0) return -1;
+    return 0;
+}
+
+/* Each declared value within its range, and every amount exact. */
+static int check_values(reader *r)
+{
+    char why[LC_ERROR_MESSAGE_MAX];
+    imply_ranges(r->m);
+    for (size_t i = 0; i < r->m->nparams; i++) {
+        const lci_param *p = &r->m->params[i];
+        char v[48];
+        lci_dec_format_short(p->declared, v, sizeof v);
+        if (lci_param_in_range(p, p->declared, why, sizeof why) != 0)
+            return fail(r, p->line, "parameter %s = %s: %s", p->name, v, why);
+    }
+    if (check_signs(r) != 0) return -1;
+    if (lci_amounts_check(r->m, why, sizeof why) != 0) return fail(r, 1, "%s", why);
+    return 0;
+}
+
 static int check_model(reader *r)
 {
     lci_model *m = r->m;
@@ -1591,6 +1681,7 @@ static int read_declarations(reader *r, int decl)
     if (ok == 0) ok = read_array(r, decl, "month_columns", (void **)&m->month_columns, &m->nmonth_columns, sizeof *m->month_columns, read_column);
     if (ok == 0) ok = read_annual(r, decl);
     if (ok == 0) ok = check_model(r);
+    if (ok == 0) ok = check_values(r);
     return ok;
 }
 

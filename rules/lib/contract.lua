@@ -246,7 +246,14 @@ local function param(_, spec, line)
   end
   local unit = spec.unit or ""
   if not PARAM_UNITS[unit] then fail_at(line, "parameter %s: unknown unit '%s'", name, tostring(unit)) end
-  local p = { name = name, value = value, unit = unit, clause = spec.clause, doc = spec.doc, line = line }
+  for _, bound in ipairs({ "min", "max" }) do
+    local b = spec[bound]
+    if b ~= nil and type(b) ~= "number" and type(b) ~= "string" then
+      fail_at(line, "parameter %s: %s must be a number or a decimal string", name, bound)
+    end
+  end
+  local p = { name = name, value = value, unit = unit, clause = spec.clause, doc = spec.doc, line = line,
+              min = spec.min, max = spec.max }
   params_by_name[name] = p
   decl.params[#decl.params + 1] = p
 end
