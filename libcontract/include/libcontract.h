@@ -106,13 +106,19 @@ typedef struct lc_options {
     uint64_t lua_pattern_limit;     /* counted steps of one string.find/match/gsub call or gmatch step; 0 = default */
     unsigned json_depth_limit;      /* nesting of an event's JSON; 0 = default */
     size_t event_line_limit;        /* bytes of one event line; 0 = default (no limit but memory) */
+    /* version 2: */
+    uint64_t lua_total_instruction_limit; /* VM instructions, and 10 per byte compiled, of all the
+                                             Lua calls of one load, one lc_eval_result or one
+                                             lc_eval_replay together; 0 = default */
 } lc_options;
 
-#define LC_OPTIONS_VERSION 1u
-#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0}
+/* Version 1 (without lua_total_instruction_limit) is still accepted. */
+#define LC_OPTIONS_VERSION 2u
+#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0}
 
 #define LC_DEFAULT_LUA_MEMORY_LIMIT ((size_t)64 << 20)     /* 64 MiB */
 #define LC_DEFAULT_LUA_INSTRUCTION_LIMIT UINT64_C(50000000) /* ~0.1-0.5 s */
+#define LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT UINT64_C(500000000) /* ~1-3 s */
 #define LC_DEFAULT_LUA_PATTERN_LIMIT UINT64_C(100000000)
 #define LC_DEFAULT_JSON_DEPTH_LIMIT 32u
 

@@ -1,5 +1,6 @@
 /* api.c — the public entry points: argument checks, engines, parameters,
  * rendering.  Everything the command line does goes through here. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +54,37 @@ const char *lc_version_string(void)
 
 /* ---- engines ---- */
 
+static void apply_defaults(lc_options *o);
+
+/* Options as the caller's version of the struct has them (a version 1
+ * caller's struct ends before lua_total_instruction_limit), defaults for
+ * the rest. */
+lc_status lci_options_read(const lc_options *opts, lc_options *out, lc_error *err)
+{
+    lc_options defaults = LC_OPTIONS_INIT;
+    *out = defaults;
+    if (opts && opts->version == 1) memcpy(out, opts, offsetof(lc_options, lua_total_instruction_limit));
+    else if (opts && opts->version == LC_OPTIONS_VERSION) *out = *opts;
+    else if (opts)
+        return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_options version %u is not supported (start from LC_OPTIONS_INIT)",
+                        opts->version);
+    out->version = LC_OPTIONS_VERSION;
+    apply_defaults(out);
+    return LC_OK;
+}
+
+lci_limits lci_options_limits(const lc_options *o)
+{
+    return (lci_limits){o->lua_memory_limit, o->lua_instruction_limit, o->lua_pattern_limit,
+                        o->lua_total_instruction_limit};
+}
+
 static void apply_defaults(lc_options *o)
 {
     if (!o->lua_memory_limit) o->lua_memory_limit = LC_DEFAULT_LUA_MEMORY_LIMIT;
     if (!o->lua_instruction_limit) o->lua_instruction_limit = LC_DEFAULT_LUA_INSTRUCTION_LIMIT;
     if (!o->lua_pattern_limit) o->lua_pattern_limit = LC_DEFAULT_LUA_PATTERN_LIMIT;
+    if (!o->lua_total_instruction_limit) o->lua_total_instruction_limit = LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT;
     if (!o->json_depth_limit) o->json_depth_limit = LC_DEFAULT_JSON_DEPTH_LIMIT;
 }
 
@@ -65,16 +92,13 @@ lc_status lc_engine_new(lc_engine **out, const lc_options *opts, lc_error *err)
 {
     if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_engine_new: out is NULL");
     *out = NULL;
-    if (opts && opts->version != LC_OPTIONS_VERSION)
-        return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_options version %u is not supported (start from LC_OPTIONS_INIT)",
-                        opts->version);
+    lc_options o;
+    if (lci_options_read(opts, &o, err) != LC_OK) return err ? err->code : LC_EUSAGE;
     lc_engine *e = calloc(1, sizeof *e);
     if (!e) return lci_oom(err);
-    lc_options defaults = LC_OPTIONS_INIT;
-    e->opts = opts ? *opts : defaults;
-    apply_defaults(&e->opts);
-    lci_limits limits = {e->opts.lua_memory_limit, e->opts.lua_instruction_limit, e->opts.lua_pattern_limit};
-    e->sb = lci_sandbox_new(&limits);
+    e->opts = o;
+    lci_limits limits = lci_options_limits(&e->opts);
+    e->sb = lci_sandbox_new(&limits, "the rule file");
     if (!e->sb) {
         free(e);
         return lci_oom(err);

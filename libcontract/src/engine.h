@@ -128,6 +128,10 @@ struct lc_eval {
     lci_record *scratch;
 };
 
+/* The caller's options (any supported version) with defaults filled in. */
+lc_status lci_options_read(const lc_options *opts, lc_options *out, lc_error *err);
+lci_limits lci_options_limits(const lc_options *o);
+
 /* Adds a warning; -1 when out of memory. */
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -809,6 +809,7 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     *out = NULL;
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: NULL evaluation");
     lci_build b = {0};
+    lci_sandbox_begin(ev->engine->sb); /* the rule functions of one result: one budget */
     b.ev = ev;
     b.m = ev->m;
     b.err = err;

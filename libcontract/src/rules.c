@@ -1780,6 +1780,7 @@ lc_status lci_rules_load(lci_sandbox *sb, const char *name, const char *text, si
         return lci_fail(err, LC_ERULES, name, line, "%s", reason ? reason + 2 : why);
     }
     if (!lua_checkstack(L, 4)) return lci_oom(err);
+    lci_sandbox_begin(sb); /* the prelude, the rule file and everything they run: one budget */
     lua_pushcfunction(L, load_protected);
     lua_pushlightuserdata(L, &job);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK)

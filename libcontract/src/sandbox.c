@@ -30,8 +30,12 @@
 struct lci_sandbox {
     lua_State *L;
     lci_limits limits;
+    const char *what;  /* "the rule file", "the scenario" */
     size_t used;
     uint64_t steps_left;
+    uint64_t total_left;   /* of the session, not counting the running call's steps */
+    uint64_t call_budget;  /* steps the running call started with */
+    int total_binds;       /* the running call's budget is what is left of the session's */
     int stopped;       /* a limit stopped a script: the state is not trusted any more */
     int out_of_memory; /* the allocator refused a request */
     int in_call;       /* a lci_sandbox_call is running: allocations are charged */
@@ -99,24 +103,35 @@ static int spend(lci_sandbox *sb, uint64_t steps)
 /* Once the budget is spent the hook fires on every instruction, in this
  * coroutine and (through the shared budget) in any other, so a pcall in the
  * script only catches the error to meet it again at its next instruction. */
+/* Which limit a spent budget was: one call's or the session's. */
+static const char *limit_text(const lci_sandbox *sb, char *buf, size_t size)
+{
+    if (sb->total_binds)
+        snprintf(buf, size, "total instruction limit of %llu for one load, evaluation or replay exceeded",
+                 (unsigned long long)sb->limits.total);
+    else snprintf(buf, size, "instruction limit of %llu exceeded", (unsigned long long)sb->limits.instructions);
+    return buf;
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     lci_sandbox *sb = sandbox_of(L);
+    char limit[120];
     if (spend(sb, HOOK_STEP)) return;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     lua_getinfo(L, "Sl", ar);
-    lua_pushfstring(L, "%s:%d: instruction limit of %I exceeded (the rule may loop forever)", ar->short_src,
-                    ar->currentline, (lua_Integer)sb->limits.instructions);
+    lua_pushfstring(L, "%s:%d: %s (the rule may loop forever)", ar->short_src, ar->currentline,
+                    limit_text(sb, limit, sizeof limit));
     lua_error(L);
 }
 
 void lci_sandbox_charge(lua_State *L, uint64_t steps)
 {
     lci_sandbox *sb = sandbox_of(L);
+    char limit[120];
     if (spend(sb, steps)) return;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "instruction limit of %I exceeded (work done in a library function counts too)",
-               (lua_Integer)sb->limits.instructions);
+    luaL_error(L, "%s (work done in a library function counts too)", limit_text(sb, limit, sizeof limit));
 }
 
 uint64_t lci_sandbox_pattern_limit(lua_State *L)
@@ -145,6 +160,8 @@ static int safe_load(lua_State *L)
     const char *text = luaL_checklstring(L, 1, &len);
     const char *name = luaL_optstring(L, 2, "=(load)");
     int has_env = !lua_isnone(L, 4);
+    /* compiling runs in C, where the count hook never fires */
+    lci_sandbox_charge(L, len < UINT64_MAX / LCI_COMPILE_STEPS_PER_BYTE ? len * LCI_COMPILE_STEPS_PER_BYTE : UINT64_MAX);
     if (luaL_loadbufferx(L, text, len, name, "t") != LUA_OK) {
         luaL_pushfail(L);
         lua_insert(L, -2);
@@ -211,11 +228,13 @@ static int setup_state(lua_State *L)
     return 0;
 }
 
-lci_sandbox *lci_sandbox_new(const lci_limits *limits)
+lci_sandbox *lci_sandbox_new(const lci_limits *limits, const char *what)
 {
     lci_sandbox *sb = calloc(1, sizeof *sb);
     if (!sb) return NULL;
     sb->limits = *limits;
+    sb->what = what;
+    sb->total_left = limits->total;
     sb->L = lua_newstate(limited_alloc, sb);
     if (!sb->L) {
         free(sb);
@@ -264,12 +283,25 @@ static void error_message(lci_sandbox *sb, int status, char *msg, size_t msgsize
     lua_pop(L, 1);
 }
 
+void lci_sandbox_begin(lci_sandbox *sb)
+{
+    sb->total_left = sb->limits.total;
+}
+
 int lci_sandbox_load(lci_sandbox *sb, const char *name, const char *text, size_t len, char *msg,
                      size_t msgsize)
 {
     char chunkname[300];
     snprintf(chunkname, sizeof chunkname, "@%s", name);
     sb->out_of_memory = 0;
+    uint64_t cost = len < UINT64_MAX / LCI_COMPILE_STEPS_PER_BYTE ? len * LCI_COMPILE_STEPS_PER_BYTE : UINT64_MAX;
+    if (cost > sb->total_left) {
+        sb->total_left = 0;
+        snprintf(msg, msgsize, "%s: compiling %zu bytes would exceed the total instruction limit of %llu for one "
+                               "load, evaluation or replay", name, len, (unsigned long long)sb->limits.total);
+        return -1;
+    }
+    sb->total_left -= cost;
     int status = luaL_loadbufferx(sb->L, text, len, chunkname, "t");
     if (status != LUA_OK) {
         error_message(sb, status, msg, msgsize);
@@ -283,16 +315,19 @@ int lci_sandbox_call(lci_sandbox *sb, int nargs, int nresults, char *msg, size_t
     lua_State *L = sb->L;
     if (sb->stopped) {
         lua_pop(L, nargs + 1);
-        snprintf(msg, msgsize, "the rule file was stopped by a sandbox limit earlier");
+        snprintf(msg, msgsize, "%s was stopped by a sandbox limit earlier: its state is not trusted any more", sb->what);
         return -1;
     }
-    sb->steps_left = sb->limits.instructions;
+    sb->total_binds = sb->total_left < sb->limits.instructions;
+    sb->call_budget = sb->steps_left = sb->total_binds ? sb->total_left : sb->limits.instructions;
     sb->out_of_memory = 0;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
     sb->in_call = 1;
     int status = lua_pcall(L, nargs, nresults, 0);
     sb->in_call = 0;
     lua_sethook(L, NULL, 0, 0);
+    uint64_t spent = sb->call_budget - sb->steps_left;
+    sb->total_left = spent < sb->total_left ? sb->total_left - spent : 0;
     if (status != LUA_OK) {
         if (status == LUA_ERRMEM || sb->out_of_memory) sb->stopped = 1;
         error_message(sb, status, msg, msgsize);

@@ -19,18 +19,26 @@ typedef struct lci_limits {
     size_t memory;          /* bytes */
     uint64_t instructions;  /* per call */
     uint64_t pattern_steps; /* per call of a string pattern function, counted */
+    uint64_t total;         /* per session (a load, an evaluation, a replay): all its calls and compiling */
 } lci_limits;
 
 typedef struct lci_sandbox lci_sandbox;
 
-/* NULL when out of memory. */
-lci_sandbox *lci_sandbox_new(const lci_limits *limits);
+/* NULL when out of memory.  `what` names the script in messages ("the
+ * rule file", "the scenario"; static storage). */
+lci_sandbox *lci_sandbox_new(const lci_limits *limits, const char *what);
+
+/* Starts a session: its calls, and the chunks it compiles, share
+ * limits.total instructions (a per-call budget alone lets many calls, or
+ * one compile of megabytes, run for minutes). */
+void lci_sandbox_begin(lci_sandbox *sb);
 void lci_sandbox_free(lci_sandbox *sb);
 
 lua_State *lci_sandbox_lua(lci_sandbox *sb);
 
 /* Loads a text chunk (never bytecode) named `name` (shown in messages as
- * "name:line:") onto the stack.  0, or -1 with the message in msg. */
+ * "name:line:") onto the stack, charging its compilation to the session.
+ * 0, or -1 with the message in msg. */
 int lci_sandbox_load(lci_sandbox *sb, const char *name, const char *text, size_t len, char *msg,
                      size_t msgsize);
 
@@ -52,6 +60,10 @@ void lci_sandbox_charge(lua_State *L, uint64_t steps);
 /* The steps one call of string.find/match/gsub (or one gmatch step) may
  * take: limits.pattern_steps of the sandbox that owns L. */
 uint64_t lci_sandbox_pattern_limit(lua_State *L);
+
+/* Instructions charged per byte of text compiled (measured: compiling
+ * costs about what ten VM instructions do per byte). */
+#define LCI_COMPILE_STEPS_PER_BYTE 10
 
 /* Bytes the Lua state holds now. */
 size_t lci_sandbox_memory(const lci_sandbox *sb);

@@ -241,15 +241,13 @@ lc_status lc_scenario_new(lc_scenario **out, const lc_options *opts, const char 
     char msg[LC_ERROR_MESSAGE_MAX];
     if (!out || !text) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_scenario_new: NULL argument");
     *out = NULL;
-    lc_options o = LC_OPTIONS_INIT;
-    if (opts) o = *opts;
-    lci_limits limits = {o.lua_memory_limit ? o.lua_memory_limit : LC_DEFAULT_LUA_MEMORY_LIMIT,
-                         o.lua_instruction_limit ? o.lua_instruction_limit : LC_DEFAULT_LUA_INSTRUCTION_LIMIT,
-                         o.lua_pattern_limit ? o.lua_pattern_limit : LC_DEFAULT_LUA_PATTERN_LIMIT};
+    lc_options o;
+    if (lci_options_read(opts, &o, err) != LC_OK) return err ? err->code : LC_EUSAGE;
+    lci_limits limits = lci_options_limits(&o);
     static const char chunk[] = "[scenario]"; /* Lua shortens long chunk names: see scenario_error */
     lc_scenario *sc = calloc(1, sizeof *sc);
     if (sc) sc->perturb_ref = sc->extra_ref = LUA_NOREF;
-    if (!sc || !(sc->sb = lci_sandbox_new(&limits)) || !(sc->name = lci_strdup(name ? name : "scenario"))) {
+    if (!sc || !(sc->sb = lci_sandbox_new(&limits, "the scenario")) || !(sc->name = lci_strdup(name ? name : "scenario"))) {
         lc_scenario_free(sc);
         return lci_oom(err);
     }
@@ -588,6 +586,7 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     if (dst == src || dst->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: cannot replay into this evaluation");
     lua_State *L = sc ? lci_sandbox_lua(sc->sb) : NULL;
     int base = L ? lua_gettop(L) : 0;
+    if (sc) lci_sandbox_begin(sc->sb); /* one replay, one budget */
     step st = {sc, dst, src, NULL, 0, 0, NULL, "", LC_OK, err};
     if (L && !new_generator(L, seed)) {
         lua_settop(L, base);

@@ -10,8 +10,8 @@
 
 static inline lci_sandbox *sandbox_with(size_t memory, uint64_t instructions, uint64_t pattern_steps)
 {
-    lci_limits limits = {memory, instructions, pattern_steps};
-    lci_sandbox *sb = lci_sandbox_new(&limits);
+    lci_limits limits = {memory, instructions, pattern_steps, LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT};
+    lci_sandbox *sb = lci_sandbox_new(&limits, "the rule file");
     cr_assert_not_null(sb);
     return sb;
 }
