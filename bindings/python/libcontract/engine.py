@@ -8,7 +8,7 @@ import weakref
 
 from . import _native
 from ._handle import Handle
-from .errors import check
+from .errors import UsageError, check
 from .options import options_pointer
 
 _lib = _native.lib
@@ -210,6 +210,7 @@ class Engine(Handle):
             return evaluation.result()
 
     def __repr__(self):
-        if self.closed:
+        try:
+            return "<libcontract.Engine %s>" % self.contract_id
+        except UsageError:  # closed, maybe by another thread
             return "<libcontract.Engine closed>"
-        return "<libcontract.Engine %s>" % self.contract_id

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 from . import _native
 from ._handle import Handle
-from .errors import check
+from .errors import UsageError, check
 
 _lib = _native.lib
 
@@ -174,9 +174,10 @@ class Result(Handle):
         return _native.take_text(out, length)
 
     def __repr__(self):
-        if self.closed:
+        try:
+            totals = self.totals
+        except UsageError:  # closed, maybe by another thread
             return "<libcontract.Result closed>"
-        totals = self.totals
         return "<libcontract.Result %d breaches, total %s>" % (totals.breaches, totals.amount)
 
 
