@@ -8,7 +8,7 @@ import weakref
 
 from . import _native
 from ._handle import Handle
-from .errors import check, usage
+from .errors import UsageError, check
 from .options import options_pointer
 
 _lib = _native.lib
@@ -42,14 +42,19 @@ class Engine(Handle):
     overrides declared parameters as ``--set`` does.  ``options`` (a
     libcontract.Options) sets sandbox limits.
 
-    Evaluations made from an engine need it: close() closes them first, and
-    when the garbage collector finds an engine whose evaluations are still
-    open, the engine is freed after the last of them.
+    Threads: C lets one thread at a time use an engine and the evaluations
+    made from it, so their calls run one at a time: a call from another
+    thread waits until the call in progress ends.
+
+    Evaluations made from an engine need it.  close() refuses new calls and
+    new evaluations at once, waits for the call in progress, then closes
+    the engine's evaluations and frees it (results already taken stay
+    valid).  An evaluation keeps its engine referenced, so the garbage
+    collector frees an engine only with its last evaluation, after it.
     """
 
     _kind = "engine"
     _free_function = _lib.lc_engine_free
-    _close_requested = False
     _open_evaluations = 0
 
     def __init__(self, path, params=None, options=None):
@@ -69,8 +74,6 @@ class Engine(Handle):
     def _setup(self, options, load, params):
         """Creates the C engine, loads the rules and applies `params`."""
         self._evaluations = weakref.WeakSet()
-        self._open_evaluations = 0
-        self._close_requested = False
         err = _native.lc_error()
         ptr = _native.ENGINE_P()
         check(_lib.lc_engine_new(ctypes.byref(ptr), options_pointer(options), ctypes.byref(err)), err)
@@ -84,38 +87,27 @@ class Engine(Handle):
 
     # ---- life cycle -------------------------------------------------------
 
-    @property
-    def closed(self):
-        """True once close() was called."""
-        return self._close_requested or not self._ptr
+    def _free(self):
+        """Frees the open evaluations, then the engine (alone on the engine's gate).
 
-    def _pointer(self):
-        """The live engine pointer; UsageError once closed."""
-        if self.closed:
-            raise usage("this engine is closed")
-        return self._ptr
-
-    def close(self):
-        """Closes the engine's open evaluations, then frees the engine."""
-        for evaluation in list(getattr(self, "_evaluations", ())):  # () when __init__ failed early
-            evaluation.close()
-        self._close_requested = True
-        self._free_if_unused()
-
-    def _free_if_unused(self):
-        """Frees the C engine once it is closed and no evaluation uses it."""
-        if self._close_requested and self._open_evaluations == 0:
-            Handle.close(self)
+        In a garbage cycle an evaluation may outlive this call: the engine
+        is then freed with the last of them.
+        """
+        for evaluation in list(self._evaluations):
+            evaluation._free()
+        if not self._open_evaluations:
+            Handle._free(self)
 
     def _evaluation_opened(self, evaluation):
-        """Called by an Evaluation made from this engine."""
+        """Called, on the engine's gate, by an Evaluation made from this engine."""
         self._evaluations.add(evaluation)
         self._open_evaluations += 1
 
     def _evaluation_closed(self):
-        """Called when an Evaluation of this engine frees its C object."""
+        """Called, on the engine's gate, when an Evaluation of this engine is freed."""
         self._open_evaluations -= 1
-        self._free_if_unused()
+        if self._closing and not self._open_evaluations:
+            Handle._free(self)
 
     # ---- parameters --------------------------------------------------------
 
@@ -125,9 +117,10 @@ class Engine(Handle):
         value: str ("99.5"), int or decimal.Decimal; floats are refused.
         UsageError for an unknown name or a value the parameter cannot take.
         """
+        name, value = _native.encode(name), _native.encode(param_text(value))
         err = _native.lc_error()
-        status = _lib.lc_engine_set_param(self._pointer(), _native.encode(name),
-                                          _native.encode(param_text(value)), ctypes.byref(err))
+        with self._using() as ptr:
+            status = _lib.lc_engine_set_param(ptr, name, value, ctypes.byref(err))
         check(status, err)
 
     def update(self, params):
@@ -138,39 +131,41 @@ class Engine(Handle):
     def assign(self, assignment):
         """Applies a "NAME=VALUE" assignment, exactly as `--set` does."""
         err = _native.lc_error()
-        status = _lib.lc_engine_set_assignment(self._pointer(), _native.encode(assignment), ctypes.byref(err))
+        with self._using() as ptr:
+            status = _lib.lc_engine_set_assignment(ptr, _native.encode(assignment), ctypes.byref(err))
         check(status, err)
 
     @property
     def params(self):
         """Every declared parameter: a dict of name -> current value (str)."""
-        ptr = self._pointer()
-        count = _lib.lc_engine_param_count(ptr)
-        return {_native.decode(_lib.lc_engine_param_name(ptr, i)): _native.decode(_lib.lc_engine_param_value(ptr, i))
-                for i in range(count)}
+        with self._using() as ptr:  # the strings are the engine's: copied inside
+            return {_native.decode(_lib.lc_engine_param_name(ptr, i)):
+                    _native.decode(_lib.lc_engine_param_value(ptr, i))
+                    for i in range(_lib.lc_engine_param_count(ptr))}
 
     # ---- what the rule file declares ------------------------------------------
 
     @property
     def contract_id(self):
         """The rule file's contract id."""
-        return _native.decode(_lib.lc_engine_contract_id(self._pointer()))
+        with self._using() as ptr:
+            return _native.decode(_lib.lc_engine_contract_id(ptr))
 
     def rules(self):
         """The declared rules in order: dicts of id, kind, class, clause, line."""
-        ptr = self._pointer()
         rules = []
         info = _native.lc_rule_info()
-        for i in range(_lib.lc_engine_rule_count(ptr)):
-            if not _lib.lc_engine_rule(ptr, i, ctypes.byref(info)):
-                break
-            rules.append({
-                "id": _native.decode(info.id),
-                "kind": _native.decode(info.kind),
-                "class": _native.decode(info.class_),
-                "clause": _native.decode(info.clause),
-                "line": info.line,
-            })
+        with self._using() as ptr:  # the strings are the engine's: copied inside
+            for i in range(_lib.lc_engine_rule_count(ptr)):
+                if not _lib.lc_engine_rule(ptr, i, ctypes.byref(info)):
+                    break
+                rules.append({
+                    "id": _native.decode(info.id),
+                    "kind": _native.decode(info.kind),
+                    "class": _native.decode(info.class_),
+                    "clause": _native.decode(info.clause),
+                    "line": info.line,
+                })
         return rules
 
     def check(self, format="text"):
@@ -184,8 +179,9 @@ class Engine(Handle):
         out = ctypes.c_void_p()
         length = ctypes.c_size_t()
         count = ctypes.c_size_t()
-        status = _lib.lc_engine_check(self._pointer(), _CHECK_FORMATS[format], ctypes.byref(out),
-                                      ctypes.byref(length), ctypes.byref(count), ctypes.byref(err))
+        with self._using() as ptr:
+            status = _lib.lc_engine_check(ptr, _CHECK_FORMATS[format], ctypes.byref(out),
+                                          ctypes.byref(length), ctypes.byref(count), ctypes.byref(err))
         check(status, err)
         text = _native.take_text(out, length)
         return count.value, json.loads(text) if format == "json" else text
@@ -214,6 +210,7 @@ class Engine(Handle):
             return evaluation.result()
 
     def __repr__(self):
-        if self.closed:
+        try:
+            return "<libcontract.Engine %s>" % self.contract_id
+        except UsageError:  # closed, maybe by another thread
             return "<libcontract.Engine closed>"
-        return "<libcontract.Engine %s>" % self.contract_id

@@ -1,5 +1,6 @@
 """Evaluation: events pushed one at a time (lc_eval), and Scenario (lc_scenario)."""
 
+import contextlib
 import ctypes
 import datetime
 import decimal
@@ -8,7 +9,7 @@ import os
 
 from . import _native
 from ._handle import Handle
-from .errors import check
+from .errors import check, usage
 from .options import options_pointer
 from .result import Result
 
@@ -57,6 +58,8 @@ class Scenario(Handle):
     ``Scenario(path)`` loads a file; ``Scenario.from_string(text, name=...)``
     loads script text.  The script returns ``{ perturb = function(event, rng)
     ... end, extra = function(rng) ... end }`` (see libcontract.h).
+    One thread at a time uses it: replays through it from several threads
+    run one after the other.
     """
 
     _kind = "scenario"
@@ -90,6 +93,10 @@ class Evaluation(Handle):
     Made by ``engine.evaluation(skip_invalid=False, keep_events=False)``.
     A context manager: the C evaluation is freed at the end of the block
     (results already taken stay valid).
+
+    It shares its engine's gate: calls on the engine and on all its
+    evaluations run one at a time, and close() waits for the call in
+    progress.  It keeps its engine referenced; Engine.close() closes it.
     """
 
     _kind = "evaluation"
@@ -103,27 +110,29 @@ class Evaluation(Handle):
             flags |= _native.LC_EVAL_KEEP_EVENTS
         err = _native.lc_error()
         ptr = _native.EVAL_P()
-        check(_lib.lc_eval_new(ctypes.byref(ptr), engine._pointer(), flags, ctypes.byref(err)), err)
         self._engine = engine
-        self._adopt(ptr)
-        engine._evaluation_opened(self)
+        with engine._using() as engine_ptr:  # a closing engine makes no evaluation
+            check(_lib.lc_eval_new(ctypes.byref(ptr), engine_ptr, flags, ctypes.byref(err)), err)
+            self._adopt(ptr, gate=engine._gate)
+            engine._evaluation_opened(self)
 
     @property
     def engine(self):
         """The Engine this evaluation belongs to."""
         return self._engine
 
-    def close(self):
-        """Frees the C evaluation now; later calls do nothing."""
-        was_open = not self.closed
-        Handle.close(self)
-        if was_open:
+    def _free(self):
+        """Frees the C evaluation, then tells its engine (alone on the engine's gate)."""
+        if self._ptr:
+            Handle._free(self)
             self._engine._evaluation_closed()
 
     def _call(self, function, *args):
         """Calls an lc_eval_* function on this evaluation; raises on failure."""
         err = _native.lc_error()
-        check(function(self._pointer(), *args, ctypes.byref(err)), err)
+        with self._using() as ptr:
+            status = function(ptr, *args, ctypes.byref(err))
+        check(status, err)
 
     # ---- events in -----------------------------------------------------------
 
@@ -169,9 +178,12 @@ class Evaluation(Handle):
         """
         if not isinstance(source, Evaluation):
             raise TypeError("source must be an Evaluation, not %s" % type(source).__name__)
+        if source._engine is not self._engine:  # one gate for both, so no lock-order deadlock
+            raise usage("replays need evaluations of the same engine")
         _check_seed(seed)
-        scenario_ptr = scenario._pointer() if scenario is not None else None
-        self._call(_lib.lc_eval_replay, source._pointer(), scenario_ptr, seed)
+        with source._using() as source_ptr, \
+                (scenario._using() if scenario is not None else contextlib.nullcontext()) as scenario_ptr:
+            self._call(_lib.lc_eval_replay, source_ptr, scenario_ptr, seed)
 
     # ---- results out ----------------------------------------------------------
 
@@ -179,5 +191,7 @@ class Evaluation(Handle):
         """The Result of the events pushed so far under the current parameters."""
         err = _native.lc_error()
         ptr = _native.RESULT_P()
-        check(_lib.lc_eval_result(self._pointer(), ctypes.byref(ptr), ctypes.byref(err)), err)
+        with self._using() as ev:
+            status = _lib.lc_eval_result(ev, ctypes.byref(ptr), ctypes.byref(err))
+        check(status, err)
         return Result(ptr)

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 from . import _native
 from ._handle import Handle
-from .errors import check
+from .errors import UsageError, check
 
 _lib = _native.lib
 
@@ -75,10 +75,15 @@ class Result(Handle):
     ``data`` is the INTERFACE.md JSON as a dict (amounts stay decimal
     strings), ``totals`` and ``breaches`` come from the C accessors with
     Decimal amounts, ``render()`` gives the reports.
+
+    Threads: C lets several threads read one result at once, so calls on a
+    result run side by side; close() refuses new calls at once and frees
+    the result when the calls in progress end.
     """
 
     _kind = "result"
     _free_function = _lib.lc_result_free
+    _shared = True
 
     def __init__(self, ptr):
         """Takes ownership of an lc_result pointer (see Evaluation.result)."""
@@ -92,8 +97,9 @@ class Result(Handle):
             err = _native.lc_error()
             out = ctypes.c_void_p()
             length = ctypes.c_size_t()
-            check(_lib.lc_result_json(self._pointer(), ctypes.byref(out), ctypes.byref(length),
-                                      ctypes.byref(err)), err)
+            with self._using() as ptr:
+                status = _lib.lc_result_json(ptr, ctypes.byref(out), ctypes.byref(length), ctypes.byref(err))
+            check(status, err)
             self._json = _native.take_text(out, length)
         return self._json
 
@@ -111,7 +117,8 @@ class Result(Handle):
     def totals(self):
         """The Totals, from lc_result_totals."""
         raw = _native.lc_totals()
-        _lib.lc_result_totals(self._pointer(), ctypes.byref(raw))
+        with self._using() as ptr:
+            _lib.lc_result_totals(ptr, ctypes.byref(raw))
         return Totals(
             amount_uncapped=fen_to_decimal(raw.amount_uncapped),
             amount=fen_to_decimal(raw.amount),
@@ -126,12 +133,12 @@ class Result(Handle):
     @property
     def breaches(self):
         """Every breach in order, as Breach objects (lc_result_breach)."""
-        ptr = self._pointer()
-        return [self._breach(ptr, i) for i in range(_lib.lc_result_breach_count(ptr))]
+        with self._using() as ptr:
+            return [self._breach(ptr, i) for i in range(_lib.lc_result_breach_count(ptr))]
 
     @staticmethod
     def _breach(ptr, i):
-        """Breach i, with its event ids (lc_result_breach_event)."""
+        """Breach i, with its event ids (lc_result_breach_event), copied: call it in use."""
         raw = _native.lc_breach()
         if not _lib.lc_result_breach(ptr, i, ctypes.byref(raw)):
             raise IndexError("breach %d is out of range" % i)
@@ -159,16 +166,18 @@ class Result(Handle):
         err = _native.lc_error()
         out = ctypes.c_void_p()
         length = ctypes.c_size_t()
-        status = _lib.lc_result_render(self._pointer(), _choice(FORMATS, format, "format"),
-                                       _choice(LANGS, lang, "lang"), flags, ctypes.byref(out),
-                                       ctypes.byref(length), ctypes.byref(err))
+        format, lang = _choice(FORMATS, format, "format"), _choice(LANGS, lang, "lang")
+        with self._using() as ptr:
+            status = _lib.lc_result_render(ptr, format, lang, flags, ctypes.byref(out), ctypes.byref(length),
+                                           ctypes.byref(err))
         check(status, err)
         return _native.take_text(out, length)
 
     def __repr__(self):
-        if self.closed:
+        try:
+            totals = self.totals
+        except UsageError:  # closed, maybe by another thread
             return "<libcontract.Result closed>"
-        totals = self.totals
         return "<libcontract.Result %d breaches, total %s>" % (totals.breaches, totals.amount)
 
 
@@ -183,8 +192,10 @@ def diff(old, new, format="json", lang="both"):
     out = ctypes.c_void_p()
     length = ctypes.c_size_t()
     differs = ctypes.c_int()
-    status = _lib.lc_result_diff(old._pointer(), new._pointer(), FORMATS[format], _choice(LANGS, lang, "lang"),
-                                 ctypes.byref(out), ctypes.byref(length), ctypes.byref(differs), ctypes.byref(err))
+    lang = _choice(LANGS, lang, "lang")
+    with old._using() as old_ptr, new._using() as new_ptr:
+        status = _lib.lc_result_diff(old_ptr, new_ptr, FORMATS[format], lang, ctypes.byref(out),
+                                     ctypes.byref(length), ctypes.byref(differs), ctypes.byref(err))
     check(status, err)
     text = _native.take_text(out, length)
     return bool(differs.value), json.loads(text) if format == "json" else text
