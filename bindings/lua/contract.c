@@ -323,7 +323,7 @@ static int opt_flag(lua_State *L, int idx, const char *key)
 static const lc_options *options_arg(lua_State *L, int idx, lc_options *o)
 {
     static const char *const known[] = {"memory_limit", "instruction_limit", "pattern_limit", "json_depth_limit",
-                                        "event_line_limit", NULL};
+                                        "event_line_limit", "total_instruction_limit", NULL};
     const lc_options init = LC_OPTIONS_INIT;
     *o = init;
     if (lua_isnoneornil(L, idx)) return NULL;
@@ -340,7 +340,8 @@ static const lc_options *options_arg(lua_State *L, int idx, lc_options *o)
             case 1: o->lua_instruction_limit = (uint64_t)v; break;
             case 2: o->lua_pattern_limit = (uint64_t)v; break;
             case 3: o->json_depth_limit = v > UINT32_MAX ? UINT32_MAX : (unsigned)v; break;
-            default: o->event_line_limit = (size_t)v; break;
+            case 4: o->event_line_limit = (size_t)v; break;
+            default: o->lua_total_instruction_limit = (uint64_t)v; break;
             }
         }
         lua_pop(L, 1);

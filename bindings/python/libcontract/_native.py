@@ -23,7 +23,7 @@ LC_EINTERNAL = 7
 
 LC_ERROR_MESSAGE_MAX = 512
 LC_ERROR_FILE_MAX = 256
-LC_OPTIONS_VERSION = 1
+LC_OPTIONS_VERSION = 2
 
 # lc_format
 LC_FORMAT_JSON = 0
@@ -64,6 +64,7 @@ class lc_options(ctypes.Structure):
         ("lua_pattern_limit", ctypes.c_uint64),
         ("json_depth_limit", ctypes.c_uint),
         ("event_line_limit", ctypes.c_size_t),
+        ("lua_total_instruction_limit", ctypes.c_uint64),
     ]
 
 

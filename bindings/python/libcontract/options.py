@@ -13,7 +13,8 @@ class Options:
     lua_memory_limit: bytes the Lua state may hold; lua_instruction_limit:
     VM instructions per Lua call; lua_pattern_limit: steps of one pattern
     match; json_depth_limit: nesting of an event's JSON; event_line_limit:
-    bytes of one event line.
+    bytes of one event line; lua_total_instruction_limit: instructions of
+    all the Lua calls of one load, one result or one replay together.
     """
 
     lua_memory_limit: int = 0
@@ -21,6 +22,7 @@ class Options:
     lua_pattern_limit: int = 0
     json_depth_limit: int = 0
     event_line_limit: int = 0
+    lua_total_instruction_limit: int = 0
 
     def to_struct(self):
         """The lc_options the C functions take (version set)."""
@@ -33,6 +35,7 @@ class Options:
             self.lua_pattern_limit,
             self.json_depth_limit,
             self.event_line_limit,
+            self.lua_total_instruction_limit,
         )
 
 
