@@ -99,22 +99,6 @@ int lci_build_refs_of_records(const lci_record *const *recs, size_t n, lci_refs 
     return 0;
 }
 
-/* Classes rank in the order the rule file first uses them (major before
- * minor in the reference contract). */
-static int class_rank(const lci_model *m, const char *klass)
-{
-    int rank = 0;
-    for (size_t i = 0; i < m->nrules; i++) {
-        const char *k = m->rules[i].klass;
-        if (!k) continue;
-        if (strcmp(k, klass) == 0) return rank;
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++) first = !(m->rules[j].klass && strcmp(m->rules[j].klass, k) == 0);
-        rank += first;
-    }
-    return rank;
-}
-
 static int month_of(const lci_model *m, lci_time t)
 {
     int i = lci_model_month_index(m, lci_local_month(t, m->offset_min));
@@ -156,7 +140,7 @@ static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
     br.text = r->text ? r->text : "";
     br.pct = lci_qty_value(b->m, &r->pct);
     br.month = e->month;
-    br.class_rank = class_rank(b->m, br.klass);
+    br.class_rank = r->class_rank;
     br.order = r->order;
     br.sort_time = emission_time(b, e);
     br.has_at = e->at != NULL;

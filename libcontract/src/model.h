@@ -204,6 +204,7 @@ typedef struct lci_rule {
     int lua_ref;              /* LUA: registry reference of the function */
     int line;
     int order;                /* item number parsed from the id, for sorting */
+    int class_rank;           /* classes rank in the order the rule file first uses them */
 } lci_rule;
 
 /* ---- caps ---- */
@@ -334,6 +335,8 @@ typedef struct lci_month_column {
 /* The bytes of text a rule file may leave in its model (names, clauses,
  * quoted texts, labels): results share them, but they are kept once. */
 #define LCI_MODEL_TEXT_LIMIT ((size_t)4 << 20)
+/* ... and one of them (reports repeat a breach's quoted text per breach) */
+#define LCI_MODEL_STRING_LIMIT ((size_t)64 << 10)
 
 typedef struct lci_model {
     /* every string below lives here, once: results share it (a view keeps

@@ -113,6 +113,8 @@ static int keep_text(reader *r, int idx, const char *what, const char **out)
     int added;
     *out = NULL;
     if (!lci_utf8_text(s, len)) return fail(r, 0, "%s is not text (a NUL byte or invalid UTF-8)", what);
+    if (len > LCI_MODEL_STRING_LIMIT)
+        return fail(r, 0, "%s is %zu bytes long: a text in a rule file may have %zu", what, len, (size_t)LCI_MODEL_STRING_LIMIT);
     if (len > LCI_MODEL_TEXT_LIMIT - r->m->text_bytes)
         return fail(r, 0, "%s: the rule file's texts (names, clauses, quotations, labels) take more than %zu bytes, "
                           "the most an engine keeps", what, (size_t)LCI_MODEL_TEXT_LIMIT);
@@ -1634,9 +1636,24 @@ static int check_values(reader *r)
     return 0;
 }
 
+/* Breaches of a month are ordered by class in the order the rule file
+ * first uses each class (major before minor in the reference contract). */
+static void rank_classes(lci_model *m)
+{
+    int ranks = 0;
+    for (size_t i = 0; i < m->nrules; i++) {
+        lci_rule *r = &m->rules[i];
+        const char *k = r->klass ? r->klass : "";
+        size_t j = 0;
+        while (j < i && strcmp(m->rules[j].klass ? m->rules[j].klass : "", k) != 0) j++;
+        r->class_rank = j < i ? m->rules[j].class_rank : ranks++;
+    }
+}
+
 static int check_model(reader *r)
 {
     lci_model *m = r->m;
+    rank_classes(m);
     for (size_t i = 0; i < m->nmeasures; i++) {
         lci_measure *me = &m->measures[i];
         if (me->kind == LCI_M_SCORE && !m->scorecard.present)

@@ -394,7 +394,8 @@ static int read_field(lua_State *L, int idx, lc_eval *ev, const lci_field *f, in
     case LCI_F_SEVERITY: return s ? enum_value(ev->m->severity_levels, ev->m->nseverity, s, out) : -1;
     case LCI_F_MONTH: return s ? lci_month_parse(s, strlen(s), out, why, sizeof why) : -1;
     case LCI_F_STRING:
-        if (!s || lci_idtable_intern(&ev->strings, s, strlen(s), &index, &added) != 0) return -1;
+        if (!s || !lci_utf8_text(s, lua_rawlen(L, idx)) || lci_idtable_intern(&ev->strings, s, strlen(s), &index, &added) != 0)
+            return -1;
         *out = index;
         return 0;
     }
@@ -431,6 +432,11 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
     *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1); /* the string stays alive in the table */
     if (type < 0 || !*id || !**id) return snprintf(why, size, "an event needs a declared type and an id"), -1;
+    lua_pushliteral(L, "id");
+    lua_rawget(L, idx);
+    int text = lci_utf8_text(*id, lua_rawlen(L, -1));
+    lua_pop(L, 1);
+    if (!text) return snprintf(why, size, "an event's id must be UTF-8 text"), -1;
     const lci_event_type *t = &dst->m->types[type];
     memset(r, 0, sizeof *r + t->nfields * sizeof r->v[0]);
     r->type = (uint32_t)type;

@@ -95,6 +95,7 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
     if (!e || !id || !id[0]) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: an event needs a non-empty id");
     if (type < 0 || (size_t)type >= e->m->ntypes) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: unknown event type %d", type);
     if (e->string_fields) clear_strings(e);
+    if (!lci_text_valid(id, strlen(id))) return lci_fail(err, LC_EEVENT, NULL, 0, "lc_event_reset: the id is not UTF-8 text");
     if (copy_id(e, id) != 0) {
         e->type = -1; /* nothing to push until the next reset */
         e->nfields = 0;
@@ -211,6 +212,8 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
     else if (f->kind == LCI_F_SEVERITY) v = index_of(e->m->severity_levels, e->m->nseverity, value);
     else if (f->kind == LCI_F_MONTH && lci_month_parse(value, strlen(value), &v, NULL, 0) != 0) v = -1;
     else if (f->kind == LCI_F_STRING) {
+        if (!lci_text_valid(value, strlen(value)))
+            return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s is not UTF-8 text", e->id, f->name);
         char *copy = lci_strdup(value);
         if (!copy) return lci_oom(err);
         free(e->strings[field]);

@@ -148,6 +148,20 @@ size_t lci_utf8_sequence(const unsigned char *s, size_t avail);
 /* 1 when the len bytes at s are valid UTF-8 without a NUL. */
 int lci_utf8_text(const char *s, size_t len);
 
+/* lci_utf8_text for a C string of known length (no NUL inside): plain
+ * ASCII, the common case, eight bytes at a time. */
+static inline int lci_text_valid(const char *s, size_t len)
+{
+    uint64_t high = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        high |= w;
+    }
+    for (; i < len; i++) high |= (unsigned char)s[i];
+    return (high & UINT64_C(0x8080808080808080)) == 0 || lci_utf8_text(s, len);
+}
+
 /* The usual bound for lci_nearest: 1 for short words, 2 from 5 bytes. */
 size_t lci_typo_distance(const char *word);
 

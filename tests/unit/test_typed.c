@@ -300,3 +300,23 @@ Test(typed, a_builder_reused_across_types_keeps_no_trace_of_the_event_before)
     lc_eval_free(ev);
     lc_engine_free(f.engine);
 }
+
+/* Ids and string values reach the JSON and the reports: they must be text. */
+Test(typed, ids_and_strings_must_be_utf8_text)
+{
+    fixture f = load();
+    lc_event *e;
+    lc_error err = {0};
+    cr_assert_eq(lc_event_new(&e, f.engine, &err), LC_OK);
+    cr_assert_eq(lc_event_reset(e, f.ticket, "t-\xff", &err), LC_EEVENT);
+    cr_assert(strstr(err.message, "not UTF-8") != NULL, "%s", err.message);
+    cr_assert_eq(lc_event_reset(e, f.ticket, "t-\xc3\xa9-long-enough-for-the-word-loop", &err), LC_OK, "%s", err.message);
+    int period = lc_engine_event_type(f.engine, "protection_period");
+    int name = lc_engine_field(f.engine, period, "name");
+    cr_assert_eq(lc_event_reset(e, period, "p-1", &err), LC_OK);
+    cr_assert_eq(lc_event_set_string(e, name, "\xe4\xb8", &err), LC_EEVENT);
+    cr_assert(strstr(err.message, "not UTF-8") != NULL, "%s", err.message);
+    cr_assert_eq(lc_event_set_string(e, name, "\xe4\xb8\xad\xe7\xa7\x8b", &err), LC_OK, "%s", err.message);
+    lc_event_free(e);
+    lc_engine_free(f.engine);
+}
