@@ -389,3 +389,44 @@ Test(rules_errors, env_and_close_in_comments_and_strings_are_fine)
                  "%s", err.message);
     lc_engine_free(e);
 }
+
+/* What the engine keeps from a rule file is bounded, and shared: a result
+ * borrows the rule's texts instead of copying them per breach. */
+Test(texts, are_bounded)
+{
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', text = string.rep('x', 16 * 1024 * 1024) }\n",
+                 BASE_LINES + 1, "text is 16777216 bytes long: a text in a rule file may have 65536");
+    expect_error("for i = 1, 100 do breach('b.' .. i) { class = 'c', pct = 1, on = 'ticket',\n"
+                 "  text = string.rep('y', 60000) .. i } end\n",
+                 BASE_LINES + 1, "take more than 4194304 bytes");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', clause = 'a\\0b' }\n", BASE_LINES + 1,
+                 "clause is not text");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', clause = '\\xff' }\n", BASE_LINES + 1,
+                 "clause is not text");
+}
+
+Test(texts, are_shared_by_the_breaches_of_a_result)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(load_base("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', clause = 'C', text = string.rep('z', 6e4) }\n", &e, &err),
+                 LC_OK, "%s", err.message);
+    lc_eval *ev = NULL;
+    lc_result *res = NULL;
+    cr_assert_eq(lc_eval_new(&ev, e, 0, &err), LC_OK);
+    for (int i = 0; i < 100; i++) {
+        char line[160];
+        int len = snprintf(line, sizeof line, "{\"type\":\"ticket\",\"id\":\"t-%d\",\"opened\":\"2026-04-01T10:00:00Z\"}", i);
+        cr_assert_eq(lc_eval_push_json(ev, line, (size_t)len, "e", i + 1, &err), LC_OK, "%s", err.message);
+    }
+    cr_assert_eq(lc_eval_result(ev, &res, &err), LC_OK, "%s", err.message);
+    lc_eval_free(ev);
+    lc_engine_free(e); /* the result keeps what it shows */
+    cr_assert_eq(lc_result_breach_count(res), 100);
+    lc_breach first, last;
+    cr_assert(lc_result_breach(res, 0, &first) && lc_result_breach(res, 99, &last));
+    cr_assert_eq(first.clause, last.clause, "each breach has its own copy of the clause");
+    cr_assert_str_eq(first.rule, "b.1");
+    cr_assert_eq(first.rule, last.rule);
+    lc_result_free(res);
+}
