@@ -204,7 +204,7 @@ static int run_samples(lc_engine *engine, lc_eval *src, const sweep_opts *o, int
     if (o->samples < 1 || o->samples > 10000000) return cli_usage("--samples must be from 1 to 10000000");
     if (lc_scenario_load_file(&sc, NULL, o->scenario, &err) != LC_OK) return cli_report(&err);
     sample *s = calloc((size_t)o->samples, sizeof *s);
-    int rc = s ? 0 : EXIT_FAILURE_OTHER;
+    int rc = s ? 0 : cli_nomem();
     if (o->per_sample && !json) printf("sample,amount,amount_uncapped,capped,breaches,termination_right\n");
     for (long k = 0; rc == 0 && k < o->samples; k++) {
         lc_eval *ev = NULL;
@@ -242,7 +242,7 @@ static int parse(int argc, char **argv, sweep_opts *o, char **files, int *nfiles
         else if (strcmp(a, "--per-sample") == 0) o->per_sample = 1;
         else {
             int known = cli_eval_option(argc, argv, &i, &o->eval);
-            if (known < 0) return EXIT_USAGE;
+            if (known < 0) return -known;
             if (!known && a[0] == '-' && a[1]) return cli_usage("unknown option %s", a);
             if (!known) files[(*nfiles)++] = argv[i];
         }
@@ -257,7 +257,7 @@ int cmd_sweep(int argc, char **argv)
 {
     sweep_opts o = {0};
     char **files = calloc((size_t)argc + 1, sizeof *files);
-    int nfiles = 0, rc = files ? parse(argc, argv, &o, files, &nfiles) : EXIT_FAILURE_OTHER;
+    int nfiles = 0, rc = files ? parse(argc, argv, &o, files, &nfiles) : cli_nomem();
     lc_format format = LC_FORMAT_CSV;
     if (rc == 0 && o.eval.format && cli_format(o.eval.format, &format)) rc = EXIT_USAGE;
     if (rc == 0 && format != LC_FORMAT_CSV && format != LC_FORMAT_JSON) rc = cli_usage("sweep writes csv or json");

@@ -30,7 +30,7 @@ static const char usage[] =
     "\n"
     "exit codes: 0 ok, 1 different/failed, 2 bad usage, 3 rule file error, 4 invalid events\n";
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
@@ -46,4 +46,9 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "diff") == 0) return cmd_diff(argc - 2, argv + 2);
     if (strcmp(argv[1], "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    return cli_finish(run(argc, argv));
 }

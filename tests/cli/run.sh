@@ -72,4 +72,53 @@ cp -r tests/golden/reference/ticket-response-45-minor5 "$tmp/cases/ok"; rm -r "$
 "$contract" eval "$ref" "${events[@]}" --format json --explain >"$tmp/explain.json"
 grep -q '"explain": {"text": "运维需求平均响应时间' "$tmp/explain.json" || fail "eval --explain: no explanation in the JSON"
 
+# Output that cannot be written is exit 6 with the reason, never 0: every
+# command's stdout on a full disk, then --output files that cannot be made.
+one_case="$tmp/one-case"
+mkdir -p "$one_case" && cp -r tests/golden/reference/ticket-response-45-minor5 "$one_case/"
+full() {
+  local name=$1
+  shift
+  "$@" >/dev/full 2>"$tmp/full.err"
+  local got=$?
+  [ "$got" = 6 ] && grep -q 'No space left on device' "$tmp/full.err" ||
+    { fail "$name > /dev/full: exit $got, expected 6 and the reason"; cat "$tmp/full.err"; }
+}
+full eval "$contract" eval "$ref" "${events[@]}"
+full "eval --format json" "$contract" eval "$ref" "${events[@]}" --format json
+full check "$contract" check "$ref"
+full diff "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5
+full test "$contract" test "$ref" "$one_case"
+full "sweep --vary" "$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5
+full "sweep --scenario" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5
+full "sweep --per-sample" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --per-sample
+full --help "$contract" --help
+# unwritable NAME EXPECTED_REASON COMMAND...: exit 6 and the reason on stderr.
+unwritable() {
+  local name=$1 reason=$2
+  shift 2
+  "$@" >"$tmp/unwritable.out" 2>"$tmp/unwritable.err"
+  local got=$?
+  [ "$got" = 6 ] && grep -q "$reason" "$tmp/unwritable.err" ||
+    { fail "$name: exit $got, expected 6 and '$reason'"; cat "$tmp/unwritable.err"; }
+  [ -s "$tmp/unwritable.out" ] && fail "$name: printed on stdout"
+}
+: >"$tmp/plain-file"
+mkdir -p "$tmp/full-table"
+ln -s /dev/full "$tmp/full-table/months.csv"
+unwritable "eval --output under a file" 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output "$tmp/plain-file/out"
+unwritable "eval --output /dev/full" 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output /dev/full
+unwritable "eval --output to a full disk" 'months.csv: No space left on device' \
+  "$contract" eval "$ref" "${events[@]}" --output "$tmp/full-table"
+unwritable "diff --output under a file" 'Not a directory' \
+  "$contract" diff "$ref" "$ref" "${events[@]}" --output "$tmp/plain-file/out"
+# Memory exhaustion is exit 5 (skipped where a small address space stops
+# the program from starting at all, as under AddressSanitizer).
+if (ulimit -v 300000 && "$contract" --version) >/dev/null 2>&1; then
+  (ulimit -v 300000 && exec "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua \
+    --samples 10000000) >"$tmp/nomem.out" 2>"$tmp/nomem.err"
+  got=$?
+  [ "$got" = 5 ] && grep -q 'out of memory' "$tmp/nomem.err" || { fail "out of memory: exit $got, expected 5"; cat "$tmp/nomem.err"; }
+fi
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }
