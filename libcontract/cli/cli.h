@@ -4,6 +4,7 @@
 #define CONTRACT_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "libcontract.h"
 
@@ -49,6 +50,14 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
 
 /* One of the options shared by the commands that evaluate. */
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o);
+
+/* Reads a number given on the command line strictly: decimal digits, with
+ * a point and at most `decimals` digits after it when decimals > 0; no
+ * sign, space, exponent or empty text.  *out is the value times
+ * 10^decimals (decimals 0 to 18) and must lie in [min, max], scaled too.  0, or
+ * EXIT_USAGE with a message naming the option and the value. */
+int cli_parse_number(const char *option, const char *text, int decimals, uint64_t min, uint64_t max,
+                     uint64_t *out);
 
 /* Loads rules and applies the --set options: 0 or an exit code. */
 int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out);

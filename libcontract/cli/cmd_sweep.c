@@ -17,10 +17,12 @@
 #include "cli.h"
 
 #define MAX_STEPS 100000
+#define MAX_SAMPLES 10000000
+#define DEFAULT_SAMPLES 1000
 
 typedef struct sweep_opts {
     cli_eval_opts eval;
-    const char *vary, *scenario;
+    const char *vary, *scenario, *samples_text, *seed_text;
     long samples;
     uint64_t seed;
     int per_sample;
@@ -201,7 +203,6 @@ static int run_samples(lc_engine *engine, lc_eval *src, const sweep_opts *o, int
 {
     lc_error err = {0};
     lc_scenario *sc = NULL;
-    if (o->samples < 1 || o->samples > 10000000) return cli_usage("--samples must be from 1 to 10000000");
     if (lc_scenario_load_file(&sc, NULL, o->scenario, &err) != LC_OK) return cli_report(&err);
     sample *s = calloc((size_t)o->samples, sizeof *s);
     int rc = s ? 0 : cli_nomem();
@@ -230,27 +231,46 @@ static int run_samples(lc_engine *engine, lc_eval *src, const sweep_opts *o, int
 
 /* ---- the command ---- */
 
+/* An option of sweep, a parser as cli_eval_option. */
+static int sweep_option(int argc, char **argv, int *i, sweep_opts *o)
+{
+    const char *vary = NULL;
+    int taken;
+    if ((taken = cli_option_value(argc, argv, i, "--vary", &vary))) {
+        if (taken > 0 && o->vary) return -cli_usage("sweep takes one --vary");
+        o->vary = vary;
+        return taken;
+    }
+    if ((taken = cli_option_value(argc, argv, i, "--scenario", &o->scenario))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--samples", &o->samples_text))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--seed", &o->seed_text))) return taken;
+    if (strcmp(argv[*i], "--per-sample") == 0) return o->per_sample = 1;
+    return cli_eval_option(argc, argv, i, &o->eval);
+}
+
+/* --samples and --seed, read strictly. */
+static int parse_counts(sweep_opts *o)
+{
+    uint64_t samples = DEFAULT_SAMPLES;
+    if ((o->samples_text || o->seed_text) && !o->scenario) return cli_usage("--samples and --seed go with --scenario");
+    if (o->samples_text && cli_parse_number("--samples", o->samples_text, 0, 1, MAX_SAMPLES, &samples))
+        return EXIT_USAGE;
+    if (o->seed_text && cli_parse_number("--seed", o->seed_text, 0, 0, UINT64_MAX, &o->seed)) return EXIT_USAGE;
+    o->samples = (long)samples;
+    return 0;
+}
+
 static int parse(int argc, char **argv, sweep_opts *o, char **files, int *nfiles)
 {
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--vary") == 0 && v) o->vary = argv[++i];
-        else if (strcmp(a, "--scenario") == 0 && v) o->scenario = argv[++i];
-        else if (strcmp(a, "--samples") == 0 && v) o->samples = strtol(argv[++i], NULL, 10);
-        else if (strcmp(a, "--seed") == 0 && v) o->seed = strtoull(argv[++i], NULL, 10);
-        else if (strcmp(a, "--per-sample") == 0) o->per_sample = 1;
-        else {
-            int known = cli_eval_option(argc, argv, &i, &o->eval);
-            if (known < 0) return -known;
-            if (!known && a[0] == '-' && a[1]) return cli_usage("unknown option %s", a);
-            if (!known) files[(*nfiles)++] = argv[i];
-        }
+        int known = sweep_option(argc, argv, &i, o);
+        if (known < 0) return -known;
+        if (!known && argv[i][0] == '-' && argv[i][1]) return cli_usage("unknown option %s", argv[i]);
+        if (!known) files[(*nfiles)++] = argv[i];
     }
     if (*nfiles < 2) return cli_usage("sweep needs a rule file and at least one event file");
     if (!o->vary == !o->scenario) return cli_usage("sweep needs either --vary NAME=FROM:TO:STEP or --scenario FILE --samples N");
-    if (o->scenario && !o->samples) o->samples = 1000;
-    return 0;
+    return parse_counts(o);
 }
 
 int cmd_sweep(int argc, char **argv)

@@ -297,8 +297,9 @@ static int is_case(const char *dir, const char *name)
     return f != NULL;
 }
 
-/* Prints which rules the cases exercised; 1 when under the minimum. */
-static int report_coverage(const char *rules, const coverage *cov, double min)
+/* Prints which rules the cases exercised; 1 when under the minimum
+ * (min_hundredths: the percentage in hundredths, compared exactly). */
+static int report_coverage(const char *rules, const coverage *cov, uint64_t min_hundredths, const char *min_text)
 {
     lc_engine *engine = NULL;
     int rc = cli_load_engine(rules, NULL, 0, &engine);
@@ -316,8 +317,8 @@ static int report_coverage(const char *rules, const coverage *cov, double min)
     double pct = total ? 100.0 * (double)hit / (double)total : 100.0;
     printf("coverage: %zu of %zu rules exercised (%.1f%%)\n", hit, total, pct);
     lc_engine_free(engine);
-    if (pct + 1e-9 < min) {
-        printf("coverage %.1f%% is under the minimum %.1f%%\n", pct, min);
+    if ((uint64_t)hit * 10000 < min_hundredths * total) { /* 100·hit/total < min/100 */
+        printf("coverage %.1f%% is under the minimum %s%%\n", pct, min_text);
         return EXIT_DIFFERENT;
     }
     return 0;
@@ -326,11 +327,14 @@ static int report_coverage(const char *rules, const coverage *cov, double min)
 int cmd_test(int argc, char **argv)
 {
     const char *args[2] = {NULL, NULL};
+    const char *min_text = NULL;
     int nargs = 0, want_coverage = 0;
-    double min = 0;
+    uint64_t min = 0;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--coverage") == 0) want_coverage = 1;
-        else if (strcmp(argv[i], "--min") == 0 && i + 1 < argc) min = strtod(argv[++i], NULL), want_coverage = 1;
+        int taken = cli_option_value(argc, argv, &i, "--min", &min_text);
+        if (taken < 0) return -taken;
+        if (taken && cli_parse_number("--min", min_text, 2, 0, 10000, &min)) return EXIT_USAGE;
+        if (taken || strcmp(argv[i], "--coverage") == 0) want_coverage = 1;
         else if (argv[i][0] == '-') return cli_usage("unknown option %s", argv[i]);
         else if (nargs < 2) args[nargs++] = argv[i];
         else return cli_usage("test takes a rule file and a directory");
@@ -363,7 +367,7 @@ int cmd_test(int argc, char **argv)
     printf("%d passed, %d failed\n", passed, failed);
     int rc = failed || !passed ? EXIT_DIFFERENT : EXIT_OK;
     if (want_coverage) {
-        int crc = report_coverage(args[0], &cov, min);
+        int crc = report_coverage(args[0], &cov, min, min_text ? min_text : "0");
         if (crc && !rc) rc = crc;
     }
     for (size_t i = 0; i < cov.n; i++) free(cov.ids[i]);

@@ -1,5 +1,6 @@
 /* common.c — helpers shared by the subcommands. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,57 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     o->sets = sets;
     o->sets[o->nsets++] = set;
     return 1;
+}
+
+/* Digits of text into *v, at most `decimals` after one point; 0, or -1
+ * when text is not such a number or does not fit in 64 bits. */
+static int read_number(const char *text, int decimals, uint64_t *v)
+{
+    int digits = 0, after = -1; /* digits after the point; -1 before it */
+    *v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '.' && after < 0 && digits > 0 && decimals > 0) {
+            after = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || after >= decimals) return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (*v > (UINT64_MAX - d) / 10) return -1;
+        *v = *v * 10 + d;
+        digits++;
+        if (after >= 0) after++;
+    }
+    if (digits == 0 || after == 0) return -1; /* "" and "5." */
+    for (int k = after < 0 ? 0 : after; k < decimals; k++) {
+        if (*v > UINT64_MAX / 10) return -1;
+        *v *= 10;
+    }
+    return 0;
+}
+
+/* units / 10^decimals as decimal text, without trailing zeros. */
+static void number_text(uint64_t units, int decimals, char *buf, size_t size)
+{
+    uint64_t p = 1;
+    for (int k = 0; k < decimals; k++) p *= 10;
+    if (units % p == 0) {
+        snprintf(buf, size, "%" PRIu64, units / p);
+        return;
+    }
+    int n = snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64, units / p, decimals, units % p);
+    while (n > 0 && (size_t)n < size && buf[n - 1] == '0') buf[--n] = '\0';
+}
+
+int cli_parse_number(const char *option, const char *text, int decimals, uint64_t min, uint64_t max,
+                     uint64_t *out)
+{
+    if (read_number(text, decimals, out) == 0 && *out >= min && *out <= max) return 0;
+    char lo[32], hi[32];
+    number_text(min, decimals, lo, sizeof lo);
+    number_text(max, decimals, hi, sizeof hi);
+    if (decimals == 0) return cli_usage("%s wants a whole number from %s to %s, not '%s'", option, lo, hi, text);
+    return cli_usage("%s wants a number from %s to %s with at most %d decimals, not '%s'", option, lo, hi, decimals,
+                     text);
 }
 
 int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out)

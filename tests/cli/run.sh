@@ -72,10 +72,41 @@ cp -r tests/golden/reference/ticket-response-45-minor5 "$tmp/cases/ok"; rm -r "$
 "$contract" eval "$ref" "${events[@]}" --format json --explain >"$tmp/explain.json"
 grep -q '"explain": {"text": "运维需求平均响应时间' "$tmp/explain.json" || fail "eval --explain: no explanation in the JSON"
 
-# Output that cannot be written is exit 6 with the reason, never 0: every
-# command's stdout on a full disk, then --output files that cannot be made.
 one_case="$tmp/one-case"
 mkdir -p "$one_case" && cp -r tests/golden/reference/ticket-response-45-minor5 "$one_case/"
+
+# Numbers on the command line are read strictly: a bad one is a usage
+# error naming the option and the value, with nothing on stdout.
+# refused OPTION VALUE COMMAND...: exit 2, OPTION and 'VALUE' on stderr.
+refused() {
+  local option=$1 value=$2
+  shift 2
+  "$@" >"$tmp/refused.out" 2>"$tmp/refused.err"
+  local got=$?
+  [ "$got" = 2 ] && grep -qF -- "$option" "$tmp/refused.err" && grep -qF -- "'$value'" "$tmp/refused.err" ||
+    { fail "$option '$value': exit $got, expected 2 naming the option and the value"; cat "$tmp/refused.err"; }
+  [ -s "$tmp/refused.out" ] && fail "$option '$value': printed on stdout"
+}
+scenario=(--scenario examples/what-if/late-answers.lua)
+for v in 1e3 abc '' 0 -5 +5 ' 5' 5x 10000001 99999999999999999999999; do
+  refused --samples "$v" "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples "$v"
+done
+refused --samples 1e3 "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples=1e3
+for v in x1 -1 '' 1.5 18446744073709551616; do
+  refused --seed "$v" "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples 2 --seed "$v"
+done
+"$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples 2 --seed 18446744073709551615 >/dev/null ||
+  fail "sweep: the largest seed refused"
+for v in abc '' -1 100.01 101 99.555 5. .5 1e2; do
+  refused --min "$v" "$contract" test "$ref" "$one_case" --min "$v"
+done
+"$contract" test "$ref" "$one_case" --min 2.5 >"$tmp/min.out" && grep -q 'coverage: 1 of' "$tmp/min.out" ||
+  { fail "test --min 2.5: a decimal minimum refused or not met"; cat "$tmp/min.out"; }
+"$contract" test "$ref" "$one_case" --min 3.13 >"$tmp/min.out"
+[ $? = 1 ] && grep -q 'under the minimum 3.13%' "$tmp/min.out" || { fail "test --min 3.13: not enforced"; cat "$tmp/min.out"; }
+
+# Output that cannot be written is exit 6 with the reason, never 0: every
+# command's stdout on a full disk, then --output files that cannot be made.
 full() {
   local name=$1
   shift
