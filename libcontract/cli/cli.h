@@ -51,6 +51,10 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
 /* One of the options shared by the commands that evaluate. */
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o);
 
+/* dir/name followed by suffix, in memory of the caller's (free); NULL when
+ * out of memory.  No length limit: the system refuses what is too long. */
+char *cli_path(const char *dir, const char *name, const char *suffix);
+
 /* Reads a number given on the command line strictly: decimal digits, with
  * a point and at most `decimals` digits after it when decimals > 0; no
  * sign, space, exponent or empty text.  *out is the value times

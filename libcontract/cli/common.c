@@ -73,6 +73,14 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     return 1;
 }
 
+char *cli_path(const char *dir, const char *name, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+    char *path = malloc(n);
+    if (path) snprintf(path, n, "%s/%s%s", dir, name, suffix);
+    return path;
+}
+
 /* Digits of text into *v, at most `decimals` after one point; 0, or -1
  * when text is not such a number or does not fit in 64 bits. */
 static int read_number(const char *text, int decimals, uint64_t *v)

@@ -46,10 +46,8 @@ static int make_dir(const char *dir)
  * disk shows itself at any of them. */
 static int write_file(const char *dir, const char *name, const char *text, size_t len)
 {
-    size_t n = strlen(dir) + strlen(name) + sizeof "/.csv";
-    char *path = malloc(n);
+    char *path = cli_path(dir, name, ".csv");
     if (!path) return cli_nomem();
-    snprintf(path, n, "%s/%s.csv", dir, name);
     FILE *f = fopen(path, "wb");
     int ok = f && fwrite(text, 1, len, f) == len && fflush(f) == 0, errnum = errno;
     if (f && fclose(f) != 0 && ok) ok = 0, errnum = errno;

@@ -75,6 +75,48 @@ grep -q '"explain": {"text": "运维需求平均响应时间' "$tmp/explain.json
 one_case="$tmp/one-case"
 mkdir -p "$one_case" && cp -r tests/golden/reference/ticket-response-45-minor5 "$one_case/"
 
+# test: nothing read from a case has a fixed limit.  34 options in `args`
+# (67 words, the last one counting); 70 event files, all read, in strcmp
+# order (B.jsonl before a.jsonl: the id repeated with other content is
+# reported in a.jsonl).
+limits="$tmp/limits"
+mkdir -p "$limits/many-args" "$limits/many-files" "$limits/file-order"
+cp tests/golden/reference/cap-set-base-pct-100-minor5-costs-51588/{events.jsonl,expected.json} "$limits/many-args/"
+{ echo --skip-invalid; for k in $(seq 32); do echo "--set base_pct=10"; done; echo "--set base_pct=100"; } \
+  >"$limits/many-args/args"
+for k in $(seq -w 0 69); do
+  echo "{\"type\":\"ticket\",\"id\":\"t-$k\",\"opened\":\"2026-04-01T09:00:00+08:00\"}" >"$limits/many-files/e$k.jsonl"
+done
+echo '{"months": [{}, {"month": "2026-04", "open_tickets": 70}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}]}' \
+  >"$limits/many-files/expected.json"
+cp "$limits"/many-files/*.jsonl "$limits/file-order/"
+echo '{"type":"ticket","id":"t-x","opened":"2026-04-02T09:00:00+08:00"}' >"$limits/file-order/B.jsonl"
+echo '{"type":"ticket","id":"t-x","opened":"2026-04-03T09:00:00+08:00"}' >"$limits/file-order/a.jsonl"
+echo '{"error": {"exit": 4, "message": "a.jsonl:1: event id \"t-x\""}}' >"$limits/file-order/expected.json"
+"$contract" test "$ref" "$limits" >"$tmp/limits.out" 2>&1
+[ $? = 0 ] && grep -q '^3 passed, 0 failed' "$tmp/limits.out" || { fail "test: many options or event files"; cat "$tmp/limits.out"; }
+# Reports of any length: 400 differences and a 600-byte JSON path, whole.
+mkdir -p "$limits/long-report/case"
+cp tests/golden/reference/ticket-response-45-minor5/events.jsonl "$limits/long-report/case/"
+long_key=$(printf 'k%.0s' $(seq 600))
+python3 -c "import json,sys; d={'k%d' % i: 1 for i in range(400)}; d[sys.argv[1]] = {'x': 1}; print(json.dumps(d))" "$long_key" \
+  >"$limits/long-report/case/expected.json"
+"$contract" test "$ref" "$limits/long-report" >"$tmp/long-report.out"
+[ $? = 1 ] && grep -q '^    \$\.k399: missing$' "$tmp/long-report.out" && grep -q "^    \\$\.$long_key: missing$" "$tmp/long-report.out" &&
+  [ "$(grep -c ': missing$' "$tmp/long-report.out")" = 401 ] || { fail "test: a long report cut"; tail -3 "$tmp/long-report.out"; }
+# Long paths: a case directory 1,100 bytes deep runs; one whose
+# expected.json is past the system's limit fails saying so, not skipped.
+deep="$tmp/deep"
+for k in $(seq 11); do deep="$deep/$(printf 'd%.0s' $(seq 99))"; done
+mkdir -p "$deep" && cp -r tests/golden/reference/ticket-response-45-minor5 "$deep/"
+"$contract" test "$ref" "$deep" >"$tmp/deep.out" 2>&1 && grep -q '^1 passed, 0 failed' "$tmp/deep.out" ||
+  { fail "test: a case under a long path"; cat "$tmp/deep.out"; }
+for k in $(seq 29); do deep="$deep/$(printf 'd%.0s' $(seq 99))"; done # ~4,000 bytes, under PATH_MAX
+mkdir -p "$deep" && (cd "$deep" && mkdir "$(printf 'c%.0s' $(seq 200))" && cd c* && echo '{}' >expected.json)
+"$contract" test "$ref" "$deep" >"$tmp/deeper.out" 2>&1
+[ $? = 1 ] && grep -q 'expected.json: File name too long' "$tmp/deeper.out" && grep -q '^0 passed, 1 failed' "$tmp/deeper.out" ||
+  { fail "test: a case past the path limit"; cat "$tmp/deeper.out"; }
+
 # Numbers on the command line are read strictly: a bad one is a usage
 # error naming the option and the value, with nothing on stdout.
 # refused OPTION VALUE COMMAND...: exit 2, OPTION and 'VALUE' on stderr.
