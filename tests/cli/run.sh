@@ -147,6 +147,38 @@ done
 "$contract" test "$ref" "$one_case" --min 3.13 >"$tmp/min.out"
 [ $? = 1 ] && grep -q 'under the minimum 3.13%' "$tmp/min.out" || { fail "test --min 3.13: not enforced"; cat "$tmp/min.out"; }
 
+# Everything is checked before the first byte of output: an error leaves
+# stdout empty.  quiet NAME EXIT PATTERN COMMAND...: that exit, PATTERN on
+# stderr, nothing on stdout.
+quiet() {
+  local name=$1 want=$2 pattern=$3
+  shift 3
+  "$@" >"$tmp/quiet.out" 2>"$tmp/quiet.err"
+  local got=$?
+  [ "$got" = "$want" ] && grep -qF -- "$pattern" "$tmp/quiet.err" ||
+    { fail "$name: exit $got, expected $want and '$pattern'"; cat "$tmp/quiet.err"; }
+  [ -s "$tmp/quiet.out" ] && { fail "$name: printed on stdout"; head -3 "$tmp/quiet.out"; }
+}
+vary=("$contract" sweep "$ref" "${events[@]}" --vary)
+quiet "--vary, a fraction of a count (json)" 2 'outage_cluster_count = 1.5' \
+  "${vary[@]}" outage_cluster_count=1:3:0.5 --format json
+quiet "--vary, a fraction of a count (csv)" 2 'outage_cluster_count = 1.5' "${vary[@]}" outage_cluster_count=1:3:0.5
+quiet "--vary, an unknown parameter" 2 "unknown parameter 'nope'" "${vary[@]}" nope=30:31:1
+for spec in x=1:2 x=a:1:1 =1:2:1 x=1.:2:1 x=1:2:1:3 'x=1: 2:1' x=0.0000000000000000001:1:1; do
+  quiet "--vary $spec" 2 "'$spec'" "${vary[@]}" "$spec"
+done
+quiet "--vary, step 0" 2 'STEP must be positive' "${vary[@]}" x=1:2:0
+quiet "--vary, from past to" 2 'FROM must not exceed TO' "${vary[@]}" x=2:1:1
+quiet "--vary, too many values" 2 'more than 100000 values' "${vary[@]}" x=0:100000:1
+quiet "--vary, too many digits" 2 'do not fit in 18 digits' "${vary[@]}" x=0.00000001:99999999999:1
+# A scenario that fails on the way prints no sample, nor the header.
+echo 'return { perturb = function(event, rng) if rng:chance(0.3) then error("boom") end return event end }' \
+  >"$tmp/boom.lua"
+quiet "--scenario failing" 3 'boom.lua:1: boom' \
+  "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/boom.lua" --samples 5 --per-sample
+quiet "--per-sample json" 2 '--per-sample writes csv' \
+  "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --per-sample --format json
+
 # Output that cannot be written is exit 6 with the reason, never 0: every
 # command's stdout on a full disk, then --output files that cannot be made.
 full() {
