@@ -424,7 +424,7 @@ static int test_case(const char *rules, const char *dir, list *covered, diffs *d
     cJSON_Delete(want);
     list_free(&files);
     list_free(&args);
-    free(got.json);
+    lc_free(got.json);
     return rc;
 }
 
