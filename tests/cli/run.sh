@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Command-level tests of `contract`: check, diff, sweep and test, with golden
-# outputs in tests/cli/expected/.  Usage: run.sh CONTRACT_BINARY SOURCE_DIR
+# outputs in tests/cli/expected/, and the errors of every command: limits of
+# what `test` reads, strict numbers, nothing printed on an error, output
+# that cannot be written (exit 6), memory exhaustion (exit 5).  Usage: run.sh CONTRACT_BINARY SOURCE_DIR
 # Set UPDATE=1 to rewrite the golden outputs (then review them with git diff).
 set -uo pipefail
 contract=$1
@@ -12,6 +14,18 @@ events=(examples/events/*.jsonl)
 failures=0
 
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+
+# quiet NAME EXIT PATTERN COMMAND...: an error with that exit and PATTERN
+# on stderr, and nothing on stdout.
+quiet() {
+  local name=$1 want=$2 pattern=$3
+  shift 3
+  "$@" >"$tmp/quiet.out" 2>"$tmp/quiet.err"
+  local got=$?
+  [ "$got" = "$want" ] && grep -qF -- "$pattern" "$tmp/quiet.err" ||
+    { fail "$name: exit $got, expected $want and '$pattern'"; cat "$tmp/quiet.err"; }
+  [ -s "$tmp/quiet.out" ] && { fail "$name: printed on stdout"; head -3 "$tmp/quiet.out"; }
+}
 
 # golden NAME EXPECTED_EXIT COMMAND...: output and exit code must match.
 golden() {
@@ -72,6 +86,7 @@ cp -r tests/golden/reference/ticket-response-45-minor5 "$tmp/cases/ok"; rm -r "$
 "$contract" eval "$ref" "${events[@]}" --format json --explain >"$tmp/explain.json"
 grep -q '"explain": {"text": "运维需求平均响应时间' "$tmp/explain.json" || fail "eval --explain: no explanation in the JSON"
 
+# One passing case, for the commands below.
 one_case="$tmp/one-case"
 mkdir -p "$one_case" && cp -r tests/golden/reference/ticket-response-45-minor5 "$one_case/"
 
@@ -119,15 +134,12 @@ mkdir -p "$deep" && (cd "$deep" && mkdir "$(printf 'c%.0s' $(seq 200))" && cd c*
 
 # Numbers on the command line are read strictly: a bad one is a usage
 # error naming the option and the value, with nothing on stdout.
-# refused OPTION VALUE COMMAND...: exit 2, OPTION and 'VALUE' on stderr.
+# refused OPTION VALUE COMMAND...: exit 2 naming OPTION and 'VALUE'.
 refused() {
   local option=$1 value=$2
   shift 2
-  "$@" >"$tmp/refused.out" 2>"$tmp/refused.err"
-  local got=$?
-  [ "$got" = 2 ] && grep -qF -- "$option" "$tmp/refused.err" && grep -qF -- "'$value'" "$tmp/refused.err" ||
-    { fail "$option '$value': exit $got, expected 2 naming the option and the value"; cat "$tmp/refused.err"; }
-  [ -s "$tmp/refused.out" ] && fail "$option '$value': printed on stdout"
+  quiet "$option '$value'" 2 "$option wants" "$@"
+  grep -qF -- "not '$value'" "$tmp/quiet.err" || fail "$option '$value': the value not named"
 }
 scenario=(--scenario examples/what-if/late-answers.lua)
 for v in 1e3 abc '' 0 -5 +5 ' 5' 5x 10000001 99999999999999999999999; do
@@ -148,17 +160,7 @@ done
 [ $? = 1 ] && grep -q 'under the minimum 3.13%' "$tmp/min.out" || { fail "test --min 3.13: not enforced"; cat "$tmp/min.out"; }
 
 # Everything is checked before the first byte of output: an error leaves
-# stdout empty.  quiet NAME EXIT PATTERN COMMAND...: that exit, PATTERN on
-# stderr, nothing on stdout.
-quiet() {
-  local name=$1 want=$2 pattern=$3
-  shift 3
-  "$@" >"$tmp/quiet.out" 2>"$tmp/quiet.err"
-  local got=$?
-  [ "$got" = "$want" ] && grep -qF -- "$pattern" "$tmp/quiet.err" ||
-    { fail "$name: exit $got, expected $want and '$pattern'"; cat "$tmp/quiet.err"; }
-  [ -s "$tmp/quiet.out" ] && { fail "$name: printed on stdout"; head -3 "$tmp/quiet.out"; }
-}
+# stdout empty.
 vary=("$contract" sweep "$ref" "${events[@]}" --vary)
 quiet "--vary, a fraction of a count (json)" 2 'outage_cluster_count = 1.5' \
   "${vary[@]}" outage_cluster_count=1:3:0.5 --format json
@@ -198,24 +200,14 @@ full "sweep --vary" "$contract" sweep "$ref" "${events[@]}" --vary ticket_respon
 full "sweep --scenario" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5
 full "sweep --per-sample" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --per-sample
 full --help "$contract" --help
-# unwritable NAME EXPECTED_REASON COMMAND...: exit 6 and the reason on stderr.
-unwritable() {
-  local name=$1 reason=$2
-  shift 2
-  "$@" >"$tmp/unwritable.out" 2>"$tmp/unwritable.err"
-  local got=$?
-  [ "$got" = 6 ] && grep -q "$reason" "$tmp/unwritable.err" ||
-    { fail "$name: exit $got, expected 6 and '$reason'"; cat "$tmp/unwritable.err"; }
-  [ -s "$tmp/unwritable.out" ] && fail "$name: printed on stdout"
-}
 : >"$tmp/plain-file"
 mkdir -p "$tmp/full-table"
 ln -s /dev/full "$tmp/full-table/months.csv"
-unwritable "eval --output under a file" 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output "$tmp/plain-file/out"
-unwritable "eval --output /dev/full" 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output /dev/full
-unwritable "eval --output to a full disk" 'months.csv: No space left on device' \
+quiet "eval --output under a file" 6 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output "$tmp/plain-file/out"
+quiet "eval --output /dev/full" 6 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output /dev/full
+quiet "eval --output to a full disk" 6 'months.csv: No space left on device' \
   "$contract" eval "$ref" "${events[@]}" --output "$tmp/full-table"
-unwritable "diff --output under a file" 'Not a directory' \
+quiet "diff --output under a file" 6 'Not a directory' \
   "$contract" diff "$ref" "$ref" "${events[@]}" --output "$tmp/plain-file/out"
 # Memory exhaustion is exit 5 (skipped where a small address space stops
 # the program from starting at all, as under AddressSanitizer).
