@@ -51,7 +51,7 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
 /* One of the options shared by the commands that evaluate. */
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o);
 
-/* dir/name followed by suffix, in memory of the caller's (free); NULL when
+/* dir/name followed by suffix, for the caller to free; NULL when
  * out of memory.  No length limit: the system refuses what is too long. */
 char *cli_path(const char *dir, const char *name, const char *suffix);
 

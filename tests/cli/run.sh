@@ -2,7 +2,8 @@
 # Command-level tests of `contract`: check, diff, sweep and test, with golden
 # outputs in tests/cli/expected/, and the errors of every command: limits of
 # what `test` reads, strict numbers, nothing printed on an error, output
-# that cannot be written (exit 6), memory exhaustion (exit 5).  Usage: run.sh CONTRACT_BINARY SOURCE_DIR
+# that cannot be written (exit 6), memory exhaustion (exit 5).
+# Usage: run.sh CONTRACT_BINARY SOURCE_DIR
 # Set UPDATE=1 to rewrite the golden outputs (then review them with git diff).
 set -uo pipefail
 contract=$1
