@@ -4,11 +4,21 @@
 #define CONTRACT_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "libcontract.h"
 
 /* Exit codes (INTERFACE.md). */
-enum { EXIT_OK = 0, EXIT_DIFFERENT = 1, EXIT_USAGE = 2, EXIT_RULES = 3, EXIT_EVENTS = 4, EXIT_FAILURE_OTHER = 5 };
+enum {
+    EXIT_OK = 0,
+    EXIT_DIFFERENT = 1, /* diff found changes; test had failures */
+    EXIT_USAGE = 2,     /* bad usage, or an input file that cannot be opened */
+    EXIT_RULES = 3,     /* the rule file cannot be loaded or the sandbox stopped it */
+    EXIT_EVENTS = 4,    /* invalid event input */
+    EXIT_NOMEM = 5,     /* out of memory */
+    EXIT_OUTPUT = 6,    /* output that cannot be written: a full disk is never success */
+    EXIT_INTERNAL = 70  /* a bug (LC_EINTERNAL); sysexits.h's EX_SOFTWARE */
+};
 
 /* Options shared by the commands that evaluate. */
 typedef struct cli_eval_opts {
@@ -25,12 +35,33 @@ int cli_report(const lc_error *err);
 /* The exit code for a status. */
 int cli_exit_code(lc_status st);
 
+/* Prints that memory ran out and returns EXIT_NOMEM. */
+int cli_nomem(void);
+
 /* Prints a usage error and returns EXIT_USAGE. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parses one shared option at argv[*i] (advancing *i past its value);
- * 1 when it was one, 0 when not, -1 on a usage error (printed). */
+/* Option parsers: each looks at argv[*i] and returns 1 when it took it
+ * (advancing *i past its value), 0 when it is not theirs, or minus an exit
+ * code on an error (printed). */
+
+/* The value of option `name`, given as "NAME VALUE" or "NAME=VALUE". */
+int cli_option_value(int argc, char **argv, int *i, const char *name, const char **out);
+
+/* One of the options shared by the commands that evaluate. */
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o);
+
+/* dir/name followed by suffix, for the caller to free; NULL when
+ * out of memory.  No length limit: the system refuses what is too long. */
+char *cli_path(const char *dir, const char *name, const char *suffix);
+
+/* Reads a number given on the command line strictly: decimal digits, with
+ * a point and at most `decimals` digits after it when decimals > 0; no
+ * sign, space, exponent or empty text.  *out is the value times
+ * 10^decimals (decimals 0 to 18) and must lie in [min, max], scaled too.  0, or
+ * EXIT_USAGE with a message naming the option and the value. */
+int cli_parse_number(const char *option, const char *text, int decimals, uint64_t min, uint64_t max,
+                     uint64_t *out);
 
 /* Loads rules and applies the --set options: 0 or an exit code. */
 int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out);
@@ -48,17 +79,27 @@ typedef struct cli_csv_opts {
     const char *output; /* --output DIR: write every table as DIR/NAME.csv */
 } cli_csv_opts;
 
-/* Parses --table/--output at argv[*i] like cli_eval_option. */
+/* --table or --output, an option parser as above. */
 int cli_csv_option(int argc, char **argv, int *i, cli_csv_opts *c);
 
-/* Makes dir when missing: 0 or an exit code (printed). */
-int cli_make_dir(const char *dir);
+/* Resolves --format with --table/--output (which choose CSV when no
+ * --format is given) and --lang: 0 or EXIT_USAGE (printed). */
+int cli_csv_format(const cli_eval_opts *o, const cli_csv_opts *c, lc_format *format);
 
-/* Writes text as dir/name.csv: 0 or an exit code (printed). */
-int cli_write_csv_file(const char *dir, const char *name, const char *text, size_t len);
+/* Renders one CSV table of a command's result into *out (lc_free). */
+typedef lc_status (*cli_csv_render)(void *ctx, const char *table, char **out, size_t *len, lc_error *err);
 
-/* Writes text to stdout; 0 or EXIT_FAILURE_OTHER. */
+/* --output DIR: every table named by table(0), table(1), ... (until NULL)
+ * as DIR/NAME.csv, the directory made when missing.  All are rendered
+ * before the first is written.  0 or an exit code (printed). */
+int cli_write_csv_tables(const char *dir, const char *(*table)(size_t), cli_csv_render render, void *ctx);
+
+/* Writes text to stdout: 0, or EXIT_OUTPUT (printed). */
 int cli_write(const char *text, size_t len);
+
+/* Flushes and closes stdout after a command that returned rc: rc, or
+ * EXIT_OUTPUT (printed) when what the command printed was not all written. */
+int cli_finish(int rc);
 
 int cmd_eval(int argc, char **argv);
 int cmd_test(int argc, char **argv);

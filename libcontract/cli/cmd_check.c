@@ -9,9 +9,10 @@ int cmd_check(int argc, char **argv)
 {
     const char *rules = NULL, *format_name = "text";
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format_name = argv[++i];
-        else if (strncmp(argv[i], "--format=", 9) == 0) format_name = argv[i] + 9;
-        else if (argv[i][0] == '-') return cli_usage("unknown option %s", argv[i]);
+        int taken = cli_option_value(argc, argv, &i, "--format", &format_name);
+        if (taken < 0) return -taken;
+        if (taken) continue;
+        if (argv[i][0] == '-') return cli_usage("unknown option %s", argv[i]);
         else if (!rules) rules = argv[i];
         else return cli_usage("check takes one rule file");
     }

@@ -37,22 +37,25 @@ static int evaluate_side(const char *rules, const side *common, const side *own,
     return rc;
 }
 
+/* --set-old or --set-new, an option parser as cli_eval_option. */
+static int side_option(int argc, char **argv, int *i, side *old_side, side *new_side)
+{
+    const char *v = NULL;
+    side *s = old_side;
+    int taken = cli_option_value(argc, argv, i, "--set-old", &v);
+    if (!taken) taken = cli_option_value(argc, argv, i, "--set-new", &v), s = new_side;
+    if (taken > 0 && push_set(s, v) != 0) return -cli_nomem();
+    return taken;
+}
+
 static int parse(int argc, char **argv, cli_eval_opts *o, cli_csv_opts *r, side *old_side, side *new_side,
                  char **files, int *nfiles)
 {
     for (int i = 0; i < argc; i++) {
-        int taken = cli_csv_option(argc, argv, &i, r);
-        if (taken < 0) return EXIT_USAGE;
-        if (taken) continue;
-        int is_old = strncmp(argv[i], "--set-old", 9) == 0, is_new = strncmp(argv[i], "--set-new", 9) == 0;
-        if (is_old || is_new) {
-            const char *v = argv[i][9] == '=' ? argv[i] + 10 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v) return cli_usage("%s needs NAME=VALUE", is_old ? "--set-old" : "--set-new");
-            if (push_set(is_old ? old_side : new_side, v) != 0) return EXIT_FAILURE_OTHER;
-            continue;
-        }
-        int known = cli_eval_option(argc, argv, &i, o);
-        if (known < 0) return EXIT_USAGE;
+        int known = cli_csv_option(argc, argv, &i, r);
+        if (!known) known = side_option(argc, argv, &i, old_side, new_side);
+        if (!known) known = cli_eval_option(argc, argv, &i, o);
+        if (known < 0) return -known;
         if (!known && argv[i][0] == '-' && argv[i][1]) return cli_usage("unknown option %s", argv[i]);
         if (!known) files[(*nfiles)++] = argv[i];
     }
@@ -60,21 +63,17 @@ static int parse(int argc, char **argv, cli_eval_opts *o, cli_csv_opts *r, side 
     return 0;
 }
 
-/* Every diff table as DIR/NAME.csv; the directory is made when missing. */
-static int write_tables(const lc_result *a, const lc_result *b, const char *dir, lc_lang lang, unsigned flags,
-                        int *differs)
+typedef struct tables {
+    const lc_result *a, *b;
+    lc_lang lang;
+    unsigned flags;
+    int differs;
+} tables;
+
+static lc_status render_table(void *ctx, const char *table, char **out, size_t *len, lc_error *err)
 {
-    int rc = cli_make_dir(dir);
-    for (size_t i = 0; rc == 0 && lc_diff_csv_table(i); i++) {
-        lc_error err = {0};
-        char *text = NULL;
-        size_t len = 0;
-        if (lc_result_diff_csv(a, b, lc_diff_csv_table(i), lang, flags, &text, &len, differs, &err) != LC_OK)
-            rc = cli_report(&err);
-        else rc = cli_write_csv_file(dir, lc_diff_csv_table(i), text, len);
-        lc_free(text);
-    }
-    return rc;
+    tables *t = ctx;
+    return lc_result_diff_csv(t->a, t->b, table, t->lang, t->flags, out, len, &t->differs, err);
 }
 
 static int report(const lc_result *a, const lc_result *b, lc_format format, const cli_eval_opts *o,
@@ -89,27 +88,16 @@ static int report(const lc_result *a, const lc_result *b, lc_format format, cons
     unsigned flags = o->bom ? LC_RENDER_BOM : 0;
     if (cli_lang(o->lang, &lang)) return EXIT_USAGE;
     if (r->output) {
-        rc = write_tables(a, b, r->output, lang, flags, &differs);
-        return rc ? rc : differs ? EXIT_DIFFERENT : EXIT_OK;
+        tables t = {a, b, lang, flags, 0};
+        rc = cli_write_csv_tables(r->output, lc_diff_csv_table, render_table, &t);
+        return rc ? rc : t.differs ? EXIT_DIFFERENT : EXIT_OK;
     }
     if (format == LC_FORMAT_CSV) st = lc_result_diff_csv(a, b, r->table, lang, flags, &text, &len, &differs, &err);
     else st = lc_result_diff(a, b, format, lang, &text, &len, &differs, &err);
     if (st != LC_OK) rc = cli_report(&err);
-    else rc = cli_write(text, len) ? EXIT_FAILURE_OTHER : differs ? EXIT_DIFFERENT : EXIT_OK;
+    else if ((rc = cli_write(text, len)) == 0) rc = differs ? EXIT_DIFFERENT : EXIT_OK;
     lc_free(text);
     return rc;
-}
-
-/* --table and --output are for CSV: they choose it when --format is not given. */
-static int resolve_format(const cli_eval_opts *o, const cli_csv_opts *r, lc_format *format)
-{
-    lc_lang lang;
-    int csv_only = r->table || r->output;
-    if (cli_format(o->format ? o->format : csv_only ? "csv" : "text", format) || cli_lang(o->lang, &lang))
-        return EXIT_USAGE;
-    if (csv_only && *format != LC_FORMAT_CSV) return cli_usage("--table and --output go with --format csv");
-    if (r->table && r->output) return cli_usage("--table prints one table, --output writes them all: choose one");
-    return 0;
 }
 
 int cmd_diff(int argc, char **argv)
@@ -121,8 +109,8 @@ int cmd_diff(int argc, char **argv)
     int nfiles = 0;
     lc_result *a = NULL, *b = NULL;
     lc_format format = LC_FORMAT_TEXT;
-    int rc = files ? parse(argc, argv, &o, &r, &old_side, &new_side, files, &nfiles) : EXIT_FAILURE_OTHER;
-    if (rc == 0) rc = resolve_format(&o, &r, &format);
+    int rc = files ? parse(argc, argv, &o, &r, &old_side, &new_side, files, &nfiles) : cli_nomem();
+    if (rc == 0) rc = cli_csv_format(&o, &r, &format);
     side common = {o.sets, o.nsets};
     if (rc == 0) rc = evaluate_side(files[0], &common, &old_side, files + 2, nfiles - 2, o.skip_invalid, &a);
     if (rc == 0) rc = evaluate_side(files[1], &common, &new_side, files + 2, nfiles - 2, o.skip_invalid, &b);

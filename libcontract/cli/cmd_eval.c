@@ -10,19 +10,16 @@
 
 #include "cli.h"
 
-/* Every CSV table as DIR/NAME.csv; the directory is made when missing. */
-static int write_tables(const lc_result *res, const char *dir, lc_lang lang, unsigned flags)
+typedef struct tables {
+    const lc_result *res;
+    lc_lang lang;
+    unsigned flags;
+} tables;
+
+static lc_status render_table(void *ctx, const char *table, char **out, size_t *len, lc_error *err)
 {
-    int rc = cli_make_dir(dir);
-    for (size_t i = 0; rc == 0 && lc_csv_table(i); i++) {
-        lc_error err = {0};
-        char *text = NULL;
-        size_t len = 0;
-        if (lc_result_csv(res, lc_csv_table(i), lang, flags, &text, &len, &err) != LC_OK) rc = cli_report(&err);
-        else rc = cli_write_csv_file(dir, lc_csv_table(i), text, len);
-        lc_free(text);
-    }
-    return rc;
+    const tables *t = ctx;
+    return lc_result_csv(t->res, table, t->lang, t->flags, out, len, err);
 }
 
 static int render(const lc_result *res, const cli_eval_opts *o, const cli_csv_opts *c, lc_format format)
@@ -34,7 +31,7 @@ static int render(const lc_result *res, const cli_eval_opts *o, const cli_csv_op
     lc_status st;
     if (cli_lang(o->lang, &lang)) return EXIT_USAGE;
     unsigned flags = (o->explain ? LC_RENDER_EXPLAIN : 0) | (o->bom ? LC_RENDER_BOM : 0);
-    if (c->output) return write_tables(res, c->output, lang, flags);
+    if (c->output) return cli_write_csv_tables(c->output, lc_csv_table, render_table, &(tables){res, lang, flags});
     if (format == LC_FORMAT_CSV) st = lc_result_csv(res, c->table, lang, flags, &text, &len, &err);
     else st = lc_result_render(res, format, lang, flags, &text, &len, &err);
     if (st != LC_OK) return cli_report(&err);
@@ -43,34 +40,22 @@ static int render(const lc_result *res, const cli_eval_opts *o, const cli_csv_op
     return rc;
 }
 
-/* --table and --output are for CSV: they choose it when --format is not given. */
-static int resolve_format(const cli_eval_opts *o, const cli_csv_opts *c, lc_format *format)
-{
-    lc_lang lang;
-    int csv_only = c->table || c->output;
-    if (cli_format(o->format ? o->format : csv_only ? "csv" : "text", format) || cli_lang(o->lang, &lang))
-        return EXIT_USAGE;
-    if (csv_only && *format != LC_FORMAT_CSV) return cli_usage("--table and --output go with --format csv");
-    if (c->table && c->output) return cli_usage("--table prints one table, --output writes them all: choose one");
-    return 0;
-}
-
 int cmd_eval(int argc, char **argv)
 {
     cli_eval_opts o = {0};
     cli_csv_opts c = {0};
     char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0, rc = 0;
-    if (!files) return EXIT_FAILURE_OTHER;
+    if (!files) return cli_nomem();
     for (int i = 0; i < argc && rc == 0; i++) {
         int known = cli_csv_option(argc, argv, &i, &c);
         if (known == 0) known = cli_eval_option(argc, argv, &i, &o);
-        if (known < 0) rc = EXIT_USAGE;
+        if (known < 0) rc = -known;
         else if (!known && argv[i][0] == '-' && argv[i][1]) rc = cli_usage("unknown option %s", argv[i]);
         else if (!known) files[nfiles++] = argv[i];
     }
     lc_format format = LC_FORMAT_TEXT;
-    if (rc == 0) rc = resolve_format(&o, &c, &format);
+    if (rc == 0) rc = cli_csv_format(&o, &c, &format);
     if (rc == 0 && nfiles < 2) rc = cli_usage("eval needs a rule file and at least one event file");
     lc_engine *engine = NULL;
     lc_result *res = NULL;

@@ -1,78 +1,329 @@
-/* cmd_test.c — `contract test RULES DIR`: golden cases.
+/* cmd_test.c — `contract test RULES DIR [--coverage] [--min PCT]`: golden cases.
  *
- * A case is a directory under DIR holding event files (*.jsonl, read in
- * name order), expected.json, and optionally `args` (one option per line:
- * --set NAME=VALUE, --skip-invalid).  The expected file is matched
- * partially: what it states must hold, the rest may differ; arrays must
- * have the expected length.  An expected {"error": {"exit": 4, "line": 3,
- * "message": "text"}} asks for that failure instead of a result. */
+ * A case is a directory under DIR holding event files (*.jsonl, every one
+ * of them read, in strcmp order of their names), expected.json, and
+ * optionally `args` (one option per line: --set NAME=VALUE,
+ * --skip-invalid).  The expected file is matched partially: what it states
+ * must hold, the rest may differ; arrays must have the expected length.  An
+ * expected {"error": {"exit": 4, "line": 3, "message": "text"}} asks for
+ * that failure instead of a result.
+ *
+ * Nothing read from a case has a fixed limit (lists, paths and reports
+ * grow), and the whole report is built before it is printed, so an error
+ * (exit 2, 3 or 5) prints nothing on stdout. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
-#include <stdarg.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
-#define MAX_FILES 64
-#define MAX_ARGS 64
+/* ---- growing text and lists ---- */
 
+/* Text that grows as it is appended to.  Running out of memory sets
+ * `failed` and makes later appends do nothing, as a stream's error flag
+ * does: the owner checks it once, at the end. */
+typedef struct text {
+    char *s;
+    size_t len, cap;
+    int failed;
+} text;
+
+/* Room for extra more bytes and a NUL; 0, or -1 (failed set). */
+static int text_grow(text *t, size_t extra)
+{
+    size_t cap = t->cap ? t->cap : 256;
+    if (t->failed) return -1;
+    if (t->cap - t->len > extra) return 0;
+    while (cap - t->len <= extra && cap <= SIZE_MAX / 2) cap *= 2;
+    char *s = cap - t->len > extra ? realloc(t->s, cap) : NULL;
+    if (!s) return t->failed = 1, -1;
+    t->s = s;
+    t->cap = cap;
+    return 0;
+}
+
+static void text_vadd(text *t, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0) t->failed = 1;
+    else if (text_grow(t, (size_t)n) == 0) t->len += (size_t)vsnprintf(t->s + t->len, (size_t)n + 1, fmt, again);
+    va_end(again);
+}
+
+static void text_add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void text_add(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    text_vadd(t, fmt, ap);
+    va_end(ap);
+}
+
+/* Back to its first len bytes (a JSON path after a member). */
+static void text_cut(text *t, size_t len)
+{
+    if (t->s && len <= t->len) t->s[t->len = len] = '\0';
+}
+
+/* Strings the list owns. */
+typedef struct list {
+    char **items;
+    size_t n, cap;
+} list;
+
+/* Appends s, which the list takes (freed when it cannot be kept; NULL is
+ * a failed allocation): 0, or -1 when out of memory. */
+static int list_add(list *l, char *s)
+{
+    if (s && l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **items = cap <= SIZE_MAX / sizeof *items ? realloc(l->items, cap * sizeof *items) : NULL;
+        if (items) l->items = items, l->cap = cap;
+    }
+    if (!s || l->n == l->cap) return free(s), -1;
+    l->items[l->n++] = s;
+    return 0;
+}
+
+static void list_free(list *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->items[i]);
+    free(l->items);
+    *l = (list){0};
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- reading a case ---- */
+
+/* How a case differs from what it expects: notes under their JSON path. */
 typedef struct diffs {
-    char text[4096];
-    size_t len;
+    text report, path;
     int count;
 } diffs;
 
-static void note(diffs *d, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void note(diffs *d, const char *path, const char *fmt, ...)
+static void note(diffs *d, const char *where, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(diffs *d, const char *where, const char *fmt, ...)
 {
-    d->count++;
-    if (d->len >= sizeof d->text - 200) return;
-    d->len += (size_t)snprintf(d->text + d->len, sizeof d->text - d->len, "    %s: ", path);
     va_list ap;
+    d->count++;
+    text_add(&d->report, "    %s: ", where ? where : "?");
     va_start(ap, fmt);
-    d->len += (size_t)vsnprintf(d->text + d->len, sizeof d->text - d->len, fmt, ap);
+    text_vadd(&d->report, fmt, ap);
     va_end(ap);
-    d->len += (size_t)snprintf(d->text + d->len, sizeof d->text - d->len, "\n");
+    text_add(&d->report, "\n");
 }
 
-static char *short_json(const cJSON *v)
+/* The paths dir/NAME of the entries keep(path, name) accepts (1; 0 to
+ * leave it, -1 when out of memory), sorted: 0, or an errno value. */
+static int list_dir(const char *dir, int (*keep)(const char *path, const char *name), list *out)
+{
+    DIR *d = opendir(dir);
+    int rc = d ? 0 : errno;
+    while (rc == 0) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            rc = errno; /* 0 at the end of the directory */
+            break;
+        }
+        char *path = cli_path(dir, e->d_name, "");
+        int k = path ? keep(path, e->d_name) : -1;
+        if (k < 0 || (k > 0 && list_add(out, path))) rc = ENOMEM;
+        if (k <= 0) free(path);
+    }
+    if (d) closedir(d);
+    if (rc == 0 && out->n > 1) qsort(out->items, out->n, sizeof *out->items, by_name);
+    return rc;
+}
+
+static int is_event_file(const char *path, const char *name)
+{
+    size_t len = strlen(name);
+    (void)path;
+    return len > 6 && strcmp(name + len - 6, ".jsonl") == 0;
+}
+
+/* A case is a directory holding expected.json.  One whose expected.json
+ * cannot even be looked for (a path too long, no permission) is a case
+ * too, so that it fails saying why instead of vanishing from the count. */
+static int is_case(const char *path, const char *name)
+{
+    struct stat st;
+    if (name[0] == '.') return 0;
+    char *expected = cli_path(path, "expected.json", "");
+    if (!expected) return -1;
+    int found = stat(expected, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
+    free(expected);
+    return found;
+}
+
+/* The whole file into *out (NUL-terminated, the caller's): 0, or an errno
+ * value (ENOMEM when out of memory). */
+static int read_text(const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno;
+    text t = {0};
+    size_t n = 1;
+    errno = 0;
+    while (n > 0 && text_grow(&t, 4096) == 0) {
+        n = fread(t.s + t.len, 1, t.cap - t.len - 1, f);
+        t.len += n;
+    }
+    int rc = t.failed ? ENOMEM : ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    if (rc) free(t.s);
+    else t.s[t.len] = '\0', *out = t.s;
+    return rc;
+}
+
+/* dir/name into *content; NULL and no note when it is missing and
+ * optional.  A file that cannot be read is noted: 0, or EXIT_NOMEM. */
+static int read_case_file(const char *dir, const char *name, int optional, char **content, diffs *d)
+{
+    char *path = cli_path(dir, name, "");
+    int e = path ? read_text(path, content) : ENOMEM;
+    if (e && e != ENOMEM && !(optional && e == ENOENT)) note(d, path, "%s", strerror(e));
+    free(path);
+    return e == ENOMEM ? cli_nomem() : 0;
+}
+
+/* One line of `args`: an option, or an option and its value after the
+ * first space; blank lines and # comments add nothing.  0 or -1 (memory). */
+static int add_arg_line(list *argv, char *line)
+{
+    while (*line == ' ') line++;
+    size_t len = strlen(line);
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\r')) line[--len] = '\0';
+    if (!len || line[0] == '#') return 0;
+    char *sp = strchr(line, ' ');
+    if (sp) *sp = '\0';
+    if (list_add(argv, strdup(line))) return -1;
+    return sp ? list_add(argv, strdup(sp + 1)) : 0;
+}
+
+/* The case's event files and `args` options: 0, or EXIT_NOMEM; what
+ * cannot be read is noted. */
+static int read_inputs(const char *dir, list *files, list *argv, diffs *d)
+{
+    char *args = NULL;
+    int e = list_dir(dir, is_event_file, files);
+    if (e == ENOMEM) return cli_nomem();
+    if (e) note(d, dir, "%s", strerror(e));
+    if (read_case_file(dir, "args", 1, &args, d)) return EXIT_NOMEM;
+    int rc = 0;
+    for (char *line = args, *next; rc == 0 && line; line = next) {
+        if ((next = strchr(line, '\n'))) *next++ = '\0';
+        if (add_arg_line(argv, line)) rc = cli_nomem();
+    }
+    free(args);
+    if (rc == 0 && argv->n > INT_MAX) note(d, dir, "args: more options than a command line takes");
+    return rc;
+}
+
+/* ---- running a case ---- */
+
+typedef struct outcome {
+    lc_error err;
+    char *json;
+} outcome;
+
+/* The case's options into o; LC_EUSAGE (LC_ENOMEM) in err for one that
+ * cannot be taken. */
+static lc_status case_options(const list *args, cli_eval_opts *o, lc_error *err)
+{
+    int argc = (int)args->n; /* at most INT_MAX: read_inputs */
+    for (int i = 0; i < argc; i++) {
+        int taken = cli_eval_option(argc, args->items, &i, o);
+        if (taken > 0) continue;
+        err->code = taken == -EXIT_NOMEM ? LC_ENOMEM : LC_EUSAGE;
+        snprintf(err->message, sizeof err->message, "bad option in args: %s", args->items[i]);
+        return err->code;
+    }
+    return LC_OK;
+}
+
+static void run_case(const char *rules, const list *files, const list *args, outcome *out)
+{
+    cli_eval_opts o = {0};
+    lc_engine *engine = NULL;
+    lc_eval *ev = NULL;
+    lc_result *res = NULL;
+    lc_status st = case_options(args, &o, &out->err);
+    if (st == LC_OK) st = lc_engine_new(&engine, NULL, &out->err);
+    if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
+    for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
+    if (st == LC_OK) st = lc_eval_new(&ev, engine, o.skip_invalid ? LC_EVAL_SKIP_INVALID : 0, &out->err);
+    for (size_t i = 0; st == LC_OK && i < files->n; i++) st = lc_eval_push_file(ev, files->items[i], &out->err);
+    if (st == LC_OK) st = lc_eval_result(ev, &res, &out->err);
+    if (st == LC_OK) st = lc_result_json(res, &out->json, NULL, &out->err);
+    out->err.code = st;
+    lc_result_free(res);
+    lc_eval_free(ev);
+    lc_engine_free(engine);
+    free(o.sets);
+}
+
+/* ---- comparing ---- */
+
+/* v as compact JSON cut to about 150 bytes, at a character boundary, for a
+ * note (cJSON_free it); NULL, with the report failed, when out of memory. */
+static char *short_json(const cJSON *v, diffs *d)
 {
     char *s = cJSON_PrintUnformatted(v);
-    if (s && strlen(s) > 160) strcpy(s + 150, "…");
+    if (!s) d->report.failed = 1;
+    if (s && strlen(s) > 160) {
+        size_t cut = 150;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--; /* inside a UTF-8 sequence */
+        memcpy(s + cut, "…", sizeof "…");
+    }
     return s;
 }
 
-static void match(const cJSON *want, const cJSON *got, const char *path, diffs *d);
+/* want against got, at the JSON path d->path. */
+static void match(const cJSON *want, const cJSON *got, diffs *d);
 
-static void match_object(const cJSON *want, const cJSON *got, const char *path, diffs *d)
+static void match_object(const cJSON *want, const cJSON *got, diffs *d)
 {
+    size_t len = d->path.len;
     for (const cJSON *w = want->child; w; w = w->next) {
-        char sub[512];
-        snprintf(sub, sizeof sub, "%s.%s", path, w->string);
+        text_add(&d->path, ".%s", w->string);
         const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
-        if (!g) note(d, sub, "missing");
-        else match(w, g, sub, d);
+        if (!g) note(d, d->path.s, "missing");
+        else match(w, g, d);
+        text_cut(&d->path, len);
     }
 }
 
-static void match_array(const cJSON *want, const cJSON *got, const char *path, diffs *d)
+static void match_array(const cJSON *want, const cJSON *got, diffs *d)
 {
     int nw = cJSON_GetArraySize(want), ng = cJSON_GetArraySize(got);
     if (nw != ng) {
-        char *g = short_json(got);
-        note(d, path, "expected %d items, got %d: %s", nw, ng, g ? g : "?");
+        char *g = short_json(got, d);
+        note(d, d->path.s, "expected %d items, got %d: %s", nw, ng, g ? g : "?");
         cJSON_free(g);
         return;
     }
+    size_t len = d->path.len;
     const cJSON *g = got->child;
     int i = 0;
     for (const cJSON *w = want->child; w; w = w->next, g = g->next, i++) {
-        char sub[512];
-        snprintf(sub, sizeof sub, "%s[%d]", path, i);
-        match(w, g, sub, d);
+        text_add(&d->path, "[%d]", i);
+        match(w, g, d);
+        text_cut(&d->path, len);
     }
 }
 
@@ -81,157 +332,19 @@ static int numbers_equal(double a, double b)
     return a == b || fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
 }
 
-static void match(const cJSON *want, const cJSON *got, const char *path, diffs *d)
+static void match(const cJSON *want, const cJSON *got, diffs *d)
 {
-    if (cJSON_IsObject(want) && cJSON_IsObject(got)) return match_object(want, got, path, d);
-    if (cJSON_IsArray(want) && cJSON_IsArray(got)) return match_array(want, got, path, d);
+    if (cJSON_IsObject(want) && cJSON_IsObject(got)) return match_object(want, got, d);
+    if (cJSON_IsArray(want) && cJSON_IsArray(got)) return match_array(want, got, d);
     int same = (cJSON_IsNumber(want) && cJSON_IsNumber(got) && numbers_equal(want->valuedouble, got->valuedouble)) ||
                (cJSON_IsString(want) && cJSON_IsString(got) && strcmp(want->valuestring, got->valuestring) == 0) ||
                (cJSON_IsBool(want) && cJSON_IsBool(got) && cJSON_IsTrue(want) == cJSON_IsTrue(got)) ||
                (cJSON_IsNull(want) && cJSON_IsNull(got));
     if (same) return;
-    char *w = short_json(want), *g = short_json(got);
-    note(d, path, "expected %s, got %s", w ? w : "?", g ? g : "?");
+    char *w = short_json(want, d), *g = short_json(got, d);
+    note(d, d->path.s, "expected %s, got %s", w ? w : "?", g ? g : "?");
     cJSON_free(w);
     cJSON_free(g);
-}
-
-/* ---- one case ---- */
-
-/* dir/name into out; 0, or -1 when it does not fit. */
-static int join(char *out, size_t size, const char *dir, const char *name)
-{
-    int n = snprintf(out, size, "%s/%s", dir, name);
-    return n >= 0 && (size_t)n < size ? 0 : -1;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, len = 0, n;
-    char *buf = malloc(cap);
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger) free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    if (buf) buf[len] = '\0';
-    return buf;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The case's event files, in name order. */
-static int event_files(const char *dir, char **files)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (!d) return 0;
-    for (struct dirent *e; (e = readdir(d)) && n < MAX_FILES;) {
-        size_t len = strlen(e->d_name);
-        if (len > 6 && strcmp(e->d_name + len - 6, ".jsonl") == 0) {
-            files[n] = malloc(strlen(dir) + len + 2);
-            if (files[n]) sprintf(files[n++], "%s/%s", dir, e->d_name);
-        }
-    }
-    closedir(d);
-    if (n > 1) qsort(files, (size_t)n, sizeof *files, by_name);
-    return n;
-}
-
-/* `args`: one option per line, blank lines and # comments skipped. */
-static int case_args(const char *dir, char **argv)
-{
-    char path[1024];
-    int n = 0;
-    char *content = join(path, sizeof path, dir, "args") == 0 ? read_text(path) : NULL;
-    if (!content) return 0;
-    for (char *line = strtok(content, "\n"); line && n < MAX_ARGS; line = strtok(NULL, "\n")) {
-        while (*line == ' ') line++;
-        size_t len = strlen(line);
-        while (len && (line[len - 1] == ' ' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (!len || line[0] == '#') continue;
-        char *sp = strchr(line, ' ');
-        if (sp) {
-            *sp = '\0';
-            argv[n++] = strdup(line);
-            argv[n++] = strdup(sp + 1);
-        } else {
-            argv[n++] = strdup(line);
-        }
-    }
-    free(content);
-    return n;
-}
-
-typedef struct outcome {
-    lc_error err;
-    char *json;
-} outcome;
-
-/* Rule ids the cases made fire, for --coverage. */
-typedef struct coverage {
-    char **ids;
-    size_t n, cap;
-} coverage;
-
-static void cover(coverage *c, const char *id)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->ids[i], id) == 0) return;
-    if (c->n == c->cap) {
-        char **bigger = realloc(c->ids, (c->cap = c->cap ? c->cap * 2 : 64) * sizeof *bigger);
-        if (!bigger) return;
-        c->ids = bigger;
-    }
-    if ((c->ids[c->n] = strdup(id))) c->n++;
-}
-
-static void cover_list(coverage *c, const cJSON *result, const char *list, const char *key)
-{
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(result, list);
-    for (const cJSON *it = items ? items->child : NULL; it; it = it->next) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, key);
-        if (cJSON_IsString(id)) cover(c, id->valuestring);
-    }
-}
-
-static void run_case(const char *rules, const char *dir, outcome *out)
-{
-    char *files[MAX_FILES], *args[MAX_ARGS];
-    int nfiles = event_files(dir, files), nargs = case_args(dir, args);
-    cli_eval_opts o = {0};
-    lc_engine *engine = NULL;
-    lc_eval *ev = NULL;
-    lc_result *res = NULL;
-    lc_status st = LC_OK;
-    for (int i = 0; i < nargs; i++)
-        if (cli_eval_option(nargs, args, &i, &o) <= 0) {
-            snprintf(out->err.message, sizeof out->err.message, "bad option in args: %s", args[i]);
-            st = out->err.code = LC_EUSAGE;
-        }
-    if (st == LC_OK) st = lc_engine_new(&engine, NULL, &out->err);
-    if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
-    for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
-    if (st == LC_OK) st = lc_eval_new(&ev, engine, o.skip_invalid ? LC_EVAL_SKIP_INVALID : 0, &out->err);
-    for (int i = 0; st == LC_OK && i < nfiles; i++) st = lc_eval_push_file(ev, files[i], &out->err);
-    if (st == LC_OK) st = lc_eval_result(ev, &res, &out->err);
-    if (st == LC_OK) st = lc_result_json(res, &out->json, NULL, &out->err);
-    out->err.code = st;
-    lc_result_free(res);
-    lc_eval_free(ev);
-    lc_engine_free(engine);
-    for (int i = 0; i < nfiles; i++) free(files[i]);
-    for (int i = 0; i < nargs; i++) free(args[i]);
-    free(o.sets);
 }
 
 static void check_error(const cJSON *want, const outcome *got, diffs *d)
@@ -239,7 +352,7 @@ static void check_error(const cJSON *want, const outcome *got, diffs *d)
     char msg[LC_ERROR_MESSAGE_MAX + LC_ERROR_FILE_MAX + 32];
     const cJSON *exit_code = cJSON_GetObjectItemCaseSensitive(want, "exit");
     const cJSON *line = cJSON_GetObjectItemCaseSensitive(want, "line");
-    const cJSON *text = cJSON_GetObjectItemCaseSensitive(want, "message");
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(want, "message");
     int code = cli_exit_code(got->err.code);
     lc_error_format(&got->err, msg, sizeof msg);
     if (got->err.code == LC_OK) {
@@ -250,123 +363,167 @@ static void check_error(const cJSON *want, const outcome *got, diffs *d)
         note(d, "error.exit", "expected %d, got %d (%s)", exit_code->valueint, code, msg);
     if (cJSON_IsNumber(line) && line->valueint != got->err.line)
         note(d, "error.line", "expected %d, got %ld (%s)", line->valueint, got->err.line, msg);
-    if (cJSON_IsString(text) && !strstr(msg, text->valuestring))
-        note(d, "error.message", "expected it to contain \"%s\", got \"%s\"", text->valuestring, msg);
+    if (cJSON_IsString(message) && !strstr(msg, message->valuestring))
+        note(d, "error.message", "expected it to contain \"%s\", got \"%s\"", message->valuestring, msg);
 }
 
-static int test_case(const char *rules, const char *dir, const char *name, coverage *cov)
+/* ---- coverage: the rule ids the cases made fire ---- */
+
+static int cover(list *covered, const char *id)
 {
-    char path[1024];
-    diffs d = {{0}, 0, 0};
-    outcome got = {{0}, NULL};
-    char *text = join(path, sizeof path, dir, "expected.json") == 0 ? read_text(path) : NULL;
-    cJSON *want = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    if (!want) {
-        printf("FAIL %s\n    expected.json is missing or not JSON\n", name);
+    for (size_t i = 0; i < covered->n; i++)
+        if (strcmp(covered->items[i], id) == 0) return 0;
+    return list_add(covered, strdup(id));
+}
+
+/* The ids under key in each item of result's list: 0, or -1 (memory). */
+static int cover_list(list *covered, const cJSON *result, const char *name, const char *key)
+{
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(result, name);
+    for (const cJSON *it = items ? items->child : NULL; it; it = it->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, key);
+        if (cJSON_IsString(id) && cover(covered, id->valuestring)) return -1;
+    }
+    return 0;
+}
+
+/* The case's outcome against what it expects: 0, or EXIT_NOMEM. */
+static int compare(const cJSON *want, const outcome *got, list *covered, diffs *d)
+{
+    char msg[LC_ERROR_MESSAGE_MAX + LC_ERROR_FILE_MAX + 32];
+    const cJSON *error = cJSON_GetObjectItemCaseSensitive(want, "error");
+    if (error) check_error(error, got, d);
+    if (error || got->err.code != LC_OK) {
+        if (!error) note(d, "result", "the evaluation failed: %s", lc_error_format(&got->err, msg, sizeof msg));
         return 0;
     }
-    run_case(rules, dir, &got);
-    const cJSON *error = cJSON_GetObjectItemCaseSensitive(want, "error");
-    if (error) {
-        check_error(error, &got, &d);
-    } else if (got.err.code != LC_OK) {
-        char msg[LC_ERROR_MESSAGE_MAX + LC_ERROR_FILE_MAX + 32];
-        note(&d, "result", "the evaluation failed: %s", lc_error_format(&got.err, msg, sizeof msg));
-    } else {
-        cJSON *actual = cJSON_Parse(got.json);
-        if (!actual) note(&d, "result", "not JSON");
-        else match(want, actual, "$", &d);
-        cover_list(cov, actual, "breaches", "rule");
-        cover_list(cov, actual, "incidents", "rule");
-        cover_list(cov, actual, "findings", "kind");
-        cJSON_Delete(actual);
+    cJSON *actual = cJSON_Parse(got->json);
+    if (!actual) note(d, "result", "not JSON");
+    else match(want, actual, d);
+    int rc = cover_list(covered, actual, "breaches", "rule") || cover_list(covered, actual, "incidents", "rule") ||
+             cover_list(covered, actual, "findings", "kind");
+    cJSON_Delete(actual);
+    return rc ? cli_nomem() : 0;
+}
+
+/* Runs the case in dir and notes how it differs: 0, or EXIT_NOMEM. */
+static int test_case(const char *rules, const char *dir, list *covered, diffs *d)
+{
+    char *expected = NULL;
+    cJSON *want = NULL;
+    list files = {0}, args = {0};
+    outcome got = {{0}, NULL};
+    int rc = read_case_file(dir, "expected.json", 0, &expected, d);
+    if (rc == 0 && expected && !(want = cJSON_Parse(expected))) note(d, "expected.json", "not JSON");
+    if (rc == 0) rc = read_inputs(dir, &files, &args, d);
+    if (rc == 0 && d->count == 0) {
+        run_case(rules, &files, &args, &got);
+        rc = got.err.code == LC_ENOMEM ? cli_nomem() : compare(want, &got, covered, d);
     }
+    free(expected);
     cJSON_Delete(want);
-    free(got.json);
-    if (d.count) printf("FAIL %s\n%s", name, d.text);
-    return d.count == 0;
+    list_free(&files);
+    list_free(&args);
+    lc_free(got.json);
+    return rc;
 }
 
-static int is_case(const char *dir, const char *name)
+/* ---- the command ---- */
+
+typedef struct test_run {
+    const char *rules, *dir, *min_text;
+    uint64_t min; /* --min in hundredths of a percent */
+    int coverage;
+    size_t passed, failed;
+    list covered;
+    text report;
+} test_run;
+
+/* One case into the report: 0, or EXIT_NOMEM. */
+static int report_case(test_run *t, const char *dir)
 {
-    char path[1024], sub[1024];
-    if (join(sub, sizeof sub, dir, name) != 0 || join(path, sizeof path, sub, "expected.json") != 0) return 0;
-    FILE *f = fopen(path, "rb");
-    if (f) fclose(f);
-    return f != NULL;
+    diffs d = {{0}, {0}, 0};
+    text_add(&d.path, "$");
+    int rc = test_case(t->rules, dir, &t->covered, &d);
+    if (rc == 0 && (d.report.failed || d.path.failed)) rc = cli_nomem();
+    if (rc == 0 && d.count) text_add(&t->report, "FAIL %s\n%s", dir + strlen(t->dir) + 1, d.report.s);
+    if (rc == 0 && d.count) t->failed++;
+    else if (rc == 0) t->passed++;
+    free(d.report.s);
+    free(d.path.s);
+    return rc;
 }
 
-/* Prints which rules the cases exercised; 1 when under the minimum. */
-static int report_coverage(const char *rules, const coverage *cov, double min)
+/* Which rules the cases exercised, into the report; EXIT_DIFFERENT when
+ * under the minimum. */
+static int report_coverage(test_run *t, const lc_engine *engine)
 {
-    lc_engine *engine = NULL;
-    int rc = cli_load_engine(rules, NULL, 0, &engine);
-    if (rc) return rc;
     size_t total = 0, hit = 0;
     lc_rule_info info;
     for (size_t i = 0; lc_engine_rule(engine, i, &info); i++) {
         if (strcmp(info.kind, "violation") == 0) continue; /* seen only through termination reasons */
         int covered = 0;
-        for (size_t j = 0; j < cov->n && !covered; j++) covered = strcmp(cov->ids[j], info.id) == 0;
+        for (size_t j = 0; j < t->covered.n && !covered; j++) covered = strcmp(t->covered.items[j], info.id) == 0;
         total++;
         hit += (size_t)covered;
-        if (!covered) printf("not exercised: %s %s (%s, line %d)\n", info.kind, info.id, info.clause, info.line);
+        if (!covered)
+            text_add(&t->report, "not exercised: %s %s (%s, line %d)\n", info.kind, info.id, info.clause, info.line);
     }
     double pct = total ? 100.0 * (double)hit / (double)total : 100.0;
-    printf("coverage: %zu of %zu rules exercised (%.1f%%)\n", hit, total, pct);
-    lc_engine_free(engine);
-    if (pct + 1e-9 < min) {
-        printf("coverage %.1f%% is under the minimum %.1f%%\n", pct, min);
-        return EXIT_DIFFERENT;
+    text_add(&t->report, "coverage: %zu of %zu rules exercised (%.1f%%)\n", hit, total, pct);
+    if ((uint64_t)hit * 10000 >= t->min * total) return 0; /* 100·hit/total ≥ min/100, exactly */
+    text_add(&t->report, "coverage %.1f%% is under the minimum %s%%\n", pct, t->min_text);
+    return EXIT_DIFFERENT;
+}
+
+static int parse(int argc, char **argv, test_run *t)
+{
+    int nargs = 0;
+    for (int i = 0; i < argc; i++) {
+        int taken = cli_option_value(argc, argv, &i, "--min", &t->min_text);
+        if (taken < 0) return -taken;
+        if (taken && cli_parse_number("--min", t->min_text, 2, 0, 10000, &t->min)) return EXIT_USAGE;
+        if (taken || strcmp(argv[i], "--coverage") == 0) t->coverage = 1;
+        else if (argv[i][0] == '-') return cli_usage("unknown option %s", argv[i]);
+        else if (nargs++ == 0) t->rules = argv[i];
+        else if (nargs == 2) t->dir = argv[i];
+        else return cli_usage("test takes a rule file and a directory");
     }
+    if (nargs != 2) return cli_usage("test needs a rule file and a directory of cases");
+    if (!t->min_text) t->min_text = "0";
+    return 0;
+}
+
+/* The cases of t->dir, sorted: 0 or an exit code (printed). */
+static int list_cases(const char *dir, list *cases)
+{
+    int e = list_dir(dir, is_case, cases);
+    if (e == ENOMEM) return cli_nomem();
+    if (e) return cli_usage("cannot read the case directory %s: %s", dir, strerror(e));
     return 0;
 }
 
 int cmd_test(int argc, char **argv)
 {
-    const char *args[2] = {NULL, NULL};
-    int nargs = 0, want_coverage = 0;
-    double min = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--coverage") == 0) want_coverage = 1;
-        else if (strcmp(argv[i], "--min") == 0 && i + 1 < argc) min = strtod(argv[++i], NULL), want_coverage = 1;
-        else if (argv[i][0] == '-') return cli_usage("unknown option %s", argv[i]);
-        else if (nargs < 2) args[nargs++] = argv[i];
-        else return cli_usage("test takes a rule file and a directory");
+    test_run t = {0};
+    list cases = {0};
+    lc_engine *engine = NULL;
+    int rc = parse(argc, argv, &t), verdict = EXIT_OK;
+    /* Loaded once first: a rule file that cannot be loaded is exit 3 with
+     * nothing printed rather than the failure of every case. */
+    if (rc == 0) rc = cli_load_engine(t.rules, NULL, 0, &engine);
+    if (rc == 0) rc = list_cases(t.dir, &cases);
+    for (size_t i = 0; rc == 0 && i < cases.n; i++) rc = report_case(&t, cases.items[i]);
+    if (rc == 0) {
+        text_add(&t.report, "%zu passed, %zu failed\n", t.passed, t.failed);
+        verdict = t.failed || !t.passed ? EXIT_DIFFERENT : EXIT_OK;
+        if (t.coverage && report_coverage(&t, engine)) verdict = EXIT_DIFFERENT;
     }
-    if (nargs != 2) return cli_usage("test needs a rule file and a directory of cases");
-    DIR *d = opendir(args[1]);
-    if (!d) return cli_usage("cannot open the case directory %s", args[1]);
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.' || !is_case(args[1], e->d_name)) continue;
-        if (n == cap) {
-            char **bigger = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
-            if (!bigger) break;
-            names = bigger;
-        }
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    if (n > 1) qsort(names, n, sizeof *names, by_name);
-    int passed = 0, failed = 0;
-    coverage cov = {NULL, 0, 0};
-    for (size_t i = 0; i < n; i++) {
-        char dir[1024];
-        if (join(dir, sizeof dir, args[1], names[i]) == 0 && test_case(args[0], dir, names[i], &cov)) passed++;
-        else failed++;
-        free(names[i]);
-    }
-    free(names);
-    printf("%d passed, %d failed\n", passed, failed);
-    int rc = failed || !passed ? EXIT_DIFFERENT : EXIT_OK;
-    if (want_coverage) {
-        int crc = report_coverage(args[0], &cov, min);
-        if (crc && !rc) rc = crc;
-    }
-    for (size_t i = 0; i < cov.n; i++) free(cov.ids[i]);
-    free(cov.ids);
-    return rc;
+    if (rc == 0 && t.report.failed) rc = cli_nomem();
+    if (rc == 0) rc = cli_write(t.report.s, t.report.len);
+    lc_engine_free(engine);
+    list_free(&cases);
+    list_free(&t.covered);
+    free(t.report.s);
+    return rc ? rc : verdict;
 }

@@ -1,4 +1,6 @@
 /* common.c — helpers shared by the subcommands. */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +13,18 @@ int cli_exit_code(lc_status st)
     switch (st) {
     case LC_OK: return EXIT_OK;
     case LC_EUSAGE:
-    case LC_EIO: return EXIT_USAGE;
+    case LC_EIO: return EXIT_USAGE; /* the library only reads files: an input that cannot be opened */
     case LC_ERULES: return EXIT_RULES;
     case LC_EEVENT: return EXIT_EVENTS;
-    default: return EXIT_FAILURE_OTHER;
+    case LC_ENOMEM: return EXIT_NOMEM;
+    default: return EXIT_INTERNAL;
     }
+}
+
+int cli_nomem(void)
+{
+    fputs("contract: out of memory\n", stderr);
+    return EXIT_NOMEM;
 }
 
 int cli_report(const lc_error *err)
@@ -36,44 +45,91 @@ int cli_usage(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-static int take_value(int argc, char **argv, int *i, const char **out)
-{
-    const char *arg = argv[*i];
-    const char *eq = strchr(arg, '=');
-    if (eq && strncmp(arg, "--set", 5) != 0) {
-        *out = eq + 1;
-        return 0;
-    }
-    if (*i + 1 >= argc) return cli_usage("%s needs a value", arg);
-    *out = argv[++*i];
-    return 0;
-}
-
-static int is_option(const char *arg, const char *name)
+int cli_option_value(int argc, char **argv, int *i, const char *name, const char **out)
 {
     size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+    const char *arg = argv[*i];
+    if (strncmp(arg, name, n) != 0 || (arg[n] != '\0' && arg[n] != '=')) return 0;
+    if (arg[n] == '=') *out = arg + n + 1;
+    else if (*i + 1 < argc) *out = argv[++*i];
+    else return -cli_usage("%s needs a value", name);
+    return 1;
 }
 
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
 {
-    const char *arg = argv[*i];
+    const char *arg = argv[*i], *set = NULL;
+    int taken;
     if (strcmp(arg, "--skip-invalid") == 0) return o->skip_invalid = 1;
     if (strcmp(arg, "--explain") == 0) return o->explain = 1;
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
-    if (is_option(arg, "--format")) return take_value(argc, argv, i, &o->format) ? -1 : 1;
-    if (is_option(arg, "--lang")) return take_value(argc, argv, i, &o->lang) ? -1 : 1;
-    if (is_option(arg, "--set")) {
-        const char *v = NULL;
-        if (arg[5] == '=') v = arg + 6;
-        else if (take_value(argc, argv, i, &v)) return -1;
-        const char **sets = realloc(o->sets, (o->nsets + 1) * sizeof *sets);
-        if (!sets) return cli_usage("out of memory"), -1;
-        o->sets = sets;
-        o->sets[o->nsets++] = v;
-        return 1;
+    if ((taken = cli_option_value(argc, argv, i, "--format", &o->format))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--lang", &o->lang))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--set", &set)) <= 0) return taken;
+    const char **sets = realloc(o->sets, (o->nsets + 1) * sizeof *sets);
+    if (!sets) return -cli_nomem();
+    o->sets = sets;
+    o->sets[o->nsets++] = set;
+    return 1;
+}
+
+char *cli_path(const char *dir, const char *name, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+    char *path = malloc(n);
+    if (path) snprintf(path, n, "%s/%s%s", dir, name, suffix);
+    return path;
+}
+
+/* Digits of text into *v, at most `decimals` after one point; 0, or -1
+ * when text is not such a number or does not fit in 64 bits. */
+static int read_number(const char *text, int decimals, uint64_t *v)
+{
+    int digits = 0, after = -1; /* digits after the point; -1 before it */
+    *v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '.' && after < 0 && digits > 0 && decimals > 0) {
+            after = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || after >= decimals) return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (*v > (UINT64_MAX - d) / 10) return -1;
+        *v = *v * 10 + d;
+        digits++;
+        if (after >= 0) after++;
+    }
+    if (digits == 0 || after == 0) return -1; /* "" and "5." */
+    for (int k = after < 0 ? 0 : after; k < decimals; k++) {
+        if (*v > UINT64_MAX / 10) return -1;
+        *v *= 10;
     }
     return 0;
+}
+
+/* units / 10^decimals as decimal text, without trailing zeros. */
+static void number_text(uint64_t units, int decimals, char *buf, size_t size)
+{
+    uint64_t p = 1;
+    for (int k = 0; k < decimals; k++) p *= 10;
+    if (units % p == 0) {
+        snprintf(buf, size, "%" PRIu64, units / p);
+        return;
+    }
+    int n = snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64, units / p, decimals, units % p);
+    while (n > 0 && (size_t)n < size && buf[n - 1] == '0') buf[--n] = '\0';
+}
+
+int cli_parse_number(const char *option, const char *text, int decimals, uint64_t min, uint64_t max,
+                     uint64_t *out)
+{
+    if (read_number(text, decimals, out) == 0 && *out >= min && *out <= max) return 0;
+    char lo[32], hi[32];
+    number_text(min, decimals, lo, sizeof lo);
+    number_text(max, decimals, hi, sizeof hi);
+    if (decimals == 0) return cli_usage("%s wants a whole number from %s to %s, not '%s'", option, lo, hi, text);
+    return cli_usage("%s wants a number from %s to %s with at most %d decimals, not '%s'", option, lo, hi, decimals,
+                     text);
 }
 
 int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out)
@@ -129,11 +185,28 @@ int cli_lang(const char *name, lc_lang *out)
     return 0;
 }
 
+static int output_error(int errnum)
+{
+    fprintf(stderr, "contract: writing the output: %s\n", strerror(errnum));
+    return EXIT_OUTPUT;
+}
+
 int cli_write(const char *text, size_t len)
 {
-    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-        perror("contract: writing the output");
-        return EXIT_FAILURE_OTHER;
-    }
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) return output_error(errno);
     return 0;
+}
+
+/* printf-based output is checked here, once: a write that failed on the
+ * way leaves the stream's error flag set, and the last buffered bytes only
+ * fail when flushed or closed. */
+int cli_finish(int rc)
+{
+    errno = 0;
+    int flushed = fflush(stdout) == 0 && !ferror(stdout);
+    int errnum = errno ? errno : EIO;
+    if (fclose(stdout) != 0 && flushed) flushed = 0, errnum = errno;
+    if (flushed || rc == EXIT_OUTPUT) return rc; /* EXIT_OUTPUT: already said */
+    output_error(errnum);
+    return rc == EXIT_OK || rc == EXIT_DIFFERENT ? EXIT_OUTPUT : rc;
 }

@@ -10,37 +10,69 @@
 
 int cli_csv_option(int argc, char **argv, int *i, cli_csv_opts *c)
 {
-    static const char *const names[] = {"--table", "--output"};
+    const char **dest[] = {&c->table, &c->output}, *names[] = {"--table", "--output"};
     for (int k = 0; k < 2; k++) {
-        size_t n = strlen(names[k]);
-        const char *arg = argv[*i];
-        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '=')) continue;
-        const char *v = arg[n] == '=' ? arg + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
-        if (!v || !v[0]) return cli_usage("%s needs a value", names[k]), -1;
-        if (k == 0) c->table = v;
-        else c->output = v;
-        return 1;
+        int taken = cli_option_value(argc, argv, i, names[k], dest[k]);
+        if (taken > 0 && **dest[k] == '\0') return -cli_usage("%s needs a value", names[k]);
+        if (taken) return taken;
     }
     return 0;
 }
 
-int cli_make_dir(const char *dir)
+/* --table and --output are for CSV: they choose it when --format is not given. */
+int cli_csv_format(const cli_eval_opts *o, const cli_csv_opts *c, lc_format *format)
 {
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST) return 0;
-    fprintf(stderr, "contract: %s: %s\n", dir, strerror(errno));
-    return EXIT_USAGE;
+    lc_lang lang;
+    int csv_only = c->table || c->output;
+    if (cli_format(o->format ? o->format : csv_only ? "csv" : "text", format) || cli_lang(o->lang, &lang))
+        return EXIT_USAGE;
+    if (csv_only && *format != LC_FORMAT_CSV) return cli_usage("--table and --output go with --format csv");
+    if (c->table && c->output) return cli_usage("--table prints one table, --output writes them all: choose one");
+    return 0;
 }
 
-int cli_write_csv_file(const char *dir, const char *name, const char *text, size_t len)
+static int output_error(const char *path, int errnum)
 {
-    size_t n = strlen(dir) + strlen(name) + 8;
-    char *path = malloc(n);
-    if (!path) return EXIT_FAILURE_OTHER;
-    snprintf(path, n, "%s/%s.csv", dir, name);
+    fprintf(stderr, "contract: %s: %s\n", path, strerror(errnum));
+    return EXIT_OUTPUT;
+}
+
+static int make_dir(const char *dir)
+{
+    return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : output_error(dir, errno);
+}
+
+/* text as dir/name.csv; every write and the close checked, since a full
+ * disk shows itself at any of them. */
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+    char *path = cli_path(dir, name, ".csv");
+    if (!path) return cli_nomem();
     FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(text, 1, len, f) == len;
-    if (f && fclose(f) != 0) ok = 0;
-    if (!ok) fprintf(stderr, "contract: %s: %s\n", path, strerror(errno));
+    int ok = f && fwrite(text, 1, len, f) == len && fflush(f) == 0, errnum = errno;
+    if (f && fclose(f) != 0 && ok) ok = 0, errnum = errno;
+    int rc = ok ? 0 : output_error(path, errnum);
     free(path);
-    return ok ? 0 : EXIT_USAGE;
+    return rc;
+}
+
+typedef struct table_text {
+    char *text;
+    size_t len;
+} table_text;
+
+int cli_write_csv_tables(const char *dir, const char *(*table)(size_t), cli_csv_render render, void *ctx)
+{
+    size_t n = 0;
+    while (table(n)) n++;
+    table_text *t = calloc(n ? n : 1, sizeof *t);
+    int rc = t ? 0 : cli_nomem();
+    lc_error err = {0};
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (render(ctx, table(i), &t[i].text, &t[i].len, &err) != LC_OK) rc = cli_report(&err);
+    if (rc == 0) rc = make_dir(dir);
+    for (size_t i = 0; rc == 0 && i < n; i++) rc = write_file(dir, table(i), t[i].text, t[i].len);
+    for (size_t i = 0; t && i < n; i++) lc_free(t[i].text);
+    free(t);
+    return rc;
 }

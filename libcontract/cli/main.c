@@ -22,15 +22,17 @@ static const char usage[] =
     "      evaluate both over the same events; show breaches added, removed, changed\n"
     "\n"
     "  sweep RULES EVENTS... --vary NAME=FROM:TO:STEP [--format csv|json]\n"
-    "  sweep RULES EVENTS... --scenario FILE.lua --samples N [--seed S] [--per-sample]\n"
+    "  sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [--per-sample]\n"
     "      totals per parameter value, or the distribution of totals over seeded scenarios\n"
     "\n"
     "  test RULES DIR [--coverage] [--min PCT]\n"
     "      run the golden cases in DIR (events + expected result) against the rule file\n"
     "\n"
-    "exit codes: 0 ok, 1 different/failed, 2 bad usage, 3 rule file error, 4 invalid events\n";
+    "exit codes: 0 ok, 1 different/failed, 2 bad usage or an input that cannot be opened,\n"
+    "            3 rule file error, 4 invalid events, 5 out of memory,\n"
+    "            6 output that cannot be written, 70 a bug (please report it)\n";
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
@@ -46,4 +48,9 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "diff") == 0) return cmd_diff(argc - 2, argv + 2);
     if (strcmp(argv[1], "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    return cli_finish(run(argc, argv));
 }

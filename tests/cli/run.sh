@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Command-level tests of `contract`: check, diff, sweep and test, with golden
-# outputs in tests/cli/expected/.  Usage: run.sh CONTRACT_BINARY SOURCE_DIR
+# outputs in tests/cli/expected/, and the errors of every command: limits of
+# what `test` reads, strict numbers, nothing printed on an error, output
+# that cannot be written (exit 6), memory exhaustion (exit 5).
+# Usage: run.sh CONTRACT_BINARY SOURCE_DIR
 # Set UPDATE=1 to rewrite the golden outputs (then review them with git diff).
 set -uo pipefail
 contract=$1
@@ -12,6 +15,18 @@ events=(examples/events/*.jsonl)
 failures=0
 
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+
+# quiet NAME EXIT PATTERN COMMAND...: an error with that exit and PATTERN
+# on stderr, and nothing on stdout.
+quiet() {
+  local name=$1 want=$2 pattern=$3
+  shift 3
+  "$@" >"$tmp/quiet.out" 2>"$tmp/quiet.err"
+  local got=$?
+  [ "$got" = "$want" ] && grep -qF -- "$pattern" "$tmp/quiet.err" ||
+    { fail "$name: exit $got, expected $want and '$pattern'"; cat "$tmp/quiet.err"; }
+  [ -s "$tmp/quiet.out" ] && { fail "$name: printed on stdout"; head -3 "$tmp/quiet.out"; }
+}
 
 # golden NAME EXPECTED_EXIT COMMAND...: output and exit code must match.
 golden() {
@@ -71,5 +86,137 @@ cp -r tests/golden/reference/ticket-response-45-minor5 "$tmp/cases/ok"; rm -r "$
 # eval --explain adds the contract's words to each breach.
 "$contract" eval "$ref" "${events[@]}" --format json --explain >"$tmp/explain.json"
 grep -q '"explain": {"text": "运维需求平均响应时间' "$tmp/explain.json" || fail "eval --explain: no explanation in the JSON"
+
+# One passing case, for the commands below.
+one_case="$tmp/one-case"
+mkdir -p "$one_case" && cp -r tests/golden/reference/ticket-response-45-minor5 "$one_case/"
+
+# test: nothing read from a case has a fixed limit.  34 options in `args`
+# (67 words, the last one counting); 70 event files, all read, in strcmp
+# order (B.jsonl before a.jsonl: the id repeated with other content is
+# reported in a.jsonl).
+limits="$tmp/limits"
+mkdir -p "$limits/many-args" "$limits/many-files" "$limits/file-order"
+cp tests/golden/reference/cap-set-base-pct-100-minor5-costs-51588/{events.jsonl,expected.json} "$limits/many-args/"
+{ echo --skip-invalid; for k in $(seq 32); do echo "--set base_pct=10"; done; echo "--set base_pct=100"; } \
+  >"$limits/many-args/args"
+for k in $(seq -w 0 69); do
+  echo "{\"type\":\"ticket\",\"id\":\"t-$k\",\"opened\":\"2026-04-01T09:00:00+08:00\"}" >"$limits/many-files/e$k.jsonl"
+done
+echo '{"months": [{}, {"month": "2026-04", "open_tickets": 70}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}]}' \
+  >"$limits/many-files/expected.json"
+cp "$limits"/many-files/*.jsonl "$limits/file-order/"
+echo '{"type":"ticket","id":"t-x","opened":"2026-04-02T09:00:00+08:00"}' >"$limits/file-order/B.jsonl"
+echo '{"type":"ticket","id":"t-x","opened":"2026-04-03T09:00:00+08:00"}' >"$limits/file-order/a.jsonl"
+echo '{"error": {"exit": 4, "message": "a.jsonl:1: event id \"t-x\""}}' >"$limits/file-order/expected.json"
+"$contract" test "$ref" "$limits" >"$tmp/limits.out" 2>&1
+[ $? = 0 ] && grep -q '^3 passed, 0 failed' "$tmp/limits.out" || { fail "test: many options or event files"; cat "$tmp/limits.out"; }
+# Reports of any length: 400 differences and a 600-byte JSON path, whole.
+mkdir -p "$limits/long-report/case"
+cp tests/golden/reference/ticket-response-45-minor5/events.jsonl "$limits/long-report/case/"
+long_key=$(printf 'k%.0s' $(seq 600))
+python3 -c "import json,sys; d={'k%d' % i: 1 for i in range(400)}; d[sys.argv[1]] = {'x': 1}; print(json.dumps(d))" "$long_key" \
+  >"$limits/long-report/case/expected.json"
+"$contract" test "$ref" "$limits/long-report" >"$tmp/long-report.out"
+[ $? = 1 ] && grep -q '^    \$\.k399: missing$' "$tmp/long-report.out" && grep -q "^    \\$\.$long_key: missing$" "$tmp/long-report.out" &&
+  [ "$(grep -c ': missing$' "$tmp/long-report.out")" = 401 ] || { fail "test: a long report cut"; tail -3 "$tmp/long-report.out"; }
+# Long paths: a case directory 1,100 bytes deep runs; one whose
+# expected.json is past the system's limit fails saying so, not skipped.
+deep="$tmp/deep"
+for k in $(seq 11); do deep="$deep/$(printf 'd%.0s' $(seq 99))"; done
+mkdir -p "$deep" && cp -r tests/golden/reference/ticket-response-45-minor5 "$deep/"
+"$contract" test "$ref" "$deep" >"$tmp/deep.out" 2>&1 && grep -q '^1 passed, 0 failed' "$tmp/deep.out" ||
+  { fail "test: a case under a long path"; cat "$tmp/deep.out"; }
+for k in $(seq 29); do deep="$deep/$(printf 'd%.0s' $(seq 99))"; done # ~4,000 bytes, under PATH_MAX
+mkdir -p "$deep" && (cd "$deep" && mkdir "$(printf 'c%.0s' $(seq 200))" && cd c* && echo '{}' >expected.json)
+"$contract" test "$ref" "$deep" >"$tmp/deeper.out" 2>&1
+[ $? = 1 ] && grep -q 'expected.json: File name too long' "$tmp/deeper.out" && grep -q '^0 passed, 1 failed' "$tmp/deeper.out" ||
+  { fail "test: a case past the path limit"; cat "$tmp/deeper.out"; }
+
+# Numbers on the command line are read strictly: a bad one is a usage
+# error naming the option and the value, with nothing on stdout.
+# refused OPTION VALUE COMMAND...: exit 2 naming OPTION and 'VALUE'.
+refused() {
+  local option=$1 value=$2
+  shift 2
+  quiet "$option '$value'" 2 "$option wants" "$@"
+  grep -qF -- "not '$value'" "$tmp/quiet.err" || fail "$option '$value': the value not named"
+}
+scenario=(--scenario examples/what-if/late-answers.lua)
+for v in 1e3 abc '' 0 -5 +5 ' 5' 5x 10000001 99999999999999999999999; do
+  refused --samples "$v" "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples "$v"
+done
+refused --samples 1e3 "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples=1e3
+for v in x1 -1 '' 1.5 18446744073709551616; do
+  refused --seed "$v" "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples 2 --seed "$v"
+done
+"$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --samples 2 --seed 18446744073709551615 >/dev/null ||
+  fail "sweep: the largest seed refused"
+for v in abc '' -1 100.01 101 99.555 5. .5 1e2; do
+  refused --min "$v" "$contract" test "$ref" "$one_case" --min "$v"
+done
+"$contract" test "$ref" "$one_case" --min 2.5 >"$tmp/min.out" && grep -q 'coverage: 1 of' "$tmp/min.out" ||
+  { fail "test --min 2.5: a decimal minimum refused or not met"; cat "$tmp/min.out"; }
+"$contract" test "$ref" "$one_case" --min 3.13 >"$tmp/min.out"
+[ $? = 1 ] && grep -q 'under the minimum 3.13%' "$tmp/min.out" || { fail "test --min 3.13: not enforced"; cat "$tmp/min.out"; }
+
+# Everything is checked before the first byte of output: an error leaves
+# stdout empty.
+vary=("$contract" sweep "$ref" "${events[@]}" --vary)
+quiet "--vary, a fraction of a count (json)" 2 'outage_cluster_count = 1.5' \
+  "${vary[@]}" outage_cluster_count=1:3:0.5 --format json
+quiet "--vary, a fraction of a count (csv)" 2 'outage_cluster_count = 1.5' "${vary[@]}" outage_cluster_count=1:3:0.5
+quiet "--vary, an unknown parameter" 2 "unknown parameter 'nope'" "${vary[@]}" nope=30:31:1
+for spec in x=1:2 x=a:1:1 =1:2:1 x=1.:2:1 x=1:2:1:3 'x=1: 2:1' x=0.0000000000000000001:1:1; do
+  quiet "--vary $spec" 2 "'$spec'" "${vary[@]}" "$spec"
+done
+quiet "--vary, step 0" 2 'STEP must be positive' "${vary[@]}" x=1:2:0
+quiet "--vary, from past to" 2 'FROM must not exceed TO' "${vary[@]}" x=2:1:1
+quiet "--vary, too many values" 2 'more than 100000 values' "${vary[@]}" x=0:100000:1
+quiet "--vary, too many digits" 2 'do not fit in 18 digits' "${vary[@]}" x=0.00000001:99999999999:1
+# A scenario that fails on the way prints no sample, nor the header.
+echo 'return { perturb = function(event, rng) if rng:chance(0.3) then error("boom") end return event end }' \
+  >"$tmp/boom.lua"
+quiet "--scenario failing" 3 'boom.lua:1: boom' \
+  "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/boom.lua" --samples 5 --per-sample
+quiet "--per-sample json" 2 '--per-sample writes csv' \
+  "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --per-sample --format json
+
+# Output that cannot be written is exit 6 with the reason, never 0: every
+# command's stdout on a full disk, then --output files that cannot be made.
+full() {
+  local name=$1
+  shift
+  "$@" >/dev/full 2>"$tmp/full.err"
+  local got=$?
+  [ "$got" = 6 ] && grep -q 'No space left on device' "$tmp/full.err" ||
+    { fail "$name > /dev/full: exit $got, expected 6 and the reason"; cat "$tmp/full.err"; }
+}
+full eval "$contract" eval "$ref" "${events[@]}"
+full "eval --format json" "$contract" eval "$ref" "${events[@]}" --format json
+full check "$contract" check "$ref"
+full diff "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5
+full test "$contract" test "$ref" "$one_case"
+full "sweep --vary" "$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5
+full "sweep --scenario" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5
+full "sweep --per-sample" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --per-sample
+full --help "$contract" --help
+: >"$tmp/plain-file"
+mkdir -p "$tmp/full-table"
+ln -s /dev/full "$tmp/full-table/months.csv"
+quiet "eval --output under a file" 6 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output "$tmp/plain-file/out"
+quiet "eval --output /dev/full" 6 'Not a directory' "$contract" eval "$ref" "${events[@]}" --output /dev/full
+quiet "eval --output to a full disk" 6 'months.csv: No space left on device' \
+  "$contract" eval "$ref" "${events[@]}" --output "$tmp/full-table"
+quiet "diff --output under a file" 6 'Not a directory' \
+  "$contract" diff "$ref" "$ref" "${events[@]}" --output "$tmp/plain-file/out"
+# Memory exhaustion is exit 5 (skipped where a small address space stops
+# the program from starting at all, as under AddressSanitizer).
+if (ulimit -v 300000 && "$contract" --version) >/dev/null 2>&1; then
+  (ulimit -v 300000 && exec "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua \
+    --samples 10000000) >"$tmp/nomem.out" 2>"$tmp/nomem.err"
+  got=$?
+  [ "$got" = 5 ] && grep -q 'out of memory' "$tmp/nomem.err" || { fail "out of memory: exit $got, expected 5"; cat "$tmp/nomem.err"; }
+fi
 
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }
