@@ -28,7 +28,7 @@ static int incident_refs(lci_build *b, const char *klass, lci_refs *out, int64_t
     for (size_t i = 0; i < res->nincidents; i++) {
         const lci_rincident *in = &res->incidents[i];
         if (strcmp(in->klass, klass) != 0) continue;
-        memcpy(out->ids + out->n, in->events.ids, in->events.n * sizeof *out->ids);
+        if (in->events.n) memcpy(out->ids + out->n, in->events.ids, in->events.n * sizeof *out->ids);
         out->n += in->events.n;
         (*count)++;
     }
@@ -48,7 +48,7 @@ static int violation_refs(lci_build *b, const lci_termination_reason *t, lci_ref
     for (size_t i = 0; i < mt->n; i++) {
         const lci_match *match = &mt->items[i];
         if (t->where && !lci_cond_eval(t->where, &b->m->types[match->rec->type], match->rec, &b->ctx)) continue;
-        memcpy(out->ids + out->n, match->events.ids, match->events.n * sizeof *out->ids);
+        if (match->events.n) memcpy(out->ids + out->n, match->events.ids, match->events.n * sizeof *out->ids);
         out->n += match->events.n;
         (*count)++;
     }
