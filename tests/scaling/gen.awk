@@ -34,12 +34,14 @@ BEGIN {
     for (i = 1; i <= n; i++) {
         if (kind == "outages") {
             s = minute()
-            printf "{\"type\": \"outage\", \"id\": \"o-%d\", \"start\": \"%s\", \"end\": \"%s\", \"affected_users\": %d}\n", i, stamp(s), stamp(s + 60 * (1 + rnd(300))), rnd(400)
+            printf "{\"type\": \"outage\", \"id\": \"o-%d\", \"start\": \"%s\", ", i, stamp(s)
+            printf "\"end\": \"%s\", \"affected_users\": %d}\n", stamp(s + 60 * (1 + rnd(300))), rnd(400)
         } else if (kind == "within") {
             s = minute()
-            printf "{\"type\": \"protection_period\", \"id\": \"p-%d\", \"name\": \"p\", \"start\": \"%s\", \"end\": \"%s\"}\n", i, stamp(s), stamp(s + 60 * (1 + rnd(30)))
-            s = minute()
-            printf "{\"type\": \"tamper\", \"id\": \"t-%d\", \"at\": \"%s\", \"plan_followed\": false, \"reported\": true}\n", i, stamp(s)
+            printf "{\"type\": \"protection_period\", \"id\": \"p-%d\", \"name\": \"p\", ", i
+            printf "\"start\": \"%s\", \"end\": \"%s\"}\n", stamp(s), stamp(s + 60 * (1 + rnd(30)))
+            printf "{\"type\": \"tamper\", \"id\": \"t-%d\", \"at\": \"%s\", ", i, stamp(minute())
+            printf "\"plan_followed\": false, \"reported\": true}\n"
         }
     }
 }

@@ -9,27 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcontract.h"
+#include "eval_fixture.h"
 
 /* One cluster rule; %s: its thresholds. */
-static const char RULES[] =
-    "contract { id = 'cluster', timezone = '+08:00', term = { '2026-04-01', '2026-07-01' } }\n"
-    "param { 'fee', '10000.00', unit = 'money' }\n"
-    "param { 'window', 7, unit = 'd' }\n"
-    "param { 'count', 3, unit = 'count' }\n"
-    "param { 'total', 240, unit = 'min' }\n"
-    "penalty_base { pct = 100, of = P.fee }\n"
-    "event 'outage' { anchor = 'start', ends = 'end',\n"
-    "  { 'start', 'time', required = true }, { 'end', 'time', required = true },\n"
-    "  order = { 'start <= end' } }\n"
+static const char RULES[] = OUTAGE_RULES_HEAD
     "breach 'minor.3' { class = 'minor', pct = 6, clause = '附件6 第3项', on = 'outage',\n"
     "  cluster = { window = P.window%s } }\n";
 
 static const char *const COUNT_AND_TOTAL = ", count_ge = P.count, total_ge = P.total";
 static const char *const COUNT_ONLY = ", count_ge = P.count";
 static const char *const TOTAL_ONLY = ", total_ge = P.total";
-
-#define DAY (24 * 60)
 
 /* An outage: its id, start in minutes after 2026-04-01T00:00+08:00, and
  * duration in minutes. */
@@ -38,28 +27,14 @@ typedef struct outage {
     int start, minutes;
 } outage;
 
-/* Minutes after 2026-04-01T00:00+08:00 as RFC 3339 (April to June). */
-static void stamp(int minutes, char *buf, size_t size)
-{
-    static const int month_days[] = {30, 31, 30, 31};
-    int day = minutes / DAY, month = 0;
-    while (day >= month_days[month]) day -= month_days[month++];
-    snprintf(buf, size, "2026-%02d-%02dT%02d:%02d:00+08:00", 4 + month, day + 1, minutes % DAY / 60, minutes % 60);
-}
-
 static char *events_text(const outage *o, size_t n)
 {
     size_t size = 160 * n + 1, len = 0;
     char *text = malloc(size);
     cr_assert_not_null(text);
     text[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        char from[40], to[40];
-        stamp(o[i].start, from, sizeof from);
-        stamp(o[i].start + o[i].minutes, to, sizeof to);
-        len += (size_t)snprintf(text + len, size - len, "{\"type\":\"outage\",\"id\":\"%s\",\"start\":\"%s\",\"end\":\"%s\"}\n",
-                                o[i].id, from, to);
-    }
+    for (size_t i = 0; i < n; i++)
+        append_span_event(text, size, &len, "outage", o[i].id, o[i].start, o[i].start + o[i].minutes, "");
     return text;
 }
 
@@ -78,21 +53,8 @@ static void engine_summary(const char *thresholds, const char *const *params, co
 {
     char rules[2048];
     snprintf(rules, sizeof rules, RULES, thresholds);
-    lc_engine *e = NULL;
-    lc_eval *ev = NULL;
-    lc_result *res = NULL;
-    lc_error err = {0};
-    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
-    cr_assert_eq(lc_engine_load_string(e, "cluster.lua", rules, strlen(rules), &err), LC_OK, "%ld: %s", err.line,
-                 err.message);
-    for (size_t i = 0; params && params[i]; i++)
-        cr_assert_eq(lc_engine_set_assignment(e, params[i], &err), LC_OK, "%s: %s", params[i], err.message);
     char *text = events_text(o, n);
-    cr_assert_eq(lc_eval_new(&ev, e, 0, &err), LC_OK);
-    cr_assert_eq(lc_eval_push_lines(ev, "events.jsonl", text, strlen(text), &err), LC_OK, "%ld: %s", err.line,
-                 err.message);
-    cr_assert_eq(lc_eval_end_stream(ev, &err), LC_OK, "%s", err.message);
-    cr_assert_eq(lc_eval_result(ev, &res, &err), LC_OK, "%s", err.message);
+    lc_result *res = result_of_rules(rules, params, text);
     out[0] = '\0';
     for (size_t i = 0; i < lc_result_breach_count(res); i++) {
         lc_breach b;
@@ -105,8 +67,6 @@ static void engine_summary(const char *thresholds, const char *const *params, co
     }
     free(text);
     lc_result_free(res);
-    lc_eval_free(ev);
-    lc_engine_free(e);
 }
 
 /* A fire of the literal reading, and where the result lists it: by time,
@@ -154,7 +114,7 @@ static void literal_summary(int window, int count_ge, int total_ge, const outage
             if (o[order[j]].start >= at->start - window && o[order[j]].start <= at->start) counted[j] = 1;
         char when[40];
         fire f = {at->start, k ? ids[0] : "", ""};
-        stamp(at->start, when, sizeof when);
+        minutes_stamp(at->start, when, sizeof when);
         summary_add(f.text, sizeof f.text, when, ids, k);
         size_t j = nfires++;
         for (; j > 0 && fire_before(&f, &fires[j - 1]); j--) fires[j] = fires[j - 1];
@@ -242,12 +202,6 @@ Test(cluster, no_outages_no_breach)
 
 /* ---- random outages against the literal reading ---- */
 
-static unsigned next(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return *seed >> 16;
-}
-
 /* Starts on a coarse grid (half days over three weeks) so that ties and
  * windows ending exactly on a start are common; thresholds and windows
  * include 0 (every visit fires, even on nothing). */
@@ -260,14 +214,15 @@ Test(cluster, random_outages_agree_with_the_literal_reading)
     unsigned seed = 13;
     for (int round = 0; round < 400; round++) {
         outage o[40];
-        size_t n = next(&seed) % 41;
+        size_t n = next_random(&seed) % 41;
         for (size_t i = 0; i < n; i++) {
             snprintf(o[i].id, sizeof o[i].id, "o-%zu", i + 1);
-            o[i].start = (int)(next(&seed) % 42) * (DAY / 2);
-            o[i].minutes = minutes[next(&seed) % 7];
+            o[i].start = (int)(next_random(&seed) % 42) * (DAY / 2);
+            o[i].minutes = minutes[next_random(&seed) % 7];
         }
-        int window = windows[next(&seed) % 4], count = counts[next(&seed) % 5], total = totals[next(&seed) % 4];
-        int which = (int)(next(&seed) % 3);
+        int window = windows[next_random(&seed) % 4], count = counts[next_random(&seed) % 5];
+        int total = totals[next_random(&seed) % 4];
+        int which = (int)(next_random(&seed) % 3);
         const char *thresholds = which == 0 ? COUNT_AND_TOTAL : which == 1 ? COUNT_ONLY : TOTAL_ONLY;
         char window_set[32], count_set[32], total_set[32];
         snprintf(window_set, sizeof window_set, "window=%d", window);

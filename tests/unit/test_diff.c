@@ -12,23 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcontract.h"
+#include "eval_fixture.h"
 #include "result.h"
 
-static const char RULES[] =
-    "contract { id = 'diff', timezone = '+08:00', term = { '2026-04-01', '2026-07-01' } }\n"
-    "param { 'fee', '10000.00', unit = 'money' }\n"
+static const char RULES[] = OUTAGE_RULES_HEAD
     "param { 'target', 99.9, unit = '%' }\n"
     "param { 'long', 120, unit = 'min' }\n"
     "param { 'users', 100, unit = 'count' }\n"
-    "param { 'window', 7, unit = 'd' }\n"
-    "param { 'count', 3, unit = 'count' }\n"
-    "param { 'total', 240, unit = 'min' }\n"
-    "penalty_base { pct = 100, of = P.fee }\n"
-    "event 'outage' { anchor = 'start', ends = 'end',\n"
-    "  { 'start', 'time', required = true }, { 'end', 'time', required = true },\n"
-    "  { 'users', 'integer', default = 0, min = 0 },\n"
-    "  order = { 'start <= end' } }\n"
     "measure 'availability' { availability = 'outage', label = 'availability', unit = '%' }\n"
     "breach 'minor.1' { class = 'minor', pct = 5, clause = 'a', month = 'availability', band = { lt = P.target } }\n"
     "breach 'minor.2' { class = 'minor', pct = 3, clause = 'b', on = 'outage',\n"
@@ -37,14 +27,6 @@ static const char RULES[] =
     "  cluster = { window = P.window, count_ge = P.count, total_ge = P.total } }\n"
     "incident 'B.outage' { class = 'B', clause = 'd', on = 'outage',\n"
     "  where = { span('start', 'end', { ge = P.long }), num('users', { ge = P.users }) } }\n";
-
-#define DAY (24 * 60)
-
-static unsigned next(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return *seed >> 16;
-}
 
 /* Random outages on a coarse grid (ties common), as JSON Lines. */
 static char *random_events(unsigned *seed, size_t n)
@@ -55,12 +37,11 @@ static char *random_events(unsigned *seed, size_t n)
     cr_assert_not_null(text);
     text[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        int day = (int)(next(seed) % 60), hour = 12 * (int)(next(seed) % 2), dur = minutes[next(seed) % 6];
-        int month = day < 30 ? 4 : 5, mday = day < 30 ? day + 1 : day - 29;
-        len += (size_t)snprintf(text + len, size - len,
-                                "{\"type\":\"outage\",\"id\":\"o-%zu\",\"start\":\"2026-%02d-%02dT%02d:00:00+08:00\","
-                                "\"end\":\"2026-%02d-%02dT%02d:%02d:00+08:00\",\"users\":%u}\n",
-                                i + 1, month, mday, hour, month, mday, hour + dur / 60, dur % 60, next(seed) % 300);
+        int start = (int)(next_random(seed) % 120) * (DAY / 2), end = start + minutes[next_random(seed) % 6];
+        char id[32], users[32];
+        snprintf(id, sizeof id, "o-%zu", i + 1);
+        snprintf(users, sizeof users, ",\"users\":%u", next_random(seed) % 300);
+        append_span_event(text, size, &len, "outage", id, start, end, users);
     }
     return text;
 }
@@ -71,34 +52,14 @@ static void random_params(unsigned *seed, char buf[6][32], const char *out[7])
     static const char *const target[] = {"99", "99.9", "99.99"}, *const longer[] = {"60", "120", "180"},
                              *const users[] = {"50", "100", "200"}, *const window[] = {"0", "1", "7"},
                              *const count[] = {"0", "2", "3"}, *const total[] = {"120", "240"};
-    snprintf(buf[0], 32, "target=%s", target[next(seed) % 3]);
-    snprintf(buf[1], 32, "long=%s", longer[next(seed) % 3]);
-    snprintf(buf[2], 32, "users=%s", users[next(seed) % 3]);
-    snprintf(buf[3], 32, "window=%s", window[next(seed) % 3]);
-    snprintf(buf[4], 32, "count=%s", count[next(seed) % 3]);
-    snprintf(buf[5], 32, "total=%s", total[next(seed) % 2]);
+    snprintf(buf[0], 32, "target=%s", target[next_random(seed) % 3]);
+    snprintf(buf[1], 32, "long=%s", longer[next_random(seed) % 3]);
+    snprintf(buf[2], 32, "users=%s", users[next_random(seed) % 3]);
+    snprintf(buf[3], 32, "window=%s", window[next_random(seed) % 3]);
+    snprintf(buf[4], 32, "count=%s", count[next_random(seed) % 3]);
+    snprintf(buf[5], 32, "total=%s", total[next_random(seed) % 2]);
     for (int i = 0; i < 6; i++) out[i] = buf[i];
     out[6] = NULL;
-}
-
-static lc_result *evaluate(const char *events, const char *const *params)
-{
-    lc_engine *e = NULL;
-    lc_eval *ev = NULL;
-    lc_result *res = NULL;
-    lc_error err = {0};
-    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
-    cr_assert_eq(lc_engine_load_string(e, "diff.lua", RULES, strlen(RULES), &err), LC_OK, "%ld: %s", err.line,
-                 err.message);
-    for (size_t i = 0; params[i]; i++)
-        cr_assert_eq(lc_engine_set_assignment(e, params[i], &err), LC_OK, "%s: %s", params[i], err.message);
-    cr_assert_eq(lc_eval_new(&ev, e, 0, &err), LC_OK);
-    cr_assert_eq(lc_eval_push_lines(ev, "events.jsonl", events, strlen(events), &err), LC_OK, "%s", err.message);
-    cr_assert_eq(lc_eval_end_stream(ev, &err), LC_OK, "%s", err.message);
-    cr_assert_eq(lc_eval_result(ev, &res, &err), LC_OK, "%s", err.message);
-    lc_eval_free(ev);
-    lc_engine_free(e);
-    return res;
 }
 
 /* ---- the literal pairing, on the results' own records ---- */
@@ -153,7 +114,8 @@ static void literal_diff(const lc_result *a, const lc_result *b, char *out, size
     for (size_t i = 0; i < a->nincidents; i++)
         for (size_t j = 0; j < b->nincidents && !inc_old[i]; j++) {
             const lci_rincident *x = &a->incidents[i], *y = &b->incidents[j];
-            if (!inc_new[j] && strcmp(x->rule, y->rule) == 0 && x->at == y->at && same_events(a, &x->events, b, &y->events))
+            if (!inc_new[j] && strcmp(x->rule, y->rule) == 0 && x->at == y->at &&
+                same_events(a, &x->events, b, &y->events))
                 inc_old[i] = inc_new[j] = 1;
         }
     out[0] = '\0';
@@ -236,12 +198,12 @@ Test(diff, pairs_as_the_literal_first_untaken_match)
     char *got = malloc(size), *want = malloc(size);
     cr_assert(got && want);
     for (int round = 0; round < 150; round++) {
-        char *events = random_events(&seed, next(&seed) % 40);
+        char *events = random_events(&seed, next_random(&seed) % 40);
         char old_buf[6][32], new_buf[6][32];
         const char *old_params[7], *new_params[7];
         random_params(&seed, old_buf, old_params);
         random_params(&seed, new_buf, new_params);
-        lc_result *a = evaluate(events, old_params), *b = evaluate(events, new_params);
+        lc_result *a = result_of_rules(RULES, old_params, events), *b = result_of_rules(RULES, new_params, events);
         literal_diff(a, b, want, size);
         reported_diff(a, b, got, size);
         cr_assert_str_eq(got, want, "round %d:\n%s\n%s", round, got, want);
@@ -258,7 +220,7 @@ Test(diff, a_result_against_itself_pairs_everything)
     unsigned seed = 7;
     char *events = random_events(&seed, 40);
     const char *params[] = {"count=0", NULL}; /* fires on nothing too: breaches of one identity repeat */
-    lc_result *a = evaluate(events, params), *b = evaluate(events, params);
+    lc_result *a = result_of_rules(RULES, params, events), *b = result_of_rules(RULES, params, events);
     char *text = NULL;
     int differs = -1;
     lc_error err = {0};

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcontract.h"
+#include "eval_fixture.h"
 #include "result.h"
 
 static const char RULES[] =
@@ -23,22 +23,7 @@ static const char RULES[] =
     "calendar 'guarded' { clause = 'x', { '2026-05-01', '2026-05-03', 'May days' } }\n"
     "incident 'A.tamper' { class = 'A', clause = 'y', on = 'tamper', where = within('at', 'guarded') }\n";
 
-#define HOUR 60
-#define DAY (24 * HOUR)
 #define MAY1 (30 * DAY) /* minutes after 2026-04-01T00:00+08:00 */
-
-/* Minutes after 2026-04-01T00:00+08:00 as RFC 3339 (March 31 to June). */
-static void stamp(int minutes, char *buf, size_t size)
-{
-    if (minutes < 0) {
-        snprintf(buf, size, "2026-03-31T%02d:%02d:00+08:00", (minutes + DAY) / 60, (minutes + DAY) % 60);
-        return;
-    }
-    static const int month_days[] = {30, 31, 30, 31};
-    int day = minutes / DAY, month = 0;
-    while (day >= month_days[month]) day -= month_days[month++];
-    snprintf(buf, size, "2026-%02d-%02dT%02d:%02d:00+08:00", 4 + month, day + 1, minutes % DAY / 60, minutes % 60);
-}
 
 typedef struct span {
     int from, to; /* minutes */
@@ -53,29 +38,16 @@ static void engine_within(const span *periods, size_t np, const int *times, size
     cr_assert_not_null(text);
     text[0] = '\0';
     for (size_t i = 0; i < np; i++) {
-        char a[40], b[40];
-        stamp(periods[i].from, a, sizeof a);
-        stamp(periods[i].to, b, sizeof b);
-        len += (size_t)snprintf(text + len, size - len, "{\"type\":\"period\",\"id\":\"p-%zu\",\"start\":\"%s\",\"end\":\"%s\"}\n",
-                                i, a, b);
+        char id[32];
+        snprintf(id, sizeof id, "p-%zu", i);
+        append_span_event(text, size, &len, "period", id, periods[i].from, periods[i].to, "");
     }
     for (size_t i = 0; i < nt; i++) {
         char a[40];
-        stamp(times[i], a, sizeof a);
+        minutes_stamp(times[i], a, sizeof a);
         len += (size_t)snprintf(text + len, size - len, "{\"type\":\"tamper\",\"id\":\"t-%zu\",\"at\":\"%s\"}\n", i, a);
     }
-    lc_engine *e = NULL;
-    lc_eval *ev = NULL;
-    lc_result *res = NULL;
-    lc_error err = {0};
-    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
-    cr_assert_eq(lc_engine_load_string(e, "within.lua", RULES, strlen(RULES), &err), LC_OK, "%ld: %s", err.line,
-                 err.message);
-    cr_assert_eq(lc_eval_new(&ev, e, 0, &err), LC_OK);
-    cr_assert_eq(lc_eval_push_lines(ev, "events.jsonl", text, strlen(text), &err), LC_OK, "%ld: %s", err.line,
-                 err.message);
-    cr_assert_eq(lc_eval_end_stream(ev, &err), LC_OK, "%s", err.message);
-    cr_assert_eq(lc_eval_result(ev, &res, &err), LC_OK, "%s", err.message);
+    lc_result *res = result_of_rules(RULES, NULL, text);
     memset(out, '0', nt);
     out[nt] = '\0';
     for (size_t i = 0; i < res->nincidents; i++) {
@@ -86,8 +58,6 @@ static void engine_within(const span *periods, size_t np, const int *times, size
     }
     free(text);
     lc_result_free(res);
-    lc_eval_free(ev);
-    lc_engine_free(e);
 }
 
 /* Read literally: in the rule file's days (May 1 to 3, whole days) or in
@@ -150,12 +120,6 @@ Test(within, the_rule_file_days_and_a_period_before_the_term)
 
 /* ---- random periods and times against the literal reading ---- */
 
-static unsigned next(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return *seed >> 16;
-}
-
 Test(within, random_periods_agree_with_the_literal_reading)
 {
     static const int lengths[] = {0, HOUR, 2 * HOUR, 6 * HOUR, DAY};
@@ -163,14 +127,14 @@ Test(within, random_periods_agree_with_the_literal_reading)
     for (int round = 0; round < 300; round++) {
         span p[30];
         int t[60];
-        size_t np = next(&seed) % 31, nt = 1 + next(&seed) % 60;
+        size_t np = next_random(&seed) % 31, nt = 1 + next_random(&seed) % 60;
         for (size_t i = 0; i < np; i++) {
-            p[i].from = (int)(next(&seed) % (40 * 24)) * HOUR - DAY; /* from March 31, on whole hours */
-            p[i].to = p[i].from + lengths[next(&seed) % 5];
+            p[i].from = (int)(next_random(&seed) % (40 * 24)) * HOUR - DAY; /* from March 31, on whole hours */
+            p[i].to = p[i].from + lengths[next_random(&seed) % 5];
         }
         for (size_t i = 0; i < nt; i++) { /* on whole hours, or a minute before, in the term */
-            t[i] = (int)(next(&seed) % (40 * 24)) * HOUR;
-            if (t[i] > 0) t[i] -= (int)(next(&seed) % 2);
+            t[i] = (int)(next_random(&seed) % (40 * 24)) * HOUR;
+            if (t[i] > 0) t[i] -= (int)(next_random(&seed) % 2);
         }
         char got[64], want[64];
         engine_within(p, np, t, nt, got);
