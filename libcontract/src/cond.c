@@ -38,13 +38,19 @@ double lci_exact_to_double(lci_exact v, lci_unit u)
     return (double)(factor ? x / factor : x);
 }
 
+/* A calendar's intervals are sorted and disjoint (cond.h): t is in one when
+ * the last interval starting at or before t ends after t. */
 static int within(const lci_cond_ctx *ctx, int cal, lci_time t)
 {
     if (!ctx->cals) return 0;
     const lci_interval *iv = ctx->cals->items[cal];
-    for (size_t i = 0; i < ctx->cals->n[cal]; i++)
-        if (t >= iv[i].from && t < iv[i].to) return 1;
-    return 0;
+    size_t lo = 0, hi = ctx->cals->n[cal]; /* the first interval starting after t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (iv[mid].from <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo > 0 && t < iv[lo - 1].to;
 }
 
 static int span_cond(const lci_cond *c, const lci_record *r, const lci_cond_ctx *ctx)

@@ -22,10 +22,13 @@ int lci_band_has(const lci_model *m, const lci_band *b, lci_exact v);
 double lci_exact_to_double(lci_exact v, lci_unit u);
 
 /* Time intervals [from, to) of each calendar: the rule file's days plus
- * intervals that events add. */
+ * intervals that events add, sorted by start and disjoint (overlapping and
+ * touching ones merged by lci_calendars_build, so that within() can
+ * binary-search them). */
 typedef struct lci_interval {
     lci_time from, to;
-    uint32_t id;        /* event id that added it, or UINT32_MAX */
+    uint32_t id;        /* event id that added it (in a calendar, one of those
+                           merged into it), or UINT32_MAX */
 } lci_interval;
 
 typedef struct lci_calendars {

@@ -29,25 +29,128 @@ static const char *breach_month(const lc_result *r, const lci_rbreach *b)
     return b->month >= 0 ? r->months[b->month].label : "";
 }
 
-static int same_identity(const lc_result *ra, const lci_rbreach *a, const lc_result *rb, const lci_rbreach *b)
+/* <0, 0, >0: event lists compared by length, then id by id (0: the same events). */
+static int events_cmp(const lc_result *ra, const lci_refs *a, const lc_result *rb, const lci_refs *b)
 {
-    if (strcmp(a->rule, b->rule) != 0 || strcmp(breach_month(ra, a), breach_month(rb, b)) != 0) return 0;
-    if (a->month >= 0) return 1;
-    return a->has_at == b->has_at && a->at == b->at &&
-           strcmp(event_id(ra, &a->events, 0), event_id(rb, &b->events, 0)) == 0;
+    if (a->n != b->n) return a->n < b->n ? -1 : 1;
+    for (size_t i = 0; i < a->n; i++) {
+        int c = strcmp(event_id(ra, a, i), event_id(rb, b, i));
+        if (c != 0) return c;
+    }
+    return 0;
 }
 
 static int same_events(const lc_result *ra, const lci_refs *a, const lc_result *rb, const lci_refs *b)
 {
-    if (a->n != b->n) return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(event_id(ra, a, i), event_id(rb, b, i)) != 0) return 0;
-    return 1;
+    return events_cmp(ra, a, rb, b) == 0;
 }
 
 static int same_breach(const lc_result *ra, const lci_rbreach *a, const lc_result *rb, const lci_rbreach *b)
 {
     return a->amount == b->amount && lci_dec_cmp(a->pct, b->pct) == 0 && same_events(ra, &a->events, rb, &b->events);
+}
+
+/* ---- pairing ----
+ * Each old breach pairs with the first new one of the same identity not yet
+ * taken, in result order, so the k-th old breach of an identity pairs with
+ * the k-th new one; incidents likewise.  Both sides sorted by (identity,
+ * place) and walked together give those pairs in O(n log n), where a scan
+ * of the new side for each old breach took O(n²). */
+
+/* A breach or an incident of one side, with its place in its result. */
+typedef struct keyed {
+    const lc_result *res;
+    const void *item;
+    size_t index;
+} keyed;
+
+/* Identity: the rule and its month for a month's breach, the rule, time
+ * and first event for an event's.  (A month's label, "2026-04", is never
+ * the empty one of an event's breach: comparing which kind each is after
+ * the label only keeps the order total.) */
+static int breach_identity(const keyed *x, const keyed *y)
+{
+    const lci_rbreach *a = x->item, *b = y->item;
+    int c = strcmp(a->rule, b->rule);
+    if (c == 0) c = strcmp(breach_month(x->res, a), breach_month(y->res, b));
+    if (c == 0) c = (a->month >= 0) - (b->month >= 0);
+    if (c != 0 || a->month >= 0) return c;
+    if (a->has_at != b->has_at) return a->has_at < b->has_at ? -1 : 1;
+    if (a->at != b->at) return a->at < b->at ? -1 : 1;
+    return strcmp(event_id(x->res, &a->events, 0), event_id(y->res, &b->events, 0));
+}
+
+/* Identity: the rule, the time and all the events. */
+static int incident_identity(const keyed *x, const keyed *y)
+{
+    const lci_rincident *a = x->item, *b = y->item;
+    int c = strcmp(a->rule, b->rule);
+    if (c == 0 && a->at != b->at) c = a->at < b->at ? -1 : 1;
+    return c ? c : events_cmp(x->res, &a->events, y->res, &b->events);
+}
+
+static int place_cmp(const keyed *x, const keyed *y)
+{
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int breach_order(const void *x, const void *y)
+{
+    int c = breach_identity(x, y);
+    return c ? c : place_cmp(x, y);
+}
+
+static int incident_order(const void *x, const void *y)
+{
+    int c = incident_identity(x, y);
+    return c ? c : place_cmp(x, y);
+}
+
+static void pair_breaches(pairing *p, size_t old, size_t nw)
+{
+    p->match_of_old[old] = (int)nw;
+    p->new_taken[nw] = 1;
+}
+
+static void pair_incidents(pairing *p, size_t old, size_t nw)
+{
+    p->inc_old[old] = p->inc_new[nw] = 1;
+}
+
+typedef struct pair_kind {
+    size_t size;                                      /* of one breach or incident */
+    int (*identity)(const keyed *, const keyed *);
+    int (*order)(const void *, const void *);         /* identity, then place */
+    void (*pair)(pairing *p, size_t old, size_t nw);
+} pair_kind;
+
+static const pair_kind BREACHES = {sizeof(lci_rbreach), breach_identity, breach_order, pair_breaches};
+static const pair_kind INCIDENTS = {sizeof(lci_rincident), incident_identity, incident_order, pair_incidents};
+
+/* One side's items sorted by (identity, place); NULL when out of memory. */
+static keyed *sorted_side(const pair_kind *kind, const lc_result *r, const void *items, size_t n)
+{
+    keyed *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k) return NULL;
+    for (size_t i = 0; i < n; i++) k[i] = (keyed){r, (const char *)items + i * kind->size, i};
+    lci_sort(k, n, sizeof *k, kind->order);
+    return k;
+}
+
+static int pair_kind_up(const pair_kind *kind, pairing *p, const lc_result *a, const void *old, size_t nold,
+                        const lc_result *b, const void *nw, size_t nnew)
+{
+    keyed *ko = sorted_side(kind, a, old, nold), *kn = sorted_side(kind, b, nw, nnew);
+    int rc = ko && kn ? 0 : -1;
+    for (size_t i = 0, j = 0; rc == 0 && i < nold && j < nnew;) {
+        int c = kind->identity(&ko[i], &kn[j]);
+        if (c == 0) kind->pair(p, ko[i++].index, kn[j++].index);
+        else if (c < 0) i++;
+        else j++;
+    }
+    free(ko);
+    free(kn);
+    return rc;
 }
 
 static int pair_up(const lc_result *a, const lc_result *b, pairing *p)
@@ -57,23 +160,9 @@ static int pair_up(const lc_result *a, const lc_result *b, pairing *p)
     p->inc_old = calloc(a->nincidents + 1, sizeof *p->inc_old);
     p->inc_new = calloc(b->nincidents + 1, sizeof *p->inc_new);
     if (!p->match_of_old || !p->new_taken || !p->inc_old || !p->inc_new) return -1;
-    for (size_t i = 0; i < a->nbreaches; i++) {
-        p->match_of_old[i] = -1;
-        for (size_t j = 0; j < b->nbreaches && p->match_of_old[i] < 0; j++)
-            if (!p->new_taken[j] && same_identity(a, &a->breaches[i], b, &b->breaches[j])) {
-                p->match_of_old[i] = (int)j;
-                p->new_taken[j] = 1;
-            }
-    }
-    for (size_t i = 0; i < a->nincidents; i++)
-        for (size_t j = 0; j < b->nincidents && !p->inc_old[i]; j++) {
-            const lci_rincident *x = &a->incidents[i], *y = &b->incidents[j];
-            if (p->inc_new[j] || strcmp(x->rule, y->rule) != 0 || x->at != y->at ||
-                !same_events(a, &x->events, b, &y->events))
-                continue;
-            p->inc_old[i] = p->inc_new[j] = 1;
-        }
-    return 0;
+    for (size_t i = 0; i < a->nbreaches; i++) p->match_of_old[i] = -1;
+    if (pair_kind_up(&BREACHES, p, a, a->breaches, a->nbreaches, b, b->breaches, b->nbreaches) != 0) return -1;
+    return pair_kind_up(&INCIDENTS, p, a, a->incidents, a->nincidents, b, b->incidents, b->nincidents);
 }
 
 static void free_pairing(pairing *p)

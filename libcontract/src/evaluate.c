@@ -350,8 +350,19 @@ static int apply_event_rule(lci_build *b, const lci_rule *r)
 typedef struct cluster_item {
     const lci_record *rec;
     lci_time start, end;
-    int counted;
 } cluster_item;
+
+/* The window at the event being visited: items [lo, hi) in (start, seq)
+ * order, their durations added up.  It holds exactly what the rule gathers
+ * there, the events not yet counted: a fire counts every uncounted event of
+ * its window, and those left before the window lie before every later
+ * window too (windows only move forward), so after a fire the windows
+ * start empty after the fire's last tie.  One pass over the sorted events
+ * does the rule, instead of a scan of every event at each. */
+typedef struct cluster_window {
+    size_t lo, hi;
+    __int128 total;
+} cluster_window;
 
 static int cluster_cmp(const void *a, const void *b)
 {
@@ -360,36 +371,42 @@ static int cluster_cmp(const void *a, const void *b)
     return x->rec->seq < y->rec->seq ? -1 : x->rec->seq > y->rec->seq;
 }
 
-static int emit_cluster(lci_build *b, const lci_rule *r, cluster_item *items, size_t n, size_t at, lci_time window)
+/* Moves the window to the event at `at`: the events whose start lies in
+ * [start − window, start], bounds included, and so the later ties in input
+ * order too (rules/README.md, choice 1).  Starts and `at` only grow, so
+ * each event enters and leaves once. */
+static void cluster_slide(const cluster_item *items, size_t n, size_t at, lci_time window, cluster_window *w)
 {
-    const lci_record **set = malloc(n * sizeof *set);
-    if (!set) return -1;
-    size_t k = 0;
-    __int128 total = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (items[j].counted || items[j].start < items[at].start - window || items[j].start > items[at].start) continue;
-        set[k++] = items[j].rec;
-        total += items[j].end - items[j].start;
+    lci_time start = items[at].start;
+    for (; w->hi < n && items[w->hi].start <= start; w->hi++) w->total += items[w->hi].end - items[w->hi].start;
+    __int128 from = (__int128)start - window; /* a window reaching before 1677 does not overflow */
+    for (; w->lo < w->hi && items[w->lo].start < from; w->lo++) w->total -= items[w->lo].end - items[w->lo].start;
+}
+
+static int cluster_fires(const lci_build *b, const lci_rule *r, const cluster_window *w)
+{
+    int count_hit = r->has_count_ge && lci_exact_cmp_qty(b->m, (lci_exact){w->hi - w->lo, 1}, &r->count_ge) >= 0;
+    int total_hit = r->has_total_ge && lci_exact_cmp_qty(b->m, (lci_exact){w->total, 1}, &r->total_ge) >= 0;
+    return count_hit || total_hit;
+}
+
+/* The breach at the event `at`, naming the window's events in (start, seq) order. */
+static int emit_cluster(lci_build *b, const lci_rule *r, const cluster_item *items, const cluster_window *w, size_t at)
+{
+    size_t k = w->hi - w->lo;
+    lci_buf why;
+    lci_buf_init(&why);
+    lci_buf_printf(&why, "%zu %s%s within ", k, b->m->types[r->type].label, k == 1 ? "" : "s");
+    format_qty(b->m, &r->window, LCI_UNIT_NONE, &why);
+    lci_buf_puts(&why, ", in all ");
+    value_text((lci_exact){w->total, 1}, r->has_total_ge ? r->total_ge.unit : LCI_UNIT_MIN, &why);
+    emission e = {-1, items[at].rec, {0}, lci_buf_take(&why, NULL)};
+    if (!e.reason || new_refs(k, &e.events) != 0) {
+        emission_free(&e);
+        return -1;
     }
-    int count_hit = r->has_count_ge && lci_exact_cmp_qty(b->m, (lci_exact){k, 1}, &r->count_ge) >= 0;
-    int total_hit = r->has_total_ge && lci_exact_cmp_qty(b->m, (lci_exact){total, 1}, &r->total_ge) >= 0;
-    int rc = 0;
-    if (count_hit || total_hit) {
-        for (size_t j = 0; j < n; j++)
-            if (!items[j].counted && items[j].start >= items[at].start - window && items[j].start <= items[at].start)
-                items[j].counted = 1;
-        lci_buf why;
-        lci_buf_init(&why);
-        lci_buf_printf(&why, "%zu %s%s within ", k, b->m->types[r->type].label, k == 1 ? "" : "s");
-        format_qty(b->m, &r->window, LCI_UNIT_NONE, &why);
-        lci_buf_puts(&why, ", in all ");
-        value_text((lci_exact){total, 1}, r->has_total_ge ? r->total_ge.unit : LCI_UNIT_MIN, &why);
-        emission e = {-1, items[at].rec, {0}, lci_buf_take(&why, NULL)};
-        rc = e.reason ? lci_build_refs_of_records(set, k, &e.events) : -1;
-        rc = rc == 0 ? emit(b, r, &e) : (emission_free(&e), -1);
-    }
-    free(set);
-    return rc;
+    for (size_t j = 0; j < k; j++) e.events.ids[j] = items[w->lo + j].rec->id;
+    return emit(b, r, &e);
 }
 
 static int apply_cluster_rule(lci_build *b, const lci_rule *r)
@@ -401,13 +418,19 @@ static int apply_cluster_rule(lci_build *b, const lci_rule *r)
     size_t n = 0;
     for (size_t i = 0; i < st->n; i++) {
         const lci_record *rec = lci_store_at(st, i);
-        if (matches_rule(b, r, rec)) items[n++] = (cluster_item){rec, rec->v[t->anchor], rec->v[t->ends], 0};
+        if (matches_rule(b, r, rec)) items[n++] = (cluster_item){rec, rec->v[t->anchor], rec->v[t->ends]};
     }
     lci_sort(items, n, sizeof *items, cluster_cmp);
-    lci_dec w = lci_qty_value(b->m, &r->window);
-    __int128 window = (__int128)w.coef * lci_unit_ns(r->window.unit) / lci_pow10(w.scale);
+    lci_dec wd = lci_qty_value(b->m, &r->window);
+    lci_time window = (lci_time)((__int128)wd.coef * lci_unit_ns(r->window.unit) / lci_pow10(wd.scale));
+    cluster_window w = {0, 0, 0};
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) rc = emit_cluster(b, r, items, n, i, (lci_time)window);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        cluster_slide(items, n, i, window, &w);
+        if (!cluster_fires(b, r, &w)) continue;
+        rc = emit_cluster(b, r, items, &w, i);
+        w = (cluster_window){w.hi, w.hi, 0}; /* counted, never to fire again */
+    }
     free(items);
     return rc;
 }

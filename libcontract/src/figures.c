@@ -288,6 +288,26 @@ static int calendar_events(lci_calendars *cals, size_t *cap, const lc_eval *ev, 
     return 0;
 }
 
+/* Sorts a calendar's intervals and merges those that overlap or touch,
+ * leaving out empty ones: the same instants, now sorted and disjoint, so
+ * within() (cond.c) finds an instant by binary search instead of trying
+ * every interval — calendars grow with every protection_period event. */
+static void calendar_merge(lci_calendars *cals, size_t c)
+{
+    lci_interval *iv = cals->items[c];
+    size_t n = 0;
+    lci_sort(iv, cals->n[c], sizeof *iv, interval_cmp);
+    for (size_t i = 0; i < cals->n[c]; i++) {
+        if (iv[i].to <= iv[i].from) continue;
+        if (n > 0 && iv[i].from <= iv[n - 1].to) {
+            if (iv[i].to > iv[n - 1].to) iv[n - 1].to = iv[i].to;
+        } else {
+            iv[n++] = iv[i];
+        }
+    }
+    cals->n[c] = n;
+}
+
 int lci_calendars_build(lci_calendars *cals, const lc_eval *ev)
 {
     const lci_model *m = ev->m;
@@ -301,6 +321,7 @@ int lci_calendars_build(lci_calendars *cals, const lc_eval *ev)
     for (size_t c = 0; rc == 0 && c < m->ncalendars; c++) rc = calendar_days(cals, cap, m, c);
     for (size_t t = 0; rc == 0 && t < m->ntypes; t++)
         if (m->types[t].adds_to >= 0) rc = calendar_events(cals, cap, ev, t);
+    for (size_t c = 0; rc == 0 && c < m->ncalendars; c++) calendar_merge(cals, c);
     free(cap);
     return rc;
 }
