@@ -458,6 +458,51 @@ int lci_scan_line_reference(lci_scan *out, const char *text, size_t len, unsigne
     return rc;
 }
 
+/* ---- a line still arriving ---- */
+
+/* A refusal that bytes past the prefix cannot change: every test the
+ * scanner makes at or before the refused byte reads at most
+ * LCI_SCAN_LOOKAHEAD bytes from where it stands, and asks whether the
+ * line goes on only within that distance (an escape's pair, a UTF-8
+ * sequence, a literal; the end of a string, number or value: these end
+ * the prefix, so they are refused at its end, never settled).  Bytes
+ * before the refused one were each taken for what they are, whatever
+ * follows them. */
+int lci_scan_prefix(const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
+{
+    scanner sc = {.s = (const unsigned char *)text, .len = len, .max_depth = max_depth, .why = why, .whysize = whysize};
+    if (document(&sc) != -1) return 0; /* valid so far: what follows decides */
+    return sc.i <= len && len - sc.i >= LCI_SCAN_LOOKAHEAD ? -1 : 0;
+}
+
+/* The length of a UTF-8 sequence led by c, or 0 when c cannot lead one. */
+static size_t utf8_lead_length(unsigned c)
+{
+    return c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+}
+
+/* A valid line is valid UTF-8 throughout (its strings are, and the rest
+ * is ASCII), so this reads it sequence by sequence without knowing where
+ * its strings are; the reference, reading the same sequences, refuses the
+ * line at or before the byte found. */
+size_t lci_line_poison(const char *text, size_t from, size_t len, size_t *resume)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = from, n;
+    while (i < len) {
+        unsigned c = s[i];
+        if (c - 0x20u < 0x60u || c == '\t' || c == '\n' || c == '\r') n = 1; /* ASCII but control bytes */
+        else if (c < 0x80 || !(n = utf8_lead_length(c))) break;
+        else if (len - i < n) {
+            *resume = i; /* its continuation bytes have not come yet */
+            return len;
+        } else if (!utf8_sequence(s + i, len - i)) break;
+        i += n;
+    }
+    *resume = i < len ? i + 1 : len;
+    return i;
+}
+
 /* ---- the fast path: one flat object in one loop ---- */
 
 /* What the fast path returns when it leaves the line to the reference. */

@@ -4,7 +4,10 @@
  * leak; an accepted stream must give a result.  Each line is also scanned
  * by lci_scan_line and by the plain validator: they must agree on the
  * verdict, the message and the members, and cJSON must read every line
- * they accept, with as many members. */
+ * they accept, with as many members.  A prefix of a line that
+ * lci_scan_prefix finds settled must be refused as the whole line is; a
+ * line with a byte lci_line_poison finds must be refused, and settled
+ * LCI_SCAN_LOOKAHEAD bytes after it. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +58,24 @@ static int like_cjson(const cJSON *root, const lci_scan *sc)
     return 1;
 }
 
+/* Aborts unless what lci_scan_prefix and lci_line_poison say of prefixes
+ * of the line (every one of a short line) holds for the whole line, whose
+ * verdict and message the reference gave: rc, why. */
+static void check_prefixes(const char *line, size_t len, unsigned depth, int rc, const char *why)
+{
+    char prefix_why[256];
+    size_t resume, poison = lci_line_poison(line, 0, len, &resume);
+    if (poison < len && rc != -1) abort();
+    if (poison + LCI_SCAN_LOOKAHEAD <= len &&
+        lci_scan_prefix(line, poison + LCI_SCAN_LOOKAHEAD, depth, prefix_why, sizeof prefix_why) != -1)
+        abort();
+    size_t step = len / 256 + 1;
+    for (size_t k = 0; k <= len; k += step)
+        if (lci_scan_prefix(line, k, depth, prefix_why, sizeof prefix_why) == -1 &&
+            (rc != -1 || strcmp(prefix_why, why) != 0))
+            abort();
+}
+
 /* Aborts unless the fast scan and the plain validator agree on the line,
  * and cJSON reads what they accept as they said. */
 static void check_scans(lci_scan *fast, lci_scan *ref, const char *line, size_t len, unsigned depth)
@@ -63,6 +84,7 @@ static void check_scans(lci_scan *fast, lci_scan *ref, const char *line, size_t 
     int rc = lci_scan_line(fast, line, len, depth, why, sizeof why);
     int ref_rc = lci_scan_line_reference(ref, line, len, depth, ref_why, sizeof ref_why);
     if (rc != ref_rc || (rc == -1 && strcmp(why, ref_why) != 0) || (rc == 0 && !same_members(fast, ref))) abort();
+    check_prefixes(line, len, depth, rc, why);
     if (rc != 0 && rc != 1) return;
     cJSON *root = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
     if (!root || cJSON_IsObject(root) != (rc == 0) ||
