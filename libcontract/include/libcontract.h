@@ -222,7 +222,7 @@ LC_API lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, co
  * is invalid whatever follows: a few bytes after a NUL byte, another
  * control character, invalid UTF-8 or a first byte that cannot begin a
  * JSON value; after other errors by the time the part held has doubled
- * (from 64 KiB on).  The reason is the one the whole line would get, so
+ * (from 1 MiB on).  The reason is the one the whole line would get, so
  * how the stream is cut into chunks never changes the error, only when
  * it comes.  With LC_EVAL_SKIP_INVALID the rest of the line is dropped as
  * it comes: a line that cannot be an event never takes more memory than

@@ -161,7 +161,7 @@ static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line
 
 /* A line as the scan reads it: without a BOM opening the stream (first),
  * nor the white space around it (a CR at its start the scan skips). */
-static size_t trim_line(int first, const char **text, size_t len)
+static inline size_t trim_line(int first, const char **text, size_t len)
 {
     const char *s = *text;
     if (first && len >= 3 && memcmp(s, BOM, 3) == 0) {
@@ -196,8 +196,10 @@ static lc_status push_line(lc_eval *ev, const char *s, size_t len, lc_error *err
  * chunks changes when an error comes, never which error.  Lines that end
  * in their chunk, almost all of them, never come here. */
 
-/* Lines held this long are checked, and again whenever they double. */
-#define FIRST_CHECK ((size_t)64 << 10)
+/* Lines held this long are checked, and again whenever they double: the
+ * default limit, so lines within it are read once more only after a byte
+ * that decides (a check reads the whole part held). */
+#define FIRST_CHECK LC_DEFAULT_EVENT_LINE_LIMIT
 /* Bytes held at a time: a huge chunk is watched as it is copied. */
 #define HOLD_STEP ((size_t)64 << 10)
 

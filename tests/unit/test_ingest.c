@@ -478,8 +478,8 @@ static void expect_refused_before_its_end(lc_engine *e, const char *before, cons
 
 Test(held, refused_as_soon_as_the_beginning_decides)
 {
-    lc_engine *e = limited(0);
-    static char zeros[1 << 16], text[200000];
+    lc_engine *e = limited(0), *none = limited(LC_EVENT_LINE_UNLIMITED);
+    static char zeros[1 << 16], text[5 << 19];
     REFUSED(e, "", "\0\0\0\0\0\0\0\0\0\0\0\0", 1, "a NUL byte at byte 1");
     expect_refused_before_its_end(e, "", zeros, sizeof zeros, 1, "a NUL byte at byte 1");
     REFUSED(e, "", "xxxxxxxxxxxxxxxxxxxxxxxxx", 1, "an unexpected character at byte 1");
@@ -490,11 +490,13 @@ Test(held, refused_as_soon_as_the_beginning_decides)
             "a raw control character inside a string (escape it) at byte 28");
     REFUSED(e, VALID "\n\n", "{\"type\": \"ticket\", \"id\": \"\xC0\x80 and then some more", 3, "invalid UTF-8 at byte 27");
     REFUSED(e, "", "[1, 2, \0 and then some more", 1, "a NUL byte at byte 8");
-    /* other errors when the line held has doubled, from 64 KiB */
+    /* other errors when the line held has doubled, from 1 MiB; or at the limit */
     size_t n = (size_t)snprintf(text, sizeof text, "{\"a\": 1} and text after the object");
     memset(text + n, 'y', sizeof text - n);
+    expect_refused_before_its_end(none, "", text, sizeof text, 1, "unexpected text after the JSON value at byte 10");
     expect_refused_before_its_end(e, "", text, sizeof text, 1, "unexpected text after the JSON value at byte 10");
     lc_engine_free(e);
+    lc_engine_free(none);
 }
 
 /* Pushes `total` bytes of a line that never decides before the limit
