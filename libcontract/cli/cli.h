@@ -17,6 +17,7 @@ typedef struct cli_eval_opts {
     const char **sets;
     size_t nsets;
     int skip_invalid, explain, bom;
+    size_t line_limit; /* --line-limit: bytes of one event line; 0: the library's default */
 } cli_eval_opts;
 
 /* Prints "file:line: message" to stderr and returns the exit code for it. */
@@ -32,8 +33,12 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * 1 when it was one, 0 when not, -1 on a usage error (printed). */
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o);
 
-/* Loads rules and applies the --set options: 0 or an exit code. */
-int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out);
+/* The engine options the shared options ask for (o may be NULL). */
+void cli_engine_options(const cli_eval_opts *o, lc_options *out);
+
+/* Loads rules under the engine options of o and applies its --set
+ * options (o may be NULL: defaults): 0 or an exit code. */
+int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out);
 
 /* Evaluates the event files under the engine: 0 or an exit code. */
 int cli_evaluate(lc_engine *engine, char **events, int nevents, int skip_invalid, lc_result **out);

@@ -264,7 +264,7 @@ int cmd_sweep(int argc, char **argv)
     lc_engine *engine = NULL;
     lc_eval *ev = NULL;
     lc_error err = {0};
-    if (rc == 0) rc = cli_load_engine(files[0], o.eval.sets, o.eval.nsets, &engine);
+    if (rc == 0) rc = cli_load_engine(files[0], &o.eval, &engine);
     unsigned flags = (o.eval.skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o.scenario ? LC_EVAL_KEEP_EVENTS : 0);
     if (rc == 0 && lc_eval_new(&ev, engine, flags, &err) != LC_OK) rc = cli_report(&err);
     for (int i = 1; rc == 0 && i < nfiles; i++)

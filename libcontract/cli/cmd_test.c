@@ -213,12 +213,14 @@ static void run_case(const char *rules, const char *dir, outcome *out)
     lc_eval *ev = NULL;
     lc_result *res = NULL;
     lc_status st = LC_OK;
+    lc_options opts;
     for (int i = 0; i < nargs; i++)
         if (cli_eval_option(nargs, args, &i, &o) <= 0) {
             snprintf(out->err.message, sizeof out->err.message, "bad option in args: %s", args[i]);
             st = out->err.code = LC_EUSAGE;
         }
-    if (st == LC_OK) st = lc_engine_new(&engine, NULL, &out->err);
+    cli_engine_options(&o, &opts);
+    if (st == LC_OK) st = lc_engine_new(&engine, &opts, &out->err);
     if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
     for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
     if (st == LC_OK) st = lc_eval_new(&ev, engine, o.skip_invalid ? LC_EVAL_SKIP_INVALID : 0, &out->err);
@@ -301,7 +303,7 @@ static int is_case(const char *dir, const char *name)
 static int report_coverage(const char *rules, const coverage *cov, double min)
 {
     lc_engine *engine = NULL;
-    int rc = cli_load_engine(rules, NULL, 0, &engine);
+    int rc = cli_load_engine(rules, NULL, &engine);
     if (rc) return rc;
     size_t total = 0, hit = 0;
     lc_rule_info info;

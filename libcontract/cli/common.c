@@ -55,6 +55,25 @@ static int is_option(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* --line-limit BYTES: a whole number from 1, digits only, or "none". */
+static int line_limit(const char *text, size_t *out)
+{
+    if (strcmp(text, "none") == 0) {
+        *out = LC_EVENT_LINE_UNLIMITED;
+        return 0;
+    }
+    size_t n = 0;
+    const char *p = text;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        size_t d = (size_t)(*p - '0');
+        if (n > (SIZE_MAX - d) / 10) break; /* too large: refused below */
+        n = n * 10 + d;
+    }
+    if (*p || !n) return cli_usage("--line-limit takes a number of bytes from 1 (digits only) or none, not '%s'", text);
+    *out = n;
+    return 0;
+}
+
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
 {
     const char *arg = argv[*i];
@@ -63,6 +82,10 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
     if (is_option(arg, "--format")) return take_value(argc, argv, i, &o->format) ? -1 : 1;
     if (is_option(arg, "--lang")) return take_value(argc, argv, i, &o->lang) ? -1 : 1;
+    if (is_option(arg, "--line-limit")) {
+        const char *v = NULL;
+        return take_value(argc, argv, i, &v) || line_limit(v, &o->line_limit) ? -1 : 1;
+    }
     if (is_option(arg, "--set")) {
         const char *v = NULL;
         if (arg[5] == '=') v = arg + 6;
@@ -76,17 +99,26 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     return 0;
 }
 
-int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out)
+void cli_engine_options(const cli_eval_opts *o, lc_options *out)
+{
+    const lc_options init = LC_OPTIONS_INIT;
+    *out = init;
+    if (o) out->event_line_limit = o->line_limit;
+}
+
+int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out)
 {
     lc_error err = {0};
     lc_engine *e = NULL;
+    lc_options opts;
+    cli_engine_options(o, &opts);
     *out = NULL;
-    if (lc_engine_new(&e, NULL, &err) != LC_OK || lc_engine_load_file(e, rules, &err) != LC_OK) {
+    if (lc_engine_new(&e, &opts, &err) != LC_OK || lc_engine_load_file(e, rules, &err) != LC_OK) {
         lc_engine_free(e);
         return cli_report(&err);
     }
-    for (size_t i = 0; i < nsets; i++)
-        if (lc_engine_set_assignment(e, sets[i], &err) != LC_OK) {
+    for (size_t i = 0; o && i < o->nsets; i++)
+        if (lc_engine_set_assignment(e, o->sets[i], &err) != LC_OK) {
             lc_engine_free(e);
             return cli_report(&err);
         }
