@@ -193,8 +193,9 @@ static lc_status push_line(lc_eval *ev, const char *s, size_t len, lc_error *err
  * decides that it is invalid whatever follows (a NUL byte: /dev/zero),
  * so a line that cannot be an event never takes more memory than that.
  * The reason is the one its whole line gets, so how a stream is cut into
- * chunks changes when an error comes, never which error.  Lines that end
- * in their chunk, almost all of them, never come here. */
+ * chunks changes when an error comes, never which error.  Of a line that
+ * ends in the chunk it starts in (almost every line) only the length is
+ * looked at here. */
 
 /* Lines held this long are checked, and again whenever they double: the
  * default limit, so lines within it are read once more only after a byte
