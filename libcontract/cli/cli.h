@@ -27,6 +27,7 @@ typedef struct cli_eval_opts {
     const char **sets;
     size_t nsets;
     int skip_invalid, explain, bom;
+    size_t line_limit; /* --line-limit: bytes of one event line; 0: the library's default */
 } cli_eval_opts;
 
 /* Prints "file:line: message" to stderr and returns the exit code for it. */
@@ -63,8 +64,12 @@ char *cli_path(const char *dir, const char *name, const char *suffix);
 int cli_parse_number(const char *option, const char *text, int decimals, uint64_t min, uint64_t max,
                      uint64_t *out);
 
-/* Loads rules and applies the --set options: 0 or an exit code. */
-int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out);
+/* The engine options the shared options ask for (o may be NULL). */
+void cli_engine_options(const cli_eval_opts *o, lc_options *out);
+
+/* Loads rules under the engine options of o and applies its --set
+ * options (o may be NULL: defaults): 0 or an exit code. */
+int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out);
 
 /* Evaluates the event files under the engine: 0 or an exit code. */
 int cli_evaluate(lc_engine *engine, char **events, int nevents, int skip_invalid, lc_result **out);

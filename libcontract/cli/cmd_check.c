@@ -21,7 +21,7 @@ int cmd_check(int argc, char **argv)
     if (cli_format(format_name, &format)) return EXIT_USAGE;
     if (format != LC_FORMAT_JSON && format != LC_FORMAT_TEXT) return cli_usage("check writes text or json");
     lc_engine *engine = NULL;
-    int rc = cli_load_engine(rules, NULL, 0, &engine);
+    int rc = cli_load_engine(rules, NULL, &engine);
     if (rc) {
         if (format == LC_FORMAT_JSON) printf("{\"rules\": \"%s\", \"loadable\": false, \"findings\": []}\n", rules);
         return rc;

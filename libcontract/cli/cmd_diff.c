@@ -24,15 +24,15 @@ static int push_set(side *s, const char *value)
     return 0;
 }
 
-static int evaluate_side(const char *rules, const side *common, const side *own, char **events, int nevents,
-                         int skip_invalid, lc_result **out)
+static int evaluate_side(const char *rules, const cli_eval_opts *o, const side *own, char **events, int nevents,
+                         lc_result **out)
 {
     lc_engine *engine = NULL;
-    int rc = cli_load_engine(rules, common->sets, common->nsets, &engine);
+    int rc = cli_load_engine(rules, o, &engine);
     lc_error err = {0};
     for (size_t i = 0; rc == 0 && i < own->nsets; i++)
         if (lc_engine_set_assignment(engine, own->sets[i], &err) != LC_OK) rc = cli_report(&err);
-    if (rc == 0) rc = cli_evaluate(engine, events, nevents, skip_invalid, out);
+    if (rc == 0) rc = cli_evaluate(engine, events, nevents, o->skip_invalid, out);
     lc_engine_free(engine);
     return rc;
 }
@@ -111,9 +111,8 @@ int cmd_diff(int argc, char **argv)
     lc_format format = LC_FORMAT_TEXT;
     int rc = files ? parse(argc, argv, &o, &r, &old_side, &new_side, files, &nfiles) : cli_nomem();
     if (rc == 0) rc = cli_csv_format(&o, &r, &format);
-    side common = {o.sets, o.nsets};
-    if (rc == 0) rc = evaluate_side(files[0], &common, &old_side, files + 2, nfiles - 2, o.skip_invalid, &a);
-    if (rc == 0) rc = evaluate_side(files[1], &common, &new_side, files + 2, nfiles - 2, o.skip_invalid, &b);
+    if (rc == 0) rc = evaluate_side(files[0], &o, &old_side, files + 2, nfiles - 2, &a);
+    if (rc == 0) rc = evaluate_side(files[1], &o, &new_side, files + 2, nfiles - 2, &b);
     if (rc == 0) rc = report(a, b, format, &o, &r);
     lc_result_free(a);
     lc_result_free(b);

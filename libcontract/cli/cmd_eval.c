@@ -59,7 +59,7 @@ int cmd_eval(int argc, char **argv)
     if (rc == 0 && nfiles < 2) rc = cli_usage("eval needs a rule file and at least one event file");
     lc_engine *engine = NULL;
     lc_result *res = NULL;
-    if (rc == 0) rc = cli_load_engine(files[0], o.sets, o.nsets, &engine);
+    if (rc == 0) rc = cli_load_engine(files[0], &o, &engine);
     if (rc == 0) rc = cli_evaluate(engine, files + 1, nfiles - 1, o.skip_invalid, &res);
     if (rc == 0) rc = render(res, &o, &c, format);
     lc_result_free(res);

@@ -365,7 +365,7 @@ static int load(char **files, int nfiles, const sweep_opts *o, lc_engine **engin
 {
     lc_error err = {0};
     unsigned flags = (o->eval.skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->scenario ? LC_EVAL_KEEP_EVENTS : 0);
-    int rc = cli_load_engine(files[0], o->eval.sets, o->eval.nsets, engine);
+    int rc = cli_load_engine(files[0], &o->eval, engine);
     if (rc == 0 && lc_eval_new(ev, *engine, flags, &err) != LC_OK) rc = cli_report(&err);
     for (int i = 1; rc == 0 && i < nfiles; i++)
         if (lc_eval_push_file(*ev, files[i], &err) != LC_OK) rc = cli_report(&err);

@@ -262,8 +262,10 @@ static void run_case(const char *rules, const list *files, const list *args, out
     lc_engine *engine = NULL;
     lc_eval *ev = NULL;
     lc_result *res = NULL;
+    lc_options opts;
     lc_status st = case_options(args, &o, &out->err);
-    if (st == LC_OK) st = lc_engine_new(&engine, NULL, &out->err);
+    cli_engine_options(&o, &opts);
+    if (st == LC_OK) st = lc_engine_new(&engine, &opts, &out->err);
     if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
     for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
     if (st == LC_OK) st = lc_eval_new(&ev, engine, o.skip_invalid ? LC_EVAL_SKIP_INVALID : 0, &out->err);
@@ -511,7 +513,7 @@ int cmd_test(int argc, char **argv)
     int rc = parse(argc, argv, &t), verdict = EXIT_OK;
     /* Loaded once first: a rule file that cannot be loaded is exit 3 with
      * nothing printed rather than the failure of every case. */
-    if (rc == 0) rc = cli_load_engine(t.rules, NULL, 0, &engine);
+    if (rc == 0) rc = cli_load_engine(t.rules, NULL, &engine);
     if (rc == 0) rc = list_cases(t.dir, &cases);
     for (size_t i = 0; rc == 0 && i < cases.n; i++) rc = report_case(&t, cases.items[i]);
     if (rc == 0) {

@@ -56,6 +56,26 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
+/* --line-limit BYTES: a whole number from 1, digits only, or "none";
+ * 1 when taken, or minus an exit code. */
+static int line_limit(const char *text, size_t *out)
+{
+    if (strcmp(text, "none") == 0) {
+        *out = LC_EVENT_LINE_UNLIMITED;
+        return 1;
+    }
+    size_t n = 0;
+    const char *p = text;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        size_t d = (size_t)(*p - '0');
+        if (n > (SIZE_MAX - d) / 10) break; /* too large: refused below */
+        n = n * 10 + d;
+    }
+    if (*p || !n) return -cli_usage("--line-limit takes a number of bytes from 1 (digits only) or none, not '%s'", text);
+    *out = n;
+    return 1;
+}
+
 int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
 {
     const char *arg = argv[*i], *set = NULL;
@@ -65,6 +85,7 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
     if ((taken = cli_option_value(argc, argv, i, "--format", &o->format))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--lang", &o->lang))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--line-limit", &set))) return taken < 0 ? taken : line_limit(set, &o->line_limit);
     if ((taken = cli_option_value(argc, argv, i, "--set", &set)) <= 0) return taken;
     const char **sets = realloc(o->sets, (o->nsets + 1) * sizeof *sets);
     if (!sets) return -cli_nomem();
@@ -132,17 +153,26 @@ int cli_parse_number(const char *option, const char *text, int decimals, uint64_
                      text);
 }
 
-int cli_load_engine(const char *rules, const char *const *sets, size_t nsets, lc_engine **out)
+void cli_engine_options(const cli_eval_opts *o, lc_options *out)
+{
+    const lc_options init = LC_OPTIONS_INIT;
+    *out = init;
+    if (o) out->event_line_limit = o->line_limit;
+}
+
+int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out)
 {
     lc_error err = {0};
     lc_engine *e = NULL;
+    lc_options opts;
+    cli_engine_options(o, &opts);
     *out = NULL;
-    if (lc_engine_new(&e, NULL, &err) != LC_OK || lc_engine_load_file(e, rules, &err) != LC_OK) {
+    if (lc_engine_new(&e, &opts, &err) != LC_OK || lc_engine_load_file(e, rules, &err) != LC_OK) {
         lc_engine_free(e);
         return cli_report(&err);
     }
-    for (size_t i = 0; i < nsets; i++)
-        if (lc_engine_set_assignment(e, sets[i], &err) != LC_OK) {
+    for (size_t i = 0; o && i < o->nsets; i++)
+        if (lc_engine_set_assignment(e, o->sets[i], &err) != LC_OK) {
             lc_engine_free(e);
             return cli_report(&err);
         }

@@ -105,7 +105,7 @@ typedef struct lc_options {
     uint64_t lua_instruction_limit; /* VM instructions per Lua call (load, per window); 0 = default */
     uint64_t lua_pattern_limit;     /* counted steps of one string.find/match/gsub call or gmatch step; 0 = default */
     unsigned json_depth_limit;      /* nesting of an event's JSON; 0 = default */
-    size_t event_line_limit;        /* bytes of one event line; 0 = default (no limit but memory) */
+    size_t event_line_limit;        /* bytes of one event line; 0 = default, LC_EVENT_LINE_UNLIMITED = none */
     /* version 2: */
     uint64_t lua_total_instruction_limit; /* VM instructions, and 10 per byte compiled, of all the
                                              Lua calls of one load, one lc_eval_result or one
@@ -121,6 +121,14 @@ typedef struct lc_options {
 #define LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT UINT64_C(500000000) /* ~1-3 s */
 #define LC_DEFAULT_LUA_PATTERN_LIMIT UINT64_C(100000000)
 #define LC_DEFAULT_JSON_DEPTH_LIMIT 32u
+/* event_line_limit: the bytes of a line, not counting its end (LF or CRLF;
+ * a BOM and white space count).  A longer line is invalid input, refused
+ * as soon as it is longer and never held whole.  The default is a
+ * thousand times the longest event of the reference contract (about 300
+ * bytes) and leaves room for many unknown fields; LC_EVENT_LINE_UNLIMITED
+ * bounds a line by memory alone. */
+#define LC_DEFAULT_EVENT_LINE_LIMIT ((size_t)1 << 20) /* 1 MiB */
+#define LC_EVENT_LINE_UNLIMITED SIZE_MAX
 
 /* Output formats of lc_result_render. */
 typedef enum lc_format {
@@ -205,14 +213,26 @@ LC_API lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, l
  * (file may be NULL).  On invalid input: LC_EEVENT and nothing of the event
  * is counted; with LC_EVAL_SKIP_INVALID the event becomes a warning and
  * LC_OK is returned.  After an error that was not skipped the evaluation
- * refuses further events (LC_EUSAGE): its state is still consistent. */
+ * refuses further events (LC_EUSAGE): its state is still consistent.  A
+ * line longer than event_line_limit is invalid. */
 LC_API lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file,
                                    long line, lc_error *err);
 
 /* Pushes a chunk of JSON Lines text; lines may be split across chunks.
  * Line numbers count from 1 per file name; a UTF-8 BOM at the start of a
  * stream is skipped; CRLF endings are accepted.  Call lc_eval_end_stream
- * when the stream ends so a last line without newline is pushed. */
+ * when the stream ends so a last line without newline is pushed.
+ * A line still coming in is refused before its end (in the call that
+ * brings the deciding bytes, after the events of the lines before it)
+ * when it grows longer than event_line_limit, or when what has come of it
+ * is invalid whatever follows: a few bytes after a NUL byte, another
+ * control character, invalid UTF-8 or a first byte that cannot begin a
+ * JSON value; after other errors by the time the part held has doubled
+ * (from 1 MiB on).  The reason is the one the whole line would get, so
+ * how the stream is cut into chunks never changes the error, only when
+ * it comes.  With LC_EVAL_SKIP_INVALID the rest of the line is dropped as
+ * it comes: a line that cannot be an event never takes more memory than
+ * the limit. */
 LC_API lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, size_t len,
                                     lc_error *err);
 LC_API lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err);

@@ -86,6 +86,7 @@ static void apply_defaults(lc_options *o)
     if (!o->lua_pattern_limit) o->lua_pattern_limit = LC_DEFAULT_LUA_PATTERN_LIMIT;
     if (!o->lua_total_instruction_limit) o->lua_total_instruction_limit = LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT;
     if (!o->json_depth_limit) o->json_depth_limit = LC_DEFAULT_JSON_DEPTH_LIMIT;
+    if (!o->event_line_limit) o->event_line_limit = LC_DEFAULT_EVENT_LINE_LIMIT;
 }
 
 lc_status lc_engine_new(lc_engine **out, const lc_options *opts, lc_error *err)

@@ -55,6 +55,18 @@ typedef struct lci_queued {
     long line;
 } lci_queued;
 
+/* What lc_eval_push_lines knows of the line it holds back until its end
+ * (ingest.c): where to look next for a byte that makes it invalid, and
+ * when to check whether its beginning already decides that.  All zero
+ * while no line is held. */
+typedef struct lci_line_watch {
+    size_t poison_from; /* where the scan for bytes no line holds goes on */
+    size_t checked;     /* the line's length when it was last checked, or 0 */
+    size_t alarm;       /* a length at which it must be checked, or 0 */
+    int opened;         /* the byte that opens its JSON has come */
+    int dropping;       /* the line was refused: the rest of it is dropped as it comes */
+} lci_line_watch;
+
 typedef struct lci_warning {
     int32_t file;       /* index in the evaluation's file names, or -1 */
     long line;
@@ -110,11 +122,11 @@ struct lc_eval {
     size_t queue_head, queue_len;
 
     /* line splitting for lc_eval_push_lines */
-    lci_buf pending;
+    lci_buf pending;        /* the line being read, held until its end */
+    lci_line_watch watch;
     char *file;             /* the stream being read (owned) */
     long lineno;
     int stream_started;
-    int overlong;           /* dropping a line longer than the limit */
 
     /* scratch reused for every event */
     lci_scan scan;

@@ -79,24 +79,27 @@ static lc_status refused(lc_eval *ev, int r, const char *file, long line, const 
     return lci_oom(err);
 }
 
-static int too_long(const lc_eval *ev, size_t len)
+/* The evaluation stopped at an error it returned: nothing more is read. */
+static lc_status stopped(const char *file, long line, lc_error *err)
 {
-    return ev->engine->opts.event_line_limit && len > ev->engine->opts.event_line_limit;
+    return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
 }
 
-/* A line the evaluation cannot take: it stopped, or the line is too long. */
-static lc_status refused_line(lc_eval *ev, const char *file, long line, lc_error *err)
+/* The reason of a line longer than the limit, into w. */
+static const char *too_long_text(const lc_eval *ev, why *w)
 {
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
-    return lci_eval_invalid(ev, file, line, "line longer than the event line limit", err);
+    snprintf(w->text, sizeof w->text, "line is longer than %zu bytes (event_line_limit; --line-limit)",
+             ev->engine->opts.event_line_limit);
+    return w->text;
 }
 
 lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file, long line, lc_error *err)
 {
     if (!ev || (!json && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_json: NULL argument");
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
-    if (ev->broken || too_long(ev, len)) return refused_line(ev, file, line, err);
     why w;
+    if (ev->broken) return stopped(file, line, err);
+    if (len > ev->engine->opts.event_line_limit) return lci_eval_invalid(ev, file, line, too_long_text(ev, &w), err);
     w.text[0] = '\0';
     cJSON *obj = NULL;
     lci_jevent p = {0};
@@ -128,7 +131,7 @@ static lc_status flush(lc_eval *ev, lc_error *err)
 static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line, lc_error *err)
 {
     lc_status st;
-    if (ev->broken || too_long(ev, len)) return (st = flush(ev, err)) != LC_OK ? st : refused_line(ev, ev->file, line, err);
+    if (ev->broken) return (st = flush(ev, err)) != LC_OK ? st : stopped(ev->file, line, err);
     why w;
     w.text[0] = '\0';
     cJSON *obj = NULL;
@@ -154,28 +157,183 @@ static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line
 
 /* ---- streams of lines ---- */
 
-static lc_status push_line(lc_eval *ev, const char *s, size_t len, lc_error *err)
+#define BOM "\xEF\xBB\xBF"
+
+/* A line as the scan reads it: without a BOM opening the stream (first),
+ * nor the white space around it (a CR at its start the scan skips). */
+static inline size_t trim_line(int first, const char **text, size_t len)
 {
-    ev->lineno++;
-    if (!ev->stream_started) {
-        ev->stream_started = 1;
-        if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) { /* a BOM opens the stream only */
-            s += 3;
-            len -= 3;
-        }
+    const char *s = *text;
+    if (first && len >= 3 && memcmp(s, BOM, 3) == 0) {
+        s += 3;
+        len -= 3;
     }
     while (len && (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
     size_t lead = 0;
     while (lead < len && (s[lead] == ' ' || s[lead] == '\t')) lead++;
-    if (lead == len) return LC_OK; /* blank lines separate nothing and are skipped */
-    return queue_line(ev, s + lead, len - lead, ev->lineno, err);
+    *text = s + lead;
+    return len - lead;
 }
 
-/* A line over the limit, dropped as it streamed in. */
-static lc_status overlong_line(lc_eval *ev, lc_error *err)
+static lc_status push_line(lc_eval *ev, const char *s, size_t len, lc_error *err)
 {
+    int first = !ev->stream_started; /* a BOM opens the stream only */
+    ev->lineno++;
+    ev->stream_started = 1;
+    len = trim_line(first, &s, len);
+    if (!len) return LC_OK; /* blank lines separate nothing and are skipped */
+    return queue_line(ev, s, len, ev->lineno, err);
+}
+
+/* ---- lines held back until their end ----
+ *
+ * A line that does not end in the chunk it starts in is held until its
+ * end.  It is refused at once, and the rest of it dropped as it comes,
+ * when it grows past event_line_limit or when its beginning already
+ * decides that it is invalid whatever follows (a NUL byte: /dev/zero),
+ * so a line that cannot be an event never takes more memory than that.
+ * The reason is the one its whole line gets, so how a stream is cut into
+ * chunks changes when an error comes, never which error.  Of a line that
+ * ends in the chunk it starts in (almost every line) only the length is
+ * looked at here. */
+
+/* Lines held this long are checked, and again whenever they double: the
+ * default limit, so lines within it are read once more only after a byte
+ * that decides (a check reads the whole part held). */
+#define FIRST_CHECK LC_DEFAULT_EVENT_LINE_LIMIT
+/* Bytes held at a time: a huge chunk is watched as it is copied. */
+#define HOLD_STEP ((size_t)64 << 10)
+
+static void reset_line(lc_eval *ev)
+{
+    lci_buf_reset(&ev->pending);
+    memset(&ev->watch, 0, sizeof ev->watch);
+}
+
+/* Whether a line of len bytes ending with `last` is longer than the
+ * limit: a last CR does not count, it is (or may become) half of a CRLF. */
+static inline int exceeds(size_t limit, size_t len, char last)
+{
+    return len - (last == '\r') > limit;
+}
+
+/* Whether the first len bytes of the line being read decide that it is
+ * invalid whatever follows: -1 with the reason its whole line gets, or 0.
+ * They are trimmed as the whole line is: white space at their end too,
+ * which the line loses if it ends there.  (Part of a BOM needs no care:
+ * fewer than LCI_SCAN_LOOKAHEAD bytes never decide.) */
+static int settled(const lc_eval *ev, const char *s, size_t len, why *w)
+{
+    len = trim_line(!ev->stream_started, &s, len);
+    return len ? lci_scan_prefix(s, len, ev->engine->opts.json_depth_limit, w->text, sizeof w->text) : 0;
+}
+
+/* Refuses the line being read before its end, after the events before it
+ * are in; the rest of it is dropped as it comes, unless it has ended. */
+static lc_status refuse(lc_eval *ev, const char *text, int ended, lc_error *err)
+{
+    ev->lineno++;
+    ev->stream_started = 1;
+    reset_line(ev);
+    ev->watch.dropping = !ended;
     lc_status st = flush(ev, err);
-    return st != LC_OK ? st : lci_eval_invalid(ev, ev->file, ev->lineno, "line longer than the event line limit", err);
+    if (st != LC_OK) return st;
+    return ev->broken ? stopped(ev->file, ev->lineno, err) : lci_eval_invalid(ev, ev->file, ev->lineno, text, err);
+}
+
+/* A line longer than the limit, of which s holds the first len bytes (at
+ * least the limit): the reason its first `limit` bytes already give, else
+ * its length. */
+static lc_status too_long(lc_eval *ev, const char *s, size_t len, int ended, lc_error *err)
+{
+    size_t limit = ev->engine->opts.event_line_limit;
+    why w;
+    if (settled(ev, s, len < limit ? len : limit, &w) == 0) too_long_text(ev, &w);
+    return refuse(ev, w.text, ended, err);
+}
+
+/* The held line and the n bytes of it that take it past the limit: only
+ * the bytes up to the limit are kept, to find the reason. */
+static lc_status held_too_long(lc_eval *ev, const char *data, size_t n, int ended, lc_error *err)
+{
+    size_t limit = ev->engine->opts.event_line_limit, held = ev->pending.len;
+    size_t keep = held < limit ? limit - held : 0;
+    if (lci_buf_put(&ev->pending, data, keep < n ? keep : n) != 0) return lci_oom(err);
+    return too_long(ev, ev->pending.data, ev->pending.len, ended, err);
+}
+
+/* The index in s of the byte that opens the held line's JSON (after a
+ * BOM opening the stream and white space), or len until it comes. */
+static size_t opening(const lc_eval *ev, const char *s, size_t len)
+{
+    size_t i = 0;
+    if (!ev->stream_started && memcmp(s, BOM, len < 3 ? len : 3) == 0) {
+        if (len < 3) return len;
+        i = 3;
+    }
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+    return i;
+}
+
+/* The length of the held line at which it is checked next: soon after a
+ * byte that makes it invalid whatever follows (one no line holds, or a
+ * first byte that cannot open an object), as soon as the bytes that word
+ * the reason can have come; otherwise when it has doubled. */
+static size_t next_check(lc_eval *ev)
+{
+    lci_line_watch *w = &ev->watch;
+    const char *s = ev->pending.data;
+    size_t len = ev->pending.len;
+    size_t at = lci_line_poison(s, w->poison_from, len, &w->poison_from);
+    if (!w->opened) {
+        size_t open = opening(ev, s, len);
+        w->opened = open < len;
+        if (w->opened && s[open] != '{' && open < at) at = open;
+    }
+    if (at < len && (!w->alarm || at + LCI_SCAN_LOOKAHEAD < w->alarm)) w->alarm = at + LCI_SCAN_LOOKAHEAD;
+    size_t doubled = !w->checked ? FIRST_CHECK : w->checked > SIZE_MAX / 2 ? SIZE_MAX : 2 * w->checked;
+    return w->alarm && w->alarm < doubled ? w->alarm : doubled;
+}
+
+/* Checks the held line when it is due; refuses it when its beginning
+ * decides. */
+static lc_status watch_line(lc_eval *ev, lc_error *err)
+{
+    size_t len = ev->pending.len;
+    if (len < next_check(ev)) return LC_OK;
+    ev->watch.checked = len;
+    if (ev->watch.alarm <= len) ev->watch.alarm = 0;
+    why w;
+    return settled(ev, ev->pending.data, len, &w) ? refuse(ev, w.text, 0, err) : LC_OK;
+}
+
+/* Bytes of a line whose end has not come: held, and watched. */
+static lc_status hold(lc_eval *ev, const char *data, size_t len, size_t limit, lc_error *err)
+{
+    while (len && !ev->watch.dropping) {
+        size_t n = len < HOLD_STEP ? len : HOLD_STEP;
+        if (exceeds(limit, ev->pending.len + n, data[n - 1])) return held_too_long(ev, data, n, 0, err);
+        if (lci_buf_put(&ev->pending, data, n) != 0) return lci_oom(err);
+        lc_status st = watch_line(ev, err);
+        if (st != LC_OK) return st;
+        data += n;
+        len -= n;
+    }
+    return LC_OK;
+}
+
+/* A line whose end (LF) has come: the bytes held of it, then these. */
+static lc_status end_line(lc_eval *ev, const char *data, size_t take, size_t limit, lc_error *err)
+{
+    if (!ev->pending.len)
+        return exceeds(limit, take, take ? data[take - 1] : 0) ? too_long(ev, data, take, 1, err)
+                                                                : push_line(ev, data, take, err);
+    char last = take ? data[take - 1] : ev->pending.data[ev->pending.len - 1];
+    if (exceeds(limit, ev->pending.len + take, last)) return held_too_long(ev, data, take, 1, err);
+    if (lci_buf_put(&ev->pending, data, take) != 0) return lci_oom(err);
+    lc_status st = push_line(ev, ev->pending.data, ev->pending.len, err);
+    reset_line(ev);
+    return st;
 }
 
 static lc_status push_chunk(lc_eval *ev, const char *data, size_t len, lc_error *err)
@@ -183,29 +341,11 @@ static lc_status push_chunk(lc_eval *ev, const char *data, size_t len, lc_error 
     size_t limit = ev->engine->opts.event_line_limit;
     while (len) {
         const char *nl = memchr(data, '\n', len);
-        size_t take = nl ? (size_t)(nl - data) : len;
-        lc_status st;
-        /* a line over the limit is dropped as it streams in, so it never
-         * takes more memory than the limit */
-        if (ev->overlong || (limit && ev->pending.len + take > limit)) {
-            ev->overlong = 1;
-            lci_buf_reset(&ev->pending);
-            if (!nl) return LC_OK;
-            ev->overlong = 0;
-            ev->lineno++;
-            if ((st = overlong_line(ev, err)) != LC_OK) return st;
-            data += take + 1;
-            len -= take + 1;
-            continue;
-        }
-        if (!nl) return lci_buf_put(&ev->pending, data, take) != 0 ? lci_oom(err) : LC_OK;
-        if (ev->pending.len) {
-            if (lci_buf_put(&ev->pending, data, take) != 0) return lci_oom(err);
-            st = push_line(ev, ev->pending.data, ev->pending.len, err);
-            lci_buf_reset(&ev->pending);
-        } else {
-            st = push_line(ev, data, take, err);
-        }
+        if (!nl) return ev->watch.dropping ? LC_OK : hold(ev, data, len, limit, err);
+        size_t take = (size_t)(nl - data);
+        lc_status st = LC_OK;
+        if (ev->watch.dropping) ev->watch.dropping = 0; /* the end of a refused line */
+        else st = end_line(ev, data, take, limit, err);
         if (st != LC_OK) return st;
         data += take + 1;
         len -= take + 1;
@@ -218,7 +358,8 @@ lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, si
     if (!ev || (!data && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_lines: NULL argument");
     const char *name = file ? file : "-";
     if (!ev->file || strcmp(ev->file, name) != 0) {
-        if (ev->pending.len) return lci_fail(err, LC_EUSAGE, ev->file, ev->lineno, "the previous stream did not end");
+        if (ev->pending.len || ev->watch.dropping)
+            return lci_fail(err, LC_EUSAGE, ev->file, ev->lineno, "the previous stream did not end");
         char *copy = lci_strdup(name);
         if (!copy) return lci_oom(err);
         free(ev->file);
@@ -235,15 +376,12 @@ lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
 {
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_end_stream: NULL argument");
     lc_status st = LC_OK;
-    if (ev->overlong) {
-        ev->overlong = 0;
-        st = lci_eval_invalid(ev, ev->file, ++ev->lineno, "line longer than the event line limit", err);
-    } else if (ev->pending.len) {
+    if (ev->pending.len) { /* a last line without LF (a refused one was reported already) */
         st = push_line(ev, ev->pending.data, ev->pending.len, err);
         lc_status rest = flush(ev, err);
         if (st == LC_OK) st = rest;
     }
-    lci_buf_reset(&ev->pending);
+    reset_line(ev);
     free(ev->file);
     ev->file = NULL;
     return st;
@@ -262,7 +400,7 @@ lc_status lc_eval_push_file(lc_eval *ev, const char *path, lc_error *err)
     if (st == LC_OK && ferror(f)) st = lci_fail(err, LC_EIO, path, 0, "read error");
     if (st == LC_OK) st = lc_eval_end_stream(ev, err);
     else {
-        lci_buf_reset(&ev->pending);
+        reset_line(ev);
         free(ev->file);
         ev->file = NULL;
     }

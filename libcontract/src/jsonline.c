@@ -458,6 +458,85 @@ int lci_scan_line_reference(lci_scan *out, const char *text, size_t len, unsigne
     return rc;
 }
 
+/* ---- a line still arriving ---- */
+
+/* A refusal that bytes past the prefix cannot change: every test the
+ * scanner makes at or before the refused byte reads at most
+ * LCI_SCAN_LOOKAHEAD bytes from where it stands, and asks whether the
+ * line goes on only within that distance (an escape's pair, a UTF-8
+ * sequence, a literal; the end of a string, number or value: these end
+ * the prefix, so they are refused at its end, never settled).  Bytes
+ * before the refused one were each taken for what they are, whatever
+ * follows them. */
+int lci_scan_prefix(const char *text, size_t len, unsigned max_depth, char *why, size_t whysize)
+{
+    scanner sc = {.s = (const unsigned char *)text, .len = len, .max_depth = max_depth, .why = why, .whysize = whysize};
+    if (document(&sc) != -1) return 0; /* valid so far: what follows decides */
+    return sc.i <= len && len - sc.i >= LCI_SCAN_LOOKAHEAD ? -1 : 0;
+}
+
+/* The length of a UTF-8 sequence led by c, or 0 when c cannot lead one. */
+static size_t utf8_lead_length(unsigned c)
+{
+    return c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+}
+
+#ifdef __SSE2__
+/* Bit k set when byte k from p is not printable ASCII (0x20 to 0x7F): the
+ * control bytes and those from 0x80 are exactly the ones below 0x20 when
+ * read as signed. */
+static inline unsigned unprintable16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+}
+#endif
+
+/* The index of the first byte from i that is not printable ASCII, or len.
+ * Eight bytes at a time, the has-zero-byte trick again: a byte below 0x20
+ * borrows into its high bit, one from 0x80 has it set, and a borrow runs
+ * only upwards from a byte flagged anyway (sixteen at a time with SSE2). */
+static inline size_t skip_printable(const unsigned char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    for (; len - i >= 16; i += 16) {
+        unsigned hits = unprintable16(s + i);
+        if (hits) return i + (unsigned)__builtin_ctz(hits);
+    }
+#endif
+    for (; len - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8); /* little-endian: the lowest set bit is the first byte */
+        uint64_t hit = (w | (w - ONES * 0x20)) & HIGHS;
+        if (hit) return i + (size_t)__builtin_ctzll(hit) / 8;
+    }
+    while (i < len && s[i] - 0x20u < 0x60u) i++;
+    return i;
+}
+
+/* A valid line is valid UTF-8 throughout (its strings are, and the rest
+ * is ASCII), so this reads it sequence by sequence without knowing where
+ * its strings are; the reference, reading the same sequences, refuses the
+ * line at or before the byte found.  Runs of printable ASCII, most of any
+ * line, are skipped in a tight loop. */
+size_t lci_line_poison(const char *text, size_t from, size_t len, size_t *resume)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = from, n;
+    while ((i = skip_printable(s, i, len)) < len) {
+        unsigned c = s[i];
+        if (c == '\t' || c == '\n' || c == '\r') n = 1; /* white space */
+        else if (c < 0x80 || !(n = utf8_lead_length(c))) break;
+        else if (len - i < n) {
+            *resume = i; /* its continuation bytes have not come yet */
+            return len;
+        } else if (!utf8_sequence(s + i, len - i)) break;
+        i += n;
+    }
+    *resume = i < len ? i + 1 : len;
+    return i;
+}
+
 /* ---- the fast path: one flat object in one loop ---- */
 
 /* What the fast path returns when it leaves the line to the reference. */

@@ -66,4 +66,27 @@ int lci_scan_line(lci_scan *sc, const char *s, size_t len, unsigned max_depth, c
  * accept itself to this one, whose verdict and message are the answer. */
 int lci_scan_line_reference(lci_scan *sc, const char *s, size_t len, unsigned max_depth, char *why, size_t whysize);
 
+/* ---- a line still arriving (ingest.c reads streams in chunks) ---- */
+
+/* The most bytes from a refused byte on that the scan reads to word its
+ * refusal (an escape and the one that may pair with it: \uD800\uDC00). */
+#define LCI_SCAN_LOOKAHEAD 12
+
+/* Whether the first len bytes of a line already decide its verdict, so
+ * the rest need not be kept: -1 when lci_scan_line refuses every line
+ * that starts with them, with the message it gives them all in why (the
+ * refusal lies at least LCI_SCAN_LOOKAHEAD bytes before len, so no byte
+ * after len can change it or its wording); 0 when more bytes could still
+ * change the verdict or the message (why is then undefined). */
+int lci_scan_prefix(const char *s, size_t len, unsigned max_depth, char *why, size_t whysize);
+
+/* The first byte in s[from..len) that no valid line holds wherever it
+ * stands, or len: NUL and the other control bytes but white space (tab,
+ * LF, CR), and bytes that are not part of valid UTF-8.
+ * Cheap enough to run on every byte of a line held back: it only says
+ * that the line is invalid, lci_scan_prefix says why.  *resume is where
+ * the next call goes on: past that byte, or before a UTF-8 sequence not
+ * yet complete at len. */
+size_t lci_line_poison(const char *s, size_t from, size_t len, size_t *resume);
+
 #endif

@@ -218,5 +218,50 @@ if (ulimit -v 300000 && "$contract" --version) >/dev/null 2>&1; then
   got=$?
   [ "$got" = 5 ] && grep -q 'out of memory' "$tmp/nomem.err" || { fail "out of memory: exit $got, expected 5"; cat "$tmp/nomem.err"; }
 fi
+# Lines that never end (issue 13): a line is refused as soon as it cannot
+# become an event, or is longer than --line-limit (1 MiB by default), and
+# is never held whole.  The memory is bounded from outside: the address
+# space with ulimit, or under AddressSanitizer (whose shadow maps terabytes
+# of address space) the resident size with its own hard_rss_limit_mb.
+small_memory() {
+  if grep -qa __asan_init "$contract"; then
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=200" "$@"
+  else
+    (ulimit -v 200000 && exec "$@")
+  fi
+}
+small_memory "$contract" eval "$ref" /dev/zero >"$tmp/zero.out" 2>&1
+[ $? = 4 ] && [ "$(cat "$tmp/zero.out")" = "/dev/zero:1: a NUL byte at byte 1" ] || { fail "eval /dev/zero"; cat "$tmp/zero.out"; }
+# --skip-invalid: huge lines that cannot be events are dropped as they come
+# (a NUL at once; a string going on past the limit), the lines after count.
+valid=tests/golden/reference/ticket-response-45-minor5/events.jsonl
+{ head -c 50000000 /dev/zero; echo; printf '{"type": "ticket", "id": "'; head -c 50000000 /dev/zero | tr '\0' x; echo; cat "$valid"; } |
+  small_memory "$contract" eval "$ref" - --skip-invalid --format json >"$tmp/huge.json" 2>&1
+[ $? = 0 ] && grep -q '"amount": "5158.80"' "$tmp/huge.json" &&
+  grep -q '"line": 1, "message": "skipped: a NUL byte at byte 1"' "$tmp/huge.json" &&
+  grep -q '"line": 2, "message": "skipped: line is longer than 1048576 bytes (event_line_limit; --line-limit)"' "$tmp/huge.json" ||
+  { fail "eval --skip-invalid over huge lines"; head -c 2000 "$tmp/huge.json"; }
+# --line-limit BYTES|none, in every command that evaluates.
+long_ticket() { printf '{"type": "ticket", "id": "long", "opened": "2026-04-01T09:00:00+08:00", "note": "'; head -c "$1" /dev/zero | tr '\0' x; echo '"}'; }
+long_ticket 2000000 >"$tmp/long.jsonl"
+"$contract" eval "$ref" "$tmp/long.jsonl" --format json >"$tmp/long.out" 2>&1
+[ $? = 4 ] && grep -q 'long.jsonl:1: line is longer than 1048576 bytes (event_line_limit; --line-limit)' "$tmp/long.out" ||
+  { fail "eval: the default line limit"; cat "$tmp/long.out"; }
+"$contract" eval "$ref" "$tmp/long.jsonl" --line-limit none --format json >"$tmp/long.out" 2>&1 || fail "eval --line-limit none: exit $?"
+"$contract" eval "$ref" "$tmp/long.jsonl" --line-limit=3000000 --format json >"$tmp/long.out" 2>&1 || fail "eval --line-limit=3000000: exit $?"
+limited() { # NAME COMMAND...: exit 4 at the first line longer, naming the limit
+  local name=$1
+  shift
+  "$@" --line-limit 100 >"$tmp/limit.out" 2>&1
+  [ $? = 4 ] && grep -q 'administration.jsonl:2: line is longer than 100 bytes (event_line_limit; --line-limit)' "$tmp/limit.out" ||
+    { fail "$name --line-limit 100"; cat "$tmp/limit.out"; }
+}
+limited eval "$contract" eval "$ref" "${events[@]}"
+limited diff "$contract" diff "$ref" "$ref" "${events[@]}"
+limited sweep "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99.5:99.6:0.1
+for bad in 0 -1 1k '' 99999999999999999999999; do
+  "$contract" eval "$ref" "${events[@]}" --line-limit "$bad" >"$tmp/bad.out" 2>&1
+  [ $? = 2 ] && grep -q -- "--line-limit takes a number of bytes" "$tmp/bad.out" || { fail "--line-limit '$bad' accepted"; cat "$tmp/bad.out"; }
+done
 
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

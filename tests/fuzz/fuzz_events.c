@@ -4,7 +4,11 @@
  * leak; an accepted stream must give a result.  Each line is also scanned
  * by lci_scan_line and by the plain validator: they must agree on the
  * verdict, the message and the members, and cJSON must read every line
- * they accept, with as many members. */
+ * they accept, with as many members.  A prefix of a line that
+ * lci_scan_prefix finds settled must be refused as the whole line is; a
+ * line with a byte lci_line_poison finds must be refused, and settled
+ * LCI_SCAN_LOOKAHEAD bytes after it.  The stream pushed in small pieces
+ * must give what it gives in one chunk, under a small line limit too. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +20,21 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-static lc_engine *engine;
+static lc_engine *engine, *limited; /* limited: lines of at most SMALL_LIMIT bytes */
+
+#define SMALL_LIMIT 64
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     lc_error err = {0};
+    lc_options small = LC_OPTIONS_INIT;
+    small.event_line_limit = SMALL_LIMIT;
     if (lc_engine_new(&engine, NULL, &err) ||
-        lc_engine_load_file(engine, LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua", &err)) {
+        lc_engine_load_file(engine, LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua", &err) ||
+        lc_engine_new(&limited, &small, &err) ||
+        lc_engine_load_file(limited, LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua", &err)) {
         fprintf(stderr, "fuzz_events: %s\n", err.message);
         abort();
     }
@@ -55,6 +65,24 @@ static int like_cjson(const cJSON *root, const lci_scan *sc)
     return 1;
 }
 
+/* Aborts unless what lci_scan_prefix and lci_line_poison say of prefixes
+ * of the line (every one of a short line) holds for the whole line, whose
+ * verdict and message the reference gave: rc, why. */
+static void check_prefixes(const char *line, size_t len, unsigned depth, int rc, const char *why)
+{
+    char prefix_why[256];
+    size_t resume, poison = lci_line_poison(line, 0, len, &resume);
+    if (poison < len && rc != -1) abort();
+    if (poison + LCI_SCAN_LOOKAHEAD <= len &&
+        lci_scan_prefix(line, poison + LCI_SCAN_LOOKAHEAD, depth, prefix_why, sizeof prefix_why) != -1)
+        abort();
+    size_t step = len / 256 + 1;
+    for (size_t k = 0; k <= len; k += step)
+        if (lci_scan_prefix(line, k, depth, prefix_why, sizeof prefix_why) == -1 &&
+            (rc != -1 || strcmp(prefix_why, why) != 0))
+            abort();
+}
+
 /* Aborts unless the fast scan and the plain validator agree on the line,
  * and cJSON reads what they accept as they said. */
 static void check_scans(lci_scan *fast, lci_scan *ref, const char *line, size_t len, unsigned depth)
@@ -63,6 +91,7 @@ static void check_scans(lci_scan *fast, lci_scan *ref, const char *line, size_t 
     int rc = lci_scan_line(fast, line, len, depth, why, sizeof why);
     int ref_rc = lci_scan_line_reference(ref, line, len, depth, ref_why, sizeof ref_why);
     if (rc != ref_rc || (rc == -1 && strcmp(why, ref_why) != 0) || (rc == 0 && !same_members(fast, ref))) abort();
+    check_prefixes(line, len, depth, rc, why);
     if (rc != 0 && rc != 1) return;
     cJSON *root = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
     if (!root || cJSON_IsObject(root) != (rc == 0) ||
@@ -86,6 +115,47 @@ static void check_lines(const unsigned char *data, size_t size)
     lci_scan_free(&ref);
 }
 
+/* What the stream gives when pushed in pieces of `piece` bytes (0: in
+ * one), to the first error: the result's JSON, or the error. */
+static char *outcome(lc_engine *e, unsigned flags, const unsigned char *data, size_t size, size_t piece)
+{
+    lc_error err = {0};
+    lc_eval *ev = NULL;
+    lc_result *res = NULL;
+    char *json = NULL, *text = NULL;
+    if (lc_eval_new(&ev, e, flags, &err)) abort();
+    lc_status st = LC_OK;
+    for (size_t at = 0; st == LC_OK && at < size; at += piece ? piece : size) {
+        size_t n = piece && size - at > piece ? piece : size - at;
+        st = lc_eval_push_lines(ev, "fuzz.jsonl", (const char *)data + at, n, &err);
+    }
+    if (!st) st = lc_eval_end_stream(ev, &err);
+    if (!st && (lc_eval_result(ev, &res, &err) || lc_result_json(res, &json, NULL, &err))) abort();
+    size_t len = (json ? strlen(json) : 0) + sizeof err.message + 32;
+    if (!(text = malloc(len))) abort();
+    snprintf(text, len, "%d %ld %s %s", st, err.line, err.message, json ? json : "");
+    lc_free(json);
+    lc_result_free(res);
+    lc_eval_free(ev);
+    return text;
+}
+
+/* Aborts unless the stream cut into pieces (of a size the input picks)
+ * gives what it gives in one chunk: lines refused while they stream in
+ * are refused as whole lines are, under the default limit and a small
+ * one that many lines pass. */
+static void check_pieces(const unsigned char *data, size_t size, unsigned flags)
+{
+    size_t piece = size > 2 ? 1 + data[2] % 48 : 1;
+    for (int k = 0; k < 2; k++) {
+        lc_engine *e = k ? limited : engine;
+        char *whole = outcome(e, flags, data, size, 0), *cut = outcome(e, flags, data, size, piece);
+        if (strcmp(whole, cut) != 0) abort();
+        free(whole);
+        free(cut);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     check_lines(data, size);
@@ -105,5 +175,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     lc_free(json);
     lc_result_free(res);
     lc_eval_free(ev);
+    check_pieces(data, size, flags);
     return 0;
 }

@@ -613,6 +613,117 @@ Test(jsonline_differential, many_members_grow_the_array)
     lci_scan_free(&d.ref);
 }
 
+/* ---- jsonline: a line still arriving (lci_scan_prefix, lci_line_poison) ------------ */
+
+/* The byte with the first poison of line[0..len) looked for in two calls,
+ * the first over line[0..cut): the same as in one. */
+static void expect_poison_in_two_calls(const char *line, size_t len, size_t cut, size_t whole)
+{
+    size_t resume, again;
+    size_t first = lci_line_poison(line, 0, cut, &resume);
+    if (first == cut) first = lci_line_poison(line, resume, len, &again);
+    cr_assert_eq(first, whole, "cut at %zu: poison at %zu, in one call at %zu", cut, first, whole);
+}
+
+/* line[0..k) and `extra` random bytes after it: refused with `why`. */
+static void expect_refused_whatever_follows(lci_scan *sc, const char *line, size_t k, const char *why, uint64_t *state)
+{
+    char longer[600], again[200];
+    size_t extra = next_random(state) % 24;
+    cr_assert(k + extra <= sizeof longer);
+    memcpy(longer, line, k);
+    for (size_t i = 0; i < extra; i++) longer[k + i] = MUTANTS[next_random(state) % sizeof MUTANTS];
+    cr_assert_eq(lci_scan_line(sc, longer, k + extra, 32, again, sizeof again), -1, "prefix %zu + %zu bytes", k, extra);
+    cr_assert_str_eq(again, why, "prefix %zu + %zu bytes", k, extra);
+}
+
+/* Every prefix of a line: a settled one is refused as the whole line is,
+ * and as any other line it begins; a poison byte settles the line
+ * LCI_SCAN_LOOKAHEAD bytes later; a valid line holds no poison. */
+static void expect_prefixes_agree(lci_scan *sc, const char *line, size_t len, uint64_t *state)
+{
+    char whole[200] = "", why[200];
+    int rc = lci_scan_line(sc, line, len, 32, whole, sizeof whole);
+    size_t resume, poison = lci_line_poison(line, 0, len, &resume);
+    if (rc >= 0) cr_assert_eq(poison, len, "a valid line holds no poison (%zu)", poison);
+    for (size_t k = 0; k <= len; k++) {
+        expect_poison_in_two_calls(line, len, k, poison);
+        if (lci_scan_prefix(line, k, 32, why, sizeof why) != -1) {
+            cr_assert(poison + LCI_SCAN_LOOKAHEAD > k, "the poison at %zu is not settled at %zu", poison, k);
+            continue;
+        }
+        cr_assert_eq(rc, -1, "a settled prefix (%zu) of a valid line", k);
+        cr_assert_str_eq(why, whole, "prefix %zu", k);
+        expect_refused_whatever_follows(sc, line, k, why, state);
+    }
+}
+
+Test(jsonline_prefix, settled_prefixes_are_refused_as_the_whole_line)
+{
+    lci_scan sc = {0};
+    uint64_t state = UINT64_C(2463534242);
+    char buf[512];
+    for (size_t k = 0; k < sizeof DIFF_SEEDS / sizeof DIFF_SEEDS[0]; k++) {
+        const char *seed = DIFF_SEEDS[k];
+        size_t n = strlen(seed);
+        expect_prefixes_agree(&sc, seed, n, &state);
+        for (int t = 0; t < 300; t++) { /* one to four random edits */
+            size_t m = n;
+            memcpy(buf, seed, n);
+            for (int e = 1 + (int)(next_random(&state) % 4); e > 0 && m > 0 && m + 16 < sizeof buf; e--) {
+                size_t i = next_random(&state) % m;
+                switch (next_random(&state) % 3) {
+                case 0: buf[i] = MUTANTS[next_random(&state) % sizeof MUTANTS]; break;
+                case 1: memmove(buf + i, buf + i + 1, m-- - i - 1); break;
+                default: memmove(buf + i + 1, buf + i, m++ - i); break;
+                }
+            }
+            expect_prefixes_agree(&sc, buf, m, &state);
+        }
+    }
+    lci_scan_free(&sc);
+}
+
+Test(jsonline_prefix, what_settles_and_what_waits)
+{
+    char why[200];
+    /* a NUL byte at the start: settled once the bytes that could word the
+     * refusal otherwise have come (none can, but the rule is general) */
+    cr_assert_eq(lci_scan_prefix("\0\0\0\0\0\0\0\0\0\0\0", 11, 32, why, sizeof why), 0);
+    cr_assert_eq(lci_scan_prefix("\0\0\0\0\0\0\0\0\0\0\0\0", 12, 32, why, sizeof why), -1);
+    cr_assert_str_eq(why, "a NUL byte at byte 1");
+    /* an escape waits for the one that may pair with it */
+    static const char high[] = "{\"a\":\"\\ud800\\udc0";
+    cr_assert_eq(lci_scan_prefix(high, sizeof high - 1, 32, why, sizeof why), 0);
+    static const char unpaired[] = "{\"a\":\"\\ud800\\u0041\"}";
+    cr_assert_eq(lci_scan_prefix(unpaired, sizeof unpaired - 1, 32, why, sizeof why), -1);
+    assert_contains(why, "unpaired");
+    /* unfinished, or valid so far: what follows decides */
+    static const char open[] = "{\"type\":\"ticket\",\"id\":\"0123456789abcdefghij";
+    cr_assert_eq(lci_scan_prefix(open, sizeof open - 1, 32, why, sizeof why), 0);
+    cr_assert_eq(lci_scan_prefix("[1,2,3,4,5,6,7,8,9,10,11,12]", 28, 32, why, sizeof why), 0);
+    cr_assert_eq(lci_scan_prefix("{\"a\":1} ", 8, 32, why, sizeof why), 0);
+    /* a first byte that cannot begin a value */
+    cr_assert_eq(lci_scan_prefix("xxxxxxxxxxxxxxxx", 16, 32, why, sizeof why), -1);
+    cr_assert_str_eq(why, "an unexpected character at byte 1");
+}
+
+Test(jsonline_prefix, poison_bytes)
+{
+    size_t resume;
+    static const char ok[] = "{\"s\":\"\t\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\x7f\",\r\n}";
+    cr_assert_eq(lci_line_poison(ok, 0, sizeof ok - 1, &resume), sizeof ok - 1);
+    static const char *const bad[] = {"ab\0", "ab\x01", "ab\x1f", "ab\x0b", "ab\xc0\x80", "ab\xed\xa0\x80",
+                                      "ab\xf4\x90\x80\x80", "ab\x80", "ab\xff", "ab\xc3x"};
+    static const size_t bad_len[] = {3, 3, 3, 3, 4, 5, 6, 3, 3, 4};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(lci_line_poison(bad[i], 0, bad_len[i], &resume), 2, "case %zu", i);
+    /* a sequence cut by the end of what has come waits for its bytes */
+    cr_assert_eq(lci_line_poison("ab\xe2\x82", 0, 4, &resume), 4);
+    cr_assert_eq(resume, 2);
+    cr_assert_eq(lci_line_poison("ab\xe2\x82\xac!", resume, 6, &resume), 6);
+}
+
 /* ---- idtable ------------------------------------------------------------------- */
 
 static long find(const lci_idtable *t, const char *s, size_t len)

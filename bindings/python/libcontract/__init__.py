@@ -19,10 +19,11 @@ from . import _native
 from .engine import Engine
 from .errors import ContractError, ContractIOError, EventError, RulesError, UsageError
 from .evaluation import Evaluation, Scenario
-from .options import Options
+from .options import EVENT_LINE_UNLIMITED, Options
 from .result import Breach, Result, Totals, diff
 
 __all__ = [
+    "EVENT_LINE_UNLIMITED",
     "Breach",
     "ContractError",
     "ContractIOError",

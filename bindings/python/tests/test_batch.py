@@ -74,8 +74,10 @@ FAILING_CASE = "score-unknown-item-invalid"
 
 
 def golden_cases(rules, every):
-    """Every `every`-th case of a contract's golden cases, each case with --set, and FAILING_CASE."""
-    cases = sorted(d for d in glob.glob(os.path.join(GOLDEN[rules], "*")) if os.path.isdir(d))
+    """Every `every`-th case of a contract's golden cases, each case with --set, and FAILING_CASE;
+    not the cases with --line-limit (an engine option a Job does not carry)."""
+    cases = sorted(d for d in glob.glob(os.path.join(GOLDEN[rules], "*"))
+                   if os.path.isdir(d) and "--line-limit" not in case_options(d)[2])
     return [case for i, case in enumerate(cases)
             if i % every == 0 or case_options(case)[0] or os.path.basename(case) == FAILING_CASE]
 

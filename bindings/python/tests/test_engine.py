@@ -48,6 +48,20 @@ class Loading(unittest.TestCase):
         with self.assertRaises(ValueError):
             libcontract.Engine(RULES, options=libcontract.Options(lua_memory_limit=-1))
 
+    def test_event_line_limit(self):
+        line = '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T09:30:00+08:00", "note": "%s"}' % ("x" * 200)
+        with libcontract.Engine(RULES, options=libcontract.Options(event_line_limit=100)) as engine:
+            with self.assertRaises(libcontract.EventError) as caught:
+                engine.evaluate(events=[line])
+            self.assertIn("line is longer than 100 bytes (event_line_limit; --line-limit)", str(caught.exception))
+        unlimited = libcontract.Options(event_line_limit=libcontract.EVENT_LINE_UNLIMITED)
+        with libcontract.Engine(RULES, options=unlimited) as engine:
+            with engine.evaluation() as ev:
+                ev.push_lines(line.replace("x" * 200, "x" * (2 << 20)))
+                self.assertEqual(ev.result().totals.warnings, 0)
+        with self.assertRaises(ValueError):
+            libcontract.Options(event_line_limit=libcontract.EVENT_LINE_UNLIMITED + 1).to_struct()
+
 
 class Parameters(unittest.TestCase):
     """engine.params and engine.set."""
