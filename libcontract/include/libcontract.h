@@ -397,6 +397,58 @@ LC_API int lc_result_month(const lc_result *res, size_t i, lc_month *out);
  * returns 1 and stores it when the month has that figure, else 0. */
 LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *name, double *out);
 
+/* ---- reading a result by name --------------------------------------------------
+ *
+ * Every part of a result is reachable through these accessors, by the names
+ * the JSON of INTERFACE.md uses, so that new fields never change a struct
+ * a caller (or a binding) lays out:
+ *
+ *   lists:  "breaches", "incidents", "findings", "warnings", "months",
+ *           "caps" (totals.caps), "reasons" (termination.reasons),
+ *           "parts" (acceptance.parts), "obligations", "instalments";
+ *   single objects (one item, index 0): "contract", "totals",
+ *           "termination", "annual", "acceptance", "payments".
+ *
+ * lc_result_field(res, list, k) names the k-th field of a list's items
+ * (NULL past the last): e.g. "rule", "amount", "period" for breaches; a
+ * month's fields are its "month", its columns by their keys and "score".
+ * A value is read with the getter of its type: text (borrowed from the
+ * result), money in fen, a whole number, a number (a double: percentages
+ * and averages for display; comparisons inside are exact) or a flag.  Each
+ * getter returns 1 and stores the value, or 0 when the item, the field or
+ * a value of that type is not there (a null in the JSON is 0).  Any thread
+ * may read a result at any time. */
+
+typedef enum lc_value_type {
+    LC_VALUE_NONE = -1, /* no such list, item or field */
+    LC_VALUE_NULL = 0,  /* the field is there, null for this item */
+    LC_VALUE_TEXT = 1,
+    LC_VALUE_FEN = 2,    /* money, in fen (hundredths of the currency unit) */
+    LC_VALUE_INT = 3,
+    LC_VALUE_NUMBER = 4, /* a double */
+    LC_VALUE_BOOL = 5
+} lc_value_type;
+
+/* Items of a list (1 for a single object, 0 for an unknown name). */
+LC_API size_t lc_result_count(const lc_result *res, const char *list);
+
+/* The k-th field name of a list's items (static or borrowed), NULL past the last. */
+LC_API const char *lc_result_field(const lc_result *res, const char *list, size_t k);
+
+/* The type of item i's field. */
+LC_API lc_value_type lc_result_type(const lc_result *res, const char *list, size_t i, const char *field);
+
+LC_API const char *lc_result_text(const lc_result *res, const char *list, size_t i, const char *field);
+LC_API int lc_result_fen(const lc_result *res, const char *list, size_t i, const char *field, int64_t *out);
+LC_API int lc_result_int(const lc_result *res, const char *list, size_t i, const char *field, int64_t *out);
+LC_API int lc_result_number(const lc_result *res, const char *list, size_t i, const char *field, double *out);
+LC_API int lc_result_bool(const lc_result *res, const char *list, size_t i, const char *field, int *out);
+
+/* The event ids behind item i of a list that has them (breaches,
+ * incidents, findings, reasons): their count, and the j-th (borrowed). */
+LC_API size_t lc_result_event_count(const lc_result *res, const char *list, size_t i);
+LC_API const char *lc_result_event(const lc_result *res, const char *list, size_t i, size_t j);
+
 /* ---- comparing results (diff) ------------------------------------------------- */
 
 /* Compares two results breach by breach (by rule, period or time, and

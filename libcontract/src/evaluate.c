@@ -157,8 +157,8 @@ static int emit_breach(lci_build *b, const lci_rule *r, emission *e)
 /* Incidents (附件4) carry no money: they drive termination. */
 static int emit_incident(lci_build *b, const lci_rule *r, emission *e)
 {
-    lci_rincident in = {r->id, r->klass ? r->klass : "", r->clause ? r->clause : "", r->text ? r->text : "",
-                        emission_time(b, e), e->events};
+    lci_rincident in = {.rule = r->id, .klass = r->klass ? r->klass : "", .clause = r->clause ? r->clause : "",
+                        .text = r->text ? r->text : "", .at = emission_time(b, e), .events = e->events};
     if (LCI_PUSH(b->res->incidents, b->res_caps.incidents, b->res->nincidents, in) != 0) return -1;
     e->events = (lci_refs){0};
     return 0;
@@ -775,6 +775,9 @@ static int finish_breaches(lci_build *b)
             return sum_overflows(b, "the sum");
         }
     }
+    lci_dec_format_short(res->pct_of_base, res->pct_of_base_text, sizeof res->pct_of_base_text);
+    for (size_t i = 0; i < res->nincidents; i++)
+        lci_time_format(res->incidents[i].at, b->m->offset_min, res->incidents[i].at_text, sizeof res->incidents[i].at_text);
     lci_sort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
     lci_sort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
     int rc = apply_caps(b, allowed);

@@ -121,6 +121,7 @@ static int annual(lci_build *b)
     if (!v->present) return 0;
     res->has_annual_score = 1;
     res->annual_score = (lci_dec){(int64_t)v->value.num, m->scorecard.digits};
+    lci_dec_format_short(res->annual_score, res->annual_score_text, sizeof res->annual_score_text);
     /* the text's grade bands overlap at their edges: the first that holds wins */
     for (size_t i = 0; i < m->scorecard.ngrades; i++)
         if (lci_band_has(m, &m->scorecard.grades[i].band, v->value)) {
@@ -313,7 +314,7 @@ static int64_t add_working_days(const lci_workdays *w, int64_t day, int64_t n)
 static lci_rdue due_date(lci_build *b, const lci_due_rule *d)
 {
     const lci_model *m = b->m;
-    lci_rdue out = {0, 0};
+    lci_rdue out = {0, 0, ""};
     int64_t start = d->after_signed ? m->signed_day : INT64_MIN, n = whole(m, &d->working_days);
     if (!d->present || n < 0 || n > 100000) return out;
     for (size_t i = 0; i < d->nafter; i++) {
@@ -329,6 +330,7 @@ static lci_rdue due_date(lci_build *b, const lci_due_rule *d)
     if (start == INT64_MIN) return out;
     out.known = 1;
     out.day = add_working_days(&m->workdays, start, n);
+    lci_date_format(out.day, out.text, sizeof out.text);
     return out;
 }
 
@@ -343,6 +345,7 @@ static int payments(lci_build *b)
         lci_rinstalment *o = &res->instalments[i];
         res->ninstalments = i + 1;
         o->pct = lci_qty_value(m, &in->pct);
+        lci_dec_format_short(o->pct, o->pct_text, sizeof o->pct_text);
         if (lci_mul_div_round(res->value, o->pct.coef, 100 * lci_pow10(o->pct.scale), &o->amount) != LCI_NUM_OK) o->amount = 0;
         o->due = due_date(b, &in->due);
         o->clause = lci_strdup(in->clause ? in->clause : "");

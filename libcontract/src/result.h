@@ -38,6 +38,7 @@ typedef struct lci_rbreach {
 typedef struct lci_rincident {
     const char *rule, *klass, *clause, *text;
     lci_time at;
+    char at_text[40];
     lci_refs events;
 } lci_rincident;
 
@@ -68,6 +69,7 @@ typedef struct lci_rmonth {
     lci_rvalue *columns; /* per month column */
     int scored;
     lci_dec score;       /* rounded */
+    char score_text[48];
     lci_dec raw_max;     /* Σ max of the items present */
     lci_ritem *items;    /* per scorecard item */
 } lci_rmonth;
@@ -98,10 +100,12 @@ typedef struct lci_robligation {
 typedef struct lci_rdue {
     int known;
     int64_t day;
+    char text[16];       /* YYYY-MM-DD */
 } lci_rdue;
 
 typedef struct lci_rinstalment {
     lci_dec pct;
+    char pct_text[48];
     int64_t amount;
     lci_rdue due;
     char *clause, *note;
@@ -156,6 +160,7 @@ struct lc_result {
 
     /* totals */
     lci_dec pct_of_base;
+    char pct_of_base_text[48];
     int64_t amount_uncapped, amount;
     int capped;
     lci_rcap *caps;
@@ -167,6 +172,7 @@ struct lc_result {
 
     int has_annual_score;
     lci_dec annual_score;
+    char annual_score_text[48];
     char *grade;
     lci_rvalue annual_availability;
 

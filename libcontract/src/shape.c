@@ -57,6 +57,7 @@ static int copy_month(lci_build *b, int i)
     if (nitems) {
         mo->scored = b->fig.scored[i];
         mo->score = b->fig.scores[i];
+        lci_dec_format_short(mo->score, mo->score_text, sizeof mo->score_text);
         mo->raw_max = b->fig.raw_max[i];
         memcpy(mo->items, &b->fig.items[(size_t)i * nitems], nitems * sizeof *mo->items);
     }
