@@ -183,6 +183,13 @@ typedef struct lc_rule_info {
 LC_API size_t lc_engine_rule_count(const lc_engine *engine);
 LC_API int lc_engine_rule(const lc_engine *engine, size_t i, lc_rule_info *out);
 
+/* The caps the rule file declares, in declaration order: their ids and
+ * windows ("term", "month", "rolling_months"), borrowed from the engine;
+ * NULL past the last. */
+LC_API size_t lc_engine_cap_count(const lc_engine *engine);
+LC_API const char *lc_engine_cap_id(const lc_engine *engine, size_t i);
+LC_API const char *lc_engine_cap_window(const lc_engine *engine, size_t i);
+
 /* The rule file's contract id (borrowed), or NULL before loading. */
 LC_API const char *lc_engine_contract_id(const lc_engine *engine);
 

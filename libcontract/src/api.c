@@ -255,6 +255,22 @@ int lc_engine_rule(const lc_engine *e, size_t i, lc_rule_info *out)
     return 1;
 }
 
+size_t lc_engine_cap_count(const lc_engine *e)
+{
+    return e && e->loaded ? e->model.ncaps : 0;
+}
+
+const char *lc_engine_cap_id(const lc_engine *e, size_t i)
+{
+    return i < lc_engine_cap_count(e) ? e->model.caps[i].id : NULL;
+}
+
+const char *lc_engine_cap_window(const lc_engine *e, size_t i)
+{
+    static const char *const windows[] = {"term", "month", "rolling_months"};
+    return i < lc_engine_cap_count(e) ? windows[e->model.caps[i].window] : NULL;
+}
+
 const char *lc_engine_contract_id(const lc_engine *e)
 {
     return e && e->loaded ? e->model.id : NULL;

@@ -175,3 +175,20 @@ Test(access, unknown_names_are_none)
     cr_assert_eq(lc_result_event_count(res, "contract", 0), 0);
     lc_result_free(res);
 }
+
+Test(access, the_engine_names_its_caps)
+{
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
+    cr_assert_eq(lc_engine_cap_count(e), 0);
+    cr_assert_null(lc_engine_cap_id(e, 0));
+    cr_assert_eq(lc_engine_load_file(e, LC_SOURCE_DIR "/examples/hosting-sla/rules.lua", &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_engine_cap_count(e), 2);
+    cr_assert_str_eq(lc_engine_cap_id(e, 0), "monthly");
+    cr_assert_str_eq(lc_engine_cap_window(e, 0), "month");
+    cr_assert_str_eq(lc_engine_cap_id(e, 1), "annual");
+    cr_assert_str_eq(lc_engine_cap_window(e, 1), "rolling_months");
+    cr_assert_null(lc_engine_cap_window(e, 2));
+    lc_engine_free(e);
+}
