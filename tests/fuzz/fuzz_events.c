@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonline.h"
+#include "events/jsonline.h"
 #include "libcontract.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -3,7 +3,7 @@
  * value, and money rescales exactly. */
 #include <stdlib.h>
 
-#include "money.h"
+#include "base/money.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lctime.h"
+#include "base/lctime.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "libcontract.h"
-#include "sandbox.h"
+#include "sandbox/sandbox.h"
 
 static inline lci_sandbox *sandbox_with(size_t memory, uint64_t instructions, uint64_t pattern_steps)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "eval_fixture.h"
-#include "result.h"
+#include "api/result.h"
 
 static const char RULES[] = OUTAGE_RULES_HEAD
     "param { 'target', 99.9, unit = '%' }\n"

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idtable.h"
-#include "jsonline.h"
+#include "base/idtable.h"
+#include "events/jsonline.h"
 #include "libcontract.h"
 
 #define assert_contains(hay, needle) \

@@ -208,7 +208,7 @@ Test(queue, nested_objects_of_many_keys_repeat_none)
  * same lines are refused with the same messages, and the same result
  * comes out; only when an error comes may change. */
 
-#include "engine.h" /* the held line's buffer, to see what it takes */
+#include "events/evaluation.h" /* the held line's buffer, to see what it takes */
 
 #define LIMIT 300 /* small, so lines past it are cheap to make */
 #define VALID                                                                                                     \

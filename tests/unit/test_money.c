@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "money.h"
+#include "base/money.h"
 
 #define NUM_OK LCI_NUM_OK
 #define SYNTAX LCI_NUM_SYNTAX

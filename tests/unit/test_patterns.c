@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "libcontract.h"
-#include "sandbox.h"
+#include "sandbox/sandbox.h"
 #include "sandbox_fixture.h"
 
 #define GENEROUS_MEMORY ((size_t)256 << 20)

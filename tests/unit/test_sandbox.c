@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "libcontract.h"
-#include "sandbox.h"
+#include "sandbox/sandbox.h"
 #include "sandbox_fixture.h"
 
 /* Small limits so that every test runs in milliseconds. */

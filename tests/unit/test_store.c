@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cond.h"
-#include "engine.h"
-#include "hash.h"
-#include "idtable.h"
-#include "plan.h"
-#include "strstore.h"
+#include "events/cond.h"
+#include "events/evaluation.h"
+#include "base/hash.h"
+#include "base/idtable.h"
+#include "events/plan.h"
+#include "base/strstore.h"
 
 #define REFERENCE LC_SOURCE_DIR "/rules/beijing-sme-secops-2026.lua"
 

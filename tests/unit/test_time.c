@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lctime.h"
+#include "base/lctime.h"
 
 #define SEC LCI_NS_PER_SEC
 #define DAY LCI_NS_PER_DAY

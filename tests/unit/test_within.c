@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "eval_fixture.h"
-#include "result.h"
+#include "api/result.h"
 
 static const char RULES[] =
     "contract { id = 'within', timezone = '+08:00', term = { '2026-04-01', '2026-07-01' } }\n"

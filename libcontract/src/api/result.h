@@ -1,0 +1,216 @@
+/* result.h — an evaluation's outcome, standing on its own.
+ *
+ * A result copies what it shows (rule ids, clauses), so it outlives its
+ * engine and evaluation and any thread may read it.  Event ids are not
+ * copied: the result holds a view of its evaluation's, whose blocks never
+ * move and stay alive while any result needs them (strstore.h). */
+#ifndef LCI_RESULT_H
+#define LCI_RESULT_H
+
+#include "base/idtable.h"
+#include "libcontract.h"
+#include "rules/model.h"
+
+typedef struct lci_refs {
+    uint32_t *ids; /* indices into the result's id table */
+    size_t n;
+} lci_refs;
+
+/* Strings a result shows from the rule file are borrowed from the model's
+ * texts (res->texts keeps them alive); reasons and messages are its own. */
+typedef struct lci_rbreach {
+    const char *rule, *klass, *clause, *text;
+    char *reason;
+    lci_dec pct;
+    int64_t amount;   /* fen, before caps */
+    int month;        /* term month for a month's breach, else -1 */
+    int cap_month;    /* the month the amount counts in for monthly caps */
+    int has_at;
+    lci_time at;
+    lci_time sort_time;
+    int class_rank, order;
+    const char *first_event; /* for ordering: borrowed from the id table once complete */
+    char pct_text[32];       /* for lc_result_breach */
+    char at_text[40];
+    lci_refs events;
+} lci_rbreach;
+
+typedef struct lci_rincident {
+    const char *rule, *klass, *clause, *text;
+    lci_time at;
+    char at_text[40];
+    lci_refs events;
+} lci_rincident;
+
+typedef struct lci_rfinding {
+    const char *kind, *clause;
+    char *message;
+    lci_refs events;
+} lci_rfinding;
+
+typedef enum lci_vkind { LCI_V_NULL, LCI_V_NUMBER, LCI_V_INT } lci_vkind;
+
+typedef struct lci_rvalue {
+    lci_vkind kind;
+    double number;
+    int64_t integer;
+} lci_rvalue;
+
+typedef struct lci_ritem {
+    int present;
+    int64_t fraction[LCI_MAX_COMPONENTS]; /* scale 4 */
+    lci_dec points[LCI_MAX_COMPONENTS];   /* max × weight × fraction, exact */
+    lci_dec subtotal;                     /* the item's points */
+    lci_dec max_points[LCI_MAX_COMPONENTS];
+} lci_ritem;
+
+typedef struct lci_rmonth {
+    char label[8];       /* "2026-04" */
+    lci_rvalue *columns; /* per month column */
+    int scored;
+    lci_dec score;       /* rounded */
+    char score_text[48];
+    lci_dec raw_max;     /* Σ max of the items present */
+    lci_ritem *items;    /* per scorecard item */
+} lci_rmonth;
+
+typedef struct lci_rcap {
+    char *id, *window;
+    int month;          /* the month a monthly or rolling cap cut in, else -1 */
+    int64_t limit, cut; /* fen */
+} lci_rcap;
+
+typedef struct lci_rreason {
+    char *id, *clause, *label, *message;
+    int64_t count, needed;
+    lci_refs events;
+} lci_rreason;
+
+typedef struct lci_rpart {
+    char *name, *clause, *reason;
+    int passed;
+    lci_rvalue value;
+} lci_rpart;
+
+typedef struct lci_robligation {
+    char *kind, *clause;
+    int64_t due, delivered;
+} lci_robligation;
+
+typedef struct lci_rdue {
+    int known;
+    int64_t day;
+    char text[16];       /* YYYY-MM-DD */
+} lci_rdue;
+
+typedef struct lci_rinstalment {
+    lci_dec pct;
+    char pct_text[48];
+    int64_t amount;
+    lci_rdue due;
+    char *clause, *note;
+} lci_rinstalment;
+
+typedef struct lci_rwarning {
+    char *file;
+    long line;
+    char *message;
+} lci_rwarning;
+
+typedef struct lci_rscore_item {
+    char *id, *zh, *en;
+    lci_dec max;
+    lci_dec weights[LCI_MAX_COMPONENTS];
+} lci_rscore_item;
+
+struct lc_result {
+    /* contract */
+    char *id, *title, *currency;
+    int offset_min;
+    int64_t value, penalty_base, cap; /* fen; penalty_base and cap -1 when not declared */
+    char *term_start, *term_end;      /* RFC 3339 */
+    /* stamp */
+    char *engine_version, *rules_name, *rules_hash, *params_hash;
+    char **param_names, **param_values;
+    size_t nparams;
+
+    lci_strview ids;      /* the evaluation's event ids, shared (refs index them) */
+    lci_strview texts;    /* the rule file's texts, shared (borrowed strings point into them) */
+    lci_rbreach *breaches;
+    size_t nbreaches;
+    lci_rincident *incidents;
+    size_t nincidents;
+    lci_rfinding *findings;
+    size_t nfindings;
+
+    char **column_keys;
+    lci_unit *column_units;
+    size_t ncolumns;
+    lci_rmonth *months;
+    size_t nmonths;
+
+    /* scorecard layout, for the score sheets */
+    int has_scorecard;
+    char *score_clause;
+    int ncomponents;
+    char *component_id[LCI_MAX_COMPONENTS], *component_zh[LCI_MAX_COMPONENTS], *component_en[LCI_MAX_COMPONENTS];
+    lci_rscore_item *score_items;
+    size_t nscore_items;
+    int score_digits;
+
+    /* totals */
+    lci_dec pct_of_base;
+    char pct_of_base_text[48];
+    int64_t amount_uncapped, amount;
+    int capped;
+    lci_rcap *caps;
+    size_t ncaps;
+
+    int termination_right;
+    lci_rreason *reasons;
+    size_t nreasons;
+
+    int has_annual_score;
+    lci_dec annual_score;
+    char annual_score_text[48];
+    char *grade;
+    lci_rvalue annual_availability;
+
+    int has_acceptance, acceptance_passed;
+    lci_rpart *parts;
+    size_t nparts;
+
+    lci_robligation *obligations;
+    size_t nobligations;
+
+    lci_rinstalment *instalments;
+    size_t ninstalments;
+    int has_bond;
+    int64_t bond_amount;
+    lci_rdue bond_due;
+    char *bond_clause;
+    int has_holdover;
+    int64_t holdover_per_day;
+
+    lci_rwarning *warnings;
+    size_t nwarnings;
+};
+
+/* An empty result (all counts zero), or NULL. */
+lc_result *lci_result_new(void);
+
+/* The event id a result names (borrowed). */
+static inline const char *lci_result_id(const lc_result *res, uint32_t index)
+{
+    return lci_strview_get(&res->ids, index);
+}
+
+/* The INTERFACE.md JSON (json_out.c); LC_RENDER_EXPLAIN adds the
+ * contract's words and the reason's numbers to each breach. */
+lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, size_t *len, lc_error *err);
+
+/* Human reports (report_*.c). */
+lc_status lci_result_to_text(const lc_result *res, lc_lang lang, unsigned flags, char **out, size_t *len,
+                             lc_error *err);
+
+#endif

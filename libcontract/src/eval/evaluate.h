@@ -1,0 +1,61 @@
+/* evaluate.h — turning an evaluation's state into a result.
+ *
+ * evaluate.c applies the rules (breaches, incidents, violations, findings),
+ * prices the breaches and applies the caps; outcomes.c derives what
+ * follows from them over the term (termination, grades, acceptance,
+ * obligations, payments). */
+#ifndef LCI_EVALUATE_H
+#define LCI_EVALUATE_H
+
+#include "rules/amounts.h"
+#include "eval/figures.h"
+#include "api/result.h"
+
+/* One match of a violation rule: the event it matched (NULL for a rule on
+ * months, a cluster or a function) and the events behind it. */
+typedef struct lci_match {
+    const lci_record *rec;
+    lci_refs events;
+} lci_match;
+
+typedef struct lci_matches {
+    lci_match *items;
+    size_t n, cap;
+} lci_matches;
+
+typedef struct lci_build {
+    lc_eval *ev;
+    const lci_model *m;
+    lc_result *res;
+    lci_calendars cals;
+    lci_cond_ctx ctx;
+    lci_figures fig;
+    lci_matches *violations; /* per rule: what a violation rule matched */
+    struct {
+        size_t breaches, incidents, findings, caps, reasons, warnings;
+    } res_caps;              /* capacities of the result's arrays */
+    lc_error *err;
+    lc_status failed; /* why a step returned -2 (LC_ERULES, LC_EUSAGE); -1 is out of memory */
+} lci_build;
+
+/* Event ids (indices into the evaluation's table) as the result's: the
+ * result views the evaluation's ids, so the indices are the same. */
+int lci_build_refs(const uint32_t *src, size_t n, lci_refs *out);
+
+/* Event ids of a set of records, as the result's. */
+int lci_build_refs_of_records(const lci_record *const *recs, size_t n, lci_refs *out);
+
+/* Adds a finding; takes message (freed on failure too) and *events. */
+int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events);
+
+/* outcomes.c: termination, grades, acceptance, obligations, payments. */
+int lci_outcomes(lci_build *b);
+
+/* shape.c: the contract section, months and score sheets, warnings and
+ * the stamp. */
+int lci_shape(lci_build *b);
+
+/* Formats an exact value for people: durations in their unit. */
+void lci_format_exact(lci_exact v, lci_unit unit, char *buf, size_t size);
+
+#endif

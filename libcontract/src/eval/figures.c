@@ -1,0 +1,335 @@
+/* figures.c — see figures.h. */
+#include "eval/figures.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Internal scale of score arithmetic: weights (<= 6 decimals) × fractions
+ * (4) × maxima (<= 6) all fit exactly. */
+#define SCORE_SCALE 16
+
+/* ---- intervals ---- */
+
+static int interval_cmp(const void *a, const void *b)
+{
+    const lci_interval *x = a, *y = b;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* Length of the union of intervals clipped to [s, e); sorts iv. */
+static int64_t union_length(lci_interval *iv, size_t n, lci_time s, lci_time e)
+{
+    lci_sort(iv, n, sizeof *iv, interval_cmp);
+    int64_t total = 0;
+    lci_time cur_from = 0, cur_to = 0;
+    int open = 0;
+    for (size_t i = 0; i < n; i++) {
+        lci_time a = iv[i].from > s ? iv[i].from : s, b = iv[i].to < e ? iv[i].to : e;
+        if (b <= a) continue;
+        if (open && a <= cur_to) {
+            if (b > cur_to) cur_to = b;
+            continue;
+        }
+        if (open) total += cur_to - cur_from;
+        cur_from = a;
+        cur_to = b;
+        open = 1;
+    }
+    return total + (open ? cur_to - cur_from : 0);
+}
+
+/* ---- availability ---- */
+
+/* 100 × (1 - down / length) over [s, e), with the events overlapping it. */
+static int availability(lci_mvalue *v, const lc_eval *ev, const lci_measure *me, lci_time s, lci_time e)
+{
+    const lci_event_type *t = &ev->m->types[me->type];
+    const lci_store *st = &ev->stores[me->type];
+    lci_interval *iv = malloc((st->n ? st->n : 1) * sizeof *iv);
+    v->owned = malloc((st->n ? st->n : 1) * sizeof *v->owned);
+    if (!iv || !v->owned) {
+        free(iv);
+        return -1;
+    }
+    size_t n = 0;
+    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    for (size_t i = 0; i < st->n; i++) {
+        const lci_record *r = lci_store_at(st, i);
+        lci_time a = r->v[t->anchor], b = r->v[t->ends];
+        if (b <= s || a >= e || b <= a || !lci_cond_eval(me->where, t, r, &ctx)) continue;
+        iv[n++] = (lci_interval){a, b, r->id};
+        v->owned[v->nids++] = r->id;
+        int sev = lci_has(r, t->severity) ? (int)r->v[t->severity] : 0;
+        if (sev > v->severity) v->severity = sev;
+    }
+    int64_t len = e - s, down = union_length(iv, n, s, e);
+    free(iv);
+    v->ids = v->owned;
+    v->present = len > 0;
+    v->value = (lci_exact){(__int128)(len - down) * 100, len > 0 ? len : 1};
+    return 0;
+}
+
+/* ---- averages and counts ---- */
+
+static void from_accumulator(lci_mvalue *v, const lci_avg_acc *acc)
+{
+    v->present = acc->count > 0;
+    v->value = (lci_exact){acc->sum, acc->count > 0 ? acc->count : 1};
+    v->severity = acc->max_severity;
+    v->ids = acc->ids;
+    v->nids = acc->nids;
+}
+
+/* The term's average pools every month's events. */
+/* The term's average pools every month's events.  Rules only look at the
+ * term's value (acceptance), never at its events, so they are not listed. */
+static int term_average(lci_mvalue *term, const lci_mvalue *months, int nmonths)
+{
+    __int128 sum = 0;
+    int64_t count = 0;
+    for (int i = 0; i < nmonths; i++) {
+        if (!months[i].present) continue;
+        sum += months[i].value.num;
+        count += months[i].value.den;
+        if (months[i].severity > term->severity) term->severity = months[i].severity;
+    }
+    term->present = count > 0;
+    term->value = (lci_exact){sum, count > 0 ? count : 1};
+    return 0;
+}
+
+/* ---- scores (附件7) ---- */
+
+static __int128 at_scale(lci_dec d, int scale)
+{
+    __int128 v = d.coef;
+    for (int i = d.scale; i < scale; i++) v *= 10;
+    return v;
+}
+
+static lci_dec reduce(__int128 v, int scale)
+{
+    while (scale > 0 && v % 10 == 0) {
+        v /= 10;
+        scale--;
+    }
+    return (lci_dec){(int64_t)v, scale};
+}
+
+static __int128 div_round(__int128 num, __int128 den)
+{
+    __int128 q = num / den, r = num % den;
+    if (2 * (r < 0 ? -r : r) >= den) q += num < 0 ? -1 : 1;
+    return q;
+}
+
+/* item points = max × Σ w × fraction, per component and in all. */
+static __int128 score_item(const lci_scorecard *sc, const lci_score_item *it, const lci_record *r, lci_ritem *out)
+{
+    __int128 total = 0, max = at_scale(it->max, SCORE_SCALE);
+    out->present = 1;
+    for (int c = 0; c < sc->ncomponents; c++) {
+        int64_t f = r->v[sc->component_fields[c]];
+        __int128 full = max * at_scale(it->weights[c], 6) / 1000000;  /* max × w at SCORE_SCALE */
+        __int128 pts = full * f / 10000;                               /* × fraction (scale 4) */
+        out->fraction[c] = f;
+        out->max_points[c] = reduce(full, SCORE_SCALE);
+        out->points[c] = reduce(pts, SCORE_SCALE);
+        total += pts;
+    }
+    out->subtotal = reduce(total, SCORE_SCALE);
+    return total;
+}
+
+static void score_month(lci_figures *fig, const lc_eval *ev, int month)
+{
+    const lci_scorecard *sc = &ev->m->scorecard;
+    const lci_store *st = &ev->stores[sc->type];
+    __int128 points = 0, maxima = 0;
+    for (size_t i = 0; i < sc->nitems; i++) {
+        int32_t slot = ev->score_slots[(size_t)month * sc->nitems + i];
+        if (slot < 0) continue;
+        points += score_item(sc, &sc->items[i], lci_store_at(st, (size_t)slot), &fig->items[(size_t)month * sc->nitems + i]);
+        maxima += at_scale(sc->items[i].max, SCORE_SCALE);
+    }
+    fig->scored[month] = maxima > 0;
+    fig->raw_max[month] = reduce(maxima, SCORE_SCALE);
+    if (maxima > 0) {
+        __int128 scale = 1;
+        for (int i = 0; i < sc->digits; i++) scale *= 10;
+        /* items not scheduled are left out: normalised to 100 over those present */
+        fig->scores[month] = (lci_dec){(int64_t)div_round(points * 100 * scale, maxima), sc->digits};
+    }
+}
+
+/* A month's score rests on the work items scored in it. */
+static int score_value(lci_mvalue *v, const lci_figures *fig, const lc_eval *ev, int month)
+{
+    const lci_scorecard *sc = &ev->m->scorecard;
+    v->present = fig->scored[month];
+    v->value = (lci_exact){fig->scores[month].coef, lci_pow10(sc->digits)};
+    v->owned = malloc((sc->nitems ? sc->nitems : 1) * sizeof *v->owned);
+    if (!v->owned) return -1;
+    for (size_t i = 0; i < sc->nitems; i++) {
+        int32_t slot = ev->score_slots[(size_t)month * sc->nitems + i];
+        if (slot >= 0) v->owned[v->nids++] = lci_store_at(&ev->stores[sc->type], (size_t)slot)->id;
+    }
+    v->ids = v->owned;
+    return 0;
+}
+
+/* The annual score: mean of the rounded month scores, rounded the same way. */
+static void annual_score(lci_mvalue *v, const lci_figures *fig, int digits)
+{
+    __int128 sum = 0;
+    int64_t n = 0;
+    for (int i = 0; i < fig->nmonths; i++)
+        if (fig->scored[i]) {
+            sum += fig->scores[i].coef;
+            n++;
+        }
+    v->present = n > 0;
+    v->value = (lci_exact){n ? div_round(sum, n) : 0, lci_pow10(digits)};
+}
+
+/* ---- all figures ---- */
+
+static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
+{
+    const lci_model *m = ev->m;
+    const lci_measure *me = &m->measures[mi];
+    lci_mvalue *row = &fig->cells[(size_t)mi * (m->nmonths + 1)];
+    for (int i = 0; i < m->nmonths; i++) {
+        lci_time s, e;
+        lci_model_month_bounds(m, i, &s, &e);
+        if (me->kind == LCI_M_AVAILABILITY && availability(&row[i], ev, me, s, e) != 0) return -1;
+        if (me->kind == LCI_M_AVERAGE) from_accumulator(&row[i], &ev->avg[(size_t)mi * m->nmonths + i]);
+        if (me->kind == LCI_M_COUNT) {
+            row[i].present = 1;
+            row[i].value = (lci_exact){ev->counts[(size_t)mi * m->nmonths + i], 1};
+        }
+        if (me->kind == LCI_M_SCORE && score_value(&row[i], fig, ev, i) != 0) return -1;
+    }
+    lci_mvalue *term = &row[m->nmonths];
+    switch (me->kind) {
+    case LCI_M_AVAILABILITY: return availability(term, ev, me, m->term_start, m->term_end);
+    case LCI_M_AVERAGE: return term_average(term, row, m->nmonths);
+    case LCI_M_COUNT:
+        term->present = 1;
+        term->value = (lci_exact){0, 1};
+        for (int i = 0; i < m->nmonths; i++) term->value.num += row[i].value.num;
+        return 0;
+    case LCI_M_SCORE: annual_score(term, fig, m->scorecard.digits); return 0;
+    }
+    return 0;
+}
+
+int lci_figures_compute(lci_figures *fig, const lc_eval *ev)
+{
+    const lci_model *m = ev->m;
+    size_t items = m->scorecard.present ? (size_t)m->nmonths * m->scorecard.nitems : 1;
+    memset(fig, 0, sizeof *fig);
+    fig->nmonths = m->nmonths;
+    fig->cells = calloc(m->nmeasures * (size_t)(m->nmonths + 1) + 1, sizeof *fig->cells);
+    fig->items = calloc(items, sizeof *fig->items);
+    fig->scored = calloc((size_t)m->nmonths + 1, sizeof *fig->scored);
+    fig->scores = calloc((size_t)m->nmonths + 1, sizeof *fig->scores);
+    fig->raw_max = calloc((size_t)m->nmonths + 1, sizeof *fig->raw_max);
+    if (!fig->cells || !fig->items || !fig->scored || !fig->scores || !fig->raw_max) return -1;
+    for (int i = 0; m->scorecard.present && i < m->nmonths; i++) score_month(fig, ev, i);
+    for (size_t mi = 0; mi < m->nmeasures; mi++)
+        if (compute_measure(fig, ev, (int)mi) != 0) return -1;
+    return 0;
+}
+
+void lci_figures_free(lci_figures *fig, size_t nmeasures)
+{
+    if (fig->cells)
+        for (size_t i = 0; i < nmeasures * (size_t)(fig->nmonths + 1); i++) free(fig->cells[i].owned);
+    free(fig->cells);
+    free(fig->items);
+    free(fig->scored);
+    free(fig->scores);
+    free(fig->raw_max);
+    memset(fig, 0, sizeof *fig);
+}
+
+/* ---- calendars ---- */
+
+static int add_interval(lci_calendars *cals, size_t c, size_t *cap, lci_interval iv)
+{
+    return LCI_PUSH(cals->items[c], cap[c], cals->n[c], iv);
+}
+
+static int calendar_days(lci_calendars *cals, size_t *cap, const lci_model *m, size_t c)
+{
+    const lci_calendar *cal = &m->calendars[c];
+    for (size_t i = 0; i < cal->nranges; i++) {
+        lci_interval iv = {lci_day_start(cal->ranges[i].from, m->offset_min),
+                           lci_day_start(cal->ranges[i].to + 1, m->offset_min), UINT32_MAX};
+        if (add_interval(cals, c, cap, iv) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Intervals from events count for the part inside the term. */
+static int calendar_events(lci_calendars *cals, size_t *cap, const lc_eval *ev, size_t type)
+{
+    const lci_model *m = ev->m;
+    const lci_event_type *t = &m->types[type];
+    const lci_store *st = &ev->stores[type];
+    for (size_t i = 0; i < st->n; i++) {
+        const lci_record *r = lci_store_at(st, i);
+        lci_time a = r->v[t->anchor], b = r->v[t->ends];
+        lci_interval iv = {a > m->term_start ? a : m->term_start, b < m->term_end ? b : m->term_end, r->id};
+        if (iv.to > iv.from && add_interval(cals, (size_t)t->adds_to, cap, iv) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Sorts a calendar's intervals and merges those that overlap or touch,
+ * leaving out empty ones: the same instants, now sorted and disjoint, so
+ * within() (cond.c) finds an instant by binary search instead of trying
+ * every interval — calendars grow with every protection_period event. */
+static void calendar_merge(lci_calendars *cals, size_t c)
+{
+    lci_interval *iv = cals->items[c];
+    size_t n = 0;
+    lci_sort(iv, cals->n[c], sizeof *iv, interval_cmp);
+    for (size_t i = 0; i < cals->n[c]; i++) {
+        if (iv[i].to <= iv[i].from) continue;
+        if (n > 0 && iv[i].from <= iv[n - 1].to) {
+            if (iv[i].to > iv[n - 1].to) iv[n - 1].to = iv[i].to;
+        } else {
+            iv[n++] = iv[i];
+        }
+    }
+    cals->n[c] = n;
+}
+
+int lci_calendars_build(lci_calendars *cals, const lc_eval *ev)
+{
+    const lci_model *m = ev->m;
+    memset(cals, 0, sizeof *cals);
+    size_t n = m->ncalendars ? m->ncalendars : 1;
+    cals->items = calloc(n, sizeof *cals->items);
+    cals->n = calloc(n, sizeof *cals->n);
+    size_t *cap = calloc(n, sizeof *cap);
+    int rc = cals->items && cals->n && cap ? 0 : -1;
+    cals->count = cals->items ? m->ncalendars : 0;
+    for (size_t c = 0; rc == 0 && c < m->ncalendars; c++) rc = calendar_days(cals, cap, m, c);
+    for (size_t t = 0; rc == 0 && t < m->ntypes; t++)
+        if (m->types[t].adds_to >= 0) rc = calendar_events(cals, cap, ev, t);
+    for (size_t c = 0; rc == 0 && c < m->ncalendars; c++) calendar_merge(cals, c);
+    free(cap);
+    return rc;
+}
+
+void lci_calendars_free(lci_calendars *cals)
+{
+    for (size_t c = 0; c < cals->count; c++) free(cals->items[c]);
+    free(cals->items);
+    free(cals->n);
+    memset(cals, 0, sizeof *cals);
+}

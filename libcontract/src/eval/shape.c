@@ -1,0 +1,183 @@
+/* shape.c — the parts of a result that restate the contract and the
+ * figures: contract section, months with their score sheets, warnings and
+ * the stamp that makes a figure reproducible. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval/evaluate.h"
+
+static int copy_contract(lci_build *b)
+{
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    char start[40], end[40];
+    int value = lci_model_param(m, "value");
+    res->id = lci_strdup(m->id);
+    res->title = lci_strdup(m->title ? m->title : "");
+    res->currency = lci_strdup(m->currency);
+    res->offset_min = m->offset_min;
+    lci_time_format(m->term_start, m->offset_min, start, sizeof start);
+    lci_time_format(m->term_end, m->offset_min, end, sizeof end);
+    res->term_start = lci_strdup(start);
+    res->term_end = lci_strdup(end);
+    if (value >= 0 && lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK) res->value = 0;
+    res->penalty_base = -1;
+    if (m->has_base && lci_money_value(m, &m->base, &res->penalty_base) != 0) res->penalty_base = -1;
+    return res->id && res->title && res->currency && res->term_start && res->term_end ? 0 : -1;
+}
+
+static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)
+{
+    lci_rvalue out = {LCI_V_NULL, 0, 0};
+    if (!v->present) return out;
+    if (me->kind == LCI_M_COUNT) {
+        out.kind = LCI_V_INT;
+        out.integer = (int64_t)v->value.num;
+        return out;
+    }
+    out.kind = LCI_V_NUMBER;
+    out.number = lci_exact_to_double(v->value, me->unit);
+    return out;
+}
+
+static int copy_month(lci_build *b, int i)
+{
+    const lci_model *m = b->m;
+    lci_rmonth *mo = &b->res->months[i];
+    size_t nitems = m->scorecard.present ? m->scorecard.nitems : 0;
+    lci_month_format(m->first_month + i, mo->label, sizeof mo->label);
+    mo->columns = calloc(m->nmonth_columns ? m->nmonth_columns : 1, sizeof *mo->columns);
+    mo->items = calloc(nitems ? nitems : 1, sizeof *mo->items);
+    if (!mo->columns || !mo->items) return -1;
+    for (size_t c = 0; c < m->nmonth_columns; c++) {
+        int mi = m->month_columns[c].measure;
+        mo->columns[c] = column_value(&m->measures[mi], lci_figure(&b->fig, mi, i));
+    }
+    if (nitems) {
+        mo->scored = b->fig.scored[i];
+        mo->score = b->fig.scores[i];
+        lci_dec_format_short(mo->score, mo->score_text, sizeof mo->score_text);
+        mo->raw_max = b->fig.raw_max[i];
+        memcpy(mo->items, &b->fig.items[(size_t)i * nitems], nitems * sizeof *mo->items);
+    }
+    return 0;
+}
+
+static int copy_months(lci_build *b)
+{
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    size_t n = m->nmonth_columns;
+    res->column_keys = calloc(n ? n : 1, sizeof *res->column_keys);
+    res->column_units = calloc(n ? n : 1, sizeof *res->column_units);
+    res->months = calloc((size_t)m->nmonths, sizeof *res->months);
+    if (!res->column_keys || !res->column_units || !res->months) return -1;
+    res->ncolumns = n;
+    for (size_t c = 0; c < n; c++) {
+        res->column_units[c] = m->measures[m->month_columns[c].measure].unit;
+        if (!(res->column_keys[c] = lci_strdup(m->month_columns[c].key))) return -1;
+    }
+    res->nmonths = (size_t)m->nmonths;
+    for (int i = 0; i < m->nmonths; i++)
+        if (copy_month(b, i) != 0) return -1;
+    return 0;
+}
+
+static int copy_scorecard(lci_build *b)
+{
+    const lci_scorecard *sc = &b->m->scorecard;
+    lc_result *res = b->res;
+    if (!sc->present) return 0;
+    res->has_scorecard = 1;
+    res->score_digits = sc->digits;
+    res->ncomponents = sc->ncomponents;
+    res->score_clause = lci_strdup(sc->clause ? sc->clause : "");
+    res->score_items = calloc(sc->nitems, sizeof *res->score_items);
+    if (!res->score_clause || !res->score_items) return -1;
+    for (int c = 0; c < sc->ncomponents; c++) {
+        res->component_id[c] = lci_strdup(sc->component_id[c]);
+        res->component_zh[c] = lci_strdup(sc->component_zh[c] ? sc->component_zh[c] : sc->component_id[c]);
+        res->component_en[c] = lci_strdup(sc->component_en[c] ? sc->component_en[c] : sc->component_id[c]);
+        if (!res->component_id[c] || !res->component_zh[c] || !res->component_en[c]) return -1;
+    }
+    res->nscore_items = sc->nitems;
+    for (size_t i = 0; i < sc->nitems; i++) {
+        const lci_score_item *it = &sc->items[i];
+        lci_rscore_item *o = &res->score_items[i];
+        o->id = lci_strdup(it->id);
+        o->zh = lci_strdup(it->name_zh ? it->name_zh : it->id);
+        o->en = lci_strdup(it->name_en ? it->name_en : it->id);
+        o->max = it->max;
+        memcpy(o->weights, it->weights, sizeof o->weights);
+        if (!o->id || !o->zh || !o->en) return -1;
+    }
+    return 0;
+}
+
+static int copy_warnings(lci_build *b)
+{
+    const lc_eval *ev = b->ev;
+    lc_result *res = b->res;
+    res->warnings = calloc(ev->nwarnings ? ev->nwarnings : 1, sizeof *res->warnings);
+    if (!res->warnings) return -1;
+    for (size_t i = 0; i < ev->nwarnings; i++) {
+        lci_rwarning *w = &res->warnings[i];
+        int32_t f = ev->warnings[i].file;
+        w->file = lci_strdup(f >= 0 ? lci_idtable_get(&ev->files, (uint32_t)f) : "");
+        w->line = ev->warnings[i].line;
+        w->message = lci_strdup(ev->warnings[i].message);
+        res->nwarnings = i + 1;
+        if (!w->file || !w->message) return -1;
+    }
+    return 0;
+}
+
+static char *hex128(const uint64_t h[2])
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+    return lci_strdup(buf);
+}
+
+/* engine version + rule text hash + effective parameters: any figure can
+ * be reproduced from the same three. */
+static int copy_stamp(lci_build *b)
+{
+    const lc_engine *e = b->ev->engine;
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    lci_buf all;
+    lci_buf_init(&all);
+    res->engine_version = lci_strdup(LC_VERSION_STRING);
+    res->rules_name = lci_strdup(e->name);
+    res->rules_hash = hex128(e->rules_hash);
+    res->param_names = calloc(m->nparams + 1, sizeof *res->param_names);
+    res->param_values = calloc(m->nparams + 1, sizeof *res->param_values);
+    if (!res->engine_version || !res->rules_name || !res->rules_hash || !res->param_names || !res->param_values)
+        return -1;
+    int ok = 1;
+    for (size_t i = 0; i < m->nparams && ok; i++) {
+        char v[48];
+        lci_dec_format(m->params[i].value, v, sizeof v);
+        res->param_names[i] = lci_strdup(m->params[i].name);
+        res->param_values[i] = lci_strdup(v);
+        res->nparams = i + 1;
+        ok = res->param_names[i] && res->param_values[i];
+        /* the hash is of the value, not its spelling: 99.5 = 99.50 */
+        lci_dec_format_short(m->params[i].value, v, sizeof v);
+        lci_buf_printf(&all, "%s=%s\n", m->params[i].name, v);
+    }
+    uint64_t h[2] = {lci_hash(all.data, all.len, 1), lci_hash(all.data, all.len, 2)};
+    ok = ok && !all.failed;
+    lci_buf_free(&all);
+    if (!ok) return -1;
+    res->params_hash = hex128(h);
+    return res->params_hash ? 0 : -1;
+}
+
+int lci_shape(lci_build *b)
+{
+    if (copy_contract(b) != 0 || copy_months(b) != 0 || copy_scorecard(b) != 0) return -1;
+    return copy_warnings(b) != 0 || copy_stamp(b) != 0 ? -1 : 0;
+}

@@ -1,0 +1,182 @@
+/* evaluation.h — an evaluation's state: the handle behind lc_eval.
+ *
+ * What streams in is kept here: the event ids, each event's content hash,
+ * per month and measure the running sums and counts, the records the rules
+ * look at after the stream, warnings, and the scratch the JSON reader
+ * reuses.  Nothing here touches the sandbox. */
+#ifndef LCI_EVALUATION_H
+#define LCI_EVALUATION_H
+
+#include <cjson/cJSON.h>
+
+#include "base/idtable.h"
+#include "base/util.h"
+#include "events/jsonline.h"
+#include "events/plan.h"
+#include "events/record.h"
+#include "libcontract.h"
+#include "rules/engine.h"
+#include "rules/model.h"
+
+/* A month's running average of one measure. */
+typedef struct lci_avg_acc {
+    __int128 sum;       /* ns */
+    int64_t count;
+    int max_severity;
+    uint32_t *ids;      /* the events that make up the average */
+    size_t nids, cap;
+} lci_avg_acc;
+
+typedef struct lci_jkey lci_jkey;
+
+/* A hash of an event's canonical content: compared only between events
+ * with the same id, so 64 bits leave a 2^-64 chance per re-delivery. */
+typedef struct lci_content {
+    uint64_t h;
+} lci_content;
+
+
+/* A JSON event read but not yet committed (ingest.c): lines pushed in a
+ * chunk are committed this many events behind the one being read, so the
+ * id table's slot for each new id has been fetched from memory by then. */
+#define LCI_QUEUE 8
+
+typedef struct lci_queued {
+    lci_record *rec; /* room for 64 fields */
+    lci_buf id;      /* its own copy: cJSON's is freed with the object */
+    uint64_t idhash;
+    lci_content content;
+    long line;
+} lci_queued;
+
+/* What lc_eval_push_lines knows of the line it holds back until its end
+ * (ingest.c): where to look next for a byte that makes it invalid, and
+ * when to check whether its beginning already decides that.  All zero
+ * while no line is held. */
+typedef struct lci_line_watch {
+    size_t poison_from; /* where the scan for bytes no line holds goes on */
+    size_t checked;     /* the line's length when it was last checked, or 0 */
+    size_t alarm;       /* a length at which it must be checked, or 0 */
+    int opened;         /* the byte that opens its JSON has come */
+    int dropping;       /* the line was refused: the rest of it is dropped as it comes */
+} lci_line_watch;
+
+typedef struct lci_warning {
+    int32_t file;       /* index in the evaluation's file names, or -1 */
+    long line;
+    char *message;
+} lci_warning;
+
+/* The key the last JSON event had at a member position, as the key map
+ * placed it (jsonevent.c): streams repeat their keys in the same order. */
+#define LCI_KEY_MEMO 16
+
+typedef struct lci_key_memo {
+    char text[16];
+    uint8_t len, known;
+    int key;
+    uint64_t hash;
+} lci_key_memo;
+
+/* The feeds of a type the last presence pattern counted toward (eval.c). */
+typedef struct lci_feed_memo {
+    uint64_t pattern, taken;
+    int known;
+} lci_feed_memo;
+
+struct lc_eval {
+    lc_engine *engine;
+    const lci_model *m;
+    const lci_plan *plan;
+    unsigned flags;
+    int broken;             /* an error was returned: no more events */
+    uint32_t seq;
+
+    lci_idtable ids;        /* event ids, exact */
+    lci_content *contents;  /* per id: hash of the event's content */
+    size_t contents_cap;
+    lci_idtable strings;    /* STRING field values */
+    lci_idtable files;      /* file names of warnings */
+
+    lci_store *stores;      /* per type: kept records */
+    lci_feed_memo *feed_memo; /* per type */
+    lci_avg_acc *avg;       /* measure × month */
+    int64_t *counts;        /* measure × month */
+    int32_t *score_slots;   /* month × item: record index in the scorecard's store, -1 */
+
+    lci_warning *warnings;
+    size_t nwarnings, warnings_cap;
+
+    /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
+    unsigned char *log;
+    size_t log_len, log_cap, log_count;
+
+    /* events read from lines and not yet committed (see LCI_QUEUE) */
+    lci_queued queue[LCI_QUEUE];
+    size_t queue_head, queue_len;
+
+    /* line splitting for lc_eval_push_lines */
+    lci_buf pending;        /* the line being read, held until its end */
+    lci_line_watch watch;
+    char *file;             /* the stream being read (owned) */
+    long lineno;
+    int stream_started;
+
+    /* scratch reused for every event */
+    lci_scan scan;
+    struct lci_jkey *jkeys; /* per member of a JSON event (jsonevent.c) */
+    size_t jkeys_cap;
+    uint32_t *key_seen;     /* per key of the plan: the stamp of the last event that had it */
+    lci_key_memo key_memo[LCI_KEY_MEMO]; /* per member position */
+    uint32_t *unknown;      /* a set of undeclared keys of a long event (jsonevent.c) */
+    size_t unknown_cap;
+    uint32_t key_stamp;
+    lci_record *scratch;
+};
+
+/* Adds a warning; -1 when out of memory. */
+int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Fills defaults, checks required fields and the order of times: 0, or
+ * -1 when the record is incomplete; lci_record_explain then says why.
+ * Inline: every event passes here. */
+static inline int lci_record_complete(const lc_eval *ev, lci_record *rec)
+{
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    if (tp->required & ~rec->present) return -1;
+    const lci_field *fields = ev->m->types[rec->type].fields;
+    for (uint64_t fill = tp->defaulted & ~rec->present; fill; fill &= fill - 1) {
+        int f = __builtin_ctzll(fill);
+        rec->v[f] = fields[f].def;
+    }
+    rec->present |= tp->defaulted;
+    for (size_t i = 0; i < tp->norder; i++) {
+        const lci_order_check *o = &tp->order[i];
+        if ((rec->present & o->both) == o->both && rec->v[o->before] > rec->v[o->after]) return -1;
+    }
+    return 0;
+}
+
+/* Why lci_record_complete refused rec, into text (cold). */
+__attribute__((cold)) void lci_record_explain(const lc_eval *ev, const lci_record *rec, char *text, size_t size);
+
+/* An invalid event: a warning under LC_EVAL_SKIP_INVALID, else the error
+ * that stops the evaluation. */
+lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err);
+
+/* The hash of an event id for lci_eval_commit; it also starts loading the
+ * id's slot of the table, so the memory is there by the time the commit
+ * needs it (call it as soon as the id is known). */
+static inline uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_t idlen)
+{
+    uint64_t hash = lci_idtable_hash(&ev->ids, id, idlen);
+    lci_idtable_prefetch(&ev->ids, hash);
+    return hash;
+}
+
+/* Checks and commits one record whose fields are set (eval.c). */
+lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t idhash,
+                          const lci_content *content, const char *file, long line, lc_error *err);
+
+#endif

@@ -1,0 +1,295 @@
+/* report.c — see report.h: labels, money after the caps and figures for
+ * display, shared by the text, CSV and HTML reports. */
+#include "report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- labels ---- */
+
+const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size)
+{
+    if (lang == LC_LANG_ZH) return zh;
+    if (lang == LC_LANG_EN) return en;
+    snprintf(buf, size, "%s %s", zh, en);
+    return buf;
+}
+
+const char *lcr_grade_zh(const char *grade)
+{
+    static const char *const names[][2] = {
+        {"excellent", "优秀"}, {"good", "良好"}, {"pass", "及格"}, {"fail", "不及格"}};
+    for (size_t i = 0; grade && i < LCI_ARRAY_LEN(names); i++)
+        if (strcmp(grade, names[i][0]) == 0) return names[i][1];
+    return grade ? grade : "-";
+}
+
+/* ---- money after the caps ---- */
+
+void lcr_money_free(lcr_money *m)
+{
+    free(m->counted);
+    free(m->running);
+    free(m->month_breaches);
+    free(m->month_amount);
+    free(m->month_counted);
+    free(m->month_cumulative);
+    memset(m, 0, sizeof *m);
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* What each month keeps after its month and rolling caps. */
+static void month_allowed(const lc_result *res, lcr_money *m, int64_t *allowed)
+{
+    for (size_t i = 0; i < res->nbreaches; i++) {
+        int cm = res->breaches[i].cap_month;
+        if (cm < 0 || (size_t)cm >= res->nmonths) continue;
+        m->month_amount[cm] += res->breaches[i].amount;
+        m->month_breaches[cm]++;
+    }
+    for (size_t mo = 0; mo < res->nmonths; mo++) allowed[mo] = m->month_amount[mo];
+    for (size_t c = 0; c < res->ncaps; c++) {
+        int cm = res->caps[c].month;
+        if (cm >= 0 && (size_t)cm < res->nmonths) allowed[cm] -= res->caps[c].cut;
+    }
+}
+
+/* A month's breaches keep what fits under what the month keeps, in order;
+ * the term cap bounds the running total. */
+static void breach_running(const lc_result *res, lcr_money *m, const int64_t *allowed, int64_t *prefix)
+{
+    int64_t kept = 0, before = 0;
+    for (size_t i = 0; i < res->nbreaches; i++) {
+        const lci_rbreach *br = &res->breaches[i];
+        int cm = br->cap_month;
+        if (cm >= 0 && (size_t)cm < res->nmonths) {
+            int64_t old = prefix[cm];
+            prefix[cm] += br->amount;
+            kept += min64(prefix[cm], allowed[cm]) - min64(old, allowed[cm]);
+        } else {
+            kept += br->amount;
+        }
+        m->running[i] = res->cap >= 0 ? min64(kept, res->cap) : kept;
+        m->counted[i] = m->running[i] - before;
+        before = m->running[i];
+    }
+}
+
+int lcr_money_init(lcr_money *m, const lc_result *res)
+{
+    size_t nb = res->nbreaches + 1, nm = res->nmonths + 1;
+    memset(m, 0, sizeof *m);
+    m->counted = calloc(nb, sizeof *m->counted);
+    m->running = calloc(nb, sizeof *m->running);
+    m->month_breaches = calloc(nm, sizeof *m->month_breaches);
+    m->month_amount = calloc(nm, sizeof *m->month_amount);
+    m->month_counted = calloc(nm, sizeof *m->month_counted);
+    m->month_cumulative = calloc(nm, sizeof *m->month_cumulative);
+    int64_t *allowed = calloc(nm, sizeof *allowed), *prefix = calloc(nm, sizeof *prefix);
+    int ok = m->counted && m->running && m->month_breaches && m->month_amount && m->month_counted &&
+             m->month_cumulative && allowed && prefix;
+    if (ok) {
+        month_allowed(res, m, allowed);
+        breach_running(res, m, allowed, prefix);
+        int64_t sum = 0, before = 0;
+        for (size_t mo = 0; mo < res->nmonths; mo++) {
+            sum += allowed[mo];
+            m->month_cumulative[mo] = res->cap >= 0 ? min64(sum, res->cap) : sum;
+            m->month_counted[mo] = m->month_cumulative[mo] - before;
+            before = m->month_cumulative[mo];
+        }
+    }
+    free(allowed);
+    free(prefix);
+    if (!ok) lcr_money_free(m);
+    return ok ? 0 : -1;
+}
+
+void lcr_percent(int64_t part, int64_t whole, int decimals, char *buf, size_t size)
+{
+    int64_t x;
+    if (whole <= 0 || lci_mul_div_round(part, 100 * lci_pow10(decimals), whole, &x) != LCI_NUM_OK) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    lci_dec_format((lci_dec){x, decimals}, buf, size);
+}
+
+/* ---- figures ---- */
+
+int lcr_column(const lc_result *res, const char *key)
+{
+    for (size_t c = 0; c < res->ncolumns; c++)
+        if (strcmp(res->column_keys[c], key) == 0) return (int)c;
+    return -1;
+}
+
+int lcr_param(const lc_result *res, const char *name, lci_dec *out)
+{
+    for (size_t i = 0; i < res->nparams; i++)
+        if (strcmp(res->param_names[i], name) == 0) {
+            const char *v = res->param_values[i];
+            return lci_dec_parse(v, strlen(v), out, NULL) == LCI_NUM_OK ? 0 : -1;
+        }
+    return -1;
+}
+
+int lcr_dec_digits(lci_dec d)
+{
+    while (d.scale > 0 && d.coef % 10 == 0) {
+        d.coef /= 10;
+        d.scale--;
+    }
+    return d.scale;
+}
+
+void lcr_dec_fixed(lci_dec d, int scale, char *buf, size_t size)
+{
+    int64_t coef;
+    if (lcr_dec_digits(d) > scale || lci_dec_rescale(d, scale, &coef) != LCI_NUM_OK) {
+        lci_dec_format_short(d, buf, size);
+        return;
+    }
+    lci_dec_format((lci_dec){coef, scale}, buf, size);
+}
+
+int lcr_dec_add(lci_dec a, lci_dec b, lci_dec *out)
+{
+    int scale = a.scale > b.scale ? a.scale : b.scale;
+    int64_t x, y, sum;
+    if (lci_dec_rescale(a, scale, &x) != LCI_NUM_OK || lci_dec_rescale(b, scale, &y) != LCI_NUM_OK) return -1;
+    if (__builtin_add_overflow(x, y, &sum)) return -1;
+    *out = (lci_dec){sum, scale};
+    return 0;
+}
+
+int lcr_value_dec(const lci_rvalue *v, lci_dec *out)
+{
+    if (v->kind == LCI_V_INT) {
+        *out = (lci_dec){v->integer, 0};
+        return 0;
+    }
+    if (v->kind != LCI_V_NUMBER || lci_dec_from_double(v->number, out) != LCI_NUM_OK) return -1;
+    if (out->scale > 4) {
+        out->coef /= lci_pow10(out->scale - 4); /* cut toward zero */
+        out->scale = 4;
+    }
+    return 0;
+}
+
+void lcr_value_text(const lci_rvalue *v, int decimals, char *buf, size_t size)
+{
+    lci_dec d;
+    if (v->kind == LCI_V_NULL) snprintf(buf, size, "-");
+    else if (v->kind == LCI_V_INT) snprintf(buf, size, "%lld", (long long)v->integer);
+    else if (lcr_value_dec(v, &d) == 0) lcr_dec_fixed(d, decimals, buf, size);
+    else snprintf(buf, size, "%.*f", decimals, v->number);
+}
+
+int lcr_column_digits(const lc_result *res, size_t column)
+{
+    int digits = 0;
+    for (size_t i = 0; i < res->nmonths; i++) {
+        lci_dec d;
+        const lci_rvalue *v = &res->months[i].columns[column];
+        if (v->kind == LCI_V_NUMBER && lcr_value_dec(v, &d) == 0 && lcr_dec_digits(d) > digits)
+            digits = lcr_dec_digits(d);
+    }
+    return digits;
+}
+
+void lcr_value_json(const lci_rvalue *v, char *buf, size_t size)
+{
+    if (v->kind == LCI_V_INT) snprintf(buf, size, "%lld", (long long)v->integer);
+    else if (v->kind == LCI_V_NUMBER) lci_format_double(v->number, buf, size);
+    else if (size) buf[0] = '\0';
+}
+
+void lcr_breach_when(const lc_result *res, const lci_rbreach *b, char *buf, size_t size)
+{
+    if (b->month >= 0 && (size_t)b->month < res->nmonths) {
+        snprintf(buf, size, "%s", res->months[b->month].label);
+        return;
+    }
+    snprintf(buf, size, "%.16s", b->at_text);
+    char *t = strchr(buf, 'T');
+    if (t) *t = ' ';
+}
+
+void lcr_events(const lc_result *res, const lci_refs *refs, const char *sep, size_t max, lci_buf *out)
+{
+    for (size_t i = 0; i < refs->n; i++) {
+        if (max && i == max) {
+            lci_buf_printf(out, "%s… (%zu)", sep, refs->n);
+            return;
+        }
+        lci_buf_printf(out, "%s%s", i ? sep : "", lci_result_id(res, refs->ids[i]));
+    }
+}
+
+/* ---- score sheets ---- */
+
+int lcr_sheet_digits(const lc_result *res, const lci_rmonth *mo)
+{
+    int digits = 2;
+    for (size_t i = 0; i < res->nscore_items; i++) {
+        const lci_ritem *it = &mo->items[i];
+        if (!it->present) continue;
+        for (int c = 0; c < res->ncomponents; c++) {
+            if (lcr_dec_digits(it->points[c]) > digits) digits = lcr_dec_digits(it->points[c]);
+            if (lcr_dec_digits(it->max_points[c]) > digits) digits = lcr_dec_digits(it->max_points[c]);
+        }
+        if (lcr_dec_digits(it->subtotal) > digits) digits = lcr_dec_digits(it->subtotal);
+    }
+    return digits > 8 ? 8 : digits;
+}
+
+int lcr_sheet_points(const lc_result *res, const lci_rmonth *mo, lci_dec *out)
+{
+    *out = (lci_dec){0, 0};
+    for (size_t i = 0; i < res->nscore_items; i++)
+        if (mo->items[i].present && lcr_dec_add(*out, mo->items[i].subtotal, out) != 0) return -1;
+    return 0;
+}
+
+/* ---- diff: money per rule ---- */
+
+static int add_rule(lcr_rule_money **rows, size_t *n, size_t *cap, const char *rule, int64_t before, int64_t after)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*rows)[i].rule, rule) == 0) {
+            (*rows)[i].before += before;
+            (*rows)[i].after += after;
+            return 0;
+        }
+    lcr_rule_money row = {rule, before, after};
+    return LCI_PUSH(*rows, *cap, *n, row);
+}
+
+static int rule_cmp(const void *x, const void *y)
+{
+    return lci_natural_cmp(((const lcr_rule_money *)x)->rule, ((const lcr_rule_money *)y)->rule);
+}
+
+int lcr_diff_rules(const lci_diff_view *v, lcr_rule_money **rows, size_t *n)
+{
+    size_t cap = 0;
+    *rows = NULL;
+    *n = 0;
+    for (size_t i = 0; i < v->a->nbreaches; i++)
+        if (add_rule(rows, n, &cap, v->a->breaches[i].rule, v->a->breaches[i].amount, 0) != 0) goto fail;
+    for (size_t i = 0; i < v->b->nbreaches; i++)
+        if (add_rule(rows, n, &cap, v->b->breaches[i].rule, 0, v->b->breaches[i].amount) != 0) goto fail;
+    lci_sort(*rows, *n, sizeof **rows, rule_cmp);
+    return 0;
+fail:
+    free(*rows);
+    *rows = NULL;
+    *n = 0;
+    return -1;
+}
