@@ -1,6 +1,6 @@
 /* rules.c — see rules.h.
  *
- * The reader walks the declarations table the helpers built.  The table
+ * The lci_reader walks the declarations table the helpers built.  The table
  * came from untrusted code (the rule file may have changed what the helpers
  * returned), so every value is checked here as if written by hand. */
 #include "rules/rules.h"
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rules/amounts.h"
+#include "rules/reader.h"
 #include "base/idtable.h"
 #include "sandbox/luasource.h"
 #include "base/util.h"
@@ -20,540 +21,8 @@
 extern const char lci_prelude[];
 extern const size_t lci_prelude_len;
 
-#define PARAM_MAX_DIGITS 15
-#define PARAM_MAX_SCALE 6
-
-typedef struct reader {
-    lua_State *L;
-    const char *name;
-    lci_model *m;
-    lc_error *err;
-    int line; /* the declaration being read, for messages */
-} reader;
-
-static int fail(reader *r, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(reader *r, int line, const char *fmt, ...)
-{
-    char msg[LC_ERROR_MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    lci_fail(r->err, LC_ERULES, r->name, line ? line : r->line, "%s", msg);
-    return -1;
-}
-
-static int oom(reader *r)
-{
-    lci_oom(r->err);
-    return -1;
-}
-
-/* ---- primitive values ---- */
-
-/* Pushes t[key] (t at absolute index) and returns its type.  Raw: the
- * declarations came from the rule file, and a metamethod of its tables must
- * not run here, outside the sandbox's budget. */
-static int get(reader *r, int t, const char *key)
-{
-    if (lua_type(r->L, t) != LUA_TTABLE) {
-        lua_pushnil(r->L);
-        return LUA_TNIL;
-    }
-    lua_pushstring(r->L, key);
-    return lua_rawget(r->L, t);
-}
-
-static int geti(reader *r, int t, lua_Integer i)
-{
-    if (lua_type(r->L, t) != LUA_TTABLE) {
-        lua_pushnil(r->L);
-        return LUA_TNIL;
-    }
-    return lua_rawgeti(r->L, t, i);
-}
-
-static int line_of(reader *r, int t)
-{
-    int line = r->line;
-    if (get(r, t, "line") == LUA_TNUMBER && lua_isinteger(r->L, -1)) line = (int)lua_tointeger(r->L, -1);
-    lua_pop(r->L, 1);
-    return line;
-}
-
-/* Temporaries borrow the string from the declaration table that holds it
- * (it stays alive with the table): nothing to free, nothing to leak if the
- * state runs out of memory half-way. */
-static int borrow_field(reader *r, int t, const char *key, int required, const char **out)
-{
-    *out = NULL;
-    int type = get(r, t, key);
-    if (type == LUA_TNIL && !required) {
-        lua_pop(r->L, 1);
-        return 0;
-    }
-    if (type != LUA_TSTRING) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a string%s", key, type == LUA_TNIL ? " (it is missing)" : "");
-    }
-    *out = lua_tostring(r->L, -1);
-    lua_pop(r->L, 1);
-    return 0;
-}
-
-/* Keeps the Lua string on the stack top in the model's texts (equal texts
- * once), within LCI_MODEL_TEXT_LIMIT: what results show is shared, never
- * copied per breach, so a rule file cannot make the host copy megabytes
- * per event; and what reports print must be text. */
-static int keep_text(reader *r, int idx, const char *what, const char **out)
-{
-    size_t len;
-    const char *s = lua_tolstring(r->L, idx, &len);
-    uint32_t index;
-    int added;
-    *out = NULL;
-    if (!lci_utf8_text(s, len)) return fail(r, 0, "%s is not text (a NUL byte or invalid UTF-8)", what);
-    if (len > LCI_MODEL_STRING_LIMIT)
-        return fail(r, 0, "%s is %zu bytes long: a text in a rule file may have %zu", what, len, (size_t)LCI_MODEL_STRING_LIMIT);
-    if (len > LCI_MODEL_TEXT_LIMIT - r->m->text_bytes)
-        return fail(r, 0, "%s: the rule file's texts (names, clauses, quotations, labels) take more than %zu bytes, "
-                          "the most an engine keeps", what, (size_t)LCI_MODEL_TEXT_LIMIT);
-    if (lci_idtable_intern(&r->m->texts, s, len, &index, &added) != 0) return oom(r);
-    if (added) r->m->text_bytes += len;
-    *out = lci_idtable_get(&r->m->texts, index);
-    return 0;
-}
-
-/* Keeps a C string (a default) like keep_text. */
-static int keep_literal(reader *r, const char *s, const char **out)
-{
-    lua_pushstring(r->L, s);
-    int ok = keep_text(r, lua_gettop(r->L), s, out);
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-/* A string at t[key], kept: *out is NULL when absent and not required. */
-static int string_field(reader *r, int t, const char *key, int required, const char **out)
-{
-    *out = NULL;
-    int type = get(r, t, key);
-    if (type == LUA_TNIL && !required) {
-        lua_pop(r->L, 1);
-        return 0;
-    }
-    int ok = type == LUA_TSTRING ? keep_text(r, lua_gettop(r->L), key, out)
-                                 : fail(r, 0, "%s must be a string%s", key, type == LUA_TNIL ? " (it is missing)" : "");
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-static int borrow_at(reader *r, int t, lua_Integer i, const char **out, const char *what)
-{
-    *out = NULL;
-    if (geti(r, t, i) != LUA_TSTRING) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a string", what);
-    }
-    *out = lua_tostring(r->L, -1);
-    lua_pop(r->L, 1);
-    return 0;
-}
-
-static int string_at(reader *r, int t, lua_Integer i, const char **out, const char *what)
-{
-    *out = NULL;
-    int ok = geti(r, t, i) == LUA_TSTRING ? keep_text(r, lua_gettop(r->L), what, out)
-                                          : fail(r, 0, "%s must be a string", what);
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-static int bool_field(reader *r, int t, const char *key)
-{
-    get(r, t, key);
-    int v = lua_toboolean(r->L, -1);
-    lua_pop(r->L, 1);
-    return v;
-}
-
-int lci_param_parse(const char *text, lci_dec *out, char *why, size_t whysize)
-{
-    int digits = 0;
-    lci_num_status st = lci_dec_parse(text, strlen(text), out, &digits);
-    if (st == LCI_NUM_SYNTAX) {
-        snprintf(why, whysize, "\"%s\" is not a decimal number", text);
-        return -1;
-    }
-    if (st != LCI_NUM_OK || digits > PARAM_MAX_DIGITS || out->scale > PARAM_MAX_SCALE) {
-        snprintf(why, whysize, "\"%s\" has more than %d significant digits or %d decimals", text,
-                 PARAM_MAX_DIGITS, PARAM_MAX_SCALE);
-        return -1;
-    }
-    return 0;
-}
-
-/* The value on the stack top as an exact decimal: integers as they are,
- * floats through their shortest round-trip text, strings parsed. */
-static int decimal_value(reader *r, int line, const char *what, lci_dec *out)
-{
-    char why[200];
-    lua_State *L = r->L;
-    if (lua_isinteger(L, -1)) {
-        out->coef = lua_tointeger(L, -1);
-        out->scale = 0;
-        return 0;
-    }
-    if (lua_type(L, -1) == LUA_TNUMBER) {
-        double x = lua_tonumber(L, -1);
-        if (isnan(x) || isinf(x)) return fail(r, line, "%s is not a finite number", what);
-        if (x == 0 && signbit(x)) return fail(r, line, "%s is negative zero: write 0", what);
-        if (lci_dec_from_double(x, out) != LCI_NUM_OK || out->scale > PARAM_MAX_SCALE)
-            return fail(r, line, "%s (%.17g) needs more than %d decimals: write it as a string", what, x,
-                        PARAM_MAX_SCALE);
-        return 0;
-    }
-    if (lua_type(L, -1) == LUA_TSTRING) {
-        if (lci_param_parse(lua_tostring(L, -1), out, why, sizeof why) != 0)
-            return fail(r, line, "%s: %s", what, why);
-        return 0;
-    }
-    return fail(r, line, "%s must be a number or a decimal string", what);
-}
-
-static int integer_value(reader *r, int line, const char *what, int64_t *out)
-{
-    lci_dec d;
-    if (decimal_value(r, line, what, &d) != 0) return -1;
-    if (lci_dec_rescale(d, 0, out) != LCI_NUM_OK) return fail(r, line, "%s must be a whole number", what);
-    return 0;
-}
-
-static lci_unit unit_named(const char *s)
-{
-    static const struct {
-        const char *name;
-        lci_unit unit;
-    } units[] = {{"min", LCI_UNIT_MIN},       {"h", LCI_UNIT_HOUR},        {"d", LCI_UNIT_DAY},
-                 {"%", LCI_UNIT_PCT},         {"money", LCI_UNIT_MONEY},   {"count", LCI_UNIT_COUNT},
-                 {"points", LCI_UNIT_POINTS}, {"months", LCI_UNIT_MONTHS}};
-    for (size_t i = 0; s && i < LCI_ARRAY_LEN(units); i++)
-        if (strcmp(units[i].name, s) == 0) return units[i].unit;
-    return LCI_UNIT_NONE;
-}
-
-/* ---- quantities, bands, money ---- */
-
-/* t[key] as a quantity (P.name or a constant); absent -> *present = 0. */
-static int qty_field(reader *r, int t, const char *key, lci_qty *q, int *present)
-{
-    lua_State *L = r->L;
-    memset(q, 0, sizeof *q);
-    q->param = LCI_NONE;
-    int type = get(r, t, key);
-    if (present) *present = type != LUA_TNIL;
-    if (type == LUA_TNIL) {
-        lua_pop(L, 1);
-        return present ? 0 : fail(r, 0, "%s is missing", key);
-    }
-    int ok = 0, idx = lua_gettop(L);
-    q->line = r->line;
-    if (type == LUA_TNUMBER || type == LUA_TSTRING) {
-        ok = decimal_value(r, 0, key, &q->constant);
-    } else if (type == LUA_TTABLE) {
-        q->line = line_of(r, idx);
-        const char *pname = NULL, *unit = NULL;
-        ok = borrow_field(r, idx, "param", 0, &pname);
-        if (ok == 0 && pname) {
-            q->param = lci_model_param(r->m, pname);
-            if (q->param < 0) ok = fail(r, q->line, "unknown parameter %s", pname);
-            else {
-                r->m->params[q->param].uses++;
-                q->unit = r->m->params[q->param].unit;
-            }
-        } else if (ok == 0) {
-            ok = borrow_field(r, idx, "unit", 0, &unit);
-            if (ok == 0) q->unit = unit_named(unit);
-            if (ok == 0 && get(r, idx, "value") != LUA_TNIL) ok = decimal_value(r, q->line, key, &q->constant);
-            else if (ok == 0) ok = fail(r, q->line, "%s: a quantity needs a value or a parameter", key);
-            lua_pop(L, 1);
-        }
-    } else {
-        ok = fail(r, 0, "%s must be a number or P.name", key);
-    }
-    lua_settop(L, idx - 1);
-    return ok;
-}
-
-static int band_field(reader *r, int t, const char *key, lci_band *b)
-{
-    memset(b, 0, sizeof *b);
-    if (get(r, t, key) != LUA_TTABLE) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a band such as { gt = P.low, lt = P.high }", key);
-    }
-    int idx = lua_gettop(r->L), lo = 0, hi = 0, ok;
-    b->line = line_of(r, idx);
-    ok = qty_field(r, idx, "lo", &b->lo, &lo);
-    if (ok == 0) ok = qty_field(r, idx, "hi", &b->hi, &hi);
-    b->has_lo = lo != 0;
-    b->has_hi = hi != 0;
-    b->lo_incl = bool_field(r, idx, "lo_incl");
-    b->hi_incl = bool_field(r, idx, "hi_incl");
-    lua_pop(r->L, 1);
-    if (ok == 0 && !lo && !hi) ok = fail(r, b->line, "%s: a band needs a bound", key);
-    return ok;
-}
-
-static int money_field(reader *r, int t, const char *key, lci_money_expr *e)
-{
-    memset(e, 0, sizeof *e);
-    if (get(r, t, key) != LUA_TTABLE) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a money parameter or pct_of(P.pct, P.amount)", key);
-    }
-    int idx = lua_gettop(r->L), has_pct = 0;
-    e->line = line_of(r, idx);
-    int ok = qty_field(r, idx, "pct", &e->pct, &has_pct);
-    if (ok == 0) ok = qty_field(r, idx, "of", &e->of, NULL);
-    e->has_pct = has_pct;
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-/* ---- conditions ---- */
-
-static int enum_index(const char **values, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(values[i], s) == 0) return (int)i;
-    return LCI_NONE;
-}
-
-static int read_cond(reader *r, int idx, const lci_event_type *t, lci_cond *c);
-
-static int cond_field(reader *r, int idx, const char *key, const lci_event_type *t, int line, int *out)
-{
-    const char *name = NULL;
-    if (borrow_field(r, idx, key, 1, &name) != 0) return -1;
-    *out = t ? lci_model_field(t, name) : LCI_NONE;
-    int ok = 0;
-    if (!t) ok = fail(r, line, "field %s: this condition is not about one event", name);
-    else if (*out < 0) ok = fail(r, line, "event type %s has no field '%s'", t->name, name);
-    return ok;
-}
-
-static int cond_kids(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    if (get(r, idx, "kids") != LUA_TTABLE) {
-        lua_pop(r->L, 1);
-        return fail(r, c->line, "a combined condition needs its conditions");
-    }
-    int kids = lua_gettop(r->L);
-    size_t n = lua_rawlen(r->L, kids);
-    c->kids = calloc(n ? n : 1, sizeof *c->kids);
-    if (!c->kids) return oom(r);
-    int ok = 0;
-    for (size_t i = 0; i < n && ok == 0; i++) {
-        if (geti(r, kids, (lua_Integer)i + 1) != LUA_TTABLE) ok = fail(r, c->line, "not a condition");
-        else ok = read_cond(r, lua_gettop(r->L), t, &c->kids[i]);
-        c->nkids = i + 1;
-        lua_pop(r->L, 1);
-    }
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-static uint64_t level_mask(reader *r, int idx, const char *key, const char **values, size_t nvalues, int line,
-                           int *ok)
-{
-    uint64_t mask = 0;
-    if (get(r, idx, key) != LUA_TTABLE) {
-        *ok = fail(r, line, "%s must be a list of names", key);
-        lua_pop(r->L, 1);
-        return 0;
-    }
-    int list = lua_gettop(r->L);
-    for (lua_Integer i = 1; geti(r, list, i) == LUA_TSTRING; i++) {
-        int v = enum_index(values, nvalues, lua_tostring(r->L, -1));
-        if (v < 0 && *ok == 0) *ok = fail(r, line, "unknown value '%s'", lua_tostring(r->L, -1));
-        if (v >= 0) mask |= UINT64_C(1) << v;
-        lua_pop(r->L, 1);
-    }
-    lua_pop(r->L, 2);
-    return mask;
-}
-
-static int cond_is(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    if (cond_field(r, idx, "field", t, c->line, &c->field) != 0) return -1;
-    const lci_field *f = &t->fields[c->field];
-    int type = get(r, idx, "value"), ok = 0;
-    if (f->kind == LCI_F_BOOL && type == LUA_TBOOLEAN) {
-        c->value = lua_toboolean(r->L, -1);
-    } else if ((f->kind == LCI_F_ENUM || f->kind == LCI_F_SEVERITY) && type == LUA_TSTRING) {
-        const char **values = f->kind == LCI_F_ENUM ? f->values : r->m->severity_levels;
-        size_t n = f->kind == LCI_F_ENUM ? f->nvalues : r->m->nseverity;
-        c->value = enum_index(values, n, lua_tostring(r->L, -1));
-        if (c->value < 0) ok = fail(r, c->line, "field %s cannot be '%s'", f->name, lua_tostring(r->L, -1));
-    } else if (f->kind == LCI_F_INTEGER && type == LUA_TNUMBER) {
-        ok = integer_value(r, c->line, f->name, &c->value);
-    } else {
-        ok = fail(r, c->line, "is(\"%s\", ...): the value does not fit the field's kind", f->name);
-    }
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-static int is_duration(lci_unit u)
-{
-    return lci_unit_ns(u) != 0;
-}
-
-static int check_band_units(reader *r, const lci_band *b, int want_duration, const char *what)
-{
-    const lci_qty *q[2] = {&b->lo, &b->hi};
-    int has[2] = {b->has_lo, b->has_hi};
-    for (int i = 0; i < 2; i++) {
-        if (!has[i]) continue;
-        if (want_duration && !is_duration(q[i]->unit))
-            return fail(r, q[i]->line, "%s compares a duration: use a parameter in min, h or d, or minutes(n)", what);
-        if (!want_duration && is_duration(q[i]->unit))
-            return fail(r, q[i]->line, "%s is not a duration: its bound cannot be in min, h or d", what);
-    }
-    return 0;
-}
-
-static int cond_span(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    const char *missing = NULL;
-    if (cond_field(r, idx, "from", t, c->line, &c->field) != 0) return -1;
-    if (cond_field(r, idx, "to", t, c->line, &c->field2) != 0) return -1;
-    if (t->fields[c->field].kind != LCI_F_TIME || t->fields[c->field2].kind != LCI_F_TIME)
-        return fail(r, c->line, "span needs two time fields");
-    if (band_field(r, idx, "band", &c->band) != 0) return -1;
-    if (borrow_field(r, idx, "missing", 0, &missing) != 0) return -1;
-    c->missing_infinite = missing && strcmp(missing, "infinite") == 0;
-    return check_band_units(r, &c->band, 1, "span");
-}
-
-static int cond_num(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    if (cond_field(r, idx, "field", t, c->line, &c->field) != 0) return -1;
-    lci_field_kind k = t->fields[c->field].kind;
-    if (k != LCI_F_INTEGER && k != LCI_F_NUMBER && k != LCI_F_MONEY && k != LCI_F_FRACTION)
-        return fail(r, c->line, "num(\"%s\", ...) needs a numeric field", t->fields[c->field].name);
-    if (band_field(r, idx, "band", &c->band) != 0) return -1;
-    return check_band_units(r, &c->band, 0, t->fields[c->field].name);
-}
-
-static int cond_within(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    const char *cal = NULL;
-    if (cond_field(r, idx, "field", t, c->line, &c->field) != 0) return -1;
-    if (t->fields[c->field].kind != LCI_F_TIME) return fail(r, c->line, "within needs a time field");
-    if (borrow_field(r, idx, "calendar", 1, &cal) != 0) return -1;
-    c->calendar = lci_model_calendar(r->m, cal);
-    int ok = c->calendar < 0 ? fail(r, c->line, "unknown calendar '%s'", cal) : 0;
-    return ok;
-}
-
-static int cond_severity(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    int ok = 0;
-    if (!r->m->nseverity) return fail(r, c->line, "impact(...) needs a severity { ... } declaration first");
-    if (t && t->severity < 0) return fail(r, c->line, "event type %s has no severity field", t->name);
-    c->field = t ? t->severity : LCI_NONE;
-    c->set = level_mask(r, idx, "levels", r->m->severity_levels, r->m->nseverity, c->line, &ok);
-    return ok;
-}
-
-static int cond_in(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    int ok = 0;
-    if (cond_field(r, idx, "field", t, c->line, &c->field) != 0) return -1;
-    const lci_field *f = &t->fields[c->field];
-    if (f->kind != LCI_F_ENUM) return fail(r, c->line, "one_of needs an enum field");
-    c->set = level_mask(r, idx, "values", f->values, f->nvalues, c->line, &ok);
-    return ok;
-}
-
-static int read_cond(reader *r, int idx, const lci_event_type *t, lci_cond *c)
-{
-    static const struct {
-        const char *name;
-        lci_cond_kind kind;
-    } kinds[] = {{"all", LCI_C_ALL},       {"any", LCI_C_ANY},         {"not", LCI_C_NOT},
-                 {"is", LCI_C_IS},         {"in", LCI_C_IN},           {"present", LCI_C_PRESENT},
-                 {"absent", LCI_C_ABSENT}, {"num", LCI_C_NUM},         {"span", LCI_C_SPAN},
-                 {"within", LCI_C_WITHIN}, {"severity", LCI_C_SEVERITY}};
-    memset(c, 0, sizeof *c);
-    c->field = c->field2 = c->calendar = LCI_NONE;
-    c->line = line_of(r, idx);
-    const char *k = NULL;
-    if (borrow_field(r, idx, "k", 1, &k) != 0) return -1;
-    size_t i = 0;
-    while (i < LCI_ARRAY_LEN(kinds) && strcmp(kinds[i].name, k) != 0) i++;
-    if (i == LCI_ARRAY_LEN(kinds)) return fail(r, c->line, "not a condition");
-    c->kind = kinds[i].kind;
-    switch (c->kind) {
-    case LCI_C_ALL:
-    case LCI_C_ANY:
-    case LCI_C_NOT: return cond_kids(r, idx, t, c);
-    case LCI_C_IS: return cond_is(r, idx, t, c);
-    case LCI_C_IN: return cond_in(r, idx, t, c);
-    case LCI_C_PRESENT:
-    case LCI_C_ABSENT: return cond_field(r, idx, "field", t, c->line, &c->field);
-    case LCI_C_NUM: return cond_num(r, idx, t, c);
-    case LCI_C_SPAN: return cond_span(r, idx, t, c);
-    case LCI_C_WITHIN: return cond_within(r, idx, t, c);
-    case LCI_C_SEVERITY: return cond_severity(r, idx, t, c);
-    }
-    return fail(r, c->line, "not a condition");
-}
-
-/* t[key] as a condition; *out stays NULL when absent. */
-static int cond_field_of(reader *r, int t, const char *key, const lci_event_type *type, lci_cond **out)
-{
-    *out = NULL;
-    int kind = get(r, t, key);
-    if (kind == LUA_TNIL || (kind == LUA_TBOOLEAN && !lua_toboolean(r->L, -1))) {
-        lua_pop(r->L, 1);
-        return 0;
-    }
-    if (kind != LUA_TTABLE) {
-        lua_pop(r->L, 1);
-        return fail(r, 0, "%s must be a condition", key);
-    }
-    *out = calloc(1, sizeof **out);
-    int ok = *out ? read_cond(r, lua_gettop(r->L), type, *out) : oom(r);
-    lua_pop(r->L, 1);
-    return ok;
-}
-
-/* Conditions evaluated while events stream in cannot depend on parameters:
- * a parameter changed later would not reach what is already counted. */
-static int check_constant(reader *r, const lci_cond *c, const char *what)
-{
-    if (!c) return 0;
-    if ((c->band.has_lo && c->band.lo.param >= 0) || (c->band.has_hi && c->band.hi.param >= 0))
-        return fail(r, c->line, "%s cannot use parameters (it is applied as events arrive)", what);
-    if (c->kind == LCI_C_WITHIN)
-        return fail(r, c->line, "%s cannot use within (calendars grow as events arrive)", what);
-    for (size_t i = 0; i < c->nkids; i++)
-        if (check_constant(r, &c->kids[i], what) != 0) return -1;
-    return 0;
-}
-
 /* ---- contract, params, severity ---- */
 
-static int day_of(reader *r, const char *s, int line, int64_t *day)
-{
-    char why[120];
-    if (!s || lci_date_parse(s, strlen(s), day, why, sizeof why) != 0)
-        return fail(r, line, "bad date \"%s\": %s", s ? s : "", s ? why : "missing");
-    return 0;
-}
 
 static int parse_offset(const char *tz, int *offset)
 {
@@ -570,20 +39,20 @@ static int parse_offset(const char *tz, int *offset)
     return 0;
 }
 
-static int read_term(reader *r, int c, int line)
+static int read_term(lci_reader *r, int c, int line)
 {
     const char *from = NULL, *to = NULL;
     int64_t d0, d1;
-    if (get(r, c, "term") != LUA_TTABLE) {
+    if (lci_read_get(r, c, "term") != LUA_TTABLE) {
         lua_pop(r->L, 1);
-        return fail(r, line, "contract needs term = { \"YYYY-MM-DD\", \"YYYY-MM-DD\" } ([start, end))");
+        return lci_read_fail(r, line, "contract needs term = { \"YYYY-MM-DD\", \"YYYY-MM-DD\" } ([start, end))");
     }
     int t = lua_gettop(r->L);
-    int ok = borrow_at(r, t, 1, &from, "term start");
-    if (ok == 0) ok = borrow_at(r, t, 2, &to, "term end");
-    if (ok == 0) ok = day_of(r, from, line, &d0);
-    if (ok == 0) ok = day_of(r, to, line, &d1);
-    if (ok == 0 && d1 <= d0) ok = fail(r, line, "the term must end after it starts");
+    int ok = lci_read_borrow_at(r, t, 1, &from, "term start");
+    if (ok == 0) ok = lci_read_borrow_at(r, t, 2, &to, "term end");
+    if (ok == 0) ok = lci_read_day(r, from, line, &d0);
+    if (ok == 0) ok = lci_read_day(r, to, line, &d1);
+    if (ok == 0 && d1 <= d0) ok = lci_read_fail(r, line, "the term must end after it starts");
     if (ok == 0) {
         lci_model *m = r->m;
         m->term_start = lci_day_start(d0, m->offset_min);
@@ -595,74 +64,74 @@ static int read_term(reader *r, int c, int line)
     return ok;
 }
 
-static int read_contract(reader *r, int decl)
+static int read_contract(lci_reader *r, int decl)
 {
     lci_model *m = r->m;
     const char *tz = NULL, *signed_on = NULL;
-    if (get(r, decl, "contract") != LUA_TTABLE) {
+    if (lci_read_get(r, decl, "contract") != LUA_TTABLE) {
         lua_pop(r->L, 1);
-        return fail(r, 1, "the rule file declares no contract { id = ..., term = ... }");
+        return lci_read_fail(r, 1, "the rule file declares no contract { id = ..., term = ... }");
     }
-    int c = lua_gettop(r->L), line = line_of(r, c);
+    int c = lua_gettop(r->L), line = lci_read_line(r, c);
     r->line = line;
-    int ok = string_field(r, c, "id", 1, &m->id);
-    if (ok == 0) ok = string_field(r, c, "title", 0, &m->title);
-    if (ok == 0) ok = string_field(r, c, "currency", 0, &m->currency);
-    if (ok == 0) ok = string_field(r, c, "clause", 0, &m->clause);
-    if (ok == 0) ok = borrow_field(r, c, "timezone", 0, &tz);
+    int ok = lci_read_string(r, c, "id", 1, &m->id);
+    if (ok == 0) ok = lci_read_string(r, c, "title", 0, &m->title);
+    if (ok == 0) ok = lci_read_string(r, c, "currency", 0, &m->currency);
+    if (ok == 0) ok = lci_read_string(r, c, "clause", 0, &m->clause);
+    if (ok == 0) ok = lci_read_borrow(r, c, "timezone", 0, &tz);
     if (ok == 0 && tz && parse_offset(tz, &m->offset_min) != 0)
-        ok = fail(r, line, "timezone must read \"+08:00\" (an offset from UTC)");
+        ok = lci_read_fail(r, line, "timezone must read \"+08:00\" (an offset from UTC)");
     if (ok == 0) ok = read_term(r, c, line);
-    if (ok == 0) ok = borrow_field(r, c, "signed", 0, &signed_on);
+    if (ok == 0) ok = lci_read_borrow(r, c, "signed", 0, &signed_on);
     if (ok == 0) {
-        if (signed_on) ok = day_of(r, signed_on, line, &m->signed_day);
+        if (signed_on) ok = lci_read_day(r, signed_on, line, &m->signed_day);
         else m->signed_day = lci_local_day(m->term_start, m->offset_min) - 1;
     }
-    if (ok == 0 && !m->currency) ok = keep_literal(r, "CNY", &m->currency);
+    if (ok == 0 && !m->currency) ok = lci_read_keep_literal(r, "CNY", &m->currency);
     lua_pop(r->L, 1);
     return ok;
 }
 
 /* min = / max = of a parameter, as the rule file declares them. */
-static int param_bound(reader *r, int p, lci_param *par, const char *key)
+static int param_bound(lci_reader *r, int p, lci_param *par, const char *key)
 {
     int is_min = key[1] == 'i';
-    if (get(r, p, key) == LUA_TNIL) {
+    if (lci_read_get(r, p, key) == LUA_TNIL) {
         lua_pop(r->L, 1);
         return 0;
     }
-    int ok = decimal_value(r, par->line, key, is_min ? &par->min : &par->max);
+    int ok = lci_read_decimal(r, par->line, key, is_min ? &par->min : &par->max);
     lua_pop(r->L, 1);
     if (is_min) par->has_min = par->min_declared = 1;
     else par->has_max = par->max_declared = 1;
     if (ok == 0 && par->has_min && par->has_max && lci_dec_cmp(par->min, par->max) > 0)
-        ok = fail(r, par->line, "parameter %s: min is above max", par->name);
+        ok = lci_read_fail(r, par->line, "parameter %s: min is above max", par->name);
     return ok;
 }
 
-static int read_params(reader *r, int decl)
+static int read_params(lci_reader *r, int decl)
 {
     lci_model *m = r->m;
-    get(r, decl, "params");
+    lci_read_get(r, decl, "params");
     int list = lua_gettop(r->L), ok = 0;
     size_t n = lua_rawlen(r->L, list);
     m->params = calloc(n ? n : 1, sizeof *m->params);
-    if (!m->params) return oom(r);
+    if (!m->params) return lci_read_oom(r);
     for (size_t i = 0; i < n && ok == 0; i++) {
-        geti(r, list, (lua_Integer)i + 1);
+        lci_read_geti(r, list, (lua_Integer)i + 1);
         int p = lua_gettop(r->L);
         lci_param *par = &m->params[i];
         m->nparams = i + 1;
-        par->line = r->line = line_of(r, p);
+        par->line = r->line = lci_read_line(r, p);
         const char *unit = NULL;
-        ok = string_field(r, p, "name", 1, &par->name);
-        if (ok == 0) ok = string_field(r, p, "clause", 0, &par->clause);
-        if (ok == 0) ok = string_field(r, p, "doc", 0, &par->doc);
-        if (ok == 0) ok = borrow_field(r, p, "unit", 0, &unit);
-        par->unit = unit_named(unit);
+        ok = lci_read_string(r, p, "name", 1, &par->name);
+        if (ok == 0) ok = lci_read_string(r, p, "clause", 0, &par->clause);
+        if (ok == 0) ok = lci_read_string(r, p, "doc", 0, &par->doc);
+        if (ok == 0) ok = lci_read_borrow(r, p, "unit", 0, &unit);
+        par->unit = lci_unit_named(unit);
         if (ok == 0) {
-            get(r, p, "value");
-            ok = decimal_value(r, par->line, par->name, &par->declared);
+            lci_read_get(r, p, "value");
+            ok = lci_read_decimal(r, par->line, par->name, &par->declared);
             lua_pop(r->L, 1);
         }
         if (ok == 0) ok = param_bound(r, p, par, "min");
@@ -674,28 +143,17 @@ static int read_params(reader *r, int decl)
     return ok;
 }
 
-static int read_string_list(reader *r, int idx, const char ***out, size_t *n, const char *what)
-{
-    size_t len = lua_rawlen(r->L, idx);
-    *out = calloc(len ? len : 1, sizeof **out);
-    if (!*out) return oom(r);
-    for (size_t i = 0; i < len; i++) {
-        *n = i + 1;
-        if (string_at(r, idx, (lua_Integer)i + 1, &(*out)[i], what) != 0) return -1;
-    }
-    return 0;
-}
 
-static int read_severity(reader *r, int decl)
+static int read_severity(lci_reader *r, int decl)
 {
     int ok = 0;
-    if (get(r, decl, "severity") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "severity") == LUA_TTABLE) {
         int s = lua_gettop(r->L);
-        r->line = line_of(r, s);
-        ok = string_field(r, s, "field", 1, &r->m->severity_field);
-        if (ok == 0 && get(r, s, "levels") == LUA_TTABLE)
-            ok = read_string_list(r, lua_gettop(r->L), &r->m->severity_levels, &r->m->nseverity, "a level");
-        if (ok == 0 && r->m->nseverity > 64) ok = fail(r, 0, "at most 64 severity levels");
+        r->line = lci_read_line(r, s);
+        ok = lci_read_string(r, s, "field", 1, &r->m->severity_field);
+        if (ok == 0 && lci_read_get(r, s, "levels") == LUA_TTABLE)
+            ok = lci_read_strings(r, lua_gettop(r->L), &r->m->severity_levels, &r->m->nseverity, "a level");
+        if (ok == 0 && r->m->nseverity > 64) ok = lci_read_fail(r, 0, "at most 64 severity levels");
     }
     lua_settop(r->L, decl);
     return ok;
@@ -726,18 +184,18 @@ static int field_scale(lci_field_kind k)
 }
 
 /* A numeric bound or default given in the rule file, at the field's scale. */
-static int scaled_value(reader *r, const lci_field *f, const char *what, int64_t *out)
+static int scaled_value(lci_reader *r, const lci_field *f, const char *what, int64_t *out)
 {
     lci_dec d;
-    if (decimal_value(r, r->line, what, &d) != 0) return -1;
+    if (lci_read_decimal(r, r->line, what, &d) != 0) return -1;
     if (lci_dec_rescale(d, f->scale, out) != LCI_NUM_OK)
-        return fail(r, 0, "%s of field %s has more decimals than the field keeps (%d)", what, f->name, f->scale);
+        return lci_read_fail(r, 0, "%s of field %s has more decimals than the field keeps (%d)", what, f->name, f->scale);
     return 0;
 }
 
-static int field_default(reader *r, int fi, lci_field *f)
+static int field_default(lci_reader *r, int fi, lci_field *f)
 {
-    int type = get(r, fi, "default"), ok = 0;
+    int type = lci_read_get(r, fi, "default"), ok = 0;
     if (type == LUA_TNIL) {
         f->has_default = f->kind == LCI_F_SEVERITY; /* the lowest level */
         f->def = 0;
@@ -746,32 +204,32 @@ static int field_default(reader *r, int fi, lci_field *f)
         f->def = lua_toboolean(r->L, -1);
     } else if (f->kind == LCI_F_ENUM && type == LUA_TSTRING) {
         f->has_default = 1;
-        f->def = enum_index(f->values, f->nvalues, lua_tostring(r->L, -1));
-        if (f->def < 0) ok = fail(r, 0, "field %s: default is not one of its values", f->name);
+        f->def = lci_enum_index(f->values, f->nvalues, lua_tostring(r->L, -1));
+        if (f->def < 0) ok = lci_read_fail(r, 0, "field %s: default is not one of its values", f->name);
     } else if (f->kind == LCI_F_SEVERITY && type == LUA_TSTRING) {
         f->has_default = 1;
-        f->def = enum_index(r->m->severity_levels, r->m->nseverity, lua_tostring(r->L, -1));
-        if (f->def < 0) ok = fail(r, 0, "field %s: default is not a severity level", f->name);
+        f->def = lci_enum_index(r->m->severity_levels, r->m->nseverity, lua_tostring(r->L, -1));
+        if (f->def < 0) ok = lci_read_fail(r, 0, "field %s: default is not a severity level", f->name);
     } else if (f->kind == LCI_F_INTEGER || f->kind == LCI_F_NUMBER || f->kind == LCI_F_MONEY ||
                f->kind == LCI_F_FRACTION) {
         f->has_default = 1;
         ok = scaled_value(r, f, "default", &f->def);
     } else {
-        ok = fail(r, 0, "field %s: a %s field cannot have this default", f->name, "such");
+        ok = lci_read_fail(r, 0, "field %s: a %s field cannot have this default", f->name, "such");
     }
     lua_pop(r->L, 1);
     return ok;
 }
 
-static int field_bounds(reader *r, int fi, lci_field *f)
+static int field_bounds(lci_reader *r, int fi, lci_field *f)
 {
     int ok = 0;
-    if (get(r, fi, "min") != LUA_TNIL) {
+    if (lci_read_get(r, fi, "min") != LUA_TNIL) {
         f->has_min = 1;
         ok = scaled_value(r, f, "min", &f->min);
     }
     lua_pop(r->L, 1);
-    if (ok == 0 && get(r, fi, "max") != LUA_TNIL) {
+    if (ok == 0 && lci_read_get(r, fi, "max") != LUA_TNIL) {
         f->has_max = 1;
         ok = scaled_value(r, f, "max", &f->max);
     }
@@ -784,24 +242,24 @@ static int field_bounds(reader *r, int fi, lci_field *f)
     return ok;
 }
 
-static int read_field(reader *r, int fi, lci_event_type *t, lci_field *f)
+static int read_field(lci_reader *r, int fi, lci_event_type *t, lci_field *f)
 {
     const char *kind = NULL;
-    int ok = string_field(r, fi, "name", 1, &f->name);
-    if (ok == 0) ok = borrow_field(r, fi, "kind", 1, &kind);
-    if (ok == 0 && field_kind(kind, &f->kind) != 0) ok = fail(r, 0, "field kind '%s' is unknown", kind);
+    int ok = lci_read_string(r, fi, "name", 1, &f->name);
+    if (ok == 0) ok = lci_read_borrow(r, fi, "kind", 1, &kind);
+    if (ok == 0 && field_kind(kind, &f->kind) != 0) ok = lci_read_fail(r, 0, "field kind '%s' is unknown", kind);
     if (ok != 0) return ok;
-    f->required = bool_field(r, fi, "required");
+    f->required = lci_read_bool(r, fi, "required");
     f->scale = field_scale(f->kind);
     if (f->kind == LCI_F_ENUM) {
-        if (get(r, fi, "values") != LUA_TTABLE) ok = fail(r, 0, "enum field %s needs values = { ... }", f->name);
-        else ok = read_string_list(r, lua_gettop(r->L), &f->values, &f->nvalues, "an enum value");
+        if (lci_read_get(r, fi, "values") != LUA_TTABLE) ok = lci_read_fail(r, 0, "enum field %s needs values = { ... }", f->name);
+        else ok = lci_read_strings(r, lua_gettop(r->L), &f->values, &f->nvalues, "an enum value");
         lua_settop(r->L, fi);
-        if (ok == 0 && f->nvalues > 64) ok = fail(r, 0, "enum field %s: at most 64 values", f->name);
+        if (ok == 0 && f->nvalues > 64) ok = lci_read_fail(r, 0, "enum field %s: at most 64 values", f->name);
     }
     if (f->kind == LCI_F_SEVERITY) {
-        if (!r->m->nseverity) return fail(r, 0, "field %s: declare severity { ... } first", f->name);
-        if (t->severity >= 0) return fail(r, 0, "event %s has two severity fields", t->name);
+        if (!r->m->nseverity) return lci_read_fail(r, 0, "field %s: declare severity { ... } first", f->name);
+        if (t->severity >= 0) return lci_read_fail(r, 0, "event %s has two severity fields", t->name);
         t->severity = (int)(f - t->fields);
     }
     if (ok == 0) ok = field_default(r, fi, f);
@@ -809,38 +267,38 @@ static int read_field(reader *r, int fi, lci_event_type *t, lci_field *f)
     return ok;
 }
 
-static int type_field_ref(reader *r, int ti, const char *key, lci_event_type *t, int *out, int required)
+static int type_field_ref(lci_reader *r, int ti, const char *key, lci_event_type *t, int *out, int required)
 {
     const char *name = NULL;
     *out = LCI_NONE;
-    if (borrow_field(r, ti, key, required, &name) != 0) return -1;
+    if (lci_read_borrow(r, ti, key, required, &name) != 0) return -1;
     if (!name) return 0;
     *out = lci_model_field(t, name);
-    int ok = *out < 0 ? fail(r, t->line, "event %s: %s field '%s' is not declared", t->name, key, name) : 0;
+    int ok = *out < 0 ? lci_read_fail(r, t->line, "event %s: %s field '%s' is not declared", t->name, key, name) : 0;
     return ok;
 }
 
-static int read_order(reader *r, int ti, lci_event_type *t)
+static int read_order(lci_reader *r, int ti, lci_event_type *t)
 {
-    get(r, ti, "order");
+    lci_read_get(r, ti, "order");
     int list = lua_gettop(r->L), ok = 0;
     size_t n = lua_rawlen(r->L, list);
     t->order = calloc(n ? n : 1, sizeof *t->order);
-    if (!t->order) return oom(r);
+    if (!t->order) return lci_read_oom(r);
     for (size_t i = 0; i < n && ok == 0; i++) {
-        geti(r, list, (lua_Integer)i + 1);
+        lci_read_geti(r, list, (lua_Integer)i + 1);
         int o = lua_gettop(r->L);
         const char *a = NULL, *b = NULL;
-        ok = borrow_at(r, o, 1, &a, "order field");
-        if (ok == 0) ok = borrow_at(r, o, 2, &b, "order field");
+        ok = lci_read_borrow_at(r, o, 1, &a, "order field");
+        if (ok == 0) ok = lci_read_borrow_at(r, o, 2, &b, "order field");
         if (ok == 0) {
             t->order[i].before = lci_model_field(t, a);
             t->order[i].after = lci_model_field(t, b);
             if (t->order[i].before < 0 || t->order[i].after < 0)
-                ok = fail(r, t->line, "event %s: order \"%s <= %s\" names an unknown field", t->name, a, b);
+                ok = lci_read_fail(r, t->line, "event %s: order \"%s <= %s\" names an unknown field", t->name, a, b);
             else if (t->fields[t->order[i].before].kind != LCI_F_TIME ||
                      t->fields[t->order[i].after].kind != LCI_F_TIME)
-                ok = fail(r, t->line, "event %s: order compares time fields only", t->name);
+                ok = lci_read_fail(r, t->line, "event %s: order compares time fields only", t->name);
         }
         t->norder = i + 1;
         lua_settop(r->L, list);
@@ -849,158 +307,139 @@ static int read_order(reader *r, int ti, lci_event_type *t)
     return ok;
 }
 
-static int read_accept(reader *r, int ti, lci_event_type *t)
+static int read_accept(lci_reader *r, int ti, lci_event_type *t)
 {
-    int type = get(r, ti, "accept"), ok = 0;
+    int type = lci_read_get(r, ti, "accept"), ok = 0;
     if (type == LUA_TSTRING) {
         const char *s = lua_tostring(r->L, -1);
         if (strcmp(s, "term") == 0) t->accept = LCI_ACCEPT_TERM;
         else if (strcmp(s, "overlap") == 0) t->accept = LCI_ACCEPT_OVERLAP;
         else if (strcmp(s, "from_signing") == 0) t->accept = LCI_ACCEPT_FROM_SIGNING;
-        else ok = fail(r, t->line, "accept must be \"term\", \"overlap\", \"from_signing\" or { after_term_months = n }");
+        else ok = lci_read_fail(r, t->line, "accept must be \"term\", \"overlap\", \"from_signing\" or { after_term_months = n }");
     } else if (type == LUA_TTABLE) {
         int64_t months = 0;
         t->accept = LCI_ACCEPT_AFTER_TERM;
-        get(r, lua_gettop(r->L), "after_term_months");
-        ok = integer_value(r, t->line, "after_term_months", &months);
+        lci_read_get(r, lua_gettop(r->L), "after_term_months");
+        ok = lci_read_integer(r, t->line, "after_term_months", &months);
         lua_pop(r->L, 1);
-        if (ok == 0 && (months < 0 || months > 120)) ok = fail(r, t->line, "after_term_months out of range");
+        if (ok == 0 && (months < 0 || months > 120)) ok = lci_read_fail(r, t->line, "after_term_months out of range");
         t->accept_months = (int)months;
     }
     lua_pop(r->L, 1);
     if (ok == 0 && t->accept == LCI_ACCEPT_OVERLAP && t->ends < 0)
-        ok = fail(r, t->line, "event %s: accept = \"overlap\" needs ends = field", t->name);
+        ok = lci_read_fail(r, t->line, "event %s: accept = \"overlap\" needs ends = field", t->name);
     return ok;
 }
 
-static int read_type_links(reader *r, int ti, lci_event_type *t)
+static int read_type_links(lci_reader *r, int ti, lci_event_type *t)
 {
     const char *cal = NULL;
     int ok = type_field_ref(r, ti, "anchor", t, &t->anchor, 1);
     if (ok == 0) ok = type_field_ref(r, ti, "ends", t, &t->ends, 0);
     if (ok == 0) {
         lci_field_kind k = t->fields[t->anchor].kind;
-        if (k != LCI_F_TIME && k != LCI_F_MONTH) ok = fail(r, t->line, "event %s: the anchor must be a time or month field", t->name);
-        else if (!t->fields[t->anchor].required) ok = fail(r, t->line, "event %s: the anchor field must be required", t->name);
+        if (k != LCI_F_TIME && k != LCI_F_MONTH) ok = lci_read_fail(r, t->line, "event %s: the anchor must be a time or month field", t->name);
+        else if (!t->fields[t->anchor].required) ok = lci_read_fail(r, t->line, "event %s: the anchor field must be required", t->name);
     }
     if (ok == 0 && t->ends >= 0 && (t->fields[t->ends].kind != LCI_F_TIME || !t->fields[t->ends].required))
-        ok = fail(r, t->line, "event %s: ends must be a required time field", t->name);
+        ok = lci_read_fail(r, t->line, "event %s: ends must be a required time field", t->name);
     if (ok == 0) ok = read_order(r, ti, t);
     if (ok == 0) ok = read_accept(r, ti, t);
-    if (ok == 0) ok = cond_field_of(r, ti, "counts_when", t, &t->counts_when);
-    if (ok == 0) ok = check_constant(r, t->counts_when, "counts_when");
-    if (ok == 0) ok = borrow_field(r, ti, "adds_to", 0, &cal);
+    if (ok == 0) ok = lci_read_cond(r, ti, "counts_when", t, &t->counts_when);
+    if (ok == 0) ok = lci_read_constant_cond(r, t->counts_when, "counts_when");
+    if (ok == 0) ok = lci_read_borrow(r, ti, "adds_to", 0, &cal);
     t->adds_to = cal ? lci_model_calendar(r->m, cal) : LCI_NONE;
-    if (ok == 0 && cal && t->adds_to < 0) ok = fail(r, t->line, "event %s adds to an undeclared calendar '%s'", t->name, cal);
-    if (ok == 0 && cal && t->ends < 0) ok = fail(r, t->line, "event %s: adds_to needs ends = field", t->name);
+    if (ok == 0 && cal && t->adds_to < 0) ok = lci_read_fail(r, t->line, "event %s adds to an undeclared calendar '%s'", t->name, cal);
+    if (ok == 0 && cal && t->ends < 0) ok = lci_read_fail(r, t->line, "event %s: adds_to needs ends = field", t->name);
     return ok;
 }
 
-static int read_type(reader *r, int ti, lci_event_type *t)
+static int read_type(lci_reader *r, int ti, lci_event_type *t)
 {
-    t->line = r->line = line_of(r, ti);
+    t->line = r->line = lci_read_line(r, ti);
     t->severity = t->anchor = t->ends = t->adds_to = LCI_NONE;
-    int ok = string_field(r, ti, "name", 1, &t->name);
-    if (ok == 0) ok = string_field(r, ti, "label", 0, &t->label);
-    if (ok == 0) ok = string_field(r, ti, "clause", 0, &t->clause);
+    int ok = lci_read_string(r, ti, "name", 1, &t->name);
+    if (ok == 0) ok = lci_read_string(r, ti, "label", 0, &t->label);
+    if (ok == 0) ok = lci_read_string(r, ti, "clause", 0, &t->clause);
     if (ok == 0 && !t->label) t->label = t->name;
     if (ok != 0) return ok;
-    get(r, ti, "fields");
+    lci_read_get(r, ti, "fields");
     int list = lua_gettop(r->L);
     size_t n = lua_rawlen(r->L, list);
     t->fields = calloc(n ? n : 1, sizeof *t->fields);
-    if (!t->fields) return oom(r);
+    if (!t->fields) return lci_read_oom(r);
     for (size_t i = 0; i < n && ok == 0; i++) {
-        geti(r, list, (lua_Integer)i + 1);
+        lci_read_geti(r, list, (lua_Integer)i + 1);
         t->nfields = i + 1;
         ok = read_field(r, lua_gettop(r->L), t, &t->fields[i]);
         for (size_t j = 0; ok == 0 && j < i; j++)
             if (strcmp(t->fields[j].name, t->fields[i].name) == 0)
-                ok = fail(r, t->line, "event %s declares field %s twice", t->name, t->fields[i].name);
+                ok = lci_read_fail(r, t->line, "event %s declares field %s twice", t->name, t->fields[i].name);
         lua_settop(r->L, list);
     }
     lua_pop(r->L, 1);
-    if (ok == 0 && n > 62) ok = fail(r, t->line, "event %s: at most 62 fields", t->name);
+    if (ok == 0 && n > 62) ok = lci_read_fail(r, t->line, "event %s: at most 62 fields", t->name);
     return ok == 0 ? read_type_links(r, ti, t) : ok;
 }
 
-/* Reads decl[key], an array of tables, with one reader per element. */
-typedef int (*element_reader)(reader *r, int idx, void *item);
 
-static int read_array(reader *r, int decl, const char *key, void **items, size_t *n, size_t size,
-                      element_reader read)
-{
-    get(r, decl, key);
-    int list = lua_gettop(r->L), ok = 0;
-    size_t len = lua_type(r->L, list) == LUA_TTABLE ? lua_rawlen(r->L, list) : 0;
-    *items = calloc(len ? len : 1, size);
-    if (!*items) return oom(r);
-    for (size_t i = 0; i < len && ok == 0; i++) {
-        if (geti(r, list, (lua_Integer)i + 1) != LUA_TTABLE) ok = fail(r, 0, "%s: element %zu is not a table", key, i + 1);
-        *n = i + 1;
-        if (ok == 0) ok = read(r, lua_gettop(r->L), (char *)*items + i * size);
-        lua_settop(r->L, list);
-    }
-    lua_pop(r->L, 1);
-    return ok;
-}
 
-static int read_type_element(reader *r, int idx, void *item)
+static int read_type_element(lci_reader *r, int idx, void *item)
 {
     lci_event_type *t = item;
     int ok = read_type(r, idx, t);
     for (lci_event_type *o = r->m->types; ok == 0 && o < t; o++)
-        if (strcmp(o->name, t->name) == 0) ok = fail(r, t->line, "event type %s is declared twice", t->name);
+        if (strcmp(o->name, t->name) == 0) ok = lci_read_fail(r, t->line, "event type %s is declared twice", t->name);
     return ok;
 }
 
 /* ---- calendars ---- */
 
-static int read_range(reader *r, int idx, void *item)
+static int read_range(lci_reader *r, int idx, void *item)
 {
     lci_day_range *d = item;
     const char *from = NULL, *to = NULL;
-    d->line = line_of(r, idx);
-    int ok = borrow_field(r, idx, "from", 1, &from);
-    if (ok == 0) ok = borrow_field(r, idx, "to", 1, &to);
-    if (ok == 0) ok = day_of(r, from, d->line, &d->from);
-    if (ok == 0) ok = day_of(r, to, d->line, &d->to);
-    if (ok == 0 && d->to < d->from) ok = fail(r, d->line, "the range %s..%s ends before it starts", from, to);
-    if (ok == 0) ok = string_field(r, idx, "name", 0, &d->name);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &d->clause);
-    if (ok == 0) ok = string_field(r, idx, "note", 0, &d->note);
-    d->confirm = bool_field(r, idx, "confirm");
+    d->line = lci_read_line(r, idx);
+    int ok = lci_read_borrow(r, idx, "from", 1, &from);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "to", 1, &to);
+    if (ok == 0) ok = lci_read_day(r, from, d->line, &d->from);
+    if (ok == 0) ok = lci_read_day(r, to, d->line, &d->to);
+    if (ok == 0 && d->to < d->from) ok = lci_read_fail(r, d->line, "the range %s..%s ends before it starts", from, to);
+    if (ok == 0) ok = lci_read_string(r, idx, "name", 0, &d->name);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &d->clause);
+    if (ok == 0) ok = lci_read_string(r, idx, "note", 0, &d->note);
+    d->confirm = lci_read_bool(r, idx, "confirm");
     return ok;
 }
 
-static int read_calendar(reader *r, int idx, void *item)
+static int read_calendar(lci_reader *r, int idx, void *item)
 {
     lci_calendar *c = item;
-    c->line = r->line = line_of(r, idx);
-    int ok = string_field(r, idx, "name", 1, &c->name);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &c->clause);
-    if (ok == 0) ok = string_field(r, idx, "note", 0, &c->note);
-    if (ok == 0) ok = read_array(r, idx, "ranges", (void **)&c->ranges, &c->nranges, sizeof *c->ranges, read_range);
+    c->line = r->line = lci_read_line(r, idx);
+    int ok = lci_read_string(r, idx, "name", 1, &c->name);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &c->clause);
+    if (ok == 0) ok = lci_read_string(r, idx, "note", 0, &c->note);
+    if (ok == 0) ok = lci_read_array(r, idx, "ranges", (void **)&c->ranges, &c->nranges, sizeof *c->ranges, read_range);
     return ok;
 }
 
-static int read_workdays(reader *r, int decl)
+static int read_workdays(lci_reader *r, int decl)
 {
     lci_workdays *w = &r->m->workdays;
     int ok = 0;
-    if (get(r, decl, "workdays") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "workdays") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
         w->present = 1;
-        w->line = r->line = line_of(r, idx);
-        ok = read_array(r, idx, "off", (void **)&w->off, &w->noff, sizeof *w->off, read_range);
-        if (ok == 0) ok = read_array(r, idx, "on", (void **)&w->on, &w->non, sizeof *w->on, read_range);
-        if (ok == 0) ok = string_field(r, idx, "clause", 0, &w->clause);
-        if (ok == 0) ok = string_field(r, idx, "note", 0, &w->note);
-        get(r, idx, "weekend");
-        for (lua_Integer i = 1; ok == 0 && geti(r, lua_gettop(r->L), i) != LUA_TNIL; i++) {
+        w->line = r->line = lci_read_line(r, idx);
+        ok = lci_read_array(r, idx, "off", (void **)&w->off, &w->noff, sizeof *w->off, read_range);
+        if (ok == 0) ok = lci_read_array(r, idx, "on", (void **)&w->on, &w->non, sizeof *w->on, read_range);
+        if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &w->clause);
+        if (ok == 0) ok = lci_read_string(r, idx, "note", 0, &w->note);
+        lci_read_get(r, idx, "weekend");
+        for (lua_Integer i = 1; ok == 0 && lci_read_geti(r, lua_gettop(r->L), i) != LUA_TNIL; i++) {
             int64_t d = 0;
-            ok = integer_value(r, w->line, "a weekend day (1 = Monday … 7 = Sunday)", &d);
-            if (ok == 0 && (d < 1 || d > 7)) ok = fail(r, w->line, "weekend days are 1 (Monday) … 7 (Sunday)");
+            ok = lci_read_integer(r, w->line, "a weekend day (1 = Monday … 7 = Sunday)", &d);
+            if (ok == 0 && (d < 1 || d > 7)) ok = lci_read_fail(r, w->line, "weekend days are 1 (Monday) … 7 (Sunday)");
             if (ok == 0) w->weekend[d - 1] = 1;
             lua_pop(r->L, 1);
         }
@@ -1011,54 +450,46 @@ static int read_workdays(reader *r, int decl)
 
 /* ---- measures ---- */
 
-static int type_ref(reader *r, int idx, const char *key, int line, int *out)
-{
-    const char *name = NULL;
-    if (borrow_field(r, idx, key, 1, &name) != 0) return -1;
-    *out = lci_model_type(r->m, name);
-    int ok = *out < 0 ? fail(r, line, "unknown event type '%s'", name) : 0;
-    return ok;
-}
 
-static int read_measure_kind(reader *r, int idx, lci_measure *me)
+static int read_measure_kind(lci_reader *r, int idx, lci_measure *me)
 {
     const char *kind = NULL;
-    int ok = borrow_field(r, idx, "kind", 1, &kind);
+    int ok = lci_read_borrow(r, idx, "kind", 1, &kind);
     if (ok != 0) return ok;
     if (strcmp(kind, "score") == 0) me->kind = LCI_M_SCORE;
     else if (strcmp(kind, "average") == 0) me->kind = LCI_M_AVERAGE;
     else if (strcmp(kind, "availability") == 0) me->kind = LCI_M_AVAILABILITY;
     else if (strcmp(kind, "count") == 0) me->kind = LCI_M_COUNT;
-    else ok = fail(r, me->line, "unknown measure kind '%s'", kind);
+    else ok = lci_read_fail(r, me->line, "unknown measure kind '%s'", kind);
     return ok;
 }
 
-static int read_measure(reader *r, int idx, void *item)
+static int read_measure(lci_reader *r, int idx, void *item)
 {
     lci_measure *me = item;
     const char *unit = NULL;
-    me->line = r->line = line_of(r, idx);
+    me->line = r->line = lci_read_line(r, idx);
     me->type = me->from = me->to = LCI_NONE;
-    int ok = string_field(r, idx, "name", 1, &me->name);
-    if (ok == 0) ok = string_field(r, idx, "label", 1, &me->label);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &me->clause);
-    if (ok == 0) ok = borrow_field(r, idx, "unit", 0, &unit);
-    me->unit = unit_named(unit);
+    int ok = lci_read_string(r, idx, "name", 1, &me->name);
+    if (ok == 0) ok = lci_read_string(r, idx, "label", 1, &me->label);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &me->clause);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "unit", 0, &unit);
+    me->unit = lci_unit_named(unit);
     if (ok == 0) ok = read_measure_kind(r, idx, me);
     if (ok != 0 || me->kind == LCI_M_SCORE) return ok;
-    ok = type_ref(r, idx, "on", me->line, &me->type);
+    ok = lci_read_type_ref(r, idx, "on", me->line, &me->type);
     const lci_event_type *t = ok == 0 ? &r->m->types[me->type] : NULL;
     if (ok == 0 && me->kind == LCI_M_AVERAGE) {
-        ok = cond_field(r, idx, "from", t, me->line, &me->from);
-        if (ok == 0) ok = cond_field(r, idx, "to", t, me->line, &me->to);
+        ok = lci_read_field_ref(r, idx, "from", t, me->line, &me->from);
+        if (ok == 0) ok = lci_read_field_ref(r, idx, "to", t, me->line, &me->to);
         if (ok == 0 && (t->fields[me->from].kind != LCI_F_TIME || t->fields[me->to].kind != LCI_F_TIME))
-            ok = fail(r, me->line, "measure %s averages the time between two time fields", me->name);
-        if (ok == 0 && !is_duration(me->unit)) ok = fail(r, me->line, "measure %s: an average of durations needs unit min, h or d", me->name);
+            ok = lci_read_fail(r, me->line, "measure %s averages the time between two time fields", me->name);
+        if (ok == 0 && !lci_unit_is_duration(me->unit)) ok = lci_read_fail(r, me->line, "measure %s: an average of durations needs unit min, h or d", me->name);
     }
     if (ok == 0 && me->kind == LCI_M_AVAILABILITY && t->ends < 0)
-        ok = fail(r, me->line, "measure %s: availability needs an event type with ends = field", me->name);
-    if (ok == 0) ok = cond_field_of(r, idx, "where", t, &me->where);
-    if (ok == 0) ok = check_constant(r, me->where, "a measure's where");
+        ok = lci_read_fail(r, me->line, "measure %s: availability needs an event type with ends = field", me->name);
+    if (ok == 0) ok = lci_read_cond(r, idx, "where", t, &me->where);
+    if (ok == 0) ok = lci_read_constant_cond(r, me->where, "a measure's where");
     return ok;
 }
 
@@ -1070,63 +501,63 @@ static int rule_order(const char *id)
     return dot ? atoi(dot + 1) : 0;
 }
 
-static int read_rule_kind(reader *r, int idx, lci_rule *ru)
+static int read_rule_kind(lci_reader *r, int idx, lci_rule *ru)
 {
     static const char *const kinds[] = {"breach", "incident", "violation", "finding"};
     static const char *const scopes[] = {"event", "month", "streak", "cluster", "lua_month"};
     const char *kind = NULL, *scope = NULL;
-    int ok = borrow_field(r, idx, "kind", 1, &kind);
-    if (ok == 0) ok = borrow_field(r, idx, "scope", 1, &scope);
+    int ok = lci_read_borrow(r, idx, "kind", 1, &kind);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "scope", 1, &scope);
     size_t k = 0, s = 0;
     while (ok == 0 && k < LCI_ARRAY_LEN(kinds) && strcmp(kinds[k], kind) != 0) k++;
     while (ok == 0 && s < LCI_ARRAY_LEN(scopes) && strcmp(scopes[s], scope) != 0) s++;
     if (ok == 0 && (k == LCI_ARRAY_LEN(kinds) || s == LCI_ARRAY_LEN(scopes)))
-        ok = fail(r, ru->line, "rule %s: unknown kind or scope", ru->id);
+        ok = lci_read_fail(r, ru->line, "rule %s: unknown kind or scope", ru->id);
     ru->kind = (lci_rule_kind)k;
     ru->scope = (lci_scope)s;
     return ok;
 }
 
-static int read_rule_month(reader *r, int idx, lci_rule *ru)
+static int read_rule_month(lci_reader *r, int idx, lci_rule *ru)
 {
     const char *measure = NULL;
-    int ok = borrow_field(r, idx, "measure", 1, &measure);
+    int ok = lci_read_borrow(r, idx, "measure", 1, &measure);
     if (ok == 0 && (ru->measure = lci_model_measure(r->m, measure)) < 0)
-        ok = fail(r, ru->line, "rule %s: unknown measure '%s'", ru->id, measure);
-    if (ok == 0) ok = band_field(r, idx, "band", &ru->band);
-    if (ok == 0) ok = check_band_units(r, &ru->band, is_duration(r->m->measures[ru->measure].unit), ru->id);
-    if (ok == 0) ok = cond_field_of(r, idx, "impact", NULL, &ru->impact);
+        ok = lci_read_fail(r, ru->line, "rule %s: unknown measure '%s'", ru->id, measure);
+    if (ok == 0) ok = lci_read_band(r, idx, "band", &ru->band);
+    if (ok == 0) ok = lci_read_band_units(r, &ru->band, lci_unit_is_duration(r->m->measures[ru->measure].unit), ru->id);
+    if (ok == 0) ok = lci_read_cond(r, idx, "impact", NULL, &ru->impact);
     if (ok == 0 && ru->impact && ru->impact->kind != LCI_C_SEVERITY)
-        ok = fail(r, ru->line, "rule %s: impact must be impact \"level\" or impact { levels }", ru->id);
-    if (ok == 0 && ru->scope == LCI_S_STREAK) ok = qty_field(r, idx, "streak", &ru->streak, NULL);
+        ok = lci_read_fail(r, ru->line, "rule %s: impact must be impact \"level\" or impact { levels }", ru->id);
+    if (ok == 0 && ru->scope == LCI_S_STREAK) ok = lci_read_qty(r, idx, "streak", &ru->streak, NULL);
     return ok;
 }
 
-static int read_rule_cluster(reader *r, int idx, lci_rule *ru)
+static int read_rule_cluster(lci_reader *r, int idx, lci_rule *ru)
 {
     const lci_event_type *t = &r->m->types[ru->type];
-    int ok = qty_field(r, idx, "window", &ru->window, NULL);
-    if (ok == 0) ok = qty_field(r, idx, "count_ge", &ru->count_ge, &ru->has_count_ge);
-    if (ok == 0) ok = qty_field(r, idx, "total_ge", &ru->total_ge, &ru->has_total_ge);
-    if (ok == 0 && !is_duration(ru->window.unit)) ok = fail(r, ru->line, "rule %s: the cluster window needs a duration", ru->id);
-    if (ok == 0 && ru->has_total_ge && !is_duration(ru->total_ge.unit))
-        ok = fail(r, ru->line, "rule %s: total_ge needs a duration", ru->id);
-    if (ok == 0 && !ru->has_count_ge && !ru->has_total_ge) ok = fail(r, ru->line, "rule %s: a cluster needs count_ge or total_ge", ru->id);
-    if (ok == 0 && t->ends < 0) ok = fail(r, ru->line, "rule %s: a cluster needs an event type with ends = field", ru->id);
+    int ok = lci_read_qty(r, idx, "window", &ru->window, NULL);
+    if (ok == 0) ok = lci_read_qty(r, idx, "count_ge", &ru->count_ge, &ru->has_count_ge);
+    if (ok == 0) ok = lci_read_qty(r, idx, "total_ge", &ru->total_ge, &ru->has_total_ge);
+    if (ok == 0 && !lci_unit_is_duration(ru->window.unit)) ok = lci_read_fail(r, ru->line, "rule %s: the cluster window needs a duration", ru->id);
+    if (ok == 0 && ru->has_total_ge && !lci_unit_is_duration(ru->total_ge.unit))
+        ok = lci_read_fail(r, ru->line, "rule %s: total_ge needs a duration", ru->id);
+    if (ok == 0 && !ru->has_count_ge && !ru->has_total_ge) ok = lci_read_fail(r, ru->line, "rule %s: a cluster needs count_ge or total_ge", ru->id);
+    if (ok == 0 && t->ends < 0) ok = lci_read_fail(r, ru->line, "rule %s: a cluster needs an event type with ends = field", ru->id);
     return ok;
 }
 
-static int read_rule_lua(reader *r, int idx, lci_rule *ru)
+static int read_rule_lua(lci_reader *r, int idx, lci_rule *ru)
 {
-    if (get(r, idx, "check") != LUA_TFUNCTION) {
+    if (lci_read_get(r, idx, "check") != LUA_TFUNCTION) {
         lua_pop(r->L, 1);
-        return fail(r, ru->line, "rule %s: check must be a function", ru->id);
+        return lci_read_fail(r, ru->line, "rule %s: check must be a function", ru->id);
     }
     ru->lua_ref = luaL_ref(r->L, LUA_REGISTRYINDEX);
-    return ru->lua_ref == LUA_NOREF ? oom(r) : 0;
+    return ru->lua_ref == LUA_NOREF ? lci_read_oom(r) : 0;
 }
 
-static int read_rule_scope(reader *r, int idx, lci_rule *ru)
+static int read_rule_scope(lci_reader *r, int idx, lci_rule *ru)
 {
     switch (ru->scope) {
     case LCI_S_MONTH:
@@ -1135,32 +566,32 @@ static int read_rule_scope(reader *r, int idx, lci_rule *ru)
     case LCI_S_EVENT:
     case LCI_S_CLUSTER: break;
     }
-    int ok = type_ref(r, idx, "on", ru->line, &ru->type);
-    if (ok == 0) ok = cond_field_of(r, idx, "where", &r->m->types[ru->type], &ru->where);
+    int ok = lci_read_type_ref(r, idx, "on", ru->line, &ru->type);
+    if (ok == 0) ok = lci_read_cond(r, idx, "where", &r->m->types[ru->type], &ru->where);
     if (ok == 0) r->m->types[ru->type].stored = 1;
     if (ok == 0 && ru->scope == LCI_S_CLUSTER) ok = read_rule_cluster(r, idx, ru);
     return ok;
 }
 
-static int read_rule(reader *r, int idx, void *item)
+static int read_rule(lci_reader *r, int idx, void *item)
 {
     lci_rule *ru = item;
-    ru->line = r->line = line_of(r, idx);
+    ru->line = r->line = lci_read_line(r, idx);
     ru->type = ru->measure = LCI_NONE;
     ru->lua_ref = LUA_NOREF;
     ru->pct.param = LCI_NONE;
-    int ok = string_field(r, idx, "id", 1, &ru->id);
+    int ok = lci_read_string(r, idx, "id", 1, &ru->id);
     if (ok == 0) ok = read_rule_kind(r, idx, ru);
-    if (ok == 0) ok = string_field(r, idx, "class", ru->kind == LCI_R_BREACH || ru->kind == LCI_R_INCIDENT, &ru->klass);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &ru->clause);
-    if (ok == 0) ok = string_field(r, idx, "text", 0, &ru->text);
-    if (ok == 0) ok = string_field(r, idx, "label", 0, &ru->label);
-    if (ok == 0) ok = string_field(r, idx, "message", 0, &ru->message);
-    if (ok == 0 && ru->kind == LCI_R_BREACH) ok = qty_field(r, idx, "pct", &ru->pct, NULL);
-    if (ok == 0 && ru->kind == LCI_R_BREACH && get(r, idx, "base") != LUA_TNIL) {
+    if (ok == 0) ok = lci_read_string(r, idx, "class", ru->kind == LCI_R_BREACH || ru->kind == LCI_R_INCIDENT, &ru->klass);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &ru->clause);
+    if (ok == 0) ok = lci_read_string(r, idx, "text", 0, &ru->text);
+    if (ok == 0) ok = lci_read_string(r, idx, "label", 0, &ru->label);
+    if (ok == 0) ok = lci_read_string(r, idx, "message", 0, &ru->message);
+    if (ok == 0 && ru->kind == LCI_R_BREACH) ok = lci_read_qty(r, idx, "pct", &ru->pct, NULL);
+    if (ok == 0 && ru->kind == LCI_R_BREACH && lci_read_get(r, idx, "base") != LUA_TNIL) {
         lua_pop(r->L, 1);
         ru->has_base = 1;
-        ok = money_field(r, idx, "base", &ru->base);
+        ok = lci_read_money(r, idx, "base", &ru->base);
     } else {
         lua_settop(r->L, idx);
     }
@@ -1170,28 +601,28 @@ static int read_rule(reader *r, int idx, void *item)
 }
 
 /* `unless` names rules read after this one, so it is resolved last. */
-static int resolve_unless(reader *r, int decl)
+static int resolve_unless(lci_reader *r, int decl)
 {
-    get(r, decl, "rules");
+    lci_read_get(r, decl, "rules");
     int list = lua_gettop(r->L), ok = 0;
     for (size_t i = 0; i < r->m->nrules && ok == 0; i++) {
         lci_rule *ru = &r->m->rules[i];
-        geti(r, list, (lua_Integer)i + 1);
-        int type = get(r, lua_gettop(r->L), "unless");
+        lci_read_geti(r, list, (lua_Integer)i + 1);
+        int type = lci_read_get(r, lua_gettop(r->L), "unless");
         if (type == LUA_TSTRING) {
             int other = lci_model_rule(r->m, lua_tostring(r->L, -1));
-            if (other < 0) ok = fail(r, ru->line, "rule %s: unless names an unknown rule '%s'", ru->id, lua_tostring(r->L, -1));
+            if (other < 0) ok = lci_read_fail(r, ru->line, "rule %s: unless names an unknown rule '%s'", ru->id, lua_tostring(r->L, -1));
             else if (ru->scope != LCI_S_EVENT || r->m->rules[other].scope != LCI_S_EVENT ||
                      r->m->rules[other].type != ru->type)
-                ok = fail(r, ru->line, "rule %s: unless names a rule on the same single events (on = \"type\"), "
+                ok = lci_read_fail(r, ru->line, "rule %s: unless names a rule on the same single events (on = \"type\"), "
                                        "and %s is not", ru->id, r->m->rules[other].id);
-            else if (!(ru->unless = malloc(sizeof *ru->unless))) ok = oom(r);
+            else if (!(ru->unless = malloc(sizeof *ru->unless))) ok = lci_read_oom(r);
             else {
                 ru->unless[0] = other;
                 ru->nunless = 1;
             }
         } else if (type != LUA_TNIL) {
-            ok = fail(r, ru->line, "rule %s: unless must name a rule", ru->id);
+            ok = lci_read_fail(r, ru->line, "rule %s: unless must name a rule", ru->id);
         }
         lua_settop(r->L, list);
     }
@@ -1201,40 +632,40 @@ static int resolve_unless(reader *r, int decl)
 
 /* ---- caps, base ---- */
 
-static int read_cap(reader *r, int idx, void *item)
+static int read_cap(lci_reader *r, int idx, void *item)
 {
     lci_cap *c = item;
     const char *window = NULL;
-    c->line = r->line = line_of(r, idx);
-    int ok = string_field(r, idx, "id", 1, &c->id);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &c->clause);
-    if (ok == 0) ok = borrow_field(r, idx, "window", 1, &window);
+    c->line = r->line = lci_read_line(r, idx);
+    int ok = lci_read_string(r, idx, "id", 1, &c->id);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &c->clause);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "window", 1, &window);
     if (ok == 0) {
         if (strcmp(window, "term") == 0) c->window = LCI_CAP_TERM;
         else if (strcmp(window, "month") == 0) c->window = LCI_CAP_MONTH;
         else c->window = LCI_CAP_ROLLING;
     }
-    if (ok == 0) ok = money_field(r, idx, "amount", &c->amount);
+    if (ok == 0) ok = lci_read_money(r, idx, "amount", &c->amount);
     if (ok == 0 && c->window == LCI_CAP_ROLLING) {
         lci_qty months;
-        ok = qty_field(r, idx, "months", &months, NULL);
+        ok = lci_read_qty(r, idx, "months", &months, NULL);
         int64_t n = 0;
         if (ok == 0 && (lci_dec_rescale(months.constant, 0, &n) != LCI_NUM_OK || n < 1 || n > 1200))
-            ok = fail(r, c->line, "cap %s: months must be a whole number from 1", c->id);
+            ok = lci_read_fail(r, c->line, "cap %s: months must be a whole number from 1", c->id);
         c->months = (int)n;
     }
     return ok;
 }
 
-static int read_base(reader *r, int decl)
+static int read_base(lci_reader *r, int decl)
 {
     int ok = 0;
-    if (get(r, decl, "base") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "base") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
-        r->line = line_of(r, idx);
+        r->line = lci_read_line(r, idx);
         r->m->has_base = 1;
-        ok = money_field(r, idx, "money", &r->m->base);
-        if (ok == 0) ok = string_field(r, idx, "clause", 0, &r->m->base_clause);
+        ok = lci_read_money(r, idx, "money", &r->m->base);
+        if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &r->m->base_clause);
     }
     lua_settop(r->L, decl);
     return ok;
@@ -1242,91 +673,91 @@ static int read_base(reader *r, int decl)
 
 /* ---- scorecard ---- */
 
-static int read_item(reader *r, int idx, void *item)
+static int read_item(lci_reader *r, int idx, void *item)
 {
     lci_score_item *it = item;
     lci_scorecard *s = &r->m->scorecard;
     lci_qty max;
-    int ok = string_field(r, idx, "id", 1, &it->id);
-    if (ok == 0) ok = string_field(r, idx, "zh", 0, &it->name_zh);
-    if (ok == 0) ok = string_field(r, idx, "en", 0, &it->name_en);
-    if (ok == 0) ok = qty_field(r, idx, "max", &max, NULL);
+    int ok = lci_read_string(r, idx, "id", 1, &it->id);
+    if (ok == 0) ok = lci_read_string(r, idx, "zh", 0, &it->name_zh);
+    if (ok == 0) ok = lci_read_string(r, idx, "en", 0, &it->name_en);
+    if (ok == 0) ok = lci_read_qty(r, idx, "max", &max, NULL);
     it->max = max.constant;
     it->line = s->line;
-    if (ok == 0 && max.param >= 0) ok = fail(r, s->line, "item %s: max must be a number", it->id);
-    if (ok == 0 && get(r, idx, "weights") == LUA_TTABLE) {
+    if (ok == 0 && max.param >= 0) ok = lci_read_fail(r, s->line, "item %s: max must be a number", it->id);
+    if (ok == 0 && lci_read_get(r, idx, "weights") == LUA_TTABLE) {
         int w = lua_gettop(r->L);
         if ((int)lua_rawlen(r->L, w) != s->ncomponents)
-            ok = fail(r, s->line, "item %s needs %d weights, one per component", it->id, s->ncomponents);
+            ok = lci_read_fail(r, s->line, "item %s needs %d weights, one per component", it->id, s->ncomponents);
         for (int i = 0; ok == 0 && i < s->ncomponents; i++) {
-            geti(r, w, i + 1);
-            ok = decimal_value(r, s->line, "a weight", &it->weights[i]);
+            lci_read_geti(r, w, i + 1);
+            ok = lci_read_decimal(r, s->line, "a weight", &it->weights[i]);
             lua_pop(r->L, 1);
         }
     }
     lua_settop(r->L, idx);
     if (ok == 0) {
         const lci_field *f = &r->m->types[s->type].fields[s->item_field];
-        it->enum_value = f->kind == LCI_F_ENUM ? enum_index(f->values, f->nvalues, it->id) : LCI_NONE;
-        if (it->enum_value < 0) ok = fail(r, s->line, "item %s is not a value of field %s", it->id, f->name);
+        it->enum_value = f->kind == LCI_F_ENUM ? lci_enum_index(f->values, f->nvalues, it->id) : LCI_NONE;
+        if (it->enum_value < 0) ok = lci_read_fail(r, s->line, "item %s is not a value of field %s", it->id, f->name);
     }
     return ok;
 }
 
-static int read_grade(reader *r, int idx, void *item)
+static int read_grade(lci_reader *r, int idx, void *item)
 {
     lci_grade *g = item;
-    int ok = string_field(r, idx, "name", 1, &g->name);
-    if (ok == 0) ok = band_field(r, idx, "band", &g->band);
+    int ok = lci_read_string(r, idx, "name", 1, &g->name);
+    if (ok == 0) ok = lci_read_band(r, idx, "band", &g->band);
     return ok;
 }
 
-static int read_components(reader *r, int idx, lci_scorecard *s)
+static int read_components(lci_reader *r, int idx, lci_scorecard *s)
 {
     const lci_event_type *t = &r->m->types[s->type];
-    get(r, idx, "components");
+    lci_read_get(r, idx, "components");
     int list = lua_gettop(r->L), ok = 0;
     s->ncomponents = (int)lua_rawlen(r->L, list);
     if (s->ncomponents < 1 || s->ncomponents > LCI_MAX_COMPONENTS)
-        ok = fail(r, s->line, "a scorecard has 1 to %d components", LCI_MAX_COMPONENTS);
+        ok = lci_read_fail(r, s->line, "a scorecard has 1 to %d components", LCI_MAX_COMPONENTS);
     for (int i = 0; ok == 0 && i < s->ncomponents; i++) {
-        geti(r, list, i + 1);
+        lci_read_geti(r, list, i + 1);
         int c = lua_gettop(r->L);
-        ok = string_field(r, c, "id", 1, &s->component_id[i]);
-        if (ok == 0) ok = string_field(r, c, "zh", 0, &s->component_zh[i]);
-        if (ok == 0) ok = string_field(r, c, "en", 0, &s->component_en[i]);
+        ok = lci_read_string(r, c, "id", 1, &s->component_id[i]);
+        if (ok == 0) ok = lci_read_string(r, c, "zh", 0, &s->component_zh[i]);
+        if (ok == 0) ok = lci_read_string(r, c, "en", 0, &s->component_en[i]);
         if (ok == 0 && (s->component_fields[i] = lci_model_field(t, s->component_id[i])) < 0)
-            ok = fail(r, s->line, "event %s has no field %s", t->name, s->component_id[i]);
+            ok = lci_read_fail(r, s->line, "event %s has no field %s", t->name, s->component_id[i]);
         if (ok == 0 && t->fields[s->component_fields[i]].kind != LCI_F_FRACTION)
-            ok = fail(r, s->line, "component %s must be a fraction field", s->component_id[i]);
+            ok = lci_read_fail(r, s->line, "component %s must be a fraction field", s->component_id[i]);
         lua_settop(r->L, list);
     }
     lua_pop(r->L, 1);
     return ok;
 }
 
-static int read_scorecard(reader *r, int decl)
+static int read_scorecard(lci_reader *r, int decl)
 {
     lci_scorecard *s = &r->m->scorecard;
     int ok = 0;
-    if (get(r, decl, "scorecard") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "scorecard") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
         int64_t digits = 2;
         s->present = 1;
-        s->line = r->line = line_of(r, idx);
-        ok = string_field(r, idx, "clause", 0, &s->clause);
-        if (ok == 0) ok = type_ref(r, idx, "on", s->line, &s->type);
+        s->line = r->line = lci_read_line(r, idx);
+        ok = lci_read_string(r, idx, "clause", 0, &s->clause);
+        if (ok == 0) ok = lci_read_type_ref(r, idx, "on", s->line, &s->type);
         const lci_event_type *t = ok == 0 ? &r->m->types[s->type] : NULL;
-        if (ok == 0) ok = cond_field(r, idx, "month", t, s->line, &s->month_field);
-        if (ok == 0) ok = cond_field(r, idx, "item", t, s->line, &s->item_field);
+        if (ok == 0) ok = lci_read_field_ref(r, idx, "month", t, s->line, &s->month_field);
+        if (ok == 0) ok = lci_read_field_ref(r, idx, "item", t, s->line, &s->item_field);
         if (ok == 0) r->m->types[s->type].stored = 1;
         if (ok == 0) ok = read_components(r, idx, s);
-        if (ok == 0) ok = read_array(r, idx, "items", (void **)&s->items, &s->nitems, sizeof *s->items, read_item);
-        if (ok == 0) ok = read_array(r, idx, "grades", (void **)&s->grades, &s->ngrades, sizeof *s->grades, read_grade);
+        if (ok == 0) ok = lci_read_array(r, idx, "items", (void **)&s->items, &s->nitems, sizeof *s->items, read_item);
+        if (ok == 0) ok = lci_read_array(r, idx, "grades", (void **)&s->grades, &s->ngrades, sizeof *s->grades, read_grade);
         if (ok == 0) {
-            get(r, idx, "digits");
-            ok = integer_value(r, s->line, "digits", &digits);
-            if (ok == 0 && (digits < 0 || digits > 4)) ok = fail(r, s->line, "digits must be 0 to 4");
+            lci_read_get(r, idx, "digits");
+            ok = lci_read_integer(r, s->line, "digits", &digits);
+            if (ok == 0 && (digits < 0 || digits > 4)) ok = lci_read_fail(r, s->line, "digits must be 0 to 4");
             s->digits = (int)digits;
         }
     }
@@ -1336,153 +767,153 @@ static int read_scorecard(reader *r, int decl)
 
 /* ---- termination, acceptance, obligations, payments ---- */
 
-static int read_reason(reader *r, int idx, void *item)
+static int read_reason(lci_reader *r, int idx, void *item)
 {
     lci_termination_reason *t = item;
     const char *violations = NULL;
-    t->line = r->line = line_of(r, idx);
+    t->line = r->line = lci_read_line(r, idx);
     t->violation_rule = LCI_NONE;
-    int ok = string_field(r, idx, "id", 1, &t->id);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &t->clause);
-    if (ok == 0) ok = string_field(r, idx, "label", 0, &t->label);
-    if (ok == 0) ok = string_field(r, idx, "incidents", 0, &t->incident_class);
-    if (ok == 0) ok = borrow_field(r, idx, "violations", 0, &violations);
+    int ok = lci_read_string(r, idx, "id", 1, &t->id);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &t->clause);
+    if (ok == 0) ok = lci_read_string(r, idx, "label", 0, &t->label);
+    if (ok == 0) ok = lci_read_string(r, idx, "incidents", 0, &t->incident_class);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "violations", 0, &violations);
     if (ok == 0 && violations) {
         t->violation_rule = lci_model_rule(r->m, violations);
         if (t->violation_rule < 0 || r->m->rules[t->violation_rule].kind != LCI_R_VIOLATION)
-            ok = fail(r, t->line, "termination %s: '%s' is not a declared violation", t->id, violations);
+            ok = lci_read_fail(r, t->line, "termination %s: '%s' is not a declared violation", t->id, violations);
     }
-    if (ok == 0 && !violations && !t->incident_class) ok = fail(r, t->line, "termination %s counts incidents = class or violations = id", t->id);
+    if (ok == 0 && !violations && !t->incident_class) ok = lci_read_fail(r, t->line, "termination %s counts incidents = class or violations = id", t->id);
     const lci_rule *vr = ok == 0 && violations ? &r->m->rules[t->violation_rule] : NULL;
-    if (vr && vr->scope != LCI_S_EVENT && get(r, idx, "where") != LUA_TNIL)
-        ok = fail(r, t->line, "termination %s: where needs violation %s to be about single events (on = \"type\")", t->id,
+    if (vr && vr->scope != LCI_S_EVENT && lci_read_get(r, idx, "where") != LUA_TNIL)
+        ok = lci_read_fail(r, t->line, "termination %s: where needs violation %s to be about single events (on = \"type\")", t->id,
                   vr->id);
     if (vr) lua_settop(r->L, idx);
-    if (ok == 0 && vr && vr->scope == LCI_S_EVENT) ok = cond_field_of(r, idx, "where", &r->m->types[vr->type], &t->where);
-    if (ok == 0) ok = qty_field(r, idx, "at_least", &t->at_least, NULL);
+    if (ok == 0 && vr && vr->scope == LCI_S_EVENT) ok = lci_read_cond(r, idx, "where", &r->m->types[vr->type], &t->where);
+    if (ok == 0) ok = lci_read_qty(r, idx, "at_least", &t->at_least, NULL);
     return ok;
 }
 
-static int read_part_kind(reader *r, int idx, lci_acceptance_part *p)
+static int read_part_kind(lci_reader *r, int idx, lci_acceptance_part *p)
 {
     const char *measure = NULL;
     int ok = 0;
-    if (get(r, idx, "incidents") == LUA_TTABLE) {
+    if (lci_read_get(r, idx, "incidents") == LUA_TTABLE) {
         p->kind = LCI_P_INCIDENTS;
-        ok = read_string_list(r, lua_gettop(r->L), &p->classes, &p->nclasses, "an incident class");
+        ok = lci_read_strings(r, lua_gettop(r->L), &p->classes, &p->nclasses, "an incident class");
         lua_settop(r->L, idx);
         return ok;
     }
     lua_settop(r->L, idx);
-    if (get(r, idx, "latest") == LUA_TTABLE) {
+    if (lci_read_get(r, idx, "latest") == LUA_TTABLE) {
         int l = lua_gettop(r->L);
         const char *type = NULL, *field = NULL;
         p->kind = LCI_P_LATEST;
-        ok = borrow_at(r, l, 1, &type, "latest's event type");
-        if (ok == 0) ok = borrow_at(r, l, 2, &field, "latest's field");
-        if (ok == 0 && (p->type = lci_model_type(r->m, type)) < 0) ok = fail(r, p->line, "unknown event type %s", type);
+        ok = lci_read_borrow_at(r, l, 1, &type, "latest's event type");
+        if (ok == 0) ok = lci_read_borrow_at(r, l, 2, &field, "latest's field");
+        if (ok == 0 && (p->type = lci_model_type(r->m, type)) < 0) ok = lci_read_fail(r, p->line, "unknown event type %s", type);
         if (ok == 0 && (p->field = lci_model_field(&r->m->types[p->type], field)) < 0)
-            ok = fail(r, p->line, "event %s has no field %s", type, field);
+            ok = lci_read_fail(r, p->line, "event %s has no field %s", type, field);
         if (ok == 0) r->m->types[p->type].stored = 1;
         lua_settop(r->L, idx);
         return ok;
     }
     lua_settop(r->L, idx);
     p->kind = LCI_P_MEASURE;
-    ok = borrow_field(r, idx, "measure", 1, &measure);
-    if (ok == 0 && (p->measure = lci_model_measure(r->m, measure)) < 0) ok = fail(r, p->line, "unknown measure %s", measure);
+    ok = lci_read_borrow(r, idx, "measure", 1, &measure);
+    if (ok == 0 && (p->measure = lci_model_measure(r->m, measure)) < 0) ok = lci_read_fail(r, p->line, "unknown measure %s", measure);
     return ok;
 }
 
-static int read_part(reader *r, int idx, void *item)
+static int read_part(lci_reader *r, int idx, void *item)
 {
     lci_acceptance_part *p = item;
     p->line = r->line;
     p->measure = p->type = p->field = LCI_NONE;
-    int ok = string_field(r, idx, "name", 1, &p->name);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &p->clause);
+    int ok = lci_read_string(r, idx, "name", 1, &p->name);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &p->clause);
     if (ok == 0) ok = read_part_kind(r, idx, p);
-    if (ok == 0) ok = band_field(r, idx, "band", &p->band);
+    if (ok == 0) ok = lci_read_band(r, idx, "band", &p->band);
     return ok;
 }
 
-static int read_obligation(reader *r, int idx, void *item)
+static int read_obligation(lci_reader *r, int idx, void *item)
 {
     lci_obligation *o = item;
     const lci_field *f = &r->m->types[r->m->obligations_type].fields[r->m->obligations_field];
     o->line = r->line;
-    int ok = string_field(r, idx, "kind", 1, &o->kind);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &o->clause);
-    if (ok == 0 && (o->enum_value = enum_index(f->values, f->nvalues, o->kind)) < 0)
-        ok = fail(r, o->line, "obligation %s is not a value of field %s", o->kind, f->name);
-    int type = ok == 0 ? get(r, idx, "due") : LUA_TNIL;
+    int ok = lci_read_string(r, idx, "kind", 1, &o->kind);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &o->clause);
+    if (ok == 0 && (o->enum_value = lci_enum_index(f->values, f->nvalues, o->kind)) < 0)
+        ok = lci_read_fail(r, o->line, "obligation %s is not a value of field %s", o->kind, f->name);
+    int type = ok == 0 ? lci_read_get(r, idx, "due") : LUA_TNIL;
     if (type == LUA_TSTRING && strcmp(lua_tostring(r->L, -1), "daily") == 0) o->daily = 1;
-    else if (ok == 0) ok = integer_value(r, o->line, "due", &o->due);
+    else if (ok == 0) ok = lci_read_integer(r, o->line, "due", &o->due);
     lua_settop(r->L, idx);
-    if (ok == 0) ok = qty_field(r, idx, "by_day", &o->by_day, &o->has_by_day);
+    if (ok == 0) ok = lci_read_qty(r, idx, "by_day", &o->by_day, &o->has_by_day);
     return ok;
 }
 
-static int read_acceptance(reader *r, int decl)
+static int read_acceptance(lci_reader *r, int decl)
 {
     int ok = 0;
-    if (get(r, decl, "acceptance") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "acceptance") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
-        r->line = line_of(r, idx);
-        ok = string_field(r, idx, "clause", 0, &r->m->acceptance_clause);
+        r->line = lci_read_line(r, idx);
+        ok = lci_read_string(r, idx, "clause", 0, &r->m->acceptance_clause);
         if (ok == 0)
-            ok = read_array(r, idx, "parts", (void **)&r->m->acceptance, &r->m->nacceptance,
+            ok = lci_read_array(r, idx, "parts", (void **)&r->m->acceptance, &r->m->nacceptance,
                             sizeof *r->m->acceptance, read_part);
     }
     lua_settop(r->L, decl);
     return ok;
 }
 
-static int read_obligations(reader *r, int decl)
+static int read_obligations(lci_reader *r, int decl)
 {
     lci_model *m = r->m;
     int ok = 0;
     m->obligations_type = m->obligations_field = LCI_NONE;
-    if (get(r, decl, "obligations") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "obligations") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
-        r->line = line_of(r, idx);
-        ok = string_field(r, idx, "clause", 0, &m->obligations_clause);
-        if (ok == 0) ok = type_ref(r, idx, "on", r->line, &m->obligations_type);
-        if (ok == 0) ok = cond_field(r, idx, "by", &m->types[m->obligations_type], r->line, &m->obligations_field);
+        r->line = lci_read_line(r, idx);
+        ok = lci_read_string(r, idx, "clause", 0, &m->obligations_clause);
+        if (ok == 0) ok = lci_read_type_ref(r, idx, "on", r->line, &m->obligations_type);
+        if (ok == 0) ok = lci_read_field_ref(r, idx, "by", &m->types[m->obligations_type], r->line, &m->obligations_field);
         if (ok == 0 && m->types[m->obligations_type].fields[m->obligations_field].kind != LCI_F_ENUM)
-            ok = fail(r, r->line, "obligations are counted by an enum field");
+            ok = lci_read_fail(r, r->line, "obligations are counted by an enum field");
         if (ok == 0) m->types[m->obligations_type].stored = 1;
         if (ok == 0)
-            ok = read_array(r, idx, "items", (void **)&m->obligations, &m->nobligations, sizeof *m->obligations,
+            ok = lci_read_array(r, idx, "items", (void **)&m->obligations, &m->nobligations, sizeof *m->obligations,
                             read_obligation);
     }
     lua_settop(r->L, decl);
     return ok;
 }
 
-static int read_due(reader *r, int idx, lci_due_rule *d)
+static int read_due(lci_reader *r, int idx, lci_due_rule *d)
 {
     int ok = 0;
-    if (get(r, idx, "due") != LUA_TTABLE) {
+    if (lci_read_get(r, idx, "due") != LUA_TTABLE) {
         lua_settop(r->L, idx);
         return 0;
     }
     int due = lua_gettop(r->L);
     d->present = 1;
-    ok = qty_field(r, due, "working_days", &d->working_days, NULL);
-    if (ok == 0 && get(r, due, "after") == LUA_TTABLE) {
+    ok = lci_read_qty(r, due, "working_days", &d->working_days, NULL);
+    if (ok == 0 && lci_read_get(r, due, "after") == LUA_TTABLE) {
         int after = lua_gettop(r->L);
         size_t n = lua_rawlen(r->L, after);
         d->after_types = calloc(n ? n : 1, sizeof *d->after_types);
-        if (!d->after_types) ok = oom(r);
+        if (!d->after_types) ok = lci_read_oom(r);
         for (size_t i = 0; ok == 0 && i < n; i++) {
-            geti(r, after, (lua_Integer)i + 1);
+            lci_read_geti(r, after, (lua_Integer)i + 1);
             const char *s = lua_tostring(r->L, -1);
             if (s && strcmp(s, "signed") == 0) d->after_signed = 1;
             else if (s && lci_model_type(r->m, s) >= 0) {
                 d->after_types[d->nafter++] = lci_model_type(r->m, s);
                 r->m->types[lci_model_type(r->m, s)].stored = 1;
-            } else ok = fail(r, r->line, "due after: '%s' is neither \"signed\" nor an event type", s ? s : "?");
+            } else ok = lci_read_fail(r, r->line, "due after: '%s' is neither \"signed\" nor an event type", s ? s : "?");
             lua_pop(r->L, 1);
         }
     }
@@ -1490,38 +921,38 @@ static int read_due(reader *r, int idx, lci_due_rule *d)
     return ok;
 }
 
-static int read_instalment(reader *r, int idx, void *item)
+static int read_instalment(lci_reader *r, int idx, void *item)
 {
     lci_instalment *in = item;
-    int ok = qty_field(r, idx, "pct", &in->pct, NULL);
-    if (ok == 0) ok = string_field(r, idx, "clause", 0, &in->clause);
-    if (ok == 0) ok = string_field(r, idx, "note", 0, &in->note);
+    int ok = lci_read_qty(r, idx, "pct", &in->pct, NULL);
+    if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &in->clause);
+    if (ok == 0) ok = lci_read_string(r, idx, "note", 0, &in->note);
     if (ok == 0) ok = read_due(r, idx, &in->due);
     return ok;
 }
 
-static int read_payments(reader *r, int decl)
+static int read_payments(lci_reader *r, int decl)
 {
     lci_model *m = r->m;
     int ok = 0;
-    if (get(r, decl, "payments") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "payments") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
-        r->line = line_of(r, idx);
-        ok = read_array(r, idx, "instalments", (void **)&m->instalments, &m->ninstalments, sizeof *m->instalments,
+        r->line = lci_read_line(r, idx);
+        ok = lci_read_array(r, idx, "instalments", (void **)&m->instalments, &m->ninstalments, sizeof *m->instalments,
                         read_instalment);
-        if (ok == 0 && get(r, idx, "bond") == LUA_TTABLE) {
+        if (ok == 0 && lci_read_get(r, idx, "bond") == LUA_TTABLE) {
             int b = lua_gettop(r->L);
             m->has_bond = 1;
-            ok = money_field(r, b, "amount", &m->bond);
-            if (ok == 0) ok = string_field(r, b, "clause", 0, &m->bond_clause);
+            ok = lci_read_money(r, b, "amount", &m->bond);
+            if (ok == 0) ok = lci_read_string(r, b, "clause", 0, &m->bond_clause);
             if (ok == 0) ok = read_due(r, b, &m->bond_due);
         }
         lua_settop(r->L, idx);
-        if (ok == 0 && get(r, idx, "holdover") == LUA_TTABLE) {
+        if (ok == 0 && lci_read_get(r, idx, "holdover") == LUA_TTABLE) {
             int h = lua_gettop(r->L);
             m->has_holdover = 1;
-            ok = qty_field(r, h, "days", &m->holdover_days, NULL);
-            if (ok == 0) ok = string_field(r, h, "clause", 0, &m->holdover_clause);
+            ok = lci_read_qty(r, h, "days", &m->holdover_days, NULL);
+            if (ok == 0) ok = lci_read_string(r, h, "clause", 0, &m->holdover_clause);
         }
     }
     lua_settop(r->L, decl);
@@ -1530,35 +961,27 @@ static int read_payments(reader *r, int decl)
 
 /* ---- output shape ---- */
 
-static int read_column(reader *r, int idx, void *item)
+static int read_column(lci_reader *r, int idx, void *item)
 {
     lci_month_column *c = item;
     const char *measure = NULL;
-    int ok = string_field(r, idx, "key", 1, &c->key);
-    if (ok == 0) ok = borrow_field(r, idx, "measure", 1, &measure);
+    int ok = lci_read_string(r, idx, "key", 1, &c->key);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "measure", 1, &measure);
     if (ok == 0 && (c->measure = lci_model_measure(r->m, measure)) < 0)
-        ok = fail(r, r->line, "month column %s: unknown measure %s", c->key, measure);
+        ok = lci_read_fail(r, r->line, "month column %s: unknown measure %s", c->key, measure);
     return ok;
 }
 
-static int measure_ref(reader *r, int idx, const char *key, int *out)
-{
-    const char *name = NULL;
-    *out = LCI_NONE;
-    int ok = borrow_field(r, idx, key, 0, &name);
-    if (ok == 0 && name && (*out = lci_model_measure(r->m, name)) < 0) ok = fail(r, r->line, "unknown measure %s", name);
-    return ok;
-}
 
-static int read_annual(reader *r, int decl)
+static int read_annual(lci_reader *r, int decl)
 {
     int ok = 0;
     r->m->annual_score_measure = r->m->annual_availability_measure = LCI_NONE;
-    if (get(r, decl, "annual") == LUA_TTABLE) {
+    if (lci_read_get(r, decl, "annual") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
-        r->line = line_of(r, idx);
-        ok = measure_ref(r, idx, "score", &r->m->annual_score_measure);
-        if (ok == 0) ok = measure_ref(r, idx, "availability", &r->m->annual_availability_measure);
+        r->line = lci_read_line(r, idx);
+        ok = lci_read_measure_ref(r, idx, "score", &r->m->annual_score_measure);
+        if (ok == 0) ok = lci_read_measure_ref(r, idx, "availability", &r->m->annual_availability_measure);
     }
     lua_settop(r->L, decl);
     return ok;
@@ -1587,13 +1010,13 @@ static void imply_ranges(lci_model *m)
     }
 }
 
-static int nonnegative(reader *r, const lci_qty *q, const char *what, const char *owner)
+static int nonnegative(lci_reader *r, const lci_qty *q, const char *what, const char *owner)
 {
     if (q->param >= 0 || q->constant.coef >= 0) return 0;
-    return fail(r, q->line, "%s: %s is negative", owner, what);
+    return lci_read_fail(r, q->line, "%s: %s is negative", owner, what);
 }
 
-static int nonnegative_money(reader *r, const lci_money_expr *e, const char *owner)
+static int nonnegative_money(lci_reader *r, const lci_money_expr *e, const char *owner)
 {
     if (e->has_pct && nonnegative(r, &e->pct, "the percentage", owner) != 0) return -1;
     return nonnegative(r, &e->of, "the amount", owner);
@@ -1601,7 +1024,7 @@ static int nonnegative_money(reader *r, const lci_money_expr *e, const char *own
 
 /* Prices are never negative: constants are checked here, parameters by
  * their ranges. */
-static int check_signs(reader *r)
+static int check_signs(lci_reader *r)
 {
     const lci_model *m = r->m;
     for (size_t i = 0; i < m->nrules; i++) {
@@ -1620,7 +1043,7 @@ static int check_signs(reader *r)
 }
 
 /* Each declared value within its range, and every amount exact. */
-static int check_values(reader *r)
+static int check_values(lci_reader *r)
 {
     char why[LC_ERROR_MESSAGE_MAX];
     imply_ranges(r->m);
@@ -1629,10 +1052,10 @@ static int check_values(reader *r)
         char v[48];
         lci_dec_format_short(p->declared, v, sizeof v);
         if (lci_param_in_range(p, p->declared, why, sizeof why) != 0)
-            return fail(r, p->line, "parameter %s = %s: %s", p->name, v, why);
+            return lci_read_fail(r, p->line, "parameter %s = %s: %s", p->name, v, why);
     }
     if (check_signs(r) != 0) return -1;
-    if (lci_amounts_check(r->m, why, sizeof why) != 0) return fail(r, 1, "%s", why);
+    if (lci_amounts_check(r->m, why, sizeof why) != 0) return lci_read_fail(r, 1, "%s", why);
     return 0;
 }
 
@@ -1650,14 +1073,14 @@ static void rank_classes(lci_model *m)
     }
 }
 
-static int check_model(reader *r)
+static int check_model(lci_reader *r)
 {
     lci_model *m = r->m;
     rank_classes(m);
     for (size_t i = 0; i < m->nmeasures; i++) {
         lci_measure *me = &m->measures[i];
         if (me->kind == LCI_M_SCORE && !m->scorecard.present)
-            return fail(r, me->line, "measure %s needs a scorecard { ... }", me->name);
+            return lci_read_fail(r, me->line, "measure %s needs a scorecard { ... }", me->name);
         if (me->kind == LCI_M_AVAILABILITY) m->types[me->type].stored = 1;
     }
     for (size_t i = 0; i < m->ntypes; i++)
@@ -1665,37 +1088,37 @@ static int check_model(reader *r)
     for (size_t i = 0; i < m->nrules; i++) {
         lci_rule *ru = &m->rules[i];
         if (ru->kind == LCI_R_BREACH && !ru->has_base && !m->has_base)
-            return fail(r, ru->line, "breach %s: declare penalty_base { ... } or give the breach a base", ru->id);
+            return lci_read_fail(r, ru->line, "breach %s: declare penalty_base { ... } or give the breach a base", ru->id);
     }
     return 0;
 }
 
-static int read_declarations(reader *r, int decl)
+static int read_declarations(lci_reader *r, int decl)
 {
     lci_model *m = r->m;
     int ok = read_contract(r, decl);
     if (ok == 0) ok = read_params(r, decl);
     if (ok == 0) ok = read_severity(r, decl);
-    if (ok == 0) ok = read_array(r, decl, "calendars", (void **)&m->calendars, &m->ncalendars, sizeof *m->calendars, read_calendar);
+    if (ok == 0) ok = lci_read_array(r, decl, "calendars", (void **)&m->calendars, &m->ncalendars, sizeof *m->calendars, read_calendar);
     if (ok == 0) ok = read_workdays(r, decl);
-    if (ok == 0) ok = read_array(r, decl, "events", (void **)&m->types, &m->ntypes, sizeof *m->types, read_type_element);
+    if (ok == 0) ok = lci_read_array(r, decl, "events", (void **)&m->types, &m->ntypes, sizeof *m->types, read_type_element);
     if (ok == 0) ok = read_scorecard(r, decl);
-    if (ok == 0) ok = read_array(r, decl, "measures", (void **)&m->measures, &m->nmeasures, sizeof *m->measures, read_measure);
+    if (ok == 0) ok = lci_read_array(r, decl, "measures", (void **)&m->measures, &m->nmeasures, sizeof *m->measures, read_measure);
     if (ok == 0) ok = read_base(r, decl);
-    if (ok == 0) ok = read_array(r, decl, "rules", (void **)&m->rules, &m->nrules, sizeof *m->rules, read_rule);
+    if (ok == 0) ok = lci_read_array(r, decl, "rules", (void **)&m->rules, &m->nrules, sizeof *m->rules, read_rule);
     if (ok == 0) ok = resolve_unless(r, decl);
-    if (ok == 0) ok = read_array(r, decl, "caps", (void **)&m->caps, &m->ncaps, sizeof *m->caps, read_cap);
+    if (ok == 0) ok = lci_read_array(r, decl, "caps", (void **)&m->caps, &m->ncaps, sizeof *m->caps, read_cap);
     if (ok == 0) {
-        get(r, decl, "termination");
+        lci_read_get(r, decl, "termination");
         if (lua_type(r->L, -1) == LUA_TTABLE)
-            ok = read_array(r, lua_gettop(r->L), "reasons", (void **)&m->termination, &m->ntermination,
+            ok = lci_read_array(r, lua_gettop(r->L), "reasons", (void **)&m->termination, &m->ntermination,
                             sizeof *m->termination, read_reason);
         lua_settop(r->L, decl);
     }
     if (ok == 0) ok = read_acceptance(r, decl);
     if (ok == 0) ok = read_obligations(r, decl);
     if (ok == 0) ok = read_payments(r, decl);
-    if (ok == 0) ok = read_array(r, decl, "month_columns", (void **)&m->month_columns, &m->nmonth_columns, sizeof *m->month_columns, read_column);
+    if (ok == 0) ok = lci_read_array(r, decl, "month_columns", (void **)&m->month_columns, &m->nmonth_columns, sizeof *m->month_columns, read_column);
     if (ok == 0) ok = read_annual(r, decl);
     if (ok == 0) ok = check_model(r);
     if (ok == 0) ok = check_values(r);
@@ -1749,7 +1172,7 @@ static lc_status expose_api(lci_sandbox *sb, const char *name, lc_error *err)
 }
 
 /* Lua shortens chunk names in its messages (to 60 bytes), so the rule
- * file runs under this short name and messages get the real one back. */
+ * file runs under this short name and messages lci_read_get the real one back. */
 #define RULES_CHUNK "[rules]"
 
 typedef struct load_job {
@@ -1776,7 +1199,7 @@ static int load_protected(lua_State *L)
     if (job->status == LC_OK) job->status = expose_api(sb, RULES_CHUNK, job->err);
     if (job->status == LC_OK) job->status = run_chunk(sb, RULES_CHUNK, job->text, job->len, 0, 0, job->err);
     if (job->status == LC_OK) {
-        reader r = {L, RULES_CHUNK, job->out, job->err, 1};
+        lci_reader r = {L, RULES_CHUNK, job->out, job->err, 1};
         if (read_declarations(&r, base + 2) != 0) job->status = job->err ? job->err->code : LC_ERULES;
     }
     return 0;
