@@ -7,11 +7,13 @@
 -- declares, the engine evaluates.  See rules/README.md for the language.
 --
 -- Arguments from the engine: `line_of_rules` (a function giving the line of
--- the rule file that is running) and the rule file's name for messages.
-local line_of_rules, rules_name = ...
+-- the rule file that is running), the rule file's name for messages, and
+-- the rule kinds the engine knows (libcontract/src/kinds/): for each, the
+-- keys that select it and the keys it reads, with their shapes.
+local line_of_rules, rules_name, KINDS = ...
 
 local type, pairs, ipairs, select, tostring = type, pairs, ipairs, select, tostring
-local setmetatable, getmetatable, error = setmetatable, getmetatable, error
+local setmetatable, getmetatable, error, next, rawget, rawlen = setmetatable, getmetatable, error, next, rawget, rawlen
 local format, concat = string.format, table.concat
 
 local decl = {
@@ -34,6 +36,65 @@ local function expect(value, kind, what)
     fail("%s must be a %s, not %s", what, kind, type(value))
   end
   return value
+end
+
+-- Strict keys ------------------------------------------------------------------
+-- A key a declaration does not know is an error, never ignored: a typo
+-- (`count_when` for `counts_when`) would otherwise silently change a total.
+
+-- Edit distance of a and b (swapping two neighbours counts one), or more
+-- than `bound` when it is over.
+local function distance(a, b, bound)
+  local la, lb = #a, #b
+  if math.abs(la - lb) > bound then return bound + 1 end
+  local prev2, prev, cur = {}, {}, {}
+  for j = 0, lb do prev[j] = j end
+  for i = 1, la do
+    cur = { [0] = i }
+    local best = i
+    for j = 1, lb do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      local d = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if i > 1 and j > 1 and a:byte(i) == b:byte(j - 1) and a:byte(i - 1) == b:byte(j) then
+        d = math.min(d, prev2[j - 2] + 1)
+      end
+      cur[j] = d
+      if d < best then best = d end
+    end
+    if best > bound then return bound + 1 end
+    prev2, prev = prev, cur
+  end
+  return prev[lb]
+end
+
+-- The one name nearest to word, when it is near enough to be a typo.
+local function nearest(word, names)
+  if type(word) ~= "string" then return nil end
+  local bound = #word >= 5 and 2 or 1
+  local best, best_d, tie = nil, bound + 1, false
+  for _, name in ipairs(names) do
+    local d = distance(word, name, bound)
+    if d < best_d then best, best_d, tie = name, d, false
+    elseif d == best_d then tie = true end
+  end
+  return best_d <= bound and not tie and best or nil
+end
+
+local function no_such_key(line, what, key, names)
+  local near = nearest(key, names)
+  fail_at(line, "%s has no key '%s'%s", what, tostring(key), near and format(" (did you mean '%s'?)", near) or "")
+end
+
+-- Refuses a key of spec not in `allowed` (a list of names); the array part
+-- (1 .. #spec) is allowed when `array` is true.
+local function strict(spec, allowed, what, line, array)
+  local known = {}
+  for _, k in ipairs(allowed) do known[k] = true end
+  local n = array and rawlen(spec) or 0
+  for k in next, spec do
+    local in_array = math.type(k) == "integer" and k >= 1 and k <= n
+    if not in_array and not known[k] then no_such_key(line, what, k, allowed) end
+  end
 end
 
 -- Every declaration function is called as `name "id" { ... }` or `name { ... }`.
@@ -227,6 +288,7 @@ local function once(key, what, value, line)
 end
 
 local function contract(_, spec, line)
+  strict(spec, { "id", "title", "currency", "timezone", "signed", "term", "clause" }, "contract", line)
   expect(spec.id, "string", "contract id")
   spec.line = line
   once("contract", "contract", spec, line)
@@ -237,6 +299,8 @@ local PARAM_UNITS = { ["min"] = true, ["h"] = true, ["d"] = true, ["%"] = true, 
 
 local function param(_, spec, line)
   local name, value = spec[1], spec[2]
+  strict(spec, { "unit", "clause", "doc", "min", "max" }, format("param \"%s\"", tostring(name)), line, true)
+  if rawlen(spec) > 2 then fail_at(line, "param { \"name\", value, ... }: only a name and a value before the keys") end
   if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then
     fail_at(line, "param { \"name\", value }: the name must be an identifier")
   end
@@ -259,6 +323,7 @@ local function param(_, spec, line)
 end
 
 local function severity(_, spec, line)
+  strict(spec, { "field" }, "severity", line, true)
   local levels = {}
   for i, v in ipairs(spec) do levels[i] = expect(v, "string", "a severity level") end
   if #levels < 2 then fail_at(line, "severity needs at least two levels, lowest first") end
@@ -274,18 +339,24 @@ local function parse_order(s, line)
   return { a, b }
 end
 
+local EVENT_KEYS = { "label", "anchor", "ends", "order", "counts_when", "accept", "adds_to", "clause" }
+local FIELD_KEYS = { "required", "default", "values", "min", "max" }
+
 local function event(name, spec, line)
   if not name then fail_at(line, "event needs a name: event \"ticket\" { ... }") end
+  strict(spec, EVENT_KEYS, format("event \"%s\"", name), line, true)
   local fields = {}
   for i, f in ipairs(spec) do
     if type(f) ~= "table" then fail_at(line, "event %s: field %d must be { \"name\", \"kind\", ... }", name, i) end
+    strict(f, FIELD_KEYS, format("event \"%s\": field %s", name, tostring(f[1])), line, true)
+    if rawlen(f) > 2 then fail_at(line, "event %s: field %s: only a name and a kind before the keys", name, tostring(f[1])) end
     local fname, kind = f[1], f[2]
     if type(fname) ~= "string" or not FIELD_KINDS[kind] then
       fail_at(line, "event %s: field %d needs a name and a kind (%s)", name, i,
               "time, bool, integer, number, money, fraction, enum, string, month or severity")
     end
     fields[i] = { name = fname, kind = kind, required = f.required and true or false,
-                  default = f.default, values = f.values, scale = f.scale, min = f.min, max = f.max }
+                  default = f.default, values = f.values, min = f.min, max = f.max }
   end
   local order = {}
   for i, s in ipairs(spec.order or {}) do order[i] = parse_order(expect(s, "string", "an order"), line) end
@@ -298,6 +369,8 @@ end
 
 local function measure(name, spec, line)
   if not name then fail_at(line, "measure needs a name") end
+  strict(spec, { "label", "unit", "where", "clause", "average", "availability", "count", "score" },
+         format("measure \"%s\"", name), line)
   local m = { name = name, label = spec.label or name, unit = spec.unit or "", line = line,
               where = where_of(spec.where, "measure where"), clause = spec.clause }
   if spec.average then
@@ -315,51 +388,85 @@ local function measure(name, spec, line)
   decl.measures[#decl.measures + 1] = m
 end
 
-local function rule(kind)
+-- Rules ----------------------------------------------------------------------
+-- A rule's kind (what it looks at) is chosen by its keys, most specific
+-- first (KINDS.kinds: a cluster is `on` with `cluster`); every key it has
+-- must be one every rule has, one of a breach's money, or one of its kind,
+-- and is checked and converted by its shape here before the engine reads it.
+
+local function names_of(...)
+  local names = {}
+  for i = 1, select("#", ...) do
+    for k in pairs(select(i, ...)) do names[#names + 1] = k end
+  end
+  table.sort(names)
+  return names
+end
+
+local convert
+
+local function convert_record(fields, value, what, line)
+  if type(value) ~= "table" or is_ref(value) or is_cond(value) then fail_at(line, "%s must be a table { ... }", what) end
+  local out = {}
+  for k, v in next, value do
+    local shape = type(k) == "string" and fields[k]
+    if not shape then no_such_key(line, what, k, names_of(fields)) end
+    out[k] = convert(shape, v, what .. "." .. k, line)
+  end
+  return out
+end
+
+function convert(shape, v, what, line)
+  if type(shape) == "table" then return convert_record(shape.record, v, what, line) end
+  if shape == "string" or shape == "function" then return expect(v, shape, what) end
+  if shape == "strings" then
+    expect(v, "table", what)
+    local list = {}
+    for i = 1, rawlen(v) do list[i] = expect(rawget(v, i), "string", what) end
+    return list
+  end
+  if shape == "qty" then return quantity(v, what) end
+  if shape == "band" then return band(v, what) end
+  if shape == "cond" or shape == "impact" then return where_of(v, what) end
+  if shape == "money" then return money(v, what) end
+  fail_at(line, "%s: unknown shape %s", what, tostring(shape))
+end
+
+local function kind_of(spec)
+  for _, kind in ipairs(KINDS.kinds) do
+    local all = true
+    for _, key in ipairs(kind.selects) do all = all and rawget(spec, key) ~= nil end
+    if all then return kind end
+  end
+end
+
+local function rule(outcome)
   return function(id, spec, line)
-    if not id then fail_at(line, "%s needs an id: %s \"major.1\" { ... }", kind, kind) end
-    local r = { id = id, kind = kind, class = spec.class, clause = spec.clause, text = spec.text,
-                label = spec.label, message = spec.message, line = line, unless = spec.unless }
-    if kind == "breach" then
-      if spec.pct == nil then fail_at(line, "breach %s needs pct", id) end
-      r.pct = quantity(spec.pct, "pct")
-      if spec.base then r.base = money(spec.base, "base") end
+    if not id then fail_at(line, "%s needs an id: %s \"major.1\" { ... }", outcome, outcome) end
+    local kind = kind_of(spec)
+    if not kind then fail_at(line, "%s %s needs month = measure, on = event type or check = function", outcome, id) end
+    local what = format("%s \"%s\"", outcome, id)
+    local money_keys = outcome == "breach" and KINDS.amount or {}
+    local r = { id = id, outcome = outcome, kind = kind.name, line = line }
+    for k, v in next, spec do
+      local shape = type(k) == "string" and (KINDS.rule[k] or money_keys[k] or kind.keys[k])
+      if not shape then no_such_key(line, what, k, names_of(KINDS.rule, money_keys, kind.keys)) end
+      r[k] = convert(shape, v, what .. ": " .. k, line)
     end
-    if spec.month then
-      r.scope, r.measure = "month", expect(spec.month, "string", "month (a measure name)")
-      r.band = band(spec.band, "band")
-      r.impact = spec.impact and where_of(spec.impact, "impact")
-      if spec.streak then r.scope, r.streak = "streak", quantity(spec.streak, "streak") end
-    elseif spec.on then
-      r.on = expect(spec.on, "string", "on (an event type)")
-      r.where = where_of(spec.where, "where")
-      if spec.cluster then
-        local c = expect(spec.cluster, "table", "cluster")
-        r.scope = "cluster"
-        r.window = quantity(c.window, "cluster window")
-        r.count_ge = c.count_ge and quantity(c.count_ge, "cluster count_ge")
-        r.total_ge = c.total_ge and quantity(c.total_ge, "cluster total_ge")
-        r.from, r.to = c.from, c.to
-      else
-        r.scope = "event"
-      end
-    elseif spec.check then
-      r.scope, r.check = "lua_month", expect(spec.check, "function", "check")
-      r.measures = spec.measures
-    else
-      fail_at(line, "%s %s needs month = measure, on = event type or check = function", kind, id)
-    end
+    if outcome == "breach" and r.pct == nil then fail_at(line, "breach %s needs pct", id) end
     decl.rules[#decl.rules + 1] = r
   end
 end
 
 local function penalty_base(_, spec, line)
+  if getmetatable(spec) ~= MONEY then strict(spec, { "pct", "of", "clause" }, "penalty_base", line) end
   local m = getmetatable(spec) == MONEY and spec or pct_of(spec.pct, spec.of)
   once("base", "penalty_base", { money = m, clause = spec.clause, line = line }, line)
 end
 
 local CAP_WINDOWS = { term = true, month = true, rolling_months = true }
 local function cap(id, spec, line)
+  strict(spec, { "window", "months", "clause", "amount", "pct", "of" }, format("cap \"%s\"", tostring(id or spec.window)), line)
   local window = spec.window or "term"
   if not CAP_WINDOWS[window] then fail_at(line, "cap window must be term, month or rolling_months") end
   local c = { id = id or window, window = window, months = spec.months, clause = spec.clause, line = line }
@@ -374,12 +481,14 @@ end
 
 local function day_range(item, line, what)
   if type(item) ~= "table" then fail_at(line, "%s entries are { \"YYYY-MM-DD\", \"YYYY-MM-DD\", \"name\" }", what) end
+  strict(item, { "name", "clause", "note", "confirm" }, what .. " " .. tostring(item[1]), line, true)
   return { from = item[1], to = item[2] or item[1], name = item[3] or item.name, clause = item.clause,
            note = item.note, confirm = item.confirm, line = line }
 end
 
 local function calendar(name, spec, line)
   if not name then fail_at(line, "calendar needs a name") end
+  strict(spec, { "clause", "note" }, format("calendar \"%s\"", name), line, true)
   local ranges = {}
   for i, item in ipairs(spec) do ranges[i] = day_range(item, line, "calendar") end
   decl.calendars[#decl.calendars + 1] = { name = name, ranges = ranges, clause = spec.clause,
@@ -387,6 +496,7 @@ local function calendar(name, spec, line)
 end
 
 local function workdays(_, spec, line)
+  strict(spec, { "off", "on", "weekend", "clause", "note" }, "workdays", line)
   local off, on = {}, {}
   for i, item in ipairs(spec.off or {}) do off[i] = day_range(item, line, "workdays off") end
   for i, item in ipairs(spec.on or {}) do on[i] = day_range(item, line, "workdays on") end
@@ -395,17 +505,21 @@ local function workdays(_, spec, line)
 end
 
 local function scorecard(_, spec, line)
+  strict(spec, { "clause", "on", "month", "item", "components", "items", "digits", "grades" }, "scorecard", line)
   local grades = {}
   for i, g in ipairs(spec.grades or {}) do
+    strict(g, { "band" }, "scorecard grade " .. tostring(g[1]), line, true)
     grades[i] = { name = expect(g[1], "string", "a grade name"), band = band(g.band, "grade " .. tostring(g[1])) }
   end
   local items = {}
   for i, it in ipairs(expect(spec.items, "table", "scorecard items")) do
+    strict(it, { "max", "weights" }, "scorecard item " .. tostring(it[1]), line, true)
     items[i] = { id = it[1], zh = it[2], en = it[3], max = quantity(it.max, "item max"),
                  weights = expect(it.weights, "table", "item weights") }
   end
   local components = {}
   for i, c in ipairs(expect(spec.components, "table", "scorecard components")) do
+    strict(c, {}, "scorecard component " .. tostring(c[1]), line, true)
     components[i] = { id = c[1], zh = c[2], en = c[3] }
   end
   once("scorecard", "scorecard", { clause = spec.clause, on = spec.on, month = spec.month, item = spec.item,
@@ -414,8 +528,10 @@ local function scorecard(_, spec, line)
 end
 
 local function acceptance(_, spec, line)
+  strict(spec, { "clause" }, "acceptance", line, true)
   local parts = {}
   for i, p in ipairs(spec) do
+    strict(p, { "clause", "measure", "incidents", "latest", "band" }, "acceptance part " .. tostring(p[1]), line, true)
     parts[i] = { name = p[1], clause = p.clause, measure = p.measure, incidents = p.incidents,
                  latest = p.latest, band = band(p.band, "acceptance part " .. tostring(p[1])),
                  line = line }
@@ -424,8 +540,10 @@ local function acceptance(_, spec, line)
 end
 
 local function obligations(_, spec, line)
+  strict(spec, { "on", "by", "clause" }, "obligations", line, true)
   local items = {}
   for i, o in ipairs(spec) do
+    strict(o, { "due", "clause", "by_day" }, "obligation " .. tostring(o[1]), line, true)
     items[i] = { kind = o[1], due = o.due, clause = o.clause, by_day = o.by_day and quantity(o.by_day, "by_day"),
                  line = line }
   end
@@ -436,15 +554,20 @@ end
 local function due_rule(d, line)
   if d == nil then return nil end
   if type(d) ~= "table" then fail_at(line, "due must be { working_days = n, after = { ... } }") end
+  strict(d, { "working_days", "after" }, "due", line)
   return { working_days = quantity(d.working_days, "working_days"), after = d.after, line = line }
 end
 
 local function payments(_, spec, line)
+  strict(spec, { "instalments", "bond", "holdover" }, "payments", line)
   local inst = {}
   for i, p in ipairs(spec.instalments or {}) do
+    strict(p, { "pct", "clause", "note", "due" }, "instalment " .. i, line)
     inst[i] = { pct = quantity(p.pct, "instalment pct"), clause = p.clause, note = p.note,
                 due = due_rule(p.due, line) }
   end
+  if spec.bond then strict(spec.bond, { "amount", "clause", "due" }, "bond", line) end
+  if spec.holdover then strict(spec.holdover, { "days_per_year", "clause" }, "holdover", line) end
   local bond = spec.bond and { amount = money(spec.bond.amount, "bond amount"), clause = spec.bond.clause,
                                due = due_rule(spec.bond.due, line) }
   local holdover = spec.holdover and { days = quantity(spec.holdover.days_per_year, "days_per_year"),
@@ -453,8 +576,10 @@ local function payments(_, spec, line)
 end
 
 local function termination(_, spec, line)
+  strict(spec, {}, "termination", line, true)
   local reasons = {}
   for i, t in ipairs(spec) do
+    strict(t, { "clause", "incidents", "violations", "where", "at_least", "label" }, "termination " .. tostring(t[1]), line, true)
     reasons[i] = { id = t[1], clause = t.clause, incidents = t.incidents, violations = t.violations,
                    where = where_of(t.where, "termination where"),
                    at_least = quantity(t.at_least, "at_least"), label = t.label, line = line }
@@ -463,12 +588,17 @@ local function termination(_, spec, line)
 end
 
 local function month_columns(_, spec, line)
+  strict(spec, {}, "month_columns", line, true)
   local cols = {}
-  for i, c in ipairs(spec) do cols[i] = { key = c[1], measure = c[2], line = line } end
+  for i, c in ipairs(spec) do
+    strict(c, {}, "month column " .. tostring(c[1]), line, true)
+    cols[i] = { key = c[1], measure = c[2], line = line }
+  end
   once("month_columns", "month_columns", cols, line)
 end
 
 local function annual(_, spec, line)
+  strict(spec, { "score", "availability" }, "annual", line)
   spec.line = line
   once("annual", "annual", spec, line)
 end

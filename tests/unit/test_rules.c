@@ -430,3 +430,32 @@ Test(texts, are_shared_by_the_breaches_of_a_result)
     cr_assert_eq(first.rule, last.rule);
     lc_result_free(res);
 }
+
+/* Every declaration refuses a key it does not know, with the nearest known
+ * key as a hint: a typo would otherwise silently change a total. */
+Test(strict, a_key_typo_is_a_load_error_with_a_hint)
+{
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', were = absent 'responded' }\n", BASE_LINES + 1,
+                 "breach \"b.1\" has no key 'were' (did you mean 'where'?)");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'outage', cluster = { windw = days(7), count_ge = P.n } }\n",
+                 BASE_LINES + 1, "breach \"b.1\": cluster has no key 'windw' (did you mean 'window'?)");
+    expect_error("incident 'A.1' { class = 'A', pct = 1, on = 'ticket' }\n", BASE_LINES + 1,
+                 "incident \"A.1\" has no key 'pct'");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, month = 'availability', band = { lt = P.target }, impcat = impact 'serious' }\n",
+                 BASE_LINES + 1, "(did you mean 'impact'?)");
+    expect_error("event 'job' { anchor = 'at', count_when = is('done', true), { 'at', 'time', required = true },\n"
+                 "  { 'done', 'bool' } }\n",
+                 BASE_LINES + 1, "event \"job\" has no key 'count_when' (did you mean 'counts_when'?)");
+    expect_error("event 'job' { anchor = 'at', { 'at', 'time', requird = true } }\n", BASE_LINES + 1,
+                 "event \"job\": field at has no key 'requird' (did you mean 'required'?)");
+    expect_error("param { 'p', 1, unti = 'count' }\n", BASE_LINES + 1, "param \"p\" has no key 'unti' (did you mean 'unit'?)");
+    expect_error("measure 'm' { count = 'ticket', were = absent 'responded' }\n", BASE_LINES + 1,
+                 "measure \"m\" has no key 'were' (did you mean 'where'?)");
+    expect_error("cap 'c' { window = 'term', pct = 10, of = P.fee, clase = 'x' }\n", BASE_LINES + 1,
+                 "cap \"c\" has no key 'clase' (did you mean 'clause'?)");
+    expect_error("contract { id = 'again' }\n", BASE_LINES + 1, "contract is declared twice");
+    expect_error("annual { scoer = 'x' }\n", BASE_LINES + 1, "annual has no key 'scoer' (did you mean 'score'?)");
+    /* a key far from every known one gets no hint */
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', zzzzzz = 1 }\n", BASE_LINES + 1,
+                 "breach \"b.1\" has no key 'zzzzzz'");
+}

@@ -252,7 +252,7 @@ int lc_engine_rule(const lc_engine *e, size_t i, lc_rule_info *out)
     static const char *const kinds[] = {"breach", "incident", "violation", "finding"};
     if (!e || !e->loaded || !out || i >= e->model.nrules) return 0;
     const lci_rule *r = &e->model.rules[i];
-    *out = (lc_rule_info){r->id, kinds[r->kind], r->klass ? r->klass : "", r->clause ? r->clause : "", r->line};
+    *out = (lc_rule_info){r->id, kinds[r->outcome], r->klass ? r->klass : "", r->clause ? r->clause : "", r->line};
     return 1;
 }
 

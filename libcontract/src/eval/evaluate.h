@@ -55,7 +55,4 @@ int lci_outcomes(lci_build *b);
  * the stamp. */
 int lci_shape(lci_build *b);
 
-/* Formats an exact value for people: durations in their unit. */
-void lci_format_exact(lci_exact v, lci_unit unit, char *buf, size_t size);
-
 #endif

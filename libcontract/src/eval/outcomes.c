@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/evaluate.h"
+#include "rules/words.h"
 
 static int64_t whole(const lci_model *m, const lci_qty *q)
 {

@@ -89,7 +89,7 @@ static int check_breaches(const lci_model *m, char *why, size_t size)
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *r = &m->rules[i];
         int64_t fen;
-        if (r->kind != LCI_R_BREACH || lci_breach_price(m, r, &fen) == 0) continue;
+        if (r->outcome != LCI_R_BREACH || lci_breach_price(m, r, &fen) == 0) continue;
         lci_buf what;
         lci_buf_init(&what);
         lci_buf_printf(&what, "the price of breach %s (", r->id);

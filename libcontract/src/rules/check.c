@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "events/evaluation.h"
-#include "eval/evaluate.h"
+#include "kinds/kind.h"
+#include "rules/amounts.h"
+#include "rules/words.h"
 
 #define MAX_DIMS 12
 #define MAX_THRESHOLDS 24
@@ -34,7 +36,7 @@ typedef struct dim {
 typedef struct family {
     const lci_model *m;
     int type, measure, grades;
-    lci_rule_kind kind;
+    lci_outcome kind;
     const lci_rule *rules[64];
     size_t nrules;
     dim dims[MAX_DIMS];
@@ -603,7 +605,7 @@ static int month_family(const lci_model *m, int measure, lci_findings *out)
     value->unit = m->measures[measure].unit;
     for (size_t i = 0; i < m->nrules && f.nrules < 64; i++) {
         const lci_rule *r = &m->rules[i];
-        if (r->scope != LCI_S_MONTH || r->measure != measure) continue;
+        if (r->kind->family != LCI_FAMILY_MONTH || r->measure != measure) continue;
         f.rules[f.nrules++] = r;
         add_band(m, value, &r->band, 1);
         value->unit = m->measures[measure].unit;
@@ -612,13 +614,13 @@ static int month_family(const lci_model *m, int measure, lci_findings *out)
     return f.nrules ? analyse(&f, out) : 0;
 }
 
-static int event_family(const lci_model *m, int type, lci_rule_kind kind, lci_findings *out)
+static int event_family(const lci_model *m, int type, lci_outcome kind, lci_findings *out)
 {
     family f = {.m = m, .type = type, .measure = -1, .kind = kind};
     const lci_event_type *t = &m->types[type];
     for (size_t i = 0; i < m->nrules && f.nrules < 64; i++) {
         const lci_rule *r = &m->rules[i];
-        if (r->scope != LCI_S_EVENT || r->type != type || r->kind != kind) continue;
+        if (r->kind->family != LCI_FAMILY_EVENT || r->type != type || r->outcome != kind) continue;
         f.rules[f.nrules++] = r;
         collect_dims(&f, r->where, t);
     }
@@ -718,7 +720,7 @@ static int check_constants(const lci_model *m, lci_findings *out)
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *r = &m->rules[i];
         if (cond_constants(m, r->where, r->id, r->clause, out) != 0) return -1;
-        if ((r->scope == LCI_S_MONTH || r->scope == LCI_S_STREAK) && constant_bound(m, &r->band, r->id, r->clause, out) != 0)
+        if (r->measure >= 0 && constant_bound(m, &r->band, r->id, r->clause, out) != 0)
             return -1;
     }
     for (size_t i = 0; i < m->scorecard.ngrades; i++)
@@ -748,7 +750,7 @@ static int check_caps(const lci_model *m, lci_findings *out)
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *r = &m->rules[i];
         int64_t amount;
-        if (r->kind == LCI_R_BREACH && lci_breach_price(m, r, &amount) == 0 && amount > largest) {
+        if (r->outcome == LCI_R_BREACH && lci_breach_price(m, r, &amount) == 0 && amount > largest) {
             largest = amount;
             which = r->id;
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "kinds/kind.h"
 
 /* Frees what a condition holds (its children), not the condition itself. */
 static void free_cond(lci_cond *c)
@@ -38,6 +39,8 @@ static void free_rules(lci_model *m)
 {
     for (size_t i = 0; i < m->nrules; i++) {
         lci_rule *r = &m->rules[i];
+        if (r->kind && r->kind->free) r->kind->free(r->data);
+        else free(r->data);
         free_cond_ptr(r->where);
         free_cond_ptr(r->impact);
         free(r->unless);

@@ -174,37 +174,30 @@ typedef struct lci_measure {
 
 /* ---- rules: breaches, incidents, violations, findings ---- */
 
-typedef enum lci_rule_kind { LCI_R_BREACH, LCI_R_INCIDENT, LCI_R_VIOLATION, LCI_R_FINDING } lci_rule_kind;
+/* What a rule records when it applies. */
+typedef enum lci_outcome { LCI_R_BREACH, LCI_R_INCIDENT, LCI_R_VIOLATION, LCI_R_FINDING } lci_outcome;
 
-typedef enum lci_scope {
-    LCI_S_EVENT,   /* each event of a type that matches */
-    LCI_S_MONTH,   /* a month measure in a band (with the month's severity) */
-    LCI_S_STREAK,  /* MONTH, at every streak-th consecutive month */
-    LCI_S_CLUSTER, /* events of a type bunched in a rolling window */
-    LCI_S_LUA      /* a Lua function per month */
-} lci_scope;
+struct lci_kind;
 
 typedef struct lci_rule {
     const char *id, *klass, *clause, *text, *label, *message;
-    lci_rule_kind kind;
-    lci_scope scope;
-    lci_qty pct;              /* BREACH */
+    lci_outcome outcome;
+    const struct lci_kind *kind; /* what it looks at (kinds/kind.h) */
+    void *data;                  /* the kind's own declaration */
+    lci_qty pct;                 /* BREACH */
     int has_base;
-    lci_money_expr base;      /* BREACH: its own base (else the penalty base) */
-    int type;                 /* EVENT, CLUSTER */
-    lci_cond *where;          /* EVENT, CLUSTER (filter) */
-    int measure;              /* MONTH, STREAK */
-    lci_band band;            /* MONTH, STREAK */
-    lci_cond *impact;         /* MONTH, STREAK: the month's severity; NULL = any */
-    lci_qty streak;           /* STREAK */
-    lci_qty window, count_ge, total_ge; /* CLUSTER */
-    int has_count_ge, has_total_ge;
-    int *unless;              /* rule indices that take precedence */
+    lci_money_expr base;         /* BREACH: its own base (else the penalty base) */
+    /* what kinds have in common, for the others to see */
+    int type;                    /* the event type it looks at, or LCI_NONE */
+    lci_cond *where;             /* a filter on those events, or NULL */
+    int measure;                 /* the month figure it compares, or LCI_NONE */
+    lci_band band;               /* ... and the band it looks for */
+    lci_cond *impact;            /* ... and the month's severity; NULL = any */
+    int *unless;                 /* rule indices that take precedence (on the same events) */
     size_t nunless;
-    int lua_ref;              /* LUA: registry reference of the function */
     int line;
-    int order;                /* item number parsed from the id, for sorting */
-    int class_rank;           /* classes rank in the order the rule file first uses them */
+    int order;                   /* item number parsed from the id, for sorting */
+    int class_rank;              /* classes rank in the order the rule file first uses them */
 } lci_rule;
 
 /* ---- caps ---- */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rules/amounts.h"
+#include "kinds/kind.h"
 #include "rules/reader.h"
 #include "base/idtable.h"
 #include "sandbox/luasource.h"
@@ -501,75 +502,19 @@ static int rule_order(const char *id)
     return dot ? atoi(dot + 1) : 0;
 }
 
+/* outcome = "breach" | "incident" | "violation" | "finding", and the kind
+ * the rule language chose by the declaration's keys. */
 static int read_rule_kind(lci_reader *r, int idx, lci_rule *ru)
 {
-    static const char *const kinds[] = {"breach", "incident", "violation", "finding"};
-    static const char *const scopes[] = {"event", "month", "streak", "cluster", "lua_month"};
-    const char *kind = NULL, *scope = NULL;
-    int ok = lci_read_borrow(r, idx, "kind", 1, &kind);
-    if (ok == 0) ok = lci_read_borrow(r, idx, "scope", 1, &scope);
-    size_t k = 0, s = 0;
-    while (ok == 0 && k < LCI_ARRAY_LEN(kinds) && strcmp(kinds[k], kind) != 0) k++;
-    while (ok == 0 && s < LCI_ARRAY_LEN(scopes) && strcmp(scopes[s], scope) != 0) s++;
-    if (ok == 0 && (k == LCI_ARRAY_LEN(kinds) || s == LCI_ARRAY_LEN(scopes)))
-        ok = lci_read_fail(r, ru->line, "rule %s: unknown kind or scope", ru->id);
-    ru->kind = (lci_rule_kind)k;
-    ru->scope = (lci_scope)s;
-    return ok;
-}
-
-static int read_rule_month(lci_reader *r, int idx, lci_rule *ru)
-{
-    const char *measure = NULL;
-    int ok = lci_read_borrow(r, idx, "measure", 1, &measure);
-    if (ok == 0 && (ru->measure = lci_model_measure(r->m, measure)) < 0)
-        ok = lci_read_fail(r, ru->line, "rule %s: unknown measure '%s'", ru->id, measure);
-    if (ok == 0) ok = lci_read_band(r, idx, "band", &ru->band);
-    if (ok == 0) ok = lci_read_band_units(r, &ru->band, lci_unit_is_duration(r->m->measures[ru->measure].unit), ru->id);
-    if (ok == 0) ok = lci_read_cond(r, idx, "impact", NULL, &ru->impact);
-    if (ok == 0 && ru->impact && ru->impact->kind != LCI_C_SEVERITY)
-        ok = lci_read_fail(r, ru->line, "rule %s: impact must be impact \"level\" or impact { levels }", ru->id);
-    if (ok == 0 && ru->scope == LCI_S_STREAK) ok = lci_read_qty(r, idx, "streak", &ru->streak, NULL);
-    return ok;
-}
-
-static int read_rule_cluster(lci_reader *r, int idx, lci_rule *ru)
-{
-    const lci_event_type *t = &r->m->types[ru->type];
-    int ok = lci_read_qty(r, idx, "window", &ru->window, NULL);
-    if (ok == 0) ok = lci_read_qty(r, idx, "count_ge", &ru->count_ge, &ru->has_count_ge);
-    if (ok == 0) ok = lci_read_qty(r, idx, "total_ge", &ru->total_ge, &ru->has_total_ge);
-    if (ok == 0 && !lci_unit_is_duration(ru->window.unit)) ok = lci_read_fail(r, ru->line, "rule %s: the cluster window needs a duration", ru->id);
-    if (ok == 0 && ru->has_total_ge && !lci_unit_is_duration(ru->total_ge.unit))
-        ok = lci_read_fail(r, ru->line, "rule %s: total_ge needs a duration", ru->id);
-    if (ok == 0 && !ru->has_count_ge && !ru->has_total_ge) ok = lci_read_fail(r, ru->line, "rule %s: a cluster needs count_ge or total_ge", ru->id);
-    if (ok == 0 && t->ends < 0) ok = lci_read_fail(r, ru->line, "rule %s: a cluster needs an event type with ends = field", ru->id);
-    return ok;
-}
-
-static int read_rule_lua(lci_reader *r, int idx, lci_rule *ru)
-{
-    if (lci_read_get(r, idx, "check") != LUA_TFUNCTION) {
-        lua_pop(r->L, 1);
-        return lci_read_fail(r, ru->line, "rule %s: check must be a function", ru->id);
-    }
-    ru->lua_ref = luaL_ref(r->L, LUA_REGISTRYINDEX);
-    return ru->lua_ref == LUA_NOREF ? lci_read_oom(r) : 0;
-}
-
-static int read_rule_scope(lci_reader *r, int idx, lci_rule *ru)
-{
-    switch (ru->scope) {
-    case LCI_S_MONTH:
-    case LCI_S_STREAK: return read_rule_month(r, idx, ru);
-    case LCI_S_LUA: return read_rule_lua(r, idx, ru);
-    case LCI_S_EVENT:
-    case LCI_S_CLUSTER: break;
-    }
-    int ok = lci_read_type_ref(r, idx, "on", ru->line, &ru->type);
-    if (ok == 0) ok = lci_read_cond(r, idx, "where", &r->m->types[ru->type], &ru->where);
-    if (ok == 0) r->m->types[ru->type].stored = 1;
-    if (ok == 0 && ru->scope == LCI_S_CLUSTER) ok = read_rule_cluster(r, idx, ru);
+    static const char *const outcomes[] = {"breach", "incident", "violation", "finding"};
+    const char *outcome = NULL, *kind = NULL;
+    int ok = lci_read_borrow(r, idx, "outcome", 1, &outcome);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "kind", 1, &kind);
+    size_t k = 0;
+    while (ok == 0 && k < LCI_ARRAY_LEN(outcomes) && strcmp(outcomes[k], outcome) != 0) k++;
+    if (ok == 0 && k == LCI_ARRAY_LEN(outcomes)) ok = lci_read_fail(r, ru->line, "rule %s: unknown outcome %s", ru->id, outcome);
+    if (ok == 0 && !(ru->kind = lci_kind_named(kind))) ok = lci_read_fail(r, ru->line, "rule %s: unknown kind %s", ru->id, kind);
+    ru->outcome = (lci_outcome)k;
     return ok;
 }
 
@@ -578,24 +523,24 @@ static int read_rule(lci_reader *r, int idx, void *item)
     lci_rule *ru = item;
     ru->line = r->line = lci_read_line(r, idx);
     ru->type = ru->measure = LCI_NONE;
-    ru->lua_ref = LUA_NOREF;
     ru->pct.param = LCI_NONE;
     int ok = lci_read_string(r, idx, "id", 1, &ru->id);
     if (ok == 0) ok = read_rule_kind(r, idx, ru);
-    if (ok == 0) ok = lci_read_string(r, idx, "class", ru->kind == LCI_R_BREACH || ru->kind == LCI_R_INCIDENT, &ru->klass);
+    if (ok == 0) ok = lci_read_string(r, idx, "class", ru->outcome == LCI_R_BREACH || ru->outcome == LCI_R_INCIDENT, &ru->klass);
     if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &ru->clause);
     if (ok == 0) ok = lci_read_string(r, idx, "text", 0, &ru->text);
     if (ok == 0) ok = lci_read_string(r, idx, "label", 0, &ru->label);
     if (ok == 0) ok = lci_read_string(r, idx, "message", 0, &ru->message);
-    if (ok == 0 && ru->kind == LCI_R_BREACH) ok = lci_read_qty(r, idx, "pct", &ru->pct, NULL);
-    if (ok == 0 && ru->kind == LCI_R_BREACH && lci_read_get(r, idx, "base") != LUA_TNIL) {
+    if (ok == 0 && ru->outcome == LCI_R_BREACH) ok = lci_read_qty(r, idx, "pct", &ru->pct, NULL);
+    if (ok == 0 && ru->outcome == LCI_R_BREACH && lci_read_get(r, idx, "base") != LUA_TNIL) {
         lua_pop(r->L, 1);
         ru->has_base = 1;
         ok = lci_read_money(r, idx, "base", &ru->base);
     } else {
         lua_settop(r->L, idx);
     }
-    if (ok == 0) ok = read_rule_scope(r, idx, ru);
+    if (ok == 0) ok = ru->kind->read(r, idx, ru);
+    lua_settop(r->L, idx);
     ru->order = ru->id ? rule_order(ru->id) : 0;
     return ok;
 }
@@ -612,8 +557,7 @@ static int resolve_unless(lci_reader *r, int decl)
         if (type == LUA_TSTRING) {
             int other = lci_model_rule(r->m, lua_tostring(r->L, -1));
             if (other < 0) ok = lci_read_fail(r, ru->line, "rule %s: unless names an unknown rule '%s'", ru->id, lua_tostring(r->L, -1));
-            else if (ru->scope != LCI_S_EVENT || r->m->rules[other].scope != LCI_S_EVENT ||
-                     r->m->rules[other].type != ru->type)
+            else if (!ru->kind->on_events || !r->m->rules[other].kind->on_events || r->m->rules[other].type != ru->type)
                 ok = lci_read_fail(r, ru->line, "rule %s: unless names a rule on the same single events (on = \"type\"), "
                                        "and %s is not", ru->id, r->m->rules[other].id);
             else if (!(ru->unless = malloc(sizeof *ru->unless))) ok = lci_read_oom(r);
@@ -780,16 +724,16 @@ static int read_reason(lci_reader *r, int idx, void *item)
     if (ok == 0) ok = lci_read_borrow(r, idx, "violations", 0, &violations);
     if (ok == 0 && violations) {
         t->violation_rule = lci_model_rule(r->m, violations);
-        if (t->violation_rule < 0 || r->m->rules[t->violation_rule].kind != LCI_R_VIOLATION)
+        if (t->violation_rule < 0 || r->m->rules[t->violation_rule].outcome != LCI_R_VIOLATION)
             ok = lci_read_fail(r, t->line, "termination %s: '%s' is not a declared violation", t->id, violations);
     }
     if (ok == 0 && !violations && !t->incident_class) ok = lci_read_fail(r, t->line, "termination %s counts incidents = class or violations = id", t->id);
     const lci_rule *vr = ok == 0 && violations ? &r->m->rules[t->violation_rule] : NULL;
-    if (vr && vr->scope != LCI_S_EVENT && lci_read_get(r, idx, "where") != LUA_TNIL)
+    if (vr && !vr->kind->on_events && lci_read_get(r, idx, "where") != LUA_TNIL)
         ok = lci_read_fail(r, t->line, "termination %s: where needs violation %s to be about single events (on = \"type\")", t->id,
                   vr->id);
     if (vr) lua_settop(r->L, idx);
-    if (ok == 0 && vr && vr->scope == LCI_S_EVENT) ok = lci_read_cond(r, idx, "where", &r->m->types[vr->type], &t->where);
+    if (ok == 0 && vr && vr->kind->on_events) ok = lci_read_cond(r, idx, "where", &r->m->types[vr->type], &t->where);
     if (ok == 0) ok = lci_read_qty(r, idx, "at_least", &t->at_least, NULL);
     return ok;
 }
@@ -1029,7 +973,7 @@ static int check_signs(lci_reader *r)
     const lci_model *m = r->m;
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *ru = &m->rules[i];
-        if (ru->kind != LCI_R_BREACH) continue;
+        if (ru->outcome != LCI_R_BREACH) continue;
         if (nonnegative(r, &ru->pct, "pct", ru->id) != 0) return -1;
         if (ru->has_base && nonnegative_money(r, &ru->base, ru->id) != 0) return -1;
     }
@@ -1087,7 +1031,8 @@ static int check_model(lci_reader *r)
         if (m->types[i].adds_to >= 0) m->types[i].stored = 1;
     for (size_t i = 0; i < m->nrules; i++) {
         lci_rule *ru = &m->rules[i];
-        if (ru->kind == LCI_R_BREACH && !ru->has_base && !m->has_base)
+        if (ru->kind->needs) ru->kind->needs(ru, m);
+        if (ru->outcome == LCI_R_BREACH && !ru->has_base && !m->has_base)
             return lci_read_fail(r, ru->line, "breach %s: declare penalty_base { ... } or give the breach a base", ru->id);
     }
     return 0;
@@ -1187,6 +1132,52 @@ typedef struct load_job {
 /* The whole load runs inside one protected call: a Lua API call that runs
  * out of the state's memory then unwinds to here instead of aborting.
  * Nested calls (the prelude, the rule file) run with the budget hook. */
+/* The keys of a declaration and their shapes, for the rule language to
+ * check and convert ({ name = "qty", cluster = { record = { ... } } }). */
+static void push_keys(lua_State *L, const lci_key *keys)
+{
+    static const char *const shapes[] = {"string", "strings", "qty", "band", "cond", "impact", "money", "function"};
+    lua_newtable(L);
+    for (; keys->name; keys++) {
+        if (keys->shape == LCI_SHAPE_RECORD) {
+            lua_newtable(L);
+            push_keys(L, keys->fields);
+            lua_setfield(L, -2, "record");
+        } else {
+            lua_pushstring(L, shapes[keys->shape]);
+        }
+        lua_setfield(L, -2, keys->name);
+    }
+}
+
+/* What the rule language needs to know of the rule kinds (kinds/kind.h):
+ * { rule = keys, amount = keys, kinds = { { name, selects = {...}, keys }, ... } }. */
+static void push_kinds(lua_State *L)
+{
+    lua_newtable(L);
+    push_keys(L, lci_rule_keys);
+    lua_setfield(L, -2, "rule");
+    push_keys(L, lci_amount_keys);
+    lua_setfield(L, -2, "amount");
+    lua_newtable(L);
+    for (int i = 0; lci_kinds[i]; i++) {
+        const lci_kind *k = lci_kinds[i];
+        lua_newtable(L);
+        lua_pushstring(L, k->name);
+        lua_setfield(L, -2, "name");
+        lua_newtable(L);
+        for (int j = 0; k->selects[j]; j++) {
+            lua_pushstring(L, k->selects[j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "selects");
+        push_keys(L, k->keys);
+        lua_setfield(L, -2, "keys");
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "kinds");
+}
+
 static int load_protected(lua_State *L)
 {
     load_job *job = lua_touserdata(L, 1);
@@ -1194,8 +1185,9 @@ static int load_protected(lua_State *L)
     luaL_checkstack(L, 64, "reading the declarations");
     lci_sandbox_push_line_function(sb, RULES_CHUNK);
     lua_pushstring(L, RULES_CHUNK);
-    int base = lua_gettop(L) - 2;
-    job->status = run_chunk(sb, "contract.lua", lci_prelude, lci_prelude_len, 2, 2, job->err);
+    push_kinds(L);
+    int base = lua_gettop(L) - 3;
+    job->status = run_chunk(sb, "contract.lua", lci_prelude, lci_prelude_len, 3, 2, job->err);
     if (job->status == LC_OK) job->status = expose_api(sb, RULES_CHUNK, job->err);
     if (job->status == LC_OK) job->status = run_chunk(sb, RULES_CHUNK, job->text, job->len, 0, 0, job->err);
     if (job->status == LC_OK) {
