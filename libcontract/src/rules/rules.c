@@ -694,7 +694,6 @@ static int read_scorecard(lci_reader *r, int decl)
         const lci_event_type *t = ok == 0 ? &r->m->types[s->type] : NULL;
         if (ok == 0) ok = lci_read_field_ref(r, idx, "month", t, s->line, &s->month_field);
         if (ok == 0) ok = lci_read_field_ref(r, idx, "item", t, s->line, &s->item_field);
-        if (ok == 0) r->m->types[s->type].stored = 1;
         if (ok == 0) ok = read_components(r, idx, s);
         if (ok == 0) ok = lci_read_array(r, idx, "items", (void **)&s->items, &s->nitems, sizeof *s->items, read_item);
         if (ok == 0) ok = lci_read_array(r, idx, "grades", (void **)&s->grades, &s->ngrades, sizeof *s->grades, read_grade);
@@ -758,7 +757,6 @@ static int read_part_kind(lci_reader *r, int idx, lci_acceptance_part *p)
         if (ok == 0 && (p->type = lci_model_type(r->m, type)) < 0) ok = lci_read_fail(r, p->line, "unknown event type %s", type);
         if (ok == 0 && (p->field = lci_model_field(&r->m->types[p->type], field)) < 0)
             ok = lci_read_fail(r, p->line, "event %s has no field %s", type, field);
-        if (ok == 0) r->m->types[p->type].stored = 1;
         lua_settop(r->L, idx);
         return ok;
     }
@@ -826,7 +824,6 @@ static int read_obligations(lci_reader *r, int decl)
         if (ok == 0) ok = lci_read_field_ref(r, idx, "by", &m->types[m->obligations_type], r->line, &m->obligations_field);
         if (ok == 0 && m->types[m->obligations_type].fields[m->obligations_field].kind != LCI_F_ENUM)
             ok = lci_read_fail(r, r->line, "obligations are counted by an enum field");
-        if (ok == 0) m->types[m->obligations_type].stored = 1;
         if (ok == 0)
             ok = lci_read_array(r, idx, "items", (void **)&m->obligations, &m->nobligations, sizeof *m->obligations,
                             read_obligation);
@@ -854,10 +851,7 @@ static int read_due(lci_reader *r, int idx, lci_due_rule *d)
             lci_read_geti(r, after, (lua_Integer)i + 1);
             const char *s = lua_tostring(r->L, -1);
             if (s && strcmp(s, "signed") == 0) d->after_signed = 1;
-            else if (s && lci_model_type(r->m, s) >= 0) {
-                d->after_types[d->nafter++] = lci_model_type(r->m, s);
-                r->m->types[lci_model_type(r->m, s)].stored = 1;
-            } else ok = lci_read_fail(r, r->line, "due after: '%s' is neither \"signed\" nor an event type", s ? s : "?");
+            else if (s && lci_model_type(r->m, s) >= 0) d->after_types[d->nafter++] = lci_model_type(r->m, s); else ok = lci_read_fail(r, r->line, "due after: '%s' is neither \"signed\" nor an event type", s ? s : "?");
             lua_pop(r->L, 1);
         }
     }
@@ -1017,21 +1011,44 @@ static void rank_classes(lci_model *m)
     }
 }
 
+static void keep_due_types(lci_model *m, const lci_due_rule *d)
+{
+    for (size_t i = 0; i < d->nafter; i++) m->types[d->after_types[i]].stored = 1;
+}
+
+/* The one place that decides which event types keep their records for the
+ * evaluation at the end (the rest only feed running sums as they stream):
+ * those a rule kind reads, the intervals of availability and of calendars,
+ * the scorecard's work items, the latest value acceptance reads, the
+ * obligations' deliveries, and the events due dates count from. */
+static void mark_kept_types(lci_model *m)
+{
+    for (size_t i = 0; i < m->nmeasures; i++)
+        if (m->measures[i].kind == LCI_M_AVAILABILITY) m->types[m->measures[i].type].stored = 1;
+    for (size_t i = 0; i < m->ntypes; i++)
+        if (m->types[i].adds_to >= 0) m->types[i].stored = 1;
+    for (size_t i = 0; i < m->nrules; i++)
+        if (m->rules[i].kind->needs) m->rules[i].kind->needs(&m->rules[i], m);
+    if (m->scorecard.present) m->types[m->scorecard.type].stored = 1;
+    for (size_t i = 0; i < m->nacceptance; i++)
+        if (m->acceptance[i].kind == LCI_P_LATEST) m->types[m->acceptance[i].type].stored = 1;
+    if (m->obligations_type >= 0) m->types[m->obligations_type].stored = 1;
+    for (size_t i = 0; i < m->ninstalments; i++) keep_due_types(m, &m->instalments[i].due);
+    keep_due_types(m, &m->bond_due);
+}
+
 static int check_model(lci_reader *r)
 {
     lci_model *m = r->m;
     rank_classes(m);
+    mark_kept_types(m);
     for (size_t i = 0; i < m->nmeasures; i++) {
         lci_measure *me = &m->measures[i];
         if (me->kind == LCI_M_SCORE && !m->scorecard.present)
             return lci_read_fail(r, me->line, "measure %s needs a scorecard { ... }", me->name);
-        if (me->kind == LCI_M_AVAILABILITY) m->types[me->type].stored = 1;
     }
-    for (size_t i = 0; i < m->ntypes; i++)
-        if (m->types[i].adds_to >= 0) m->types[i].stored = 1;
     for (size_t i = 0; i < m->nrules; i++) {
         lci_rule *ru = &m->rules[i];
-        if (ru->kind->needs) ru->kind->needs(ru, m);
         if (ru->outcome == LCI_R_BREACH && !ru->has_base && !m->has_base)
             return lci_read_fail(r, ru->line, "breach %s: declare penalty_base { ... } or give the breach a base", ru->id);
     }
