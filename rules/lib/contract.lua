@@ -369,7 +369,7 @@ end
 
 local function measure(name, spec, line)
   if not name then fail_at(line, "measure needs a name") end
-  strict(spec, { "label", "unit", "where", "clause", "average", "availability", "count", "score" },
+  strict(spec, { "label", "unit", "where", "clause", "average", "availability", "count", "score", "sum" },
          format("measure \"%s\"", name), line)
   local m = { name = name, label = spec.label or name, unit = spec.unit or "", line = line,
               where = where_of(spec.where, "measure where"), clause = spec.clause }
@@ -382,8 +382,13 @@ local function measure(name, spec, line)
     m.kind, m.on = "count", spec.count
   elseif spec.score then
     m.kind = "score"
+  elseif spec.sum then
+    local s = expect(spec.sum, "table", "sum")
+    m.kind, m.on, m.to = "sum", s[1], s[2]
+    if spec.unit == nil then m.unit = "money" end
   else
-    fail_at(line, "measure %s needs average = {type, from, to}, availability = type, count = type or score = true", name)
+    fail_at(line, "measure %s needs average = {type, from, to}, availability = type, count = type, sum = {type, field} "
+                  .. "or score = true", name)
   end
   decl.measures[#decl.measures + 1] = m
 end

@@ -52,6 +52,7 @@ static value flag(int v)
 static value rvalue(const lci_rvalue *v)
 {
     if (v->kind == LCI_V_INT) return whole(v->integer);
+    if (v->kind == LCI_V_MONEY) return fen(v->integer);
     if (v->kind == LCI_V_NUMBER) return (value){LC_VALUE_NUMBER, NULL, 0, v->number};
     return null_value();
 }

@@ -165,6 +165,7 @@ size_t lc_result_month_count(const lc_result *res)
 static double column_number(const lci_rvalue *v)
 {
     if (v->kind == LCI_V_INT) return (double)v->integer;
+    if (v->kind == LCI_V_MONEY) return (double)v->integer / 100; /* a figure for display */
     return v->kind == LCI_V_NUMBER ? v->number : NAN;
 }
 

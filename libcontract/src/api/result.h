@@ -48,7 +48,7 @@ typedef struct lci_rfinding {
     lci_refs events;
 } lci_rfinding;
 
-typedef enum lci_vkind { LCI_V_NULL, LCI_V_NUMBER, LCI_V_INT } lci_vkind;
+typedef enum lci_vkind { LCI_V_NULL, LCI_V_NUMBER, LCI_V_INT, LCI_V_MONEY /* integer: fen */ } lci_vkind;
 
 typedef struct lci_rvalue {
     lci_vkind kind;

@@ -204,7 +204,8 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
         lci_time s, e;
         lci_model_month_bounds(m, i, &s, &e);
         if (me->kind == LCI_M_AVAILABILITY && availability(&row[i], ev, me, s, e) != 0) return -1;
-        if (me->kind == LCI_M_AVERAGE) from_accumulator(&row[i], &ev->avg[(size_t)mi * m->nmonths + i]);
+        if (me->kind == LCI_M_AVERAGE || me->kind == LCI_M_SUM) from_accumulator(&row[i], &ev->avg[(size_t)mi * m->nmonths + i]);
+        if (me->kind == LCI_M_SUM) row[i].value.den = lci_pow10(m->types[me->type].fields[me->to].scale);
         if (me->kind == LCI_M_COUNT) {
             row[i].present = 1;
             row[i].value = (lci_exact){ev->counts[(size_t)mi * m->nmonths + i], 1};
@@ -221,6 +222,13 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
         for (int i = 0; i < m->nmonths; i++) term->value.num += row[i].value.num;
         return 0;
     case LCI_M_SCORE: annual_score(term, fig, m->scorecard.digits); return 0;
+    case LCI_M_SUM:
+        term->value = (lci_exact){0, lci_pow10(m->types[me->type].fields[me->to].scale)};
+        for (int i = 0; i < m->nmonths; i++) {
+            term->value.num += row[i].value.num;
+            term->present |= row[i].present;
+        }
+        return 0;
     }
     return 0;
 }

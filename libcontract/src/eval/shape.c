@@ -36,6 +36,10 @@ static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)
         out.integer = (int64_t)v->value.num;
         return out;
     }
+    if (me->unit == LCI_UNIT_MONEY && lci_exact_to_fen(v->value, &out.integer) == 0) { /* exact, half up */
+        out.kind = LCI_V_MONEY;
+        return out;
+    }
     out.kind = LCI_V_NUMBER;
     out.number = lci_exact_to_double(v->value, me->unit);
     return out;

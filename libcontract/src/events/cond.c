@@ -99,3 +99,12 @@ int lci_cond_eval(const lci_cond *c, const lci_event_type *t, const lci_record *
     }
     return 0;
 }
+
+int lci_exact_to_fen(lci_exact v, int64_t *fen)
+{
+    __int128 num = v.num * 100, q = num / v.den, r = num % v.den;
+    if (2 * (r < 0 ? -r : r) >= v.den) q += num < 0 ? -1 : 1;
+    if (q > INT64_MAX || q < INT64_MIN) return -1;
+    *fen = (int64_t)q;
+    return 0;
+}

@@ -18,6 +18,9 @@ int lci_exact_cmp_qty(const lci_model *m, lci_exact v, const lci_qty *q);
 /* 1 when v lies in the band. */
 int lci_band_has(const lci_model *m, const lci_band *b, lci_exact v);
 
+/* v (in currency units) as fen, rounded half up; -1 when it does not fit. */
+int lci_exact_to_fen(lci_exact v, int64_t *fen);
+
 /* Nearest double of v in the unit `u` (for display). */
 double lci_exact_to_double(lci_exact v, lci_unit u);
 

@@ -167,7 +167,7 @@ static uint64_t feeds_taken(const lc_eval *ev, const lci_event_type *t, const lc
     uint64_t taken = 0;
     for (size_t i = 0; i < tp->nfeeds; i++) {
         const lci_feed *f = &tp->feeds[i];
-        if (f->average && !(lci_has(rec, f->from) && lci_has(rec, f->to))) continue;
+        if (f->average && !((f->from < 0 || lci_has(rec, f->from)) && lci_has(rec, f->to))) continue;
         if (lci_test_holds(&f->where, t, rec, &ctx)) taken |= UINT64_C(1) << i;
     }
     return taken;
@@ -214,7 +214,7 @@ __attribute__((cold, noinline)) static void unaccumulate(lc_eval *ev, const lci_
             continue;
         }
         lci_avg_acc *acc = &ev->avg[cell];
-        acc->sum -= rec->v[f->to] - rec->v[f->from];
+        acc->sum -= lci_feed_value(f, rec);
         acc->count--;
         acc->nids--;
     }
@@ -238,7 +238,7 @@ static int accumulate(lc_eval *ev, const lci_event_type *t, const lci_type_plan 
             unaccumulate(ev, tp, rec, month, taken & ~left);
             return -1;
         }
-        acc->sum += rec->v[f->to] - rec->v[f->from];
+        acc->sum += lci_feed_value(f, rec);
         acc->count++;
         acc->ids[acc->nids++] = index;
     }

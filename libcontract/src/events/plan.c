@@ -84,17 +84,18 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
     tp->feeds_by_presence = 1;
     for (size_t i = 0; i < m->nmeasures; i++) {
         const lci_measure *me = &m->measures[i];
-        if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT)) continue;
+        if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT && me->kind != LCI_M_SUM))
+            continue;
         if (tp->nfeeds == LCI_MAX_FEEDS) return -2;
         lci_feed *f = &tp->feeds[tp->nfeeds++];
         f->measure = (int)i;
         f->cell = i * (size_t)m->nmonths;
-        f->average = me->kind == LCI_M_AVERAGE;
+        f->average = me->kind == LCI_M_AVERAGE || me->kind == LCI_M_SUM; /* a sum is an average's numerator */
         f->from = me->from;
         f->to = me->to;
         f->where = make_test(m, &m->types[type], me->where);
         if (f->where.cond && !f->where.by_presence) tp->feeds_by_presence = 0;
-        if (f->average) tp->feed_fields |= UINT64_C(1) << f->from | UINT64_C(1) << f->to;
+        if (f->average) tp->feed_fields |= (f->from >= 0 ? UINT64_C(1) << f->from : 0) | UINT64_C(1) << f->to;
         for (int j = 0; j < f->where.nfields; j++) tp->feed_fields |= UINT64_C(1) << f->where.fields[j];
     }
     return 0;

@@ -33,10 +33,16 @@ typedef struct lci_test {
 typedef struct lci_feed {
     int measure;  /* index in the model's measures */
     size_t cell;  /* measure × months: the month's accumulator is cell + month */
-    int average;  /* 1: the average of to - from; 0: a count */
+    int average;  /* 1: the sum of to - from (an average's), or of the field `to` (from < 0); 0: a count */
     int from, to; /* an average's fields */
     lci_test where;
 } lci_feed;
+
+/* What an event adds to an average's sum: to - from, or a sum's field. */
+static inline int64_t lci_feed_value(const lci_feed *f, const lci_record *r)
+{
+    return f->from >= 0 ? r->v[f->to] - r->v[f->from] : r->v[f->to];
+}
 
 /* Times that must not be out of order: before <= after when both are set. */
 typedef struct lci_order_check {

@@ -51,6 +51,7 @@ static void number(jw *w, double x)
 static void value(jw *w, const lci_rvalue *v)
 {
     if (v->kind == LCI_V_INT) lci_buf_printf(w->b, "%lld", (long long)v->integer);
+    else if (v->kind == LCI_V_MONEY) money(w, v->integer);
     else if (v->kind == LCI_V_NUMBER) number(w, v->number);
     else lci_buf_puts(w->b, "null");
 }

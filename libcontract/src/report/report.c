@@ -170,8 +170,8 @@ int lcr_dec_add(lci_dec a, lci_dec b, lci_dec *out)
 
 int lcr_value_dec(const lci_rvalue *v, lci_dec *out)
 {
-    if (v->kind == LCI_V_INT) {
-        *out = (lci_dec){v->integer, 0};
+    if (v->kind == LCI_V_INT || v->kind == LCI_V_MONEY) {
+        *out = (lci_dec){v->integer, v->kind == LCI_V_MONEY ? 2 : 0};
         return 0;
     }
     if (v->kind != LCI_V_NUMBER || lci_dec_from_double(v->number, out) != LCI_NUM_OK) return -1;
@@ -187,6 +187,7 @@ void lcr_value_text(const lci_rvalue *v, int decimals, char *buf, size_t size)
     lci_dec d;
     if (v->kind == LCI_V_NULL) snprintf(buf, size, "-");
     else if (v->kind == LCI_V_INT) snprintf(buf, size, "%lld", (long long)v->integer);
+    else if (v->kind == LCI_V_MONEY) lci_fen_format(v->integer, buf, size);
     else if (lcr_value_dec(v, &d) == 0) lcr_dec_fixed(d, decimals, buf, size);
     else snprintf(buf, size, "%.*f", decimals, v->number);
 }
@@ -206,6 +207,7 @@ int lcr_column_digits(const lc_result *res, size_t column)
 void lcr_value_json(const lci_rvalue *v, char *buf, size_t size)
 {
     if (v->kind == LCI_V_INT) snprintf(buf, size, "%lld", (long long)v->integer);
+    else if (v->kind == LCI_V_MONEY) lci_fen_format(v->integer, buf, size);
     else if (v->kind == LCI_V_NUMBER) lci_format_double(v->number, buf, size);
     else if (size) buf[0] = '\0';
 }

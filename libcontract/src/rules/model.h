@@ -159,7 +159,8 @@ typedef enum lci_measure_kind {
     LCI_M_AVERAGE,      /* mean of (to - from) over events with both */
     LCI_M_AVAILABILITY, /* 100 × (1 - union of intervals / period length) */
     LCI_M_COUNT,        /* events matching a condition */
-    LCI_M_SCORE         /* the scorecard's month score */
+    LCI_M_SCORE,        /* the scorecard's month score */
+    LCI_M_SUM           /* the sum of a numeric field (a month's bill: money) */
 } lci_measure_kind;
 
 typedef struct lci_measure {
@@ -167,7 +168,7 @@ typedef struct lci_measure {
     lci_measure_kind kind;
     lci_unit unit;
     int type;           /* event type */
-    int from, to;       /* AVERAGE fields */
+    int from, to;       /* AVERAGE fields; SUM: to is the field summed, from LCI_NONE */
     lci_cond *where;    /* constant condition (no parameters) */
     int line;
 } lci_measure;

@@ -461,7 +461,21 @@ static int read_measure_kind(lci_reader *r, int idx, lci_measure *me)
     else if (strcmp(kind, "average") == 0) me->kind = LCI_M_AVERAGE;
     else if (strcmp(kind, "availability") == 0) me->kind = LCI_M_AVAILABILITY;
     else if (strcmp(kind, "count") == 0) me->kind = LCI_M_COUNT;
+    else if (strcmp(kind, "sum") == 0) me->kind = LCI_M_SUM;
     else ok = lci_read_fail(r, me->line, "unknown measure kind '%s'", kind);
+    return ok;
+}
+
+/* sum = { type, field }: a numeric field of the type, added up per month. */
+static int read_sum(lci_reader *r, int idx, lci_measure *me, const lci_event_type *t)
+{
+    int ok = lci_read_field_ref(r, idx, "to", t, me->line, &me->to);
+    lci_field_kind k = ok == 0 ? t->fields[me->to].kind : LCI_F_TIME;
+    if (ok == 0 && k != LCI_F_MONEY && k != LCI_F_NUMBER && k != LCI_F_INTEGER)
+        ok = lci_read_fail(r, me->line, "measure %s sums a money, number or integer field, not %s", me->name, t->fields[me->to].name);
+    if (ok == 0 && (me->unit == LCI_UNIT_MONEY) != (k == LCI_F_MONEY))
+        ok = lci_read_fail(r, me->line, "measure %s: a sum of money has unit money, of anything else another unit", me->name);
+    me->from = LCI_NONE;
     return ok;
 }
 
@@ -487,6 +501,7 @@ static int read_measure(lci_reader *r, int idx, void *item)
             ok = lci_read_fail(r, me->line, "measure %s averages the time between two time fields", me->name);
         if (ok == 0 && !lci_unit_is_duration(me->unit)) ok = lci_read_fail(r, me->line, "measure %s: an average of durations needs unit min, h or d", me->name);
     }
+    if (ok == 0 && me->kind == LCI_M_SUM) ok = read_sum(r, idx, me, t);
     if (ok == 0 && me->kind == LCI_M_AVAILABILITY && t->ends < 0)
         ok = lci_read_fail(r, me->line, "measure %s: availability needs an event type with ends = field", me->name);
     if (ok == 0) ok = lci_read_cond(r, idx, "where", t, &me->where);
