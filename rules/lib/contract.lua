@@ -270,15 +270,51 @@ local function where_of(spec, what)
   return cond { k = "all", kids = kids }
 end
 
--- Money expressions: a money parameter, or pct_of(P.pct, P.money).
-local MONEY = {}
+-- Money expressions: a money parameter (or constant), a money measure's
+-- month figure ("bill"), a money field of the event (field "value"), or
+-- pct_of(P.pct, one of these).
+local MONEY, FIELD, RATE = {}, {}, {}
+
+local function field(name)
+  return setmetatable({ field = expect(name, "string", "field's name"), line = line_of_rules() }, FIELD)
+end
+
+-- The source of an amount, into t: of = quantity, measure = name or field = name.
+local function money_source(v, what, t)
+  if getmetatable(v) == FIELD then t.field = v.field
+  elseif type(v) == "string" and not tonumber(v) then t.measure = v
+  else t.of = quantity(v, what) end
+  return t
+end
+
 local function pct_of(pct, of)
-  return setmetatable({ pct = quantity(pct, "pct_of's percentage"), of = quantity(of, "pct_of's amount"),
-                        line = line_of_rules() }, MONEY)
+  return setmetatable(money_source(of, "pct_of's amount", { pct = quantity(pct, "pct_of's percentage"),
+                                                           line = line_of_rules() }), MONEY)
 end
 local function money(v, what)
   if getmetatable(v) == MONEY then return v end
-  return setmetatable({ of = quantity(v, what), line = line_of_rules() }, MONEY)
+  return setmetatable(money_source(v, what, { line = line_of_rules() }), MONEY)
+end
+
+-- Rates: money per day (calendar days, the first not counted), hour or
+-- minute of a span — the one the rule's kind measures, or from = / to =
+-- fields of the event — beyond = a duration not charged; or per event.
+local function rate(per)
+  return function(r, opts)
+    local t = { rate = quantity(r, "the rate"), per = per, line = line_of_rules() }
+    if opts ~= nil then
+      expect(opts, "table", "a rate's options")
+      strict(opts, { "from", "to", "beyond", "round" }, "per_" .. per, line_of_rules())
+      t.from, t.to, t.round = opts.from, opts.to, opts.round
+      if opts.beyond ~= nil then t.beyond = quantity(opts.beyond, "beyond") end
+    end
+    return setmetatable(t, RATE)
+  end
+end
+
+local function amount(v, what)
+  if getmetatable(v) == RATE then return v end
+  return money(v, what)
 end
 
 -- Declarations ----------------------------------------------------------------
@@ -434,6 +470,7 @@ function convert(shape, v, what, line)
   if shape == "band" then return band(v, what) end
   if shape == "cond" or shape == "impact" then return where_of(v, what) end
   if shape == "money" then return money(v, what) end
+  if shape == "amount" then return amount(v, what) end
   fail_at(line, "%s: unknown shape %s", what, tostring(shape))
 end
 
@@ -458,7 +495,7 @@ local function rule(outcome)
       if not shape then no_such_key(line, what, k, names_of(KINDS.rule, money_keys, kind.keys)) end
       r[k] = convert(shape, v, what .. ": " .. k, line)
     end
-    if outcome == "breach" and r.pct == nil then fail_at(line, "breach %s needs pct", id) end
+    if outcome == "breach" and r.pct == nil and r.amount == nil then fail_at(line, "breach %s needs pct or amount", id) end
     decl.rules[#decl.rules + 1] = r
   end
 end
@@ -621,7 +658,8 @@ local api = {
   month_columns = curried(month_columns, "month_columns"), annual = curried(annual, "annual"),
   is = is, one_of = one_of, present = present, absent = absent, num = num, span = span,
   within = within, all = all, any = any, none_of = none_of, impact = impact,
-  minutes = minutes, hours = hours, days = days, percent = percent, pct_of = pct_of,
+  minutes = minutes, hours = hours, days = days, percent = percent, pct_of = pct_of, field = field,
+  per_day = rate("day"), per_hour = rate("hour"), per_minute = rate("minute"), per_event = rate("event"),
 }
 
 return api, decl

@@ -82,7 +82,7 @@ static const field CONTRACT[] = {{"id", contract_id},         {"title", contract
 
 GET(breach_rule) { return text(res->breaches[i].rule); }
 GET(breach_class) { return text(res->breaches[i].klass); }
-GET(breach_pct) { return text(res->breaches[i].pct_text); }
+GET(breach_pct) { return text(res->breaches[i].has_pct ? res->breaches[i].pct_text : NULL); }
 GET(breach_amount) { return fen(res->breaches[i].amount); }
 GET(breach_period) { return text(month_label(res, res->breaches[i].month)); }
 GET(breach_at) { return text(res->breaches[i].has_at ? res->breaches[i].at_text : NULL); }

@@ -143,7 +143,7 @@ int lc_result_breach(const lc_result *res, size_t i, lc_breach *out)
     out->class_ = b->klass;
     out->clause = b->clause;
     out->reason = b->reason;
-    out->pct = b->pct_text;
+    out->pct = b->has_pct ? b->pct_text : NULL;
     out->amount = b->amount;
     out->period = b->month >= 0 ? res->months[b->month].label : NULL;
     out->at = b->has_at ? b->at_text : NULL;

@@ -21,6 +21,7 @@ typedef struct lci_refs {
 typedef struct lci_rbreach {
     const char *rule, *klass, *clause, *text;
     char *reason;
+    int has_pct;      /* priced as a percentage (else an amount or a rate: pct is null) */
     lci_dec pct;
     int64_t amount;   /* fen, before caps */
     int month;        /* term month for a month's breach, else -1 */

@@ -76,7 +76,8 @@ static lc_status emit_breach(lci_build *b, const lci_rule *r, lci_emission *e)
     br.klass = r->klass ? r->klass : "";
     br.clause = r->clause ? r->clause : "";
     br.text = r->text ? r->text : "";
-    br.pct = lci_qty_value(b->m, &r->pct);
+    br.has_pct = r->amount.kind == LCI_A_PCT;
+    br.pct = br.has_pct ? lci_qty_value(b->m, &r->amount.pct) : (lci_dec){0, 0};
     br.month = e->month;
     br.class_rank = r->class_rank;
     br.order = r->order;
@@ -84,8 +85,16 @@ static lc_status emit_breach(lci_build *b, const lci_rule *r, lci_emission *e)
     br.has_at = e->at != NULL;
     br.at = e->at ? br.sort_time : 0;
     br.cap_month = e->at ? month_of(b->m, br.at) : e->month;
-    /* prices are proven exact at load and at every set (amounts.h) */
-    if (lci_breach_price(b->m, r, &br.amount) != 0) return lci_rule_error(b, r, "its price cannot be computed exactly");
+    char *words = NULL;
+    lc_status st = lci_price(b, r, e, br.cap_month, &br.amount, &words);
+    if (st != LC_OK) return st;
+    if (words) { /* the reason says what priced it */
+        char *reason = lci_format("%s; %s", e->reason, words);
+        free(words);
+        if (!reason) return LC_ENOMEM;
+        free(e->reason);
+        e->reason = reason;
+    }
     br.reason = e->reason;
     br.events = e->events;
     if (LCI_PUSH(res->breaches, b->res_caps.breaches, res->nbreaches, br) != 0) return LC_ENOMEM;

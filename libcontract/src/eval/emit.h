@@ -17,9 +17,19 @@ typedef struct lci_emission {
     const lci_record *at; /* the triggering event, or NULL */
     lci_refs events;      /* the events behind it */
     char *reason;         /* the words that say why (NULL: none needed) */
+    int has_span;         /* the span the kind measured (a lateness, a duration): */
+    lci_time span_from, span_to; /* what rates per day, hour or minute count */
 } lci_emission;
 
-#define LCI_EMISSION_INIT {-1, NULL, {0}, NULL}
+#define LCI_EMISSION_INIT {-1, NULL, {0}, NULL, 0, 0, 0}
+
+/* What a breach costs, priced for what the rule found (price.c): its
+ * amount (pct of a base or of the month's bill or the event's value, an
+ * amount, a rate × the days, hours or events found, between min and max)
+ * in fen, and (words not NULL) what priced it when more than a percentage
+ * of a parameter ("1.5 h beyond 4 h × 100.00", "at least 25.00"; NULL when
+ * nothing is to say); LC_ERULES (b->err set) when it cannot be exact. */
+lc_status lci_price(lci_build *b, const lci_rule *r, const lci_emission *e, int month, int64_t *fen, char **words);
 
 /* Records e as rule r's outcome; takes e's events and reason (freed
  * whatever happens, e reset): LC_OK or LC_ENOMEM. */

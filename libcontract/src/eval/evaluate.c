@@ -144,11 +144,11 @@ static int finish_breaches(lci_build *b)
     for (size_t i = 0; i < res->nbreaches; i++) {
         lci_rbreach *br = &res->breaches[i];
         br->first_event = br->events.n ? lci_result_id(res, br->events.ids[0]) : "";
-        lci_dec_format_short(br->pct, br->pct_text, sizeof br->pct_text);
+        if (br->has_pct) lci_dec_format_short(br->pct, br->pct_text, sizeof br->pct_text);
         if (br->has_at) lci_time_format(br->at, b->m->offset_min, br->at_text, sizeof br->at_text);
         if (lci_fen_add(res->amount_uncapped, br->amount, &res->amount_uncapped) != 0 ||
             lci_fen_add(allowed[br->cap_month], br->amount, &allowed[br->cap_month]) != 0 ||
-            dec_add(res->pct_of_base, br->pct, &res->pct_of_base) != 0) {
+            (br->has_pct && dec_add(res->pct_of_base, br->pct, &res->pct_of_base) != 0)) {
             free(allowed);
             return sum_overflows(b, "the sum");
         }

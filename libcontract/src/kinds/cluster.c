@@ -124,7 +124,7 @@ static lc_status emit_cluster(lci_build *b, const lci_rule *r, const item *items
         lci_buf_puts(&why, ", in all ");
         lci_value_words((lci_exact){w->total, 1}, k->has_total_ge ? k->total_ge.unit : LCI_UNIT_MIN, &why);
     }
-    lci_emission e = {-1, items[at].rec, {0}, lci_buf_take(&why, NULL)};
+    lci_emission e = {.month = -1, .at = items[at].rec, .reason = lci_buf_take(&why, NULL)};
     if (lci_new_refs(n, &e.events) != 0) {
         lci_emission_free(&e);
         return LC_ENOMEM;

@@ -23,7 +23,13 @@ void lci_kind_needs_events(const lci_rule *rule, lci_model *m)
 
 static lc_status emit_event(lci_build *b, const lci_rule *r, const lci_record *rec)
 {
-    lci_emission e = {-1, rec, {0}, lci_wants_reason(r) ? lci_event_reason(b, r, rec) : NULL};
+    const lci_event_type *t = &b->m->types[r->type];
+    lci_emission e = {.month = -1, .at = rec, .reason = lci_wants_reason(r) ? lci_event_reason(b, r, rec) : NULL};
+    if (t->ends >= 0) { /* what rates per day, hour or minute count: the event's duration */
+        e.has_span = 1;
+        e.span_from = rec->v[t->anchor];
+        e.span_to = rec->v[t->ends];
+    }
     if (lci_build_refs_of_records(&rec, 1, &e.events) != 0) {
         lci_emission_free(&e);
         return LC_ENOMEM;
@@ -61,6 +67,7 @@ const lci_kind lci_kind_event = {
     .keys = keys,
     .family = LCI_FAMILY_EVENT,
     .on_events = 1,
+    .spans = LCI_SPAN_EVENT,
     .read = lci_kind_read_events,
     .needs = lci_kind_needs_events,
     .apply = apply,

@@ -134,7 +134,7 @@ static lc_status apply(lci_build *b, const lci_rule *r)
         lua_pushlightuserdata(L, (void *)r);
         lua_pushinteger(L, i);
         if (lci_sandbox_call(sb, 3, 2, msg, sizeof msg) != 0) return lci_rule_stopped(b, r, msg);
-        lci_emission e = {i, NULL, {0}, NULL};
+        lci_emission e = {.month = i};
         int hit = 0;
         rc = returned(b, r, i, L, &hit, &e.reason);
         lua_pop(L, 2);

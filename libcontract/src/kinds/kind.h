@@ -30,6 +30,7 @@ typedef enum lci_key_shape {
     LCI_SHAPE_IMPACT,   /* impact "level" / impact { levels } */
     LCI_SHAPE_MONEY,    /* P.money, pct_of(P.pct, ...), ... */
     LCI_SHAPE_FUNCTION, /* a Lua function */
+    LCI_SHAPE_AMOUNT,   /* money, or a rate: per_day(P.rate), per_hour(...), ... */
     LCI_SHAPE_RECORD    /* a table of its own keys (fields) */
 } lci_key_shape;
 
@@ -49,6 +50,12 @@ typedef enum lci_family {
     LCI_FAMILY_MONTH  /* a month's rule->measure, by rule->band and rule->impact */
 } lci_family;
 
+typedef enum lci_span {
+    LCI_SPAN_NONE,   /* none: a rate by time needs from = and to = */
+    LCI_SPAN_EVENT,  /* the event's anchor to its ends field, when its type has one */
+    LCI_SPAN_OWN     /* its own (a lateness: due to done) */
+} lci_span;
+
 struct lci_build;
 struct lci_findings;
 
@@ -58,6 +65,7 @@ typedef struct lci_kind {
     const lci_key *keys;         /* the keys it reads, besides every rule's (LCI_KEYS_END ends) */
     lci_family family;
     int on_events;               /* it finds single events of rule->type (unless, a reason's where) */
+    lci_span spans;              /* the span it measures for rates per day, hour or minute */
     /* Reads its keys from the declaration's table at `spec` into rule
      * (rule->type, ->where, ->measure, ->band, ->impact, and its own data);
      * 0, or -1 with the reader's error set. */

@@ -32,7 +32,7 @@ int lci_month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
 
 lc_status lci_emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak)
 {
-    lci_emission e = {month, NULL, {0}, lci_wants_reason(r) ? lci_month_reason(b, r, v, streak) : NULL};
+    lci_emission e = {.month = month, .reason = lci_wants_reason(r) ? lci_month_reason(b, r, v, streak) : NULL};
     if (lci_build_refs(v->ids, v->nids, &e.events) != 0) {
         lci_emission_free(&e);
         return LC_ENOMEM;

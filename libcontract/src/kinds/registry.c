@@ -25,7 +25,7 @@ const lci_key lci_rule_keys[] = {
 };
 
 const lci_key lci_amount_keys[] = {
-    {"pct", LCI_SHAPE_QTY, NULL},
-    {"base", LCI_SHAPE_MONEY, NULL},
+    {"pct", LCI_SHAPE_QTY, NULL},      {"base", LCI_SHAPE_MONEY, NULL}, {"of", LCI_SHAPE_MONEY, NULL},
+    {"amount", LCI_SHAPE_AMOUNT, NULL}, {"min", LCI_SHAPE_MONEY, NULL},  {"max", LCI_SHAPE_MONEY, NULL},
     LCI_KEYS_END,
 };

@@ -47,7 +47,8 @@ static int same_events(const lc_result *ra, const lci_refs *a, const lc_result *
 
 static int same_breach(const lc_result *ra, const lci_rbreach *a, const lc_result *rb, const lci_rbreach *b)
 {
-    return a->amount == b->amount && lci_dec_cmp(a->pct, b->pct) == 0 && same_events(ra, &a->events, rb, &b->events);
+    return a->amount == b->amount && a->has_pct == b->has_pct && lci_dec_cmp(a->pct, b->pct) == 0 &&
+           same_events(ra, &a->events, rb, &b->events);
 }
 
 /* ---- pairing ----
@@ -249,8 +250,8 @@ static void text_breach(diff_ctx *d, char sign, const lc_result *r, const lci_rb
     char when[40], amount[32], pct[32];
     when_text(r, b, when, sizeof when);
     money_text(b->amount, amount, sizeof amount);
-    lci_dec_format_short(b->pct, pct, sizeof pct);
-    lci_buf_printf(d->out, "  %c %-16s %-9s %s%%  %s  %s  %s\n", sign, when, b->rule, pct, amount, b->clause, b->reason);
+    lcr_pct(b, pct, sizeof pct);
+    lci_buf_printf(d->out, "  %c %-16s %-9s %s  %s  %s  %s\n", sign, when, b->rule, pct, amount, b->clause, b->reason);
 }
 
 static void text_changed(diff_ctx *d, size_t i)
@@ -260,9 +261,9 @@ static void text_changed(diff_ctx *d, size_t i)
     when_text(d->a, x, when, sizeof when);
     money_text(x->amount, ma, sizeof ma);
     money_text(y->amount, mb, sizeof mb);
-    lci_dec_format_short(x->pct, pa, sizeof pa);
-    lci_dec_format_short(y->pct, pb, sizeof pb);
-    lci_buf_printf(d->out, "  ~ %-16s %-9s %s%% %s → %s%% %s", when, x->rule, pa, ma, pb, mb);
+    lcr_pct(x, pa, sizeof pa);
+    lcr_pct(y, pb, sizeof pb);
+    lci_buf_printf(d->out, "  ~ %-16s %-9s %s %s → %s %s", when, x->rule, pa, ma, pb, mb);
     if (!same_events(d->a, &x->events, d->b, &y->events)) {
         lci_buf_puts(d->out, "; events ");
         events_text(d->a, &x->events, d->out);
@@ -330,9 +331,9 @@ static void render_text(diff_ctx *d)
 
 static void json_breach(lci_buf *out, const lc_result *r, const lci_rbreach *b)
 {
-    char amount[32], pct[32];
+    char amount[32], pct[32] = "null";
     money_text(b->amount, amount, sizeof amount);
-    lci_dec_format_short(b->pct, pct, sizeof pct);
+    if (b->has_pct) lci_dec_format_short(b->pct, pct, sizeof pct);
     lci_buf_puts(out, "{\"rule\": ");
     lci_buf_json_string(out, b->rule);
     lci_buf_puts(out, ", \"period\": ");

@@ -142,7 +142,8 @@ static void breach(jw *w, const lci_rbreach *b)
     str(w, b->klass);
     lci_buf_puts(w->b, ", ");
     key(w, "pct");
-    dec(w, b->pct);
+    if (b->has_pct) dec(w, b->pct);
+    else lci_buf_puts(w->b, "null");
     lci_buf_puts(w->b, ", ");
     key(w, "amount");
     money(w, b->amount);

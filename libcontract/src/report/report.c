@@ -295,3 +295,9 @@ fail:
     *n = 0;
     return -1;
 }
+
+const char *lcr_pct(const lci_rbreach *br, char *buf, size_t size)
+{
+    snprintf(buf, size, br->has_pct ? "%s%%" : "-", br->pct_text);
+    return buf;
+}

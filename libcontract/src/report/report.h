@@ -201,4 +201,7 @@ lc_status lci_diff_to_csv(const lci_diff_view *v, const char *table, lc_lang lan
                           lc_error *err);
 lc_status lci_diff_to_html(const lci_diff_view *v, lc_lang lang, lci_buf *out, lc_error *err);
 
+/* A breach's percentage for people: "3%", or "-" when it is priced otherwise. */
+const char *lcr_pct(const lci_rbreach *br, char *buf, size_t size);
+
 #endif

@@ -285,7 +285,7 @@ static void html_breach_side(dview *d, const lci_rbreach *br)
     char a[32] = "", pct[48] = "";
     if (br) {
         money(br->amount, a, sizeof a);
-        snprintf(pct, sizeof pct, "%s%%", br->pct_text);
+        lcr_pct(br, pct, sizeof pct);
     }
     td(d, 1, pct);
     td(d, 1, a);

@@ -307,7 +307,8 @@ static void ledger_row(html *h, size_t i)
         esc(h, br->text);
         lci_buf_puts(h->b, "</span>");
     }
-    lci_buf_printf(h->b, "</td><td class=\"n\">%s%%</td>", br->pct_text);
+    char pct_text[48];
+    lci_buf_printf(h->b, "</td><td class=\"n\">%s</td>", lcr_pct(br, pct_text, sizeof pct_text));
     td_money(h, br->amount);
     if (res->ncaps) td_money(h, h->money.counted[i]);
     td_money(h, h->money.running[i]);

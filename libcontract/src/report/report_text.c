@@ -199,7 +199,7 @@ static void ledger_row(report *r, lcr_table *t, size_t i)
     lcr_cell(t, br->rule);
     lcr_cell(t, br->clause);
     lcr_cell(t, br->reason);
-    lcr_cellf(t, "%s%%", br->pct_text);
+    lcr_cell(t, lcr_pct(br, pct, sizeof pct));
     lcr_cell(t, amount);
     if (res->ncaps) lcr_cell(t, counted);
     lcr_cell(t, run);

@@ -6,24 +6,47 @@
 
 #include "base/util.h"
 
+int lci_pct_of(lci_dec pct, lci_exact of, int64_t *fen)
+{
+    /* round_half_up(of × pct / 100) in fen: of is num/den currency units */
+    __int128 num = of.num * pct.coef * 100, den = (__int128)of.den * 100 * lci_pow10(pct.scale);
+    __int128 q = num / den, rem = num % den;
+    if (2 * (rem < 0 ? -rem : rem) >= den) q += num < 0 ? -1 : 1;
+    if (q > INT64_MAX || q < INT64_MIN) return -1;
+    *fen = (int64_t)q;
+    return 0;
+}
+
+int lci_money_of(const lci_model *m, const lci_money_expr *e, lci_exact source, int64_t *fen)
+{
+    if (e->source == LCI_SRC_QTY) {
+        lci_dec of = lci_qty_value(m, &e->of);
+        source = (lci_exact){of.coef, lci_pow10(of.scale)};
+    }
+    if (e->has_pct) return lci_pct_of(lci_qty_value(m, &e->pct), source, fen);
+    return lci_pct_of((lci_dec){100, 0}, source, fen);
+}
+
 int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen)
 {
-    int64_t of;
-    if (lci_dec_rescale(lci_qty_value(m, &e->of), 2, &of) != LCI_NUM_OK) return -1;
-    if (!e->has_pct) {
-        *fen = of;
-        return 0;
-    }
-    lci_dec pct = lci_qty_value(m, &e->pct);
-    return lci_mul_div_round(of, pct.coef, 100 * lci_pow10(pct.scale), fen) == LCI_NUM_OK ? 0 : -1;
+    if (e->source != LCI_SRC_QTY) return 1;
+    return lci_money_of(m, e, (lci_exact){0, 1}, fen);
 }
 
 int lci_breach_price(const lci_model *m, const lci_rule *r, int64_t *fen)
 {
+    const lci_amount *a = &r->amount;
     int64_t base;
-    lci_dec pct = lci_qty_value(m, &r->pct);
-    if (lci_money_value(m, r->has_base ? &r->base : &m->base, &base) != 0) return -1;
-    return lci_mul_div_round(base, pct.coef, 100 * lci_pow10(pct.scale), fen) == LCI_NUM_OK ? 0 : -1;
+    int rc;
+    switch (a->kind) {
+    case LCI_A_PCT:
+        rc = lci_money_value(m, a->of_penalty_base ? &m->base : &a->of, &base);
+        if (rc != 0) return rc;
+        return lci_pct_of(lci_qty_value(m, &a->pct), (lci_exact){base, 100}, fen);
+    case LCI_A_MONEY: return lci_money_value(m, &a->money, fen);
+    case LCI_A_RATE: return 1;
+    }
+    return 1;
 }
 
 int lci_cap_window_limit(const lci_model *m, const lci_cap *c, int64_t *fen)
@@ -75,7 +98,7 @@ static int check_value(const lci_model *m, char *why, size_t size)
 static int check_expr(const lci_model *m, const char *owner, const lci_money_expr *e, char *why, size_t size)
 {
     int64_t fen;
-    if (lci_money_value(m, e, &fen) == 0) return 0;
+    if (lci_money_value(m, e, &fen) >= 0) return 0;
     lci_buf what;
     lci_buf_init(&what);
     lci_buf_printf(&what, "%s (", owner);
@@ -88,15 +111,19 @@ static int check_breaches(const lci_model *m, char *why, size_t size)
 {
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *r = &m->rules[i];
+        const lci_amount *a = &r->amount;
         int64_t fen;
-        if (r->outcome != LCI_R_BREACH || lci_breach_price(m, r, &fen) == 0) continue;
+        if (r->outcome != LCI_R_BREACH || lci_breach_price(m, r, &fen) >= 0) continue;
         lci_buf what;
         lci_buf_init(&what);
         lci_buf_printf(&what, "the price of breach %s (", r->id);
-        qty_text(m, &r->pct, &what);
-        lci_buf_puts(&what, "% of ");
-        if (r->has_base) expr_text(m, &r->base, &what);
-        else expr_text(m, &m->base, &what);
+        if (a->kind == LCI_A_PCT) {
+            qty_text(m, &a->pct, &what);
+            lci_buf_puts(&what, "% of ");
+            expr_text(m, a->of_penalty_base ? &m->base : &a->of, &what);
+        } else {
+            expr_text(m, &a->money, &what);
+        }
         lci_buf_putc(&what, ')');
         return too_large(&what, why, size);
     }

@@ -12,13 +12,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "events/cond.h"
 #include "rules/model.h"
 
-/* Money from parameters, in fen; -1 when it cannot be exact. */
+/* round_half_up(of × pct / 100) in fen, `of` in currency units; -1 when
+ * it does not fit. */
+int lci_pct_of(lci_dec pct, lci_exact of, int64_t *fen);
+
+/* Money e in fen, `source` standing for the month's figure or the event's
+ * field when e takes one (the parameter otherwise); -1 when it does not fit. */
+int lci_money_of(const lci_model *m, const lci_money_expr *e, lci_exact source, int64_t *fen);
+
+/* Money from parameters alone, in fen: 0, -1 when it cannot be exact, 1
+ * when it depends on the events (a month's bill, an event's field). */
 int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
 
-/* What one breach of rule r costs: round_half_up(base × pct / 100), in
- * fen; -1 when it cannot be exact. */
+/* What one breach of rule r costs when the parameters alone say it (pct of
+ * the penalty base or of a parameter, an amount): 0, -1 when it cannot be
+ * exact, 1 when it depends on the events (eval/price.c prices it then). */
 int lci_breach_price(const lci_model *m, const lci_rule *r, int64_t *fen);
 
 /* The limit of cap c over one window: a rolling cap's months times its

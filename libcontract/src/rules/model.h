@@ -59,12 +59,46 @@ typedef struct lci_band {
     int line;
 } lci_band;
 
-/* Money from parameters: `of` alone, or round_half_up(of × pct / 100). */
+/* Where an amount comes from: a money parameter (or constant), a month's
+ * figure of a money measure (a bill), or a money field of the event a rule
+ * found (a milestone's value). */
+typedef enum lci_source { LCI_SRC_QTY, LCI_SRC_MEASURE, LCI_SRC_FIELD } lci_source;
+
+/* Money: `of` alone, or round_half_up(of × pct / 100). */
 typedef struct lci_money_expr {
     int has_pct;
-    lci_qty pct, of;
+    lci_qty pct;
+    lci_source source;
+    lci_qty of;         /* LCI_SRC_QTY */
+    int index;          /* LCI_SRC_MEASURE: the measure; LCI_SRC_FIELD: the field */
     int line;
 } lci_money_expr;
+
+/* What a breach costs. */
+typedef enum lci_amount_kind {
+    LCI_A_PCT,   /* pct % of the penalty base, or of `of` */
+    LCI_A_MONEY, /* an amount: `money` */
+    LCI_A_RATE   /* rate × a quantity: days, hours or minutes of a span, or events */
+} lci_amount_kind;
+
+typedef enum lci_per { LCI_PER_EVENT, LCI_PER_DAY, LCI_PER_HOUR, LCI_PER_MINUTE } lci_per;
+
+typedef struct lci_amount {
+    lci_amount_kind kind;
+    lci_qty pct;                 /* PCT */
+    int of_penalty_base;         /* PCT: of the penalty base, else of `of` */
+    lci_money_expr of;           /* PCT */
+    lci_money_expr money;        /* MONEY */
+    lci_qty rate;                /* RATE: money per unit */
+    lci_per per;
+    int from, to;                /* RATE by time: the fields of the span (LCI_NONE: what the kind measures) */
+    int has_beyond;
+    lci_qty beyond;              /* RATE by time: only what goes beyond this counts */
+    int round_up;                /* RATE by hour or minute: a started unit counts whole */
+    int has_min, has_max;        /* the least and the most one breach costs */
+    lci_money_expr min, max;
+    int line;
+} lci_amount;
 
 /* ---- events ---- */
 
@@ -185,9 +219,7 @@ typedef struct lci_rule {
     lci_outcome outcome;
     const struct lci_kind *kind; /* what it looks at (kinds/kind.h) */
     void *data;                  /* the kind's own declaration */
-    lci_qty pct;                 /* BREACH */
-    int has_base;
-    lci_money_expr base;         /* BREACH: its own base (else the penalty base) */
+    lci_amount amount;           /* BREACH */
     /* what kinds have in common, for the others to see */
     int type;                    /* the event type it looks at, or LCI_NONE */
     lci_cond *where;             /* a filter on those events, or NULL */

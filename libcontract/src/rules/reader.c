@@ -287,9 +287,42 @@ int lci_read_band(lci_reader *r, int t, const char *key, lci_band *b)
     return ok;
 }
 
-int lci_read_money(lci_reader *r, int t, const char *key, lci_money_expr *e)
+/* Where money comes from: `of` (P.money or a constant), `measure` (a money
+ * measure's month figure) or `field` (a money field of the event). */
+static int money_source(lci_reader *r, int idx, const lci_event_type *type, lci_money_expr *e)
+{
+    const char *name = NULL;
+    int ok = lci_read_borrow(r, idx, "measure", 0, &name);
+    if (ok == 0 && name) {
+        e->source = LCI_SRC_MEASURE;
+        e->index = lci_model_measure(r->m, name);
+        if (e->index < 0) return lci_read_fail(r, e->line, "money of an unknown measure '%s'", name);
+        if (r->m->measures[e->index].unit != LCI_UNIT_MONEY)
+            return lci_read_fail(r, e->line, "money of measure %s, whose unit is not money", name);
+        return 0;
+    }
+    if (ok == 0) ok = lci_read_borrow(r, idx, "field", 0, &name);
+    if (ok == 0 && name) {
+        e->source = LCI_SRC_FIELD;
+        if (!type) return lci_read_fail(r, e->line, "field \"%s\": this money is not about one event", name);
+        e->index = lci_model_field(type, name);
+        if (e->index < 0) return lci_read_fail(r, e->line, "event type %s has no field '%s'", type->name, name);
+        if (type->fields[e->index].kind != LCI_F_MONEY)
+            return lci_read_fail(r, e->line, "field %s of %s is not money", name, type->name);
+        return 0;
+    }
+    e->source = LCI_SRC_QTY;
+    if (ok == 0) ok = lci_read_qty(r, idx, "of", &e->of, NULL);
+    if (ok == 0 && (e->of.param >= 0 ? r->m->params[e->of.param].unit != LCI_UNIT_MONEY : lci_unit_is_duration(e->of.unit)))
+        ok = lci_read_fail(r, e->line, "%s is not money: use a parameter of unit money",
+                           e->of.param >= 0 ? r->m->params[e->of.param].name : "a duration");
+    return ok;
+}
+
+int lci_read_money(lci_reader *r, int t, const char *key, const lci_event_type *type, lci_money_expr *e)
 {
     memset(e, 0, sizeof *e);
+    e->index = LCI_NONE;
     if (lci_read_get(r, t, key) != LUA_TTABLE) {
         lua_pop(r->L, 1);
         return lci_read_fail(r, 0, "%s must be a money parameter or pct_of(P.pct, P.amount)", key);
@@ -297,7 +330,7 @@ int lci_read_money(lci_reader *r, int t, const char *key, lci_money_expr *e)
     int idx = lua_gettop(r->L), has_pct = 0;
     e->line = lci_read_line(r, idx);
     int ok = lci_read_qty(r, idx, "pct", &e->pct, &has_pct);
-    if (ok == 0) ok = lci_read_qty(r, idx, "of", &e->of, NULL);
+    if (ok == 0) ok = money_source(r, idx, type, e);
     e->has_pct = has_pct;
     lua_pop(r->L, 1);
     return ok;

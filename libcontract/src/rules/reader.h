@@ -66,8 +66,10 @@ int lci_read_qty(lci_reader *r, int t, const char *key, lci_qty *q, int *present
 int lci_read_band(lci_reader *r, int t, const char *key, lci_band *b);
 /* A band's bounds must (or must not) be durations. */
 int lci_read_band_units(lci_reader *r, const lci_band *b, int want_duration, const char *what);
-/* t[key] as money: a money parameter or pct_of(P.pct, P.money). */
-int lci_read_money(lci_reader *r, int t, const char *key, lci_money_expr *e);
+/* t[key] as money: a money parameter, a money measure's month figure
+ * ("bill"), a money field of the event (field "value", when `type` is not
+ * NULL), or pct_of(P.pct, one of these). */
+int lci_read_money(lci_reader *r, int t, const char *key, const lci_event_type *type, lci_money_expr *e);
 
 /* The index of s among values, or LCI_NONE. */
 int lci_enum_index(const char **values, size_t n, const char *s);

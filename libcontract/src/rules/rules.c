@@ -533,12 +533,110 @@ static int read_rule_kind(lci_reader *r, int idx, lci_rule *ru)
     return ok;
 }
 
+static int has_key(lci_reader *r, int idx, const char *key)
+{
+    int present = lci_read_get(r, idx, key) != LUA_TNIL;
+    lua_pop(r->L, 1);
+    return present;
+}
+
+static int rate_field(lci_reader *r, int idx, const char *key, const lci_rule *ru, const lci_event_type *t, int *out)
+{
+    *out = LCI_NONE;
+    if (!has_key(r, idx, key)) return 0;
+    if (!t) return lci_read_fail(r, ru->line, "breach %s: %s names a field, but the rule is not about one event", ru->id, key);
+    int ok = lci_read_field_ref(r, idx, key, t, ru->line, out);
+    if (ok == 0 && t->fields[*out].kind != LCI_F_TIME)
+        ok = lci_read_fail(r, ru->line, "breach %s: %s must be a time field", ru->id, key);
+    return ok;
+}
+
+/* amount = per_day(P.rate, { from = "due", to = "done", beyond = days(3) }),
+ * per_hour, per_minute, per_event: money per unit of what the rule found. */
+static int read_rate(lci_reader *r, int idx, lci_rule *ru, const lci_event_type *t)
+{
+    static const char *const units[] = {"event", "day", "hour", "minute"};
+    lci_amount *a = &ru->amount;
+    const char *per = NULL, *round = NULL;
+    a->kind = LCI_A_RATE;
+    int ok = lci_read_qty(r, idx, "rate", &a->rate, NULL);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "per", 1, &per);
+    size_t u = 0;
+    while (ok == 0 && u < LCI_ARRAY_LEN(units) && strcmp(units[u], per) != 0) u++;
+    if (ok == 0 && u == LCI_ARRAY_LEN(units)) ok = lci_read_fail(r, ru->line, "breach %s: per %s: per event, day, hour or minute", ru->id, per);
+    a->per = (lci_per)u;
+    if (ok == 0) ok = rate_field(r, idx, "from", ru, t, &a->from);
+    if (ok == 0) ok = rate_field(r, idx, "to", ru, t, &a->to);
+    if (ok == 0 && (a->from < 0) != (a->to < 0)) ok = lci_read_fail(r, ru->line, "breach %s: give from and to together", ru->id);
+    if (ok == 0) ok = lci_read_qty(r, idx, "beyond", &a->beyond, &a->has_beyond);
+    if (ok == 0 && a->has_beyond && !lci_unit_is_duration(a->beyond.unit))
+        ok = lci_read_fail(r, ru->line, "breach %s: beyond is a duration: days(3), hours(4), P.name in d, h or min", ru->id);
+    if (ok == 0 && a->per == LCI_PER_EVENT && (a->from >= 0 || a->has_beyond))
+        ok = lci_read_fail(r, ru->line, "breach %s: per event counts events: from, to and beyond go with per day, hour or minute", ru->id);
+    if (ok == 0) ok = lci_read_borrow(r, idx, "round", 0, &round);
+    if (ok == 0 && round && strcmp(round, "up") != 0 && strcmp(round, "exact") != 0)
+        ok = lci_read_fail(r, ru->line, "breach %s: round is \"up\" (a started unit counts whole) or \"exact\"", ru->id);
+    a->round_up = round && strcmp(round, "up") == 0;
+    if (ok == 0 && a->round_up && a->per != LCI_PER_HOUR && a->per != LCI_PER_MINUTE)
+        ok = lci_read_fail(r, ru->line, "breach %s: round goes with per hour or per minute (days are whole days)", ru->id);
+    return ok;
+}
+
+/* pct = P.x (of the penalty base, of `base` = money, or of `of` = P.money |
+ * "measure" | field "name"), or amount = money | per_day(P.rate, ...) ...;
+ * min and max bound one breach's price. */
+static int read_price(lci_reader *r, int idx, lci_rule *ru, const lci_event_type *t)
+{
+    lci_amount *a = &ru->amount;
+    if (has_key(r, idx, "pct")) {
+        a->kind = LCI_A_PCT;
+        int ok = lci_read_qty(r, idx, "pct", &a->pct, NULL);
+        if (ok == 0 && has_key(r, idx, "amount")) ok = lci_read_fail(r, ru->line, "breach %s: give pct or amount, not both", ru->id);
+        if (ok == 0 && has_key(r, idx, "base") && has_key(r, idx, "of"))
+            ok = lci_read_fail(r, ru->line, "breach %s: base and of say the same: give one", ru->id);
+        if (ok != 0) return ok;
+        if (has_key(r, idx, "base")) return lci_read_money(r, idx, "base", t, &a->of);
+        if (has_key(r, idx, "of")) return lci_read_money(r, idx, "of", t, &a->of);
+        a->of_penalty_base = 1;
+        return r->m->has_base ? 0 : lci_read_fail(r, ru->line, "breach %s: declare penalty_base { ... } or give the breach a base", ru->id);
+    }
+    if (!has_key(r, idx, "amount")) return lci_read_fail(r, ru->line, "breach %s needs pct or amount", ru->id);
+    if (has_key(r, idx, "of") || has_key(r, idx, "base"))
+        return lci_read_fail(r, ru->line, "breach %s: of and base go with pct", ru->id);
+    lci_read_get(r, idx, "amount");
+    int amount = lua_gettop(r->L), ok;
+    if (has_key(r, amount, "rate")) ok = read_rate(r, amount, ru, t);
+    else {
+        a->kind = LCI_A_MONEY;
+        ok = lci_read_money(r, idx, "amount", t, &a->money);
+    }
+    lua_settop(r->L, idx);
+    return ok;
+}
+
+static int read_amount(lci_reader *r, int idx, lci_rule *ru)
+{
+    lci_amount *a = &ru->amount;
+    const lci_event_type *t = ru->type >= 0 ? &r->m->types[ru->type] : NULL;
+    a->line = ru->line;
+    a->from = a->to = LCI_NONE;
+    int ok = read_price(r, idx, ru, t);
+    int spans = ru->kind->spans == LCI_SPAN_OWN || (ru->kind->spans == LCI_SPAN_EVENT && t && t->ends >= 0);
+    if (ok == 0 && a->kind == LCI_A_RATE && a->per != LCI_PER_EVENT && a->from < 0 && !spans)
+        ok = lci_read_fail(r, ru->line, "breach %s: a rate per %s needs from = and to = fields: a %s rule measures no span",
+                           ru->id, a->per == LCI_PER_DAY ? "day" : a->per == LCI_PER_HOUR ? "hour" : "minute", ru->kind->name);
+    a->has_min = ok == 0 && has_key(r, idx, "min");
+    a->has_max = ok == 0 && has_key(r, idx, "max");
+    if (a->has_min) ok = lci_read_money(r, idx, "min", t, &a->min);
+    if (ok == 0 && a->has_max) ok = lci_read_money(r, idx, "max", t, &a->max);
+    return ok;
+}
+
 static int read_rule(lci_reader *r, int idx, void *item)
 {
     lci_rule *ru = item;
     ru->line = r->line = lci_read_line(r, idx);
     ru->type = ru->measure = LCI_NONE;
-    ru->pct.param = LCI_NONE;
     int ok = lci_read_string(r, idx, "id", 1, &ru->id);
     if (ok == 0) ok = read_rule_kind(r, idx, ru);
     if (ok == 0) ok = lci_read_string(r, idx, "class", ru->outcome == LCI_R_BREACH || ru->outcome == LCI_R_INCIDENT, &ru->klass);
@@ -546,16 +644,9 @@ static int read_rule(lci_reader *r, int idx, void *item)
     if (ok == 0) ok = lci_read_string(r, idx, "text", 0, &ru->text);
     if (ok == 0) ok = lci_read_string(r, idx, "label", 0, &ru->label);
     if (ok == 0) ok = lci_read_string(r, idx, "message", 0, &ru->message);
-    if (ok == 0 && ru->outcome == LCI_R_BREACH) ok = lci_read_qty(r, idx, "pct", &ru->pct, NULL);
-    if (ok == 0 && ru->outcome == LCI_R_BREACH && lci_read_get(r, idx, "base") != LUA_TNIL) {
-        lua_pop(r->L, 1);
-        ru->has_base = 1;
-        ok = lci_read_money(r, idx, "base", &ru->base);
-    } else {
-        lua_settop(r->L, idx);
-    }
     if (ok == 0) ok = ru->kind->read(r, idx, ru);
     lua_settop(r->L, idx);
+    if (ok == 0 && ru->outcome == LCI_R_BREACH) ok = read_amount(r, idx, ru);
     ru->order = ru->id ? rule_order(ru->id) : 0;
     return ok;
 }
@@ -604,7 +695,7 @@ static int read_cap(lci_reader *r, int idx, void *item)
         else if (strcmp(window, "month") == 0) c->window = LCI_CAP_MONTH;
         else c->window = LCI_CAP_ROLLING;
     }
-    if (ok == 0) ok = lci_read_money(r, idx, "amount", &c->amount);
+    if (ok == 0) ok = lci_read_money(r, idx, "amount", NULL, &c->amount);
     if (ok == 0 && c->window == LCI_CAP_ROLLING) {
         lci_qty months;
         ok = lci_read_qty(r, idx, "months", &months, NULL);
@@ -623,7 +714,7 @@ static int read_base(lci_reader *r, int decl)
         int idx = lua_gettop(r->L);
         r->line = lci_read_line(r, idx);
         r->m->has_base = 1;
-        ok = lci_read_money(r, idx, "money", &r->m->base);
+        ok = lci_read_money(r, idx, "money", NULL, &r->m->base);
         if (ok == 0) ok = lci_read_string(r, idx, "clause", 0, &r->m->base_clause);
     }
     lua_settop(r->L, decl);
@@ -896,7 +987,7 @@ static int read_payments(lci_reader *r, int decl)
         if (ok == 0 && lci_read_get(r, idx, "bond") == LUA_TTABLE) {
             int b = lua_gettop(r->L);
             m->has_bond = 1;
-            ok = lci_read_money(r, b, "amount", &m->bond);
+            ok = lci_read_money(r, b, "amount", NULL, &m->bond);
             if (ok == 0) ok = lci_read_string(r, b, "clause", 0, &m->bond_clause);
             if (ok == 0) ok = read_due(r, b, &m->bond_due);
         }
@@ -982,9 +1073,14 @@ static int check_signs(lci_reader *r)
     const lci_model *m = r->m;
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *ru = &m->rules[i];
+        const lci_amount *a = &ru->amount;
         if (ru->outcome != LCI_R_BREACH) continue;
-        if (nonnegative(r, &ru->pct, "pct", ru->id) != 0) return -1;
-        if (ru->has_base && nonnegative_money(r, &ru->base, ru->id) != 0) return -1;
+        if (a->kind == LCI_A_PCT && nonnegative(r, &a->pct, "pct", ru->id) != 0) return -1;
+        if (a->kind == LCI_A_PCT && !a->of_penalty_base && nonnegative_money(r, &a->of, ru->id) != 0) return -1;
+        if (a->kind == LCI_A_MONEY && nonnegative_money(r, &a->money, ru->id) != 0) return -1;
+        if (a->kind == LCI_A_RATE && nonnegative(r, &a->rate, "the rate", ru->id) != 0) return -1;
+        if (a->has_min && nonnegative_money(r, &a->min, ru->id) != 0) return -1;
+        if (a->has_max && nonnegative_money(r, &a->max, ru->id) != 0) return -1;
     }
     for (size_t i = 0; i < m->ncaps; i++)
         if (nonnegative_money(r, &m->caps[i].amount, m->caps[i].id) != 0) return -1;
@@ -1062,11 +1158,8 @@ static int check_model(lci_reader *r)
         if (me->kind == LCI_M_SCORE && !m->scorecard.present)
             return lci_read_fail(r, me->line, "measure %s needs a scorecard { ... }", me->name);
     }
-    for (size_t i = 0; i < m->nrules; i++) {
-        lci_rule *ru = &m->rules[i];
-        if (ru->outcome == LCI_R_BREACH && !ru->has_base && !m->has_base)
-            return lci_read_fail(r, ru->line, "breach %s: declare penalty_base { ... } or give the breach a base", ru->id);
-    }
+    if (m->has_base && m->base.source != LCI_SRC_QTY) return lci_read_fail(r, m->base.line, "penalty_base is of parameters");
+    if (m->has_bond && m->bond.source != LCI_SRC_QTY) return lci_read_fail(r, m->bond.line, "the bond is of parameters");
     return 0;
 }
 
@@ -1168,7 +1261,7 @@ typedef struct load_job {
  * check and convert ({ name = "qty", cluster = { record = { ... } } }). */
 static void push_keys(lua_State *L, const lci_key *keys)
 {
-    static const char *const shapes[] = {"string", "strings", "qty", "band", "cond", "impact", "money", "function"};
+    static const char *const shapes[] = {"string", "strings", "qty", "band", "cond", "impact", "money", "function", "amount"};
     lua_newtable(L);
     for (; keys->name; keys++) {
         if (keys->shape == LCI_SHAPE_RECORD) {
