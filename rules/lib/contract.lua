@@ -19,7 +19,7 @@ local format, concat = string.format, table.concat
 local decl = {
   contract = false, params = {}, severity = false, events = {}, measures = {},
   rules = {}, caps = {}, base = false, calendars = {}, workdays = false,
-  scorecard = false, acceptance = false, obligations = false, payments = false,
+  scorecard = false, acceptance = false, obligations = false, payments = false, opening = false,
   termination = false, month_columns = false, annual = false,
 }
 
@@ -506,17 +506,27 @@ local function penalty_base(_, spec, line)
   once("base", "penalty_base", { money = m, clause = spec.clause, line = line }, line)
 end
 
-local CAP_WINDOWS = { term = true, month = true, rolling_months = true }
+local CAP_WINDOWS = { term = true, month = true, rolling_months = true, trailing_months = true }
 local function cap(id, spec, line)
-  strict(spec, { "window", "months", "clause", "amount", "pct", "of" }, format("cap \"%s\"", tostring(id or spec.window)), line)
+  strict(spec, { "window", "months", "clause", "amount", "pct", "of", "class", "rules" },
+         format("cap \"%s\"", tostring(id or spec.window)), line)
   local window = spec.window or "term"
-  if not CAP_WINDOWS[window] then fail_at(line, "cap window must be term, month or rolling_months") end
-  local c = { id = id or window, window = window, months = spec.months, clause = spec.clause, line = line }
+  if not CAP_WINDOWS[window] then fail_at(line, "cap window must be term, month, rolling_months or trailing_months") end
+  local c = { id = id or window, window = window, months = spec.months, clause = spec.clause, line = line,
+              class = spec.class ~= nil and expect(spec.class, "string", "cap class") or nil }
+  if spec.rules ~= nil then
+    c.rules = {}
+    for i, r in ipairs(expect(spec.rules, "table", "cap rules")) do c.rules[i] = expect(r, "string", "a rule id") end
+    if #c.rules == 0 then fail_at(line, "cap %s: rules lists no rule", tostring(c.id)) end
+  end
+  if spec.class ~= nil and spec.rules ~= nil then fail_at(line, "cap %s: give class or rules, not both", tostring(c.id)) end
   if spec.amount then c.amount = money(spec.amount, "cap amount")
   elseif spec.pct then c.amount = pct_of(spec.pct, spec.of)
   else fail_at(line, "cap needs amount = ... or pct = ..., of = ...") end
-  if window == "rolling_months" then
-    c.months = quantity(expect(spec.months, "number", "rolling_months cap's months"), "months")
+  if window == "rolling_months" or window == "trailing_months" then
+    c.months = quantity(expect(spec.months, "number", window .. " cap's months"), "months")
+  elseif spec.months ~= nil then
+    fail_at(line, "cap %s: months goes with rolling_months or trailing_months", tostring(c.id))
   end
   decl.caps[#decl.caps + 1] = c
 end
@@ -629,6 +639,17 @@ local function termination(_, spec, line)
   once("termination", "termination", { reasons = reasons, line = line }, line)
 end
 
+local function opening(_, spec, line)
+  strict(spec, { "on", "credited", "sums", "clause" }, "opening", line)
+  local sums = {}
+  for measure, fld in pairs(spec.sums ~= nil and expect(spec.sums, "table", "opening sums") or {}) do
+    sums[#sums + 1] = { measure = expect(measure, "string", "a measure"), field = expect(fld, "string", "a field") }
+  end
+  table.sort(sums, function(a, b) return a.measure < b.measure end)
+  once("opening", "opening", { on = expect(spec.on, "string", "opening's on"), credited = spec.credited,
+                               sums = sums, line = line }, line)
+end
+
 local function month_columns(_, spec, line)
   strict(spec, {}, "month_columns", line, true)
   local cols = {}
@@ -656,6 +677,7 @@ local api = {
   acceptance = curried(acceptance, "acceptance"), obligations = curried(obligations, "obligations"),
   payments = curried(payments, "payments"), termination = curried(termination, "termination"),
   month_columns = curried(month_columns, "month_columns"), annual = curried(annual, "annual"),
+  opening = curried(opening, "opening"),
   is = is, one_of = one_of, present = present, absent = absent, num = num, span = span,
   within = within, all = all, any = any, none_of = none_of, impact = impact,
   minutes = minutes, hours = hours, days = days, percent = percent, pct_of = pct_of, field = field,

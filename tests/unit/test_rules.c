@@ -451,8 +451,8 @@ Test(strict, a_key_typo_is_a_load_error_with_a_hint)
     expect_error("param { 'p', 1, unti = 'count' }\n", BASE_LINES + 1, "param \"p\" has no key 'unti' (did you mean 'unit'?)");
     expect_error("measure 'm' { count = 'ticket', were = absent 'responded' }\n", BASE_LINES + 1,
                  "measure \"m\" has no key 'were' (did you mean 'where'?)");
-    expect_error("cap 'c' { window = 'term', pct = 10, of = P.fee, clase = 'x' }\n", BASE_LINES + 1,
-                 "cap \"c\" has no key 'clase' (did you mean 'clause'?)");
+    expect_error("cap 'c' { window = 'term', pct = 10, of = P.fee, clausee = 'x' }\n", BASE_LINES + 1,
+                 "cap \"c\" has no key 'clausee' (did you mean 'clause'?)");
     expect_error("contract { id = 'again' }\n", BASE_LINES + 1, "contract is declared twice");
     expect_error("annual { scoer = 'x' }\n", BASE_LINES + 1, "annual has no key 'scoer' (did you mean 'score'?)");
     /* a key far from every known one gets no hint */

@@ -84,13 +84,15 @@ GET(breach_rule) { return text(res->breaches[i].rule); }
 GET(breach_class) { return text(res->breaches[i].klass); }
 GET(breach_pct) { return text(res->breaches[i].has_pct ? res->breaches[i].pct_text : NULL); }
 GET(breach_amount) { return fen(res->breaches[i].amount); }
+GET(breach_counted) { return fen(res->breaches[i].counted); }
 GET(breach_period) { return text(month_label(res, res->breaches[i].month)); }
 GET(breach_at) { return text(res->breaches[i].has_at ? res->breaches[i].at_text : NULL); }
 GET(breach_clause) { return text(res->breaches[i].clause); }
 GET(breach_reason) { return text(res->breaches[i].reason); }
 GET(breach_text) { return text(res->breaches[i].text); }
 static const field BREACHES[] = {{"rule", breach_rule},     {"class", breach_class},   {"pct", breach_pct},
-                                 {"amount", breach_amount}, {"period", breach_period}, {"at", breach_at},
+                                 {"amount", breach_amount}, {"counted", breach_counted},
+                                 {"period", breach_period}, {"at", breach_at},
                                  {"clause", breach_clause}, {"reason", breach_reason}, {"text", breach_text}};
 
 GET(incident_rule) { return text(res->incidents[i].rule); }
@@ -246,6 +248,7 @@ static value month_field(const lc_result *res, size_t i, const char *name, int *
     for (size_t c = 0; c < res->ncolumns; c++)
         if (strcmp(res->column_keys[c], name) == 0) return rvalue(&res->months[i].columns[c]);
     if (strcmp(name, "score") == 0 && res->has_scorecard) return month_score(res, i);
+    if (strcmp(name, "counted") == 0) return fen(res->months[i].counted);
     *found = 0;
     return null_value();
 }
@@ -281,7 +284,8 @@ const char *lc_result_field(const lc_result *res, const char *list_name, size_t 
     if (strcmp(list_name, MONTHS) == 0) {
         if (k == 0) return "month";
         if (k - 1 < res->ncolumns) return res->column_keys[k - 1];
-        return k - 1 == res->ncolumns && res->has_scorecard ? "score" : NULL;
+        if (k - 1 == res->ncolumns) return "counted";
+        return k - 2 == res->ncolumns && res->has_scorecard ? "score" : NULL;
     }
     const list *l = list_named(list_name);
     return l && k < l->nfields ? l->fields[k].name : NULL;

@@ -37,10 +37,7 @@ static void free_lists(lc_result *res)
         free(res->months[i].items);
     }
     free(res->months);
-    for (size_t i = 0; i < res->ncaps; i++) {
-        free(res->caps[i].id);
-        free(res->caps[i].window);
-    }
+    for (size_t i = 0; i < res->ncaps; i++) free(res->caps[i].cuts);
     free(res->caps);
 }
 
@@ -172,6 +169,10 @@ static double column_number(const lci_rvalue *v)
 int lc_result_month_value(const lc_result *res, size_t i, const char *name, double *out)
 {
     if (!res || i >= res->nmonths || !name) return 0;
+    if (strcmp(name, "counted") == 0) {
+        *out = (double)res->months[i].counted / 100; /* a figure for display: lc_result_fen reads it exactly */
+        return 1;
+    }
     for (size_t c = 0; c < res->ncolumns; c++)
         if (strcmp(res->column_keys[c], name) == 0 && res->months[i].columns[c].kind != LCI_V_NULL) {
             *out = column_number(&res->months[i].columns[c]);

@@ -24,6 +24,7 @@ typedef struct lci_rbreach {
     int has_pct;      /* priced as a percentage (else an amount or a rate: pct is null) */
     lci_dec pct;
     int64_t amount;   /* fen, before caps */
+    int64_t counted;  /* fen, after every cap */
     int month;        /* term month for a month's breach, else -1 */
     int cap_month;    /* the month the amount counts in for monthly caps */
     int has_at;
@@ -73,12 +74,21 @@ typedef struct lci_rmonth {
     char score_text[48];
     lci_dec raw_max;     /* Σ max of the items present */
     lci_ritem *items;    /* per scorecard item */
+    int64_t counted;     /* what its breaches count after the caps, fen */
 } lci_rmonth;
 
+/* One breach a cap cut, and by how much. */
+typedef struct lci_rcut {
+    size_t breach;      /* index in the result's breaches */
+    int64_t cut;        /* fen */
+} lci_rcut;
+
 typedef struct lci_rcap {
-    char *id, *window;
-    int month;          /* the month a monthly or rolling cap cut in, else -1 */
+    const char *id, *window; /* borrowed: the model's texts, static words */
+    int month;          /* the month a monthly, rolling or trailing cap cut in, else -1 */
     int64_t limit, cut; /* fen */
+    lci_rcut *cuts;     /* the breaches it cut, in order */
+    size_t ncuts;
 } lci_rcap;
 
 typedef struct lci_rreason {

@@ -52,94 +52,11 @@ static int sum_overflows(lci_build *b, const char *what)
     return -2;
 }
 
-static int add_cut(lci_build *b, const lci_cap *c, int month, int64_t limit, int64_t cut)
-{
-    static const char *const windows[] = {"term", "month", "rolling_months"};
-    lci_rcap rc = {lci_strdup(c->id), lci_strdup(windows[c->window]), month, limit, cut};
-    if (!rc.id || !rc.window || LCI_PUSH(b->res->caps, b->res_caps.caps, b->res->ncaps, rc) != 0) {
-        free(rc.id);
-        free(rc.window);
-        return -1;
-    }
-    return 0;
-}
-
-static int64_t cap_limit(const lci_build *b, const lci_cap *c)
-{
-    int64_t limit;
-    return lci_money_value(b->m, &c->amount, &limit) == 0 ? limit : -1;
-}
-
-/* Each month's own cap (the limit per month). */
-static int cap_each_month(lci_build *b, const lci_cap *c, int64_t *allowed)
-{
-    int64_t limit = cap_limit(b, c);
-    for (int i = 0; limit >= 0 && i < b->m->nmonths; i++)
-        if (allowed[i] > limit) {
-            if (add_cut(b, c, i, limit, allowed[i] - limit) != 0) return -1;
-            allowed[i] = limit;
-        }
-    return 0;
-}
-
-/* Any `months` consecutive months together at most that many monthly
- * limits (the whole term when it is shorter).  Credits are granted in time
- * order: a month gets what every window holding it still has room for. */
-static int cap_rolling(lci_build *b, const lci_cap *c, int64_t *allowed)
-{
-    int n = b->m->nmonths, k = c->months < n ? c->months : n;
-    int64_t window_limit;
-    if (lci_cap_window_limit(b->m, c, &window_limit) != 0) return 0; /* checked at load and set */
-    for (int i = 0; i < n; i++) {
-        __int128 room = INT64_MAX;
-        for (int s = i - k + 1 < 0 ? 0 : i - k + 1; s <= i && s <= n - k; s++) {
-            __int128 left = window_limit;
-            for (int j = s; j < i; j++) left -= allowed[j];
-            if (left < room) room = left;
-        }
-        if (room < 0) room = 0;
-        if (allowed[i] > room) {
-            if (add_cut(b, c, i, window_limit, allowed[i] - (int64_t)room) != 0) return -1;
-            allowed[i] = (int64_t)room;
-        }
-    }
-    return 0;
-}
-
-/* Caps stack from the narrowest window out, whatever order the rule file
- * declares them in: months, then rolling windows, then the term. */
-static int apply_caps(lci_build *b, int64_t *allowed)
-{
-    lc_result *res = b->res;
-    const lci_model *m = b->m;
-    int64_t total = 0;
-    for (size_t i = 0; i < m->ncaps; i++)
-        if (m->caps[i].window == LCI_CAP_MONTH && cap_each_month(b, &m->caps[i], allowed) != 0) return -1;
-    for (size_t i = 0; i < m->ncaps; i++)
-        if (m->caps[i].window == LCI_CAP_ROLLING && cap_rolling(b, &m->caps[i], allowed) != 0) return -1;
-    for (int i = 0; i < m->nmonths; i++)
-        if (lci_fen_add(total, allowed[i], &total) != 0) return sum_overflows(b, "the total after the monthly caps");
-    res->cap = -1;
-    for (size_t i = 0; i < m->ncaps; i++) {
-        const lci_cap *c = &m->caps[i];
-        int64_t limit = c->window == LCI_CAP_TERM ? cap_limit(b, c) : -1;
-        if (limit < 0) continue;
-        if (res->cap < 0 || limit < res->cap) res->cap = limit;
-        if (total > limit) {
-            if (add_cut(b, c, -1, limit, total - limit) != 0) return -1;
-            total = limit;
-        }
-    }
-    res->amount = total;
-    res->capped = total < res->amount_uncapped;
-    return 0;
-}
-
+/* Orders the breaches and incidents, adds the breaches up (checked: the
+ * sum of breaches must be exact) and applies the caps. */
 static int finish_breaches(lci_build *b)
 {
     lc_result *res = b->res;
-    int64_t *allowed = calloc((size_t)b->m->nmonths + 1, sizeof *allowed);
-    if (!allowed) return -1;
     res->pct_of_base = (lci_dec){0, 0};
     for (size_t i = 0; i < res->nbreaches; i++) {
         lci_rbreach *br = &res->breaches[i];
@@ -147,20 +64,21 @@ static int finish_breaches(lci_build *b)
         if (br->has_pct) lci_dec_format_short(br->pct, br->pct_text, sizeof br->pct_text);
         if (br->has_at) lci_time_format(br->at, b->m->offset_min, br->at_text, sizeof br->at_text);
         if (lci_fen_add(res->amount_uncapped, br->amount, &res->amount_uncapped) != 0 ||
-            lci_fen_add(allowed[br->cap_month], br->amount, &allowed[br->cap_month]) != 0 ||
-            (br->has_pct && dec_add(res->pct_of_base, br->pct, &res->pct_of_base) != 0)) {
-            free(allowed);
+            (br->has_pct && dec_add(res->pct_of_base, br->pct, &res->pct_of_base) != 0))
             return sum_overflows(b, "the sum");
-        }
     }
     lci_dec_format_short(res->pct_of_base, res->pct_of_base_text, sizeof res->pct_of_base_text);
     for (size_t i = 0; i < res->nincidents; i++)
         lci_time_format(res->incidents[i].at, b->m->offset_min, res->incidents[i].at_text, sizeof res->incidents[i].at_text);
     lci_sort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
     lci_sort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
-    int rc = apply_caps(b, allowed);
-    free(allowed);
-    return rc;
+    lc_status st = lci_apply_caps(b);
+    if (st == LC_ENOMEM) return -1;
+    if (st != LC_OK) {
+        b->failed = st;
+        return -2;
+    }
+    return 0;
 }
 
 /* ---- the result ---- */

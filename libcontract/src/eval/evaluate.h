@@ -48,6 +48,17 @@ int lci_build_refs_of_records(const lci_record *const *recs, size_t n, lci_refs 
 /* Adds a finding; takes message (freed on failure too) and *events. */
 int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events);
 
+/* caps.c: what each breach counts after the caps, the months' counted
+ * totals, the caps' cuts; LC_OK, LC_ENOMEM, LC_ERULES (err set). */
+lc_status lci_apply_caps(lci_build *b);
+
+/* history.c: opening balances — months of history the trailing caps look
+ * back, and per month (term month j, j < 0 before the term) the credits
+ * already granted (fen) and a money measure's billed sum. */
+int lci_history_months(const lci_build *b);
+int64_t lci_history_credited(const lci_build *b, int month);
+lci_exact lci_history_sum(const lci_build *b, int measure, int month);
+
 /* outcomes.c: termination, grades, acceptance, obligations, payments. */
 int lci_outcomes(lci_build *b);
 

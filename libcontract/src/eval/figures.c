@@ -193,6 +193,25 @@ static void annual_score(lci_mvalue *v, const lci_figures *fig, int digits)
     v->value = (lci_exact){n ? div_round(sum, n) : 0, lci_pow10(digits)};
 }
 
+/* Opening balances billed in term month i add to a sum measure's figure
+ * there (an evaluation that starts mid-term). */
+static void add_opening(lci_mvalue *v, const lc_eval *ev, int measure, int i)
+{
+    const lci_opening *o = &ev->m->opening;
+    for (size_t s = 0; o->present && s < o->nsums; s++) {
+        if (o->sums[s].measure != measure) continue;
+        const lci_store *st = &ev->stores[o->type];
+        int f = o->sums[s].field, anchor = ev->m->types[o->type].anchor;
+        for (size_t k = 0; k < st->n; k++) {
+            const lci_record *r = lci_store_at(st, k);
+            if (r->v[anchor] != ev->m->first_month + i || !lci_has(r, f)) continue;
+            /* a money field is at scale 4 like the sum's: add at the sum's scale */
+            v->value.num += (__int128)r->v[f] * v->value.den / 10000;
+            v->present = 1;
+        }
+    }
+}
+
 /* ---- all figures ---- */
 
 static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
@@ -205,7 +224,10 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
         lci_model_month_bounds(m, i, &s, &e);
         if (me->kind == LCI_M_AVAILABILITY && availability(&row[i], ev, me, s, e) != 0) return -1;
         if (me->kind == LCI_M_AVERAGE || me->kind == LCI_M_SUM) from_accumulator(&row[i], &ev->avg[(size_t)mi * m->nmonths + i]);
-        if (me->kind == LCI_M_SUM) row[i].value.den = lci_pow10(m->types[me->type].fields[me->to].scale);
+        if (me->kind == LCI_M_SUM) {
+            row[i].value.den = lci_pow10(m->types[me->type].fields[me->to].scale);
+            add_opening(&row[i], ev, mi, i);
+        }
         if (me->kind == LCI_M_COUNT) {
             row[i].present = 1;
             row[i].value = (lci_exact){ev->counts[(size_t)mi * m->nmonths + i], 1};

@@ -112,6 +112,8 @@ static int accepted(const lc_eval *ev, const lci_event_type *t, const lci_type_p
     int64_t a = rec->v[t->anchor];
     if (tp->anchor_is_month) {
         *month = lci_model_month_index(m, a);
+        /* opening balances may also be of months before the term */
+        if (t->accept == LCI_ACCEPT_HISTORY) return a >= m->first_month - LCI_HISTORY_MONTHS && a < m->first_month + m->nmonths;
         return *month >= 0;
     }
     int in_term = a >= m->term_start && a < m->term_end;

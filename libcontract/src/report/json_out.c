@@ -148,6 +148,9 @@ static void breach(jw *w, const lci_rbreach *b)
     key(w, "amount");
     money(w, b->amount);
     lci_buf_puts(w->b, ", ");
+    key(w, "counted");
+    money(w, b->counted);
+    lci_buf_puts(w->b, ", ");
     key(w, "period");
     str(w, b->month >= 0 ? w->res->months[b->month].label : NULL);
     lci_buf_puts(w->b, ", ");
@@ -228,10 +231,37 @@ static void months(jw *w)
             key(w, r->column_keys[c]);
             value(w, &r->months[i].columns[c]);
         }
+        lci_buf_puts(w->b, ", ");
+        key(w, "counted");
+        money(w, r->months[i].counted);
         lci_buf_puts(w->b, "}");
     }
     close_list(w, r->nmonths);
     lci_buf_puts(w->b, ",\n");
+}
+
+/* The breaches a cap cut, each named as the diff names a breach. */
+static void cuts(jw *w, const lci_rcap *c)
+{
+    const lc_result *r = w->res;
+    lci_buf_puts(w->b, "[");
+    for (size_t k = 0; k < c->ncuts; k++) {
+        const lci_rbreach *b = &r->breaches[c->cuts[k].breach];
+        lci_buf_puts(w->b, k ? ", {" : "{");
+        key(w, "rule");
+        str(w, b->rule);
+        lci_buf_puts(w->b, ", ");
+        key(w, "period");
+        str(w, b->month >= 0 ? r->months[b->month].label : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "at");
+        time_at(w, b->has_at, b->at);
+        lci_buf_puts(w->b, ", ");
+        key(w, "cut");
+        money(w, c->cuts[k].cut);
+        lci_buf_puts(w->b, "}");
+    }
+    lci_buf_puts(w->b, "]");
 }
 
 static void caps(jw *w)
@@ -255,6 +285,9 @@ static void caps(jw *w)
         lci_buf_puts(w->b, ", ");
         key(w, "cut");
         money(w, c->cut);
+        lci_buf_puts(w->b, ", ");
+        key(w, "breaches");
+        cuts(w, c);
         lci_buf_puts(w->b, "}");
     }
     lci_buf_puts(w->b, "]");

@@ -38,48 +38,8 @@ void lcr_money_free(lcr_money *m)
     memset(m, 0, sizeof *m);
 }
 
-static int64_t min64(int64_t a, int64_t b)
-{
-    return a < b ? a : b;
-}
-
-/* What each month keeps after its month and rolling caps. */
-static void month_allowed(const lc_result *res, lcr_money *m, int64_t *allowed)
-{
-    for (size_t i = 0; i < res->nbreaches; i++) {
-        int cm = res->breaches[i].cap_month;
-        if (cm < 0 || (size_t)cm >= res->nmonths) continue;
-        m->month_amount[cm] += res->breaches[i].amount;
-        m->month_breaches[cm]++;
-    }
-    for (size_t mo = 0; mo < res->nmonths; mo++) allowed[mo] = m->month_amount[mo];
-    for (size_t c = 0; c < res->ncaps; c++) {
-        int cm = res->caps[c].month;
-        if (cm >= 0 && (size_t)cm < res->nmonths) allowed[cm] -= res->caps[c].cut;
-    }
-}
-
-/* A month's breaches keep what fits under what the month keeps, in order;
- * the term cap bounds the running total. */
-static void breach_running(const lc_result *res, lcr_money *m, const int64_t *allowed, int64_t *prefix)
-{
-    int64_t kept = 0, before = 0;
-    for (size_t i = 0; i < res->nbreaches; i++) {
-        const lci_rbreach *br = &res->breaches[i];
-        int cm = br->cap_month;
-        if (cm >= 0 && (size_t)cm < res->nmonths) {
-            int64_t old = prefix[cm];
-            prefix[cm] += br->amount;
-            kept += min64(prefix[cm], allowed[cm]) - min64(old, allowed[cm]);
-        } else {
-            kept += br->amount;
-        }
-        m->running[i] = res->cap >= 0 ? min64(kept, res->cap) : kept;
-        m->counted[i] = m->running[i] - before;
-        before = m->running[i];
-    }
-}
-
+/* The result says what each breach and month counts after the caps
+ * (eval/caps.c); the reports add them up as they list them. */
 int lcr_money_init(lcr_money *m, const lc_result *res)
 {
     size_t nb = res->nbreaches + 1, nm = res->nmonths + 1;
@@ -90,24 +50,25 @@ int lcr_money_init(lcr_money *m, const lc_result *res)
     m->month_amount = calloc(nm, sizeof *m->month_amount);
     m->month_counted = calloc(nm, sizeof *m->month_counted);
     m->month_cumulative = calloc(nm, sizeof *m->month_cumulative);
-    int64_t *allowed = calloc(nm, sizeof *allowed), *prefix = calloc(nm, sizeof *prefix);
-    int ok = m->counted && m->running && m->month_breaches && m->month_amount && m->month_counted &&
-             m->month_cumulative && allowed && prefix;
-    if (ok) {
-        month_allowed(res, m, allowed);
-        breach_running(res, m, allowed, prefix);
-        int64_t sum = 0, before = 0;
-        for (size_t mo = 0; mo < res->nmonths; mo++) {
-            sum += allowed[mo];
-            m->month_cumulative[mo] = res->cap >= 0 ? min64(sum, res->cap) : sum;
-            m->month_counted[mo] = m->month_cumulative[mo] - before;
-            before = m->month_cumulative[mo];
-        }
+    if (!m->counted || !m->running || !m->month_breaches || !m->month_amount || !m->month_counted ||
+        !m->month_cumulative) {
+        lcr_money_free(m);
+        return -1;
     }
-    free(allowed);
-    free(prefix);
-    if (!ok) lcr_money_free(m);
-    return ok ? 0 : -1;
+    int64_t run = 0;
+    for (size_t i = 0; i < res->nbreaches; i++) {
+        const lci_rbreach *br = &res->breaches[i];
+        m->counted[i] = br->counted;
+        m->running[i] = run += br->counted;
+        m->month_amount[br->cap_month] += br->amount;
+        m->month_breaches[br->cap_month]++;
+    }
+    run = 0;
+    for (size_t mo = 0; mo < res->nmonths; mo++) {
+        m->month_counted[mo] = res->months[mo].counted;
+        m->month_cumulative[mo] = run += res->months[mo].counted;
+    }
+    return 0;
 }
 
 void lcr_percent(int64_t part, int64_t whole, int decimals, char *buf, size_t size)

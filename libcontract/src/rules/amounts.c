@@ -52,7 +52,8 @@ int lci_breach_price(const lci_model *m, const lci_rule *r, int64_t *fen)
 int lci_cap_window_limit(const lci_model *m, const lci_cap *c, int64_t *fen)
 {
     int64_t limit;
-    if (lci_money_value(m, &c->amount, &limit) != 0) return -1;
+    int rc = lci_money_value(m, &c->amount, &limit);
+    if (rc != 0) return rc;
     int64_t months = c->window != LCI_CAP_ROLLING ? 1 : c->months < m->nmonths ? c->months : m->nmonths;
     return __builtin_mul_overflow(limit, months, fen) ? -1 : 0;
 }
@@ -135,7 +136,7 @@ static int check_caps(const lci_model *m, char *why, size_t size)
     for (size_t i = 0; i < m->ncaps; i++) {
         const lci_cap *c = &m->caps[i];
         int64_t fen;
-        if (lci_cap_window_limit(m, c, &fen) == 0) continue;
+        if (lci_cap_window_limit(m, c, &fen) >= 0) continue;
         lci_buf what;
         lci_buf_init(&what);
         lci_buf_printf(&what, "the limit of cap %s (", c->id);

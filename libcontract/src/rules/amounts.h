@@ -32,9 +32,10 @@ int lci_money_value(const lci_model *m, const lci_money_expr *e, int64_t *fen);
  * exact, 1 when it depends on the events (eval/price.c prices it then). */
 int lci_breach_price(const lci_model *m, const lci_rule *r, int64_t *fen);
 
-/* The limit of cap c over one window: a rolling cap's months times its
- * monthly limit (the term's months when the term is shorter); -1 when it
- * cannot be exact. */
+/* The limit of cap c over one window from parameters: a rolling cap's
+ * months times its monthly limit (the term's months when the term is
+ * shorter); -1 when it cannot be exact, 1 when it is of a measure (the
+ * bills: known only from the events). */
 int lci_cap_window_limit(const lci_model *m, const lci_cap *c, int64_t *fen);
 
 /* 0 when every amount the parameters give is exact; else -1 and, in why,

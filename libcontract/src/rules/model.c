@@ -69,6 +69,7 @@ void lci_model_free(lci_model *m)
     for (size_t i = 0; i < m->nmeasures; i++) free_cond_ptr(m->measures[i].where);
     free(m->measures);
     free_rules(m);
+    for (size_t i = 0; i < m->ncaps; i++) free(m->caps[i].rules);
     free(m->caps);
     for (size_t i = 0; i < m->ncalendars; i++) free(m->calendars[i].ranges);
     free(m->calendars);
@@ -78,6 +79,7 @@ void lci_model_free(lci_model *m)
     free(m->scorecard.grades);
     free_outcomes(m);
     free(m->month_columns);
+    free(m->opening.sums);
     lci_idtable_free(&m->texts);
     memset(m, 0, sizeof *m);
 }

@@ -132,8 +132,12 @@ typedef enum lci_accept {
     LCI_ACCEPT_TERM,        /* anchor in the term */
     LCI_ACCEPT_OVERLAP,     /* [anchor, end) overlaps the term */
     LCI_ACCEPT_FROM_SIGNING,/* anchor from the signing day on */
-    LCI_ACCEPT_AFTER_TERM   /* anchor in the term or up to N months after it */
+    LCI_ACCEPT_AFTER_TERM,  /* anchor in the term or up to N months after it */
+    LCI_ACCEPT_HISTORY      /* a month up to LCI_HISTORY_MONTHS before the term, or in it (opening balances) */
 } lci_accept;
+
+/* How far back opening balances may go. */
+#define LCI_HISTORY_MONTHS 120
 
 typedef struct lci_order {
     int before, after; /* field indices: before <= after when both present */
@@ -235,13 +239,24 @@ typedef struct lci_rule {
 
 /* ---- caps ---- */
 
-typedef enum lci_cap_window { LCI_CAP_TERM, LCI_CAP_MONTH, LCI_CAP_ROLLING } lci_cap_window;
+typedef enum lci_cap_window {
+    LCI_CAP_TERM,     /* the whole term */
+    LCI_CAP_MONTH,    /* each month */
+    LCI_CAP_ROLLING,  /* any `months` consecutive months: that many monthly limits */
+    LCI_CAP_TRAILING  /* the `months` months ending with the month assessed (history included) */
+} lci_cap_window;
 
+/* A cap limits what the breaches it applies to count over its window, to
+ * an amount or to a percentage of a parameter — or of the sum of a money
+ * measure (the bills) over the same window. */
 typedef struct lci_cap {
     const char *id, *clause;
     lci_cap_window window;
-    lci_money_expr amount; /* TERM: the limit; MONTH, ROLLING: the limit per month */
-    int months;            /* ROLLING */
+    lci_money_expr amount; /* TERM, TRAILING: the window's limit; MONTH, ROLLING: the limit per month */
+    int months;            /* ROLLING, TRAILING */
+    const char *klass;     /* applies to the breaches of this class only, or NULL */
+    int *rules;            /* ... or of these rules (indices), nrules > 0 */
+    size_t nrules;
     int line;
 } lci_cap;
 
@@ -351,6 +366,23 @@ typedef struct lci_instalment {
     lci_due_rule due;
 } lci_instalment;
 
+/* Opening balances: what was credited and billed in months before the
+ * evaluation's events — before the term (a trailing cap fed by last year)
+ * or in it (an evaluation starting mid-term). */
+typedef struct lci_opening_sum {
+    int measure;       /* a money measure ... */
+    int field;         /* ... given by this money field */
+} lci_opening_sum;
+
+typedef struct lci_opening {
+    int present;
+    int type;          /* the event type that carries them (anchor: a month) */
+    int credited;      /* its money field: credits granted that month, or LCI_NONE */
+    lci_opening_sum *sums;
+    size_t nsums;
+    int line;
+} lci_opening;
+
 typedef struct lci_month_column {
     const char *key;
     int measure;
@@ -414,6 +446,7 @@ typedef struct lci_model {
     int has_holdover;
     lci_qty holdover_days;
     const char *holdover_clause;
+    lci_opening opening;
     lci_month_column *month_columns;
     size_t nmonth_columns;
     int annual_score_measure, annual_availability_measure;

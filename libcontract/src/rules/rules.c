@@ -682,6 +682,31 @@ static int resolve_unless(lci_reader *r, int decl)
 
 /* ---- caps, base ---- */
 
+/* class = "support" or rules = { ids }: the breaches the cap applies to
+ * (all when neither). */
+static int read_cap_scope(lci_reader *r, int idx, lci_cap *c)
+{
+    int ok = lci_read_string(r, idx, "class", 0, &c->klass);
+    const char **ids = NULL;
+    size_t n = 0;
+    if (ok == 0 && lci_read_get(r, idx, "rules") == LUA_TTABLE) ok = lci_read_strings(r, lua_gettop(r->L), &ids, &n, "a rule id");
+    lua_settop(r->L, idx);
+    if (ok == 0 && n && !(c->rules = calloc(n, sizeof *c->rules))) ok = lci_read_oom(r);
+    for (size_t i = 0; ok == 0 && i < n; i++) {
+        c->rules[i] = lci_model_rule(r->m, ids[i]);
+        c->nrules = i + 1;
+        if (c->rules[i] < 0) ok = lci_read_fail(r, c->line, "cap %s: rules names an unknown rule '%s'", c->id, ids[i]);
+        else if (r->m->rules[c->rules[i]].outcome != LCI_R_BREACH)
+            ok = lci_read_fail(r, c->line, "cap %s: %s is not a breach", c->id, ids[i]);
+    }
+    free(ids);
+    int found = !c->klass;
+    for (size_t i = 0; ok == 0 && !found && i < r->m->nrules; i++)
+        found = r->m->rules[i].outcome == LCI_R_BREACH && r->m->rules[i].klass && strcmp(r->m->rules[i].klass, c->klass) == 0;
+    if (ok == 0 && !found) ok = lci_read_fail(r, c->line, "cap %s: no breach has class '%s'", c->id, c->klass);
+    return ok;
+}
+
 static int read_cap(lci_reader *r, int idx, void *item)
 {
     lci_cap *c = item;
@@ -693,10 +718,14 @@ static int read_cap(lci_reader *r, int idx, void *item)
     if (ok == 0) {
         if (strcmp(window, "term") == 0) c->window = LCI_CAP_TERM;
         else if (strcmp(window, "month") == 0) c->window = LCI_CAP_MONTH;
+        else if (strcmp(window, "trailing_months") == 0) c->window = LCI_CAP_TRAILING;
         else c->window = LCI_CAP_ROLLING;
     }
     if (ok == 0) ok = lci_read_money(r, idx, "amount", NULL, &c->amount);
-    if (ok == 0 && c->window == LCI_CAP_ROLLING) {
+    if (ok == 0 && c->window == LCI_CAP_ROLLING && c->amount.source != LCI_SRC_QTY)
+        ok = lci_read_fail(r, c->line, "cap %s: a rolling_months cap is of a parameter (trailing_months takes a measure)", c->id);
+    if (ok == 0) ok = read_cap_scope(r, idx, c);
+    if (ok == 0 && (c->window == LCI_CAP_ROLLING || c->window == LCI_CAP_TRAILING)) {
         lci_qty months;
         ok = lci_read_qty(r, idx, "months", &months, NULL);
         int64_t n = 0;
@@ -1141,6 +1170,7 @@ static void mark_kept_types(lci_model *m)
     for (size_t i = 0; i < m->nrules; i++)
         if (m->rules[i].kind->needs) m->rules[i].kind->needs(&m->rules[i], m);
     if (m->scorecard.present) m->types[m->scorecard.type].stored = 1;
+    if (m->opening.present) m->types[m->opening.type].stored = 1;
     for (size_t i = 0; i < m->nacceptance; i++)
         if (m->acceptance[i].kind == LCI_P_LATEST) m->types[m->acceptance[i].type].stored = 1;
     if (m->obligations_type >= 0) m->types[m->obligations_type].stored = 1;
@@ -1161,6 +1191,52 @@ static int check_model(lci_reader *r)
     if (m->has_base && m->base.source != LCI_SRC_QTY) return lci_read_fail(r, m->base.line, "penalty_base is of parameters");
     if (m->has_bond && m->bond.source != LCI_SRC_QTY) return lci_read_fail(r, m->bond.line, "the bond is of parameters");
     return 0;
+}
+
+static int opening_field(lci_reader *r, int idx, const char *key, const lci_event_type *t, int line, int *out)
+{
+    int ok = lci_read_field_ref(r, idx, key, t, line, out);
+    if (ok == 0 && t->fields[*out].kind != LCI_F_MONEY)
+        ok = lci_read_fail(r, line, "opening: field %s of %s must be money", t->fields[*out].name, t->name);
+    return ok;
+}
+
+static int read_opening_sum(lci_reader *r, int idx, void *item)
+{
+    lci_opening_sum *s = item;
+    const lci_opening *o = &r->m->opening;
+    const lci_event_type *t = &r->m->types[o->type];
+    const char *measure = NULL;
+    int ok = lci_read_borrow(r, idx, "measure", 1, &measure);
+    if (ok == 0 && (s->measure = lci_model_measure(r->m, measure)) < 0)
+        ok = lci_read_fail(r, o->line, "opening: unknown measure '%s'", measure);
+    else if (ok == 0 && (r->m->measures[s->measure].kind != LCI_M_SUM || r->m->measures[s->measure].unit != LCI_UNIT_MONEY))
+        ok = lci_read_fail(r, o->line, "opening: measure %s is not a sum of money", measure);
+    if (ok == 0) ok = opening_field(r, idx, "field", t, o->line, &s->field);
+    return ok;
+}
+
+/* opening { on = "opening", credited = "credited", sums = { bill = "charged" } } */
+static int read_opening(lci_reader *r, int decl)
+{
+    lci_opening *o = &r->m->opening;
+    int ok = 0;
+    o->type = o->credited = LCI_NONE;
+    if (lci_read_get(r, decl, "opening") == LUA_TTABLE) {
+        int idx = lua_gettop(r->L);
+        o->present = 1;
+        o->line = r->line = lci_read_line(r, idx);
+        ok = lci_read_type_ref(r, idx, "on", o->line, &o->type);
+        lci_event_type *t = ok == 0 ? &r->m->types[o->type] : NULL;
+        if (ok == 0 && t->fields[t->anchor].kind != LCI_F_MONTH)
+            ok = lci_read_fail(r, o->line, "opening: event %s must be anchored on a month field (\"YYYY-MM\")", t->name);
+        if (ok == 0 && lci_read_get(r, idx, "credited") != LUA_TNIL) ok = opening_field(r, idx, "credited", t, o->line, &o->credited);
+        lua_settop(r->L, idx);
+        if (ok == 0) ok = lci_read_array(r, idx, "sums", (void **)&o->sums, &o->nsums, sizeof *o->sums, read_opening_sum);
+        if (ok == 0) t->accept = LCI_ACCEPT_HISTORY;
+    }
+    lua_settop(r->L, decl);
+    return ok;
 }
 
 static int read_declarations(lci_reader *r, int decl)
@@ -1190,6 +1266,7 @@ static int read_declarations(lci_reader *r, int decl)
     if (ok == 0) ok = read_payments(r, decl);
     if (ok == 0) ok = lci_read_array(r, decl, "month_columns", (void **)&m->month_columns, &m->nmonth_columns, sizeof *m->month_columns, read_column);
     if (ok == 0) ok = read_annual(r, decl);
+    if (ok == 0) ok = read_opening(r, decl);
     if (ok == 0) ok = check_model(r);
     if (ok == 0) ok = check_values(r);
     return ok;
