@@ -125,6 +125,11 @@ local function is_ref(v) return getmetatable(v) == REF end
 local P = setmetatable({}, {
   __index = function(_, name)
     if not params_by_name[name] then
+      local names = {}
+      for known in next, params_by_name do names[#names + 1] = known end
+      table.sort(names)
+      local near = nearest(name, names)
+      if near then fail("unknown parameter P.%s (did you mean 'P.%s'?)", tostring(name), near) end
       fail("unknown parameter P.%s (declare it with param { \"%s\", value } first)", tostring(name), tostring(name))
     end
     return setmetatable({ param = name, line = line_of_rules() }, REF)

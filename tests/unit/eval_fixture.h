@@ -1,10 +1,13 @@
 /* eval_fixture.h — results of small rule texts over generated events, for
  * the unit tests that check what the engine finds against a literal
- * reading (test_cluster.c, test_diff.c, test_within.c). */
+ * reading (test_cluster.c, test_diff.c, test_within.c, test_caps.c,
+ * test_late.c). */
 #ifndef EVAL_FIXTURE_H
 #define EVAL_FIXTURE_H
 
 #include <criterion/criterion.h>
+
+#include <cjson/cJSON.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +52,33 @@ static inline lc_result *result_of_rules(const char *rules, const char *const *p
     lc_eval_free(ev);
     lc_engine_free(e);
     return res;
+}
+
+/* The result of the rule text over the events as parsed JSON; the caller
+ * frees it with cJSON_Delete. */
+static inline cJSON *json_of_rules(const char *rules, const char *events)
+{
+    lc_result *res = result_of_rules(rules, NULL, events);
+    lc_error err = {0};
+    char *json = NULL;
+    cr_assert_eq(lc_result_json(res, &json, NULL, &err), LC_OK, "%s", err.message);
+    cJSON *doc = cJSON_Parse(json);
+    cr_assert_not_null(doc);
+    lc_free(json);
+    lc_result_free(res);
+    return doc;
+}
+
+/* The i-th item of doc's list, and a text member ("(not text)" if not). */
+static inline const cJSON *json_item(const cJSON *doc, const char *list, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, list), i);
+}
+
+static inline const char *json_text(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "(not text)";
 }
 
 /* Minutes after 2026-04-01T00:00+08:00 (from -1 day: March 31) as RFC 3339. */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcontract.h"
+#include "eval_fixture.h"
 
 static const char RULES[] =
     "contract { id = 'caps', currency = 'USD', timezone = '+00:00', term = { '2026-01-01', '2026-07-01' } }\n"
@@ -46,37 +46,11 @@ static const char RULES[] =
 
 static cJSON *evaluate(const char *events)
 {
-    lc_engine *e = NULL;
-    lc_eval *ev = NULL;
-    lc_result *res = NULL;
-    lc_error err = {0};
-    char *json = NULL;
-    cr_assert_eq(lc_engine_new(&e, NULL, &err), LC_OK);
-    cr_assert_eq(lc_engine_load_string(e, "caps.lua", RULES, strlen(RULES), &err), LC_OK, "%ld: %s", err.line, err.message);
-    cr_assert_eq(lc_eval_new(&ev, e, 0, &err), LC_OK);
-    cr_assert_eq(lc_eval_push_lines(ev, "e.jsonl", events, strlen(events), &err), LC_OK, "%ld: %s", err.line, err.message);
-    cr_assert_eq(lc_eval_end_stream(ev, &err), LC_OK);
-    cr_assert_eq(lc_eval_result(ev, &res, &err), LC_OK, "%s", err.message);
-    cr_assert_eq(lc_result_json(res, &json, NULL, &err), LC_OK);
-    cJSON *doc = cJSON_Parse(json);
-    cr_assert_not_null(doc);
-    lc_free(json);
-    lc_result_free(res);
-    lc_eval_free(ev);
-    lc_engine_free(e);
-    return doc;
+    return json_of_rules(RULES, events);
 }
 
-static const cJSON *item(const cJSON *doc, const char *list, int i)
-{
-    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, list), i);
-}
-
-static const char *text(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "(not text)";
-}
+#define item json_item
+#define text json_text
 
 #define assert_breach(doc, i, rule, amount, counted)                                         \
     do {                                                                                     \

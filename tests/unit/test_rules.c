@@ -455,6 +455,18 @@ Test(strict, a_key_typo_is_a_load_error_with_a_hint)
                  "cap \"c\" has no key 'clausee' (did you mean 'clause'?)");
     expect_error("contract { id = 'again' }\n", BASE_LINES + 1, "contract is declared twice");
     expect_error("annual { scoer = 'x' }\n", BASE_LINES + 1, "annual has no key 'scoer' (did you mean 'score'?)");
+    /* names of what is declared elsewhere: types, fields, measures, parameters, rules */
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'tickett' }\n", BASE_LINES + 1,
+                 "unknown event type 'tickett' (did you mean 'ticket'?)");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', where = absent 'respondd' }\n", BASE_LINES + 1,
+                 "event type ticket has no field 'respondd' (did you mean 'responded'?)");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, month = 'availabilty', band = { lt = P.target } }\n",
+                 BASE_LINES + 1, "unknown measure 'availabilty' (did you mean 'availability'?)");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, month = 'availability', band = { lt = P.targt } }\n",
+                 BASE_LINES + 1, "unknown parameter P.targt (did you mean 'P.target'?)");
+    expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket' }\n"
+                 "breach 'b.2' { class = 'c', pct = 1, on = 'ticket', unless = 'b.1x' }\n",
+                 BASE_LINES + 2, "unknown rule 'b.1x' (did you mean 'b.1'?)");
     /* a key far from every known one gets no hint */
     expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', zzzzzz = 1 }\n", BASE_LINES + 1,
                  "breach \"b.1\" has no key 'zzzzzz'");

@@ -327,6 +327,13 @@ size_t lci_typo_distance(const char *word)
     return strlen(word) >= 5 ? 2 : 1;
 }
 
+const char *lci_hint(const char *near, char *buf, size_t size)
+{
+    if (!near || size == 0) return "";
+    snprintf(buf, size, " (did you mean '%s'?)", near);
+    return buf;
+}
+
 size_t lci_utf8_sequence(const unsigned char *s, size_t avail)
 {
     unsigned c = s[0];

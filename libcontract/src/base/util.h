@@ -165,4 +165,8 @@ static inline int lci_text_valid(const char *s, size_t len)
 /* The usual bound for lci_nearest: 1 for short words, 2 from 5 bytes. */
 size_t lci_typo_distance(const char *word);
 
+/* " (did you mean 'near'?)" in buf, or "" when near is NULL: the tail of
+ * an error about an unknown name. */
+const char *lci_hint(const char *near, char *buf, size_t size);
+
 #endif

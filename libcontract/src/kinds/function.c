@@ -38,9 +38,11 @@ static int read(lci_reader *r, int spec, lci_rule *rule)
     int ok = 0;
     if (lci_read_get(r, spec, "measures") == LUA_TTABLE) ok = lci_read_strings(r, lua_gettop(r->L), &measures, &n, "a measure");
     lua_settop(r->L, spec);
+    char hint[96];
     for (size_t i = 0; ok == 0 && i < n; i++)
         if (lci_model_measure(r->m, measures[i]) < 0)
-            ok = lci_read_fail(r, rule->line, "rule %s: measures names an unknown measure '%s'", rule->id, measures[i]);
+            ok = lci_read_fail(r, rule->line, "rule %s: measures names an unknown measure '%s'%s", rule->id, measures[i],
+                               lci_hint(lci_model_nearest(r->m, LCI_NAMES_MEASURES, measures[i]), hint, sizeof hint));
     free(measures);
     if (ok != 0) return ok;
     if (lci_read_get(r, spec, "check") != LUA_TFUNCTION) {

@@ -3,12 +3,12 @@
 
 #include "kinds/kind.h"
 
-extern const lci_kind lci_kind_event, lci_kind_month, lci_kind_streak, lci_kind_cluster, lci_kind_function;
+extern const lci_kind lci_kind_event, lci_kind_month, lci_kind_streak, lci_kind_cluster, lci_kind_function, lci_kind_late;
 
 /* Most specific first: the first kind whose selecting keys are all in a
  * declaration is its kind (a cluster is `on` and `cluster`, an event `on`). */
 const lci_kind *const lci_kinds[] = {
-    &lci_kind_function, &lci_kind_streak, &lci_kind_month, &lci_kind_cluster, &lci_kind_event, NULL,
+    &lci_kind_function, &lci_kind_streak, &lci_kind_month, &lci_kind_cluster, &lci_kind_late, &lci_kind_event, NULL,
 };
 
 const lci_kind *lci_kind_named(const char *name)

@@ -16,7 +16,7 @@ static void free_cond(lci_cond *c)
     free(c->kids);
 }
 
-static void free_cond_ptr(lci_cond *c)
+void lci_cond_free(lci_cond *c)
 {
     free_cond(c);
     free(c);
@@ -30,7 +30,7 @@ static void free_types(lci_model *m)
         for (size_t f = 0; f < t->nfields; f++) free(t->fields[f].values);
         free(t->fields);
         free(t->order);
-        free_cond_ptr(t->counts_when);
+        lci_cond_free(t->counts_when);
     }
     free(m->types);
 }
@@ -41,8 +41,8 @@ static void free_rules(lci_model *m)
         lci_rule *r = &m->rules[i];
         if (r->kind && r->kind->free) r->kind->free(r->data);
         else free(r->data);
-        free_cond_ptr(r->where);
-        free_cond_ptr(r->impact);
+        lci_cond_free(r->where);
+        lci_cond_free(r->impact);
         free(r->unless);
     }
     free(m->rules);
@@ -50,7 +50,7 @@ static void free_rules(lci_model *m)
 
 static void free_outcomes(lci_model *m)
 {
-    for (size_t i = 0; i < m->ntermination; i++) free_cond_ptr(m->termination[i].where);
+    for (size_t i = 0; i < m->ntermination; i++) lci_cond_free(m->termination[i].where);
     free(m->termination);
     for (size_t i = 0; i < m->nacceptance; i++) free(m->acceptance[i].classes);
     free(m->acceptance);
@@ -66,7 +66,7 @@ void lci_model_free(lci_model *m)
     free(m->params);
     free(m->severity_levels);
     free_types(m);
-    for (size_t i = 0; i < m->nmeasures; i++) free_cond_ptr(m->measures[i].where);
+    for (size_t i = 0; i < m->nmeasures; i++) lci_cond_free(m->measures[i].where);
     free(m->measures);
     free_rules(m);
     for (size_t i = 0; i < m->ncaps; i++) free(m->caps[i].rules);
@@ -172,10 +172,27 @@ void lci_model_month_bounds(const lci_model *m, int i, lci_time *start, lci_time
     *end = e < m->term_end ? e : m->term_end;
 }
 
+/* Up to 256 names gathered from an array of structs, for lci_nearest. */
+#define NEAREST_OF(items, n, member, word)                                      \
+    do {                                                                        \
+        const char *names_[256];                                                \
+        size_t k_ = (n) < LCI_ARRAY_LEN(names_) ? (n) : LCI_ARRAY_LEN(names_);  \
+        for (size_t i_ = 0; i_ < k_; i_++) names_[i_] = (items)[i_].member;     \
+        return lci_nearest(word, names_, k_, lci_typo_distance(word));          \
+    } while (0)
+
 const char *lci_model_nearest_field(const lci_event_type *t, const char *name)
 {
-    const char *names[64];
-    size_t n = t->nfields < LCI_ARRAY_LEN(names) ? t->nfields : LCI_ARRAY_LEN(names);
-    for (size_t i = 0; i < n; i++) names[i] = t->fields[i].name;
-    return lci_nearest(name, names, n, lci_typo_distance(name));
+    NEAREST_OF(t->fields, t->nfields, name, name);
+}
+
+const char *lci_model_nearest(const lci_model *m, lci_names which, const char *name)
+{
+    switch (which) {
+    case LCI_NAMES_TYPES: NEAREST_OF(m->types, m->ntypes, name, name);
+    case LCI_NAMES_MEASURES: NEAREST_OF(m->measures, m->nmeasures, name, name);
+    case LCI_NAMES_PARAMS: NEAREST_OF(m->params, m->nparams, name, name);
+    case LCI_NAMES_RULES: NEAREST_OF(m->rules, m->nrules, id, name);
+    }
+    return NULL;
 }

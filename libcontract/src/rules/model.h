@@ -454,6 +454,9 @@ typedef struct lci_model {
 
 void lci_model_free(lci_model *m);
 
+/* Frees a condition read for the model (NULL is fine). */
+void lci_cond_free(lci_cond *c);
+
 /* 0 when v lies in p's range, else -1 with "must be in [0, 100]" in why. */
 int lci_param_in_range(const lci_param *p, lci_dec v, char *why, size_t size);
 
@@ -476,6 +479,10 @@ int lci_model_param(const lci_model *m, const char *name);
 
 /* The declared field of t a misspelt name most likely meant, or NULL. */
 const char *lci_model_nearest_field(const lci_event_type *t, const char *name);
+
+/* The declared name nearest to a misspelt one (for "did you mean"), or NULL. */
+typedef enum { LCI_NAMES_TYPES, LCI_NAMES_MEASURES, LCI_NAMES_PARAMS, LCI_NAMES_RULES } lci_names;
+const char *lci_model_nearest(const lci_model *m, lci_names which, const char *name);
 
 /* Month index within the term (0..nmonths-1) of month number `month`, or -1. */
 int lci_model_month_index(const lci_model *m, int64_t month);

@@ -25,6 +25,19 @@ int lci_read_fail(lci_reader *r, int line, const char *fmt, ...)
     return -1;
 }
 
+int lci_read_unknown(lci_reader *r, int line, const char *what, const char *name, lci_names which)
+{
+    char hint[96];
+    return lci_read_fail(r, line, "unknown %s '%s'%s", what, name, lci_hint(lci_model_nearest(r->m, which, name), hint, sizeof hint));
+}
+
+int lci_read_no_field(lci_reader *r, int line, const lci_event_type *t, const char *name)
+{
+    char hint[96];
+    return lci_read_fail(r, line, "event type %s has no field '%s'%s", t->name, name,
+                         lci_hint(lci_model_nearest_field(t, name), hint, sizeof hint));
+}
+
 int lci_read_oom(lci_reader *r)
 {
     lci_oom(r->err);
@@ -248,7 +261,7 @@ int lci_read_qty(lci_reader *r, int t, const char *key, lci_qty *q, int *present
         ok = lci_read_borrow(r, idx, "param", 0, &pname);
         if (ok == 0 && pname) {
             q->param = lci_model_param(r->m, pname);
-            if (q->param < 0) ok = lci_read_fail(r, q->line, "unknown parameter %s", pname);
+            if (q->param < 0) ok = lci_read_unknown(r, q->line, "parameter", pname, LCI_NAMES_PARAMS);
             else {
                 r->m->params[q->param].uses++;
                 q->unit = r->m->params[q->param].unit;
@@ -296,7 +309,7 @@ static int money_source(lci_reader *r, int idx, const lci_event_type *type, lci_
     if (ok == 0 && name) {
         e->source = LCI_SRC_MEASURE;
         e->index = lci_model_measure(r->m, name);
-        if (e->index < 0) return lci_read_fail(r, e->line, "money of an unknown measure '%s'", name);
+        if (e->index < 0) return lci_read_unknown(r, e->line, "measure", name, LCI_NAMES_MEASURES);
         if (r->m->measures[e->index].unit != LCI_UNIT_MONEY)
             return lci_read_fail(r, e->line, "money of measure %s, whose unit is not money", name);
         return 0;
@@ -306,7 +319,7 @@ static int money_source(lci_reader *r, int idx, const lci_event_type *type, lci_
         e->source = LCI_SRC_FIELD;
         if (!type) return lci_read_fail(r, e->line, "field \"%s\": this money is not about one event", name);
         e->index = lci_model_field(type, name);
-        if (e->index < 0) return lci_read_fail(r, e->line, "event type %s has no field '%s'", type->name, name);
+        if (e->index < 0) return lci_read_no_field(r, e->line, type, name);
         if (type->fields[e->index].kind != LCI_F_MONEY)
             return lci_read_fail(r, e->line, "field %s of %s is not money", name, type->name);
         return 0;
@@ -354,7 +367,7 @@ int lci_read_field_ref(lci_reader *r, int idx, const char *key, const lci_event_
     *out = t ? lci_model_field(t, name) : LCI_NONE;
     int ok = 0;
     if (!t) ok = lci_read_fail(r, line, "field %s: this condition is not about one event", name);
-    else if (*out < 0) ok = lci_read_fail(r, line, "event type %s has no field '%s'", t->name, name);
+    else if (*out < 0) ok = lci_read_no_field(r, line, t, name);
     return ok;
 }
 
@@ -585,8 +598,7 @@ int lci_read_type_ref(lci_reader *r, int idx, const char *key, int line, int *ou
     const char *name = NULL;
     if (lci_read_borrow(r, idx, key, 1, &name) != 0) return -1;
     *out = lci_model_type(r->m, name);
-    int ok = *out < 0 ? lci_read_fail(r, line, "unknown event type '%s'", name) : 0;
-    return ok;
+    return *out < 0 ? lci_read_unknown(r, line, "event type", name, LCI_NAMES_TYPES) : 0;
 }
 
 int lci_read_measure_ref(lci_reader *r, int idx, const char *key, int *out)
@@ -594,7 +606,7 @@ int lci_read_measure_ref(lci_reader *r, int idx, const char *key, int *out)
     const char *name = NULL;
     *out = LCI_NONE;
     int ok = lci_read_borrow(r, idx, key, 0, &name);
-    if (ok == 0 && name && (*out = lci_model_measure(r->m, name)) < 0) ok = lci_read_fail(r, r->line, "unknown measure %s", name);
+    if (ok == 0 && name && (*out = lci_model_measure(r->m, name)) < 0) ok = lci_read_unknown(r, r->line, "measure", name, LCI_NAMES_MEASURES);
     return ok;
 }
 

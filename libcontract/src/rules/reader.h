@@ -25,6 +25,13 @@ typedef struct lci_reader {
 
 /* Fills the error at `line` (the declaration's when 0); returns -1. */
 int lci_read_fail(lci_reader *r, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* lci_read_fail for a name that is not declared: "unknown <what> 'name'",
+ * with the nearest declared name as a hint. */
+int lci_read_unknown(lci_reader *r, int line, const char *what, const char *name, lci_names which);
+
+/* lci_read_fail for a field t does not have, with the nearest as a hint. */
+int lci_read_no_field(lci_reader *r, int line, const lci_event_type *t, const char *name);
 int lci_read_oom(lci_reader *r);
 
 /* Pushes t[key] / t[i] (t an absolute index), raw, and returns its type. */

@@ -662,7 +662,11 @@ static int resolve_unless(lci_reader *r, int decl)
         int type = lci_read_get(r, lua_gettop(r->L), "unless");
         if (type == LUA_TSTRING) {
             int other = lci_model_rule(r->m, lua_tostring(r->L, -1));
-            if (other < 0) ok = lci_read_fail(r, ru->line, "rule %s: unless names an unknown rule '%s'", ru->id, lua_tostring(r->L, -1));
+            char hint[96];
+            const char *name = lua_tostring(r->L, -1);
+            if (other < 0)
+                ok = lci_read_fail(r, ru->line, "rule %s: unless names an unknown rule '%s'%s", ru->id, name,
+                                   lci_hint(lci_model_nearest(r->m, LCI_NAMES_RULES, name), hint, sizeof hint));
             else if (!ru->kind->on_events || !r->m->rules[other].kind->on_events || r->m->rules[other].type != ru->type)
                 ok = lci_read_fail(r, ru->line, "rule %s: unless names a rule on the same single events (on = \"type\"), "
                                        "and %s is not", ru->id, r->m->rules[other].id);
@@ -695,7 +699,10 @@ static int read_cap_scope(lci_reader *r, int idx, lci_cap *c)
     for (size_t i = 0; ok == 0 && i < n; i++) {
         c->rules[i] = lci_model_rule(r->m, ids[i]);
         c->nrules = i + 1;
-        if (c->rules[i] < 0) ok = lci_read_fail(r, c->line, "cap %s: rules names an unknown rule '%s'", c->id, ids[i]);
+        char hint[96];
+        if (c->rules[i] < 0)
+            ok = lci_read_fail(r, c->line, "cap %s: rules names an unknown rule '%s'%s", c->id, ids[i],
+                               lci_hint(lci_model_nearest(r->m, LCI_NAMES_RULES, ids[i]), hint, sizeof hint));
         else if (r->m->rules[c->rules[i]].outcome != LCI_R_BREACH)
             ok = lci_read_fail(r, c->line, "cap %s: %s is not a breach", c->id, ids[i]);
     }
@@ -806,7 +813,7 @@ static int read_components(lci_reader *r, int idx, lci_scorecard *s)
         if (ok == 0) ok = lci_read_string(r, c, "zh", 0, &s->component_zh[i]);
         if (ok == 0) ok = lci_read_string(r, c, "en", 0, &s->component_en[i]);
         if (ok == 0 && (s->component_fields[i] = lci_model_field(t, s->component_id[i])) < 0)
-            ok = lci_read_fail(r, s->line, "event %s has no field %s", t->name, s->component_id[i]);
+            ok = lci_read_no_field(r, s->line, t, s->component_id[i]);
         if (ok == 0 && t->fields[s->component_fields[i]].kind != LCI_F_FRACTION)
             ok = lci_read_fail(r, s->line, "component %s must be a fraction field", s->component_id[i]);
         lua_settop(r->L, list);
@@ -889,16 +896,16 @@ static int read_part_kind(lci_reader *r, int idx, lci_acceptance_part *p)
         p->kind = LCI_P_LATEST;
         ok = lci_read_borrow_at(r, l, 1, &type, "latest's event type");
         if (ok == 0) ok = lci_read_borrow_at(r, l, 2, &field, "latest's field");
-        if (ok == 0 && (p->type = lci_model_type(r->m, type)) < 0) ok = lci_read_fail(r, p->line, "unknown event type %s", type);
+        if (ok == 0 && (p->type = lci_model_type(r->m, type)) < 0) ok = lci_read_unknown(r, p->line, "event type", type, LCI_NAMES_TYPES);
         if (ok == 0 && (p->field = lci_model_field(&r->m->types[p->type], field)) < 0)
-            ok = lci_read_fail(r, p->line, "event %s has no field %s", type, field);
+            ok = lci_read_no_field(r, p->line, &r->m->types[p->type], field);
         lua_settop(r->L, idx);
         return ok;
     }
     lua_settop(r->L, idx);
     p->kind = LCI_P_MEASURE;
     ok = lci_read_borrow(r, idx, "measure", 1, &measure);
-    if (ok == 0 && (p->measure = lci_model_measure(r->m, measure)) < 0) ok = lci_read_fail(r, p->line, "unknown measure %s", measure);
+    if (ok == 0 && (p->measure = lci_model_measure(r->m, measure)) < 0) ok = lci_read_unknown(r, p->line, "measure", measure, LCI_NAMES_MEASURES);
     return ok;
 }
 
@@ -1040,8 +1047,10 @@ static int read_column(lci_reader *r, int idx, void *item)
     const char *measure = NULL;
     int ok = lci_read_string(r, idx, "key", 1, &c->key);
     if (ok == 0) ok = lci_read_borrow(r, idx, "measure", 1, &measure);
+    char hint[96];
     if (ok == 0 && (c->measure = lci_model_measure(r->m, measure)) < 0)
-        ok = lci_read_fail(r, r->line, "month column %s: unknown measure %s", c->key, measure);
+        ok = lci_read_fail(r, r->line, "month column %s: unknown measure '%s'%s", c->key, measure,
+                           lci_hint(lci_model_nearest(r->m, LCI_NAMES_MEASURES, measure), hint, sizeof hint));
     return ok;
 }
 
@@ -1208,8 +1217,10 @@ static int read_opening_sum(lci_reader *r, int idx, void *item)
     const lci_event_type *t = &r->m->types[o->type];
     const char *measure = NULL;
     int ok = lci_read_borrow(r, idx, "measure", 1, &measure);
+    char hint[96];
     if (ok == 0 && (s->measure = lci_model_measure(r->m, measure)) < 0)
-        ok = lci_read_fail(r, o->line, "opening: unknown measure '%s'", measure);
+        ok = lci_read_fail(r, o->line, "opening: unknown measure '%s'%s", measure,
+                           lci_hint(lci_model_nearest(r->m, LCI_NAMES_MEASURES, measure), hint, sizeof hint));
     else if (ok == 0 && (r->m->measures[s->measure].kind != LCI_M_SUM || r->m->measures[s->measure].unit != LCI_UNIT_MONEY))
         ok = lci_read_fail(r, o->line, "opening: measure %s is not a sum of money", measure);
     if (ok == 0) ok = opening_field(r, idx, "field", t, o->line, &s->field);

@@ -413,9 +413,9 @@ static int undeclared_key(lua_State *L, int idx, const lci_event_type *t, const 
         lua_pop(L, 1);
         if (key && (strcmp(key, "type") == 0 || strcmp(key, "id") == 0 || lci_model_field(t, key) >= 0)) continue;
         const char *near = key ? lci_model_nearest_field(t, key) : NULL;
+        char hint[96];
         if (!key) snprintf(why, size, "event %s: a key that is not a string", id);
-        else snprintf(why, size, "event %s: %s has no field '%s'%s%s%s", id, t->name, key, near ? " (did you mean '" : "",
-                      near ? near : "", near ? "'?)" : "");
+        else snprintf(why, size, "event %s: %s has no field '%s'%s", id, t->name, key, lci_hint(near, hint, sizeof hint));
         lua_pop(L, 1);
         return -1;
     }

@@ -1,0 +1,216 @@
+/* late.c — the kind of rule that finds work done after its due date.
+ *
+ *     breach "delay.1" { class = "delay", on = "milestone",
+ *                        late = { due = "due", done = "accepted" },
+ *                        amount = per_day(P.daily_rate), max = pct_of(P.delay_cap, field "value") }
+ *
+ * Applies to each event of type `on` (that meets `where`) done on a later
+ * calendar day than it was due (in the contract's time zone; the due day
+ * itself is not counted: 民法典 第201条).  What it measures is the span from
+ * due to done, so `per_day` counts the days late.  When the work is done by
+ * other events — deliveries, each tested — `done_by` names them:
+ *
+ *     late = { due = "due", done_by = { on = "delivery", match = "milestone", at = "at",
+ *                                       where = is("passed", true) } }
+ *
+ * the done instant is then the earliest such event whose `match` field
+ * holds the event's id: a delivery that failed its acceptance test does not
+ * stop the clock, the next one that passes does.  Work not done yet is not
+ * late yet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kinds/shared.h"
+#include "rules/words.h"
+
+typedef struct late {
+    int due, done;     /* time fields of the rule's type (done LCI_NONE with done_by) */
+    int by_type;       /* done_by: the events that do the work, or LCI_NONE */
+    int by_match;      /* their string field naming the work's id */
+    int by_at;         /* their time field: when */
+    lci_cond *by_where;
+} late;
+
+static void free_late(void *data)
+{
+    late *l = data;
+    if (l) lci_cond_free(l->by_where);
+    free(l);
+}
+
+static int time_field(lci_reader *r, int idx, const char *key, const lci_event_type *t, const lci_rule *rule, int *out)
+{
+    int ok = lci_read_field_ref(r, idx, key, t, rule->line, out);
+    if (ok == 0 && t->fields[*out].kind != LCI_F_TIME)
+        ok = lci_read_fail(r, rule->line, "rule %s: late %s must be a time field of %s", rule->id, key, t->name);
+    return ok;
+}
+
+static int read_done_by(lci_reader *r, int by, const lci_rule *rule, late *l)
+{
+    int ok = lci_read_type_ref(r, by, "on", rule->line, &l->by_type);
+    const lci_event_type *t = ok == 0 ? &r->m->types[l->by_type] : NULL;
+    if (ok == 0) ok = lci_read_field_ref(r, by, "match", t, rule->line, &l->by_match);
+    if (ok == 0 && t->fields[l->by_match].kind != LCI_F_STRING)
+        ok = lci_read_fail(r, rule->line, "rule %s: done_by's match must be a string field of %s", rule->id, t->name);
+    if (ok == 0) ok = time_field(r, by, "at", t, rule, &l->by_at);
+    if (ok == 0) ok = lci_read_cond(r, by, "where", t, &l->by_where);
+    return ok;
+}
+
+static int read(lci_reader *r, int spec, lci_rule *rule)
+{
+    late *l = calloc(1, sizeof *l);
+    if (!l) return lci_read_oom(r);
+    l->done = l->by_type = LCI_NONE;
+    rule->data = l;
+    int ok = lci_kind_read_events(r, spec, rule);
+    if (ok == 0 && lci_read_get(r, spec, "late") != LUA_TTABLE) ok = lci_read_fail(r, rule->line, "rule %s: late must be a table", rule->id);
+    int lt = lua_gettop(r->L);
+    const lci_event_type *t = ok == 0 ? &r->m->types[rule->type] : NULL;
+    if (ok == 0) ok = time_field(r, lt, "due", t, rule, &l->due);
+    int has_done = ok == 0 && lci_read_get(r, lt, "done") != LUA_TNIL;
+    int has_by = ok == 0 && lci_read_get(r, lt, "done_by") == LUA_TTABLE;
+    if (ok == 0 && has_done == has_by) ok = lci_read_fail(r, rule->line, "rule %s: late needs done = field or done_by = { ... }, one of them", rule->id);
+    if (ok == 0 && has_done) ok = time_field(r, lt, "done", t, rule, &l->done);
+    if (ok == 0 && has_by) ok = read_done_by(r, lua_gettop(r->L), rule, l);
+    lua_settop(r->L, spec);
+    return ok;
+}
+
+static void needs(const lci_rule *rule, lci_model *m)
+{
+    const late *l = rule->data;
+    lci_kind_needs_events(rule, m);
+    if (l->by_type >= 0) m->types[l->by_type].stored = 1;
+}
+
+/* The earliest event that does the work, by the id it names. */
+typedef struct done_at {
+    const char *id;
+    lci_time at;
+} done_at;
+
+static int by_id(const void *a, const void *b)
+{
+    const done_at *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The done_by events that count, sorted by id then time; n in *n. */
+static done_at *done_events(lci_build *b, const late *l, size_t *n)
+{
+    const lci_store *st = lci_build_records(b, l->by_type);
+    const lci_event_type *t = &b->m->types[l->by_type];
+    done_at *d = malloc((st->n ? st->n : 1) * sizeof *d);
+    *n = 0;
+    for (size_t i = 0; d && i < st->n; i++) {
+        const lci_record *rec = lci_store_at(st, i);
+        if (!lci_has(rec, l->by_match) || !lci_has(rec, l->by_at) || !lci_cond_eval(l->by_where, t, rec, &b->ctx)) continue;
+        d[(*n)++] = (done_at){lci_idtable_get(&b->ev->strings, (uint32_t)rec->v[l->by_match]), rec->v[l->by_at]};
+    }
+    if (d) lci_sort(d, *n, sizeof *d, by_id);
+    return d;
+}
+
+/* When the work of rec was done: its own field, or the first done_by event
+ * naming it; 0 when it is not done. */
+static int done_of(const lci_build *b, const late *l, const lci_record *rec, const done_at *d, size_t n, lci_time *at)
+{
+    if (l->done >= 0) {
+        *at = rec->v[l->done];
+        return lci_has(rec, l->done);
+    }
+    done_at key = {lci_idtable_get(&b->ev->ids, rec->id), INT64_MIN};
+    size_t lo = 0, hi = n; /* the first entry not below (id, -inf) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (by_id(&d[mid], &key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == n || strcmp(d[lo].id, key.id) != 0) return 0;
+    *at = d[lo].at;
+    return 1;
+}
+
+static char *late_reason(const lci_build *b, const lci_rule *r, const lci_record *rec, lci_time due, lci_time done)
+{
+    char ta[40], tb[40];
+    int64_t days = lci_local_day(done, b->m->offset_min) - lci_local_day(due, b->m->offset_min);
+    lci_time_format(due, b->m->offset_min, ta, sizeof ta);
+    lci_time_format(done, b->m->offset_min, tb, sizeof tb);
+    return lci_format("%s %s: due %.10s, done %.10s: %lld day%s late", r->label ? r->label : b->m->types[rec->type].label,
+                      lci_idtable_get(&b->ev->ids, rec->id), ta, tb, (long long)days, days == 1 ? "" : "s");
+}
+
+static lc_status emit_late(lci_build *b, const lci_rule *r, const lci_record *rec, lci_time due, lci_time done)
+{
+    lci_emission e = {.month = -1, .at = rec, .has_span = 1, .span_from = due, .span_to = done};
+    e.reason = lci_wants_reason(r) ? late_reason(b, r, rec, due, done) : NULL;
+    if (lci_build_refs_of_records(&rec, 1, &e.events) != 0) {
+        lci_emission_free(&e);
+        return LC_ENOMEM;
+    }
+    return lci_emit(b, r, &e);
+}
+
+static lc_status apply(lci_build *b, const lci_rule *r)
+{
+    const late *l = r->data;
+    const lci_store *st = lci_build_records(b, r->type);
+    size_t n = 0;
+    done_at *d = l->by_type >= 0 ? done_events(b, l, &n) : NULL;
+    if (l->by_type >= 0 && !d) return LC_ENOMEM;
+    lc_status rc = LC_OK;
+    for (size_t i = 0; i < st->n && rc == LC_OK; i++) {
+        const lci_record *rec = lci_store_at(st, i);
+        lci_time done;
+        if (!lci_has(rec, l->due) || !lci_rule_matches(b, r, rec) || !done_of(b, l, rec, d, n, &done)) continue;
+        lci_time due = rec->v[l->due];
+        if (lci_local_day(done, b->m->offset_min) > lci_local_day(due, b->m->offset_min)) rc = emit_late(b, r, rec, due, done);
+    }
+    free(d);
+    return rc;
+}
+
+static void describe(const lci_model *m, const lci_rule *r, lci_buf *out)
+{
+    const late *l = r->data;
+    const lci_event_type *t = &m->types[r->type];
+    lci_buf_printf(out, "each %s done on a later day than its %s", t->label, t->fields[l->due].name);
+}
+
+static const char *const selects[] = {"on", "late", NULL};
+
+static const lci_key done_by_keys[] = {
+    {"on", LCI_SHAPE_STRING, NULL}, {"match", LCI_SHAPE_STRING, NULL}, {"at", LCI_SHAPE_STRING, NULL},
+    {"where", LCI_SHAPE_COND, NULL}, LCI_KEYS_END,
+};
+
+static const lci_key late_keys[] = {
+    {"due", LCI_SHAPE_STRING, NULL},
+    {"done", LCI_SHAPE_STRING, NULL},
+    {"done_by", LCI_SHAPE_RECORD, done_by_keys},
+    LCI_KEYS_END,
+};
+
+static const lci_key keys[] = {
+    {"on", LCI_SHAPE_STRING, NULL},
+    {"where", LCI_SHAPE_COND, NULL},
+    {"late", LCI_SHAPE_RECORD, late_keys},
+    LCI_KEYS_END,
+};
+
+const lci_kind lci_kind_late = {
+    .name = "late",
+    .selects = selects,
+    .keys = keys,
+    .spans = LCI_SPAN_OWN,
+    .read = read,
+    .needs = needs,
+    .apply = apply,
+    .describe = describe,
+    .free = free_late,
+};
