@@ -1217,17 +1217,18 @@ static int engine_check(lua_State *L)
     return 2;
 }
 
-/* engine:evaluation{ skip_invalid = false, keep_events = false } */
+/* engine:evaluation{ skip_invalid = false, keep_events = false, strict = false } */
 static int engine_evaluation(lua_State *L)
 {
     l_engine *e = check_engine(L, 1);
     unsigned flags = 0;
     if (!lua_isnoneornil(L, 2)) {
-        static const char *const known[] = {"skip_invalid", "keep_events", NULL};
+        static const char *const known[] = {"skip_invalid", "keep_events", "strict", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
         check_keys(L, 2, "evaluation", known);
         flags = (opt_flag(L, 2, "skip_invalid") ? LC_EVAL_SKIP_INVALID : 0) |
-                (opt_flag(L, 2, "keep_events") ? LC_EVAL_KEEP_EVENTS : 0);
+                (opt_flag(L, 2, "keep_events") ? LC_EVAL_KEEP_EVENTS : 0) |
+                (opt_flag(L, 2, "strict") ? LC_EVAL_STRICT : 0);
     }
     l_eval *v = lua_newuserdatauv(L, sizeof *v, 1);
     memset(v, 0, sizeof *v);

@@ -26,7 +26,7 @@ typedef struct cli_eval_opts {
     const char *lang;
     const char **sets;
     size_t nsets;
-    int skip_invalid, explain, bom;
+    int skip_invalid, strict, explain, bom;
     size_t line_limit; /* --line-limit: bytes of one event line; 0: the library's default */
 } cli_eval_opts;
 
@@ -72,7 +72,10 @@ void cli_engine_options(const cli_eval_opts *o, lc_options *out);
 int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out);
 
 /* Evaluates the event files under the engine: 0 or an exit code. */
-int cli_evaluate(lc_engine *engine, char **events, int nevents, int skip_invalid, lc_result **out);
+int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out);
+
+/* The evaluation flags of --skip-invalid and --strict. */
+unsigned cli_eval_flags(const cli_eval_opts *o);
 
 /* Resolves --format and --lang. */
 int cli_format(const char *name, lc_format *out);

@@ -32,7 +32,7 @@ static int evaluate_side(const char *rules, const cli_eval_opts *o, const side *
     lc_error err = {0};
     for (size_t i = 0; rc == 0 && i < own->nsets; i++)
         if (lc_engine_set_assignment(engine, own->sets[i], &err) != LC_OK) rc = cli_report(&err);
-    if (rc == 0) rc = cli_evaluate(engine, events, nevents, o->skip_invalid, out);
+    if (rc == 0) rc = cli_evaluate(engine, events, nevents, o, out);
     lc_engine_free(engine);
     return rc;
 }

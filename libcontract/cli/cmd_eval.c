@@ -60,7 +60,7 @@ int cmd_eval(int argc, char **argv)
     lc_engine *engine = NULL;
     lc_result *res = NULL;
     if (rc == 0) rc = cli_load_engine(files[0], &o, &engine);
-    if (rc == 0) rc = cli_evaluate(engine, files + 1, nfiles - 1, o.skip_invalid, &res);
+    if (rc == 0) rc = cli_evaluate(engine, files + 1, nfiles - 1, &o, &res);
     if (rc == 0) rc = render(res, &o, &c, format);
     lc_result_free(res);
     lc_engine_free(engine);

@@ -298,7 +298,7 @@ static int run_samples(lc_engine *engine, lc_eval *src, const sweep_opts *o, int
     if (lc_scenario_load_file(&sc, NULL, o->scenario, &err) != LC_OK) return cli_report(&err);
     sample *s = calloc((size_t)o->samples, sizeof *s);
     int rc = s ? 0 : cli_nomem();
-    unsigned flags = o->eval.skip_invalid ? LC_EVAL_SKIP_INVALID : 0;
+    unsigned flags = cli_eval_flags(&o->eval);
     for (long k = 0; rc == 0 && k < o->samples; k++) rc = replay(engine, src, sc, o->seed + (uint64_t)k, flags, &s[k]);
     if (rc == 0) print_samples(s, o, json);
     free(s);
@@ -364,7 +364,7 @@ static int check_opts(const sweep_opts *o, lc_format *format, axis *ax)
 static int load(char **files, int nfiles, const sweep_opts *o, lc_engine **engine, lc_eval **ev)
 {
     lc_error err = {0};
-    unsigned flags = (o->eval.skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->scenario ? LC_EVAL_KEEP_EVENTS : 0);
+    unsigned flags = cli_eval_flags(&o->eval) | (o->scenario ? LC_EVAL_KEEP_EVENTS : 0);
     int rc = cli_load_engine(files[0], &o->eval, engine);
     if (rc == 0 && lc_eval_new(ev, *engine, flags, &err) != LC_OK) rc = cli_report(&err);
     for (int i = 1; rc == 0 && i < nfiles; i++)

@@ -268,7 +268,7 @@ static void run_case(const char *rules, const list *files, const list *args, out
     if (st == LC_OK) st = lc_engine_new(&engine, &opts, &out->err);
     if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
     for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
-    if (st == LC_OK) st = lc_eval_new(&ev, engine, o.skip_invalid ? LC_EVAL_SKIP_INVALID : 0, &out->err);
+    if (st == LC_OK) st = lc_eval_new(&ev, engine, cli_eval_flags(&o), &out->err);
     for (size_t i = 0; st == LC_OK && i < files->n; i++) st = lc_eval_push_file(ev, files->items[i], &out->err);
     if (st == LC_OK) st = lc_eval_result(ev, &res, &out->err);
     if (st == LC_OK) st = lc_result_json(res, &out->json, NULL, &out->err);

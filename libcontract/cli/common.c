@@ -81,6 +81,7 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     const char *arg = argv[*i], *set = NULL;
     int taken;
     if (strcmp(arg, "--skip-invalid") == 0) return o->skip_invalid = 1;
+    if (strcmp(arg, "--strict") == 0) return o->strict = 1;
     if (strcmp(arg, "--explain") == 0) return o->explain = 1;
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
     if ((taken = cli_option_value(argc, argv, i, "--format", &o->format))) return taken;
@@ -180,12 +181,17 @@ int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out)
     return 0;
 }
 
-int cli_evaluate(lc_engine *engine, char **events, int nevents, int skip_invalid, lc_result **out)
+unsigned cli_eval_flags(const cli_eval_opts *o)
+{
+    return (o->skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->strict ? LC_EVAL_STRICT : 0);
+}
+
+int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out)
 {
     lc_error err = {0};
     lc_eval *ev = NULL;
     *out = NULL;
-    lc_status st = lc_eval_new(&ev, engine, skip_invalid ? LC_EVAL_SKIP_INVALID : 0, &err);
+    lc_status st = lc_eval_new(&ev, engine, cli_eval_flags(o), &err);
     for (int i = 0; st == LC_OK && i < nevents; i++) st = lc_eval_push_file(ev, events[i], &err);
     if (st == LC_OK) st = lc_eval_result(ev, out, &err);
     lc_eval_free(ev);

@@ -211,6 +211,7 @@ typedef struct lc_eval lc_eval;
 /* Evaluation flags. */
 #define LC_EVAL_SKIP_INVALID 0x1u /* invalid events become warnings instead of errors */
 #define LC_EVAL_KEEP_EVENTS 0x2u  /* keep the parsed events for lc_eval_replay (sweeps) */
+#define LC_EVAL_STRICT 0x4u       /* every event type is strict: a field it does not declare is invalid */
 
 /* Starts an evaluation under a loaded engine.  The engine must outlive it. */
 LC_API lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error *err);

@@ -380,7 +380,7 @@ local function parse_order(s, line)
   return { a, b }
 end
 
-local EVENT_KEYS = { "label", "anchor", "ends", "order", "counts_when", "accept", "adds_to", "clause" }
+local EVENT_KEYS = { "label", "anchor", "ends", "order", "counts_when", "accept", "adds_to", "clause", "strict" }
 local FIELD_KEYS = { "required", "default", "values", "min", "max" }
 
 local function event(name, spec, line)
@@ -399,12 +399,16 @@ local function event(name, spec, line)
     fields[i] = { name = fname, kind = kind, required = f.required and true or false,
                   default = f.default, values = f.values, min = f.min, max = f.max }
   end
+  if spec.strict ~= nil and type(spec.strict) ~= "boolean" then
+    fail_at(line, "event %s: strict must be true or false", name)
+  end
   local order = {}
   for i, s in ipairs(spec.order or {}) do order[i] = parse_order(expect(s, "string", "an order"), line) end
   decl.events[#decl.events + 1] = {
     name = name, fields = fields, anchor = spec.anchor, ends = spec.ends, order = order,
     counts_when = where_of(spec.counts_when, "counts_when"), accept = spec.accept or "term",
     adds_to = spec.adds_to, clause = spec.clause, label = spec.label, line = line,
+    strict = spec.strict,
   }
 end
 

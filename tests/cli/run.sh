@@ -269,4 +269,13 @@ for bad in 0 -1 1k '' 99999999999999999999999; do
   [ $? = 2 ] && grep -q -- "--line-limit takes a number of bytes" "$tmp/bad.out" || { fail "--line-limit '$bad' accepted"; cat "$tmp/bad.out"; }
 done
 
+# A field the rules do not declare: a warning naming the likely typo, and the
+# outage counts as the provider's fault; --strict makes the line invalid.
+printf '%s\n' '{"type": "outage", "id": "o-9", "start": "2026-05-12T02:00:00+08:00", "end": "2026-05-12T02:20:00+08:00", "provider_falt": false}' >"$tmp/typo.jsonl"
+"$contract" eval "$ref" "$tmp/typo.jsonl" >"$tmp/typo.out" 2>&1
+[ $? = 0 ] && grep -qF 'typo.jsonl:1: field "provider_falt" is not declared for events of type outage: ignored on 1 line (did you mean "provider_fault"? a likely typo)' "$tmp/typo.out" ||
+  { fail "eval: an undeclared field is a warning"; cat "$tmp/typo.out"; }
+quiet "eval --strict" 4 'typo.jsonl:1: field "provider_falt" is not declared for events of type outage (did you mean '"'provider_fault'"'?) (strict)' \
+  "$contract" eval "$ref" "$tmp/typo.jsonl" --strict
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

@@ -430,6 +430,11 @@ test("skip_invalid: bad lines become warnings", function()
   ev:push(contract.decode(good)):push(contract.decode(bad), "tables", 5)
   local w2 = ev:result():warnings()
   assert(#w2 == 1 and w2[1].file == "tables" and w2[1].line == 5, dump(w2))
+  -- a field the rules do not declare is a warning; strict makes it invalid
+  local typo = '{"type": "ticket", "id": "t-9", "opened": "2026-04-01T09:00:00+08:00", "respnded": "x"}'
+  local w4 = e:evaluation():push_line(typo):result():warnings()
+  assert(#w4 == 1 and w4[1].message:find('field "respnded" is not declared', 1, true), dump(w4))
+  assert(raises(function() e:evaluation({ strict = true }):push_line(typo) end).code == 4)
   -- an exact repeat is counted once, with a warning
   local ev3 = e:evaluation()
   ev3:push(contract.decode(good)):push(contract.decode(good))

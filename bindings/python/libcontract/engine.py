@@ -188,18 +188,20 @@ class Engine(Handle):
 
     # ---- evaluating --------------------------------------------------------
 
-    def evaluation(self, skip_invalid=False, keep_events=False):
+    def evaluation(self, skip_invalid=False, keep_events=False, strict=False):
         """A new Evaluation under this engine (also a context manager).
 
         skip_invalid: invalid events become warnings instead of errors;
-        keep_events: keep the parsed events for Evaluation.replay.
+        keep_events: keep the parsed events for Evaluation.replay;
+        strict: a field an event's type does not declare makes the event
+        invalid (`--strict`; else each such field is a warning).
         """
         from .evaluation import Evaluation
-        return Evaluation(self, skip_invalid=skip_invalid, keep_events=keep_events)
+        return Evaluation(self, skip_invalid=skip_invalid, keep_events=keep_events, strict=strict)
 
-    def evaluate(self, events=(), files=(), skip_invalid=False):
+    def evaluate(self, events=(), files=(), skip_invalid=False, strict=False):
         """Evaluates event files, then events (dicts or JSON text): a Result."""
-        with self.evaluation(skip_invalid=skip_invalid) as evaluation:
+        with self.evaluation(skip_invalid=skip_invalid, strict=strict) as evaluation:
             for path in files:
                 evaluation.push_file(path)
             for event in events:

@@ -90,7 +90,7 @@ class Scenario(Handle):
 class Evaluation(Handle):
     """One evaluation under an engine: push events, then take results.
 
-    Made by ``engine.evaluation(skip_invalid=False, keep_events=False)``.
+    Made by ``engine.evaluation(skip_invalid=False, keep_events=False, strict=False)``.
     A context manager: the C evaluation is freed at the end of the block
     (results already taken stay valid).
 
@@ -102,12 +102,14 @@ class Evaluation(Handle):
     _kind = "evaluation"
     _free_function = _lib.lc_eval_free
 
-    def __init__(self, engine, skip_invalid=False, keep_events=False):
+    def __init__(self, engine, skip_invalid=False, keep_events=False, strict=False):
         flags = 0
         if skip_invalid:
             flags |= _native.LC_EVAL_SKIP_INVALID
         if keep_events:
             flags |= _native.LC_EVAL_KEEP_EVENTS
+        if strict:
+            flags |= _native.LC_EVAL_STRICT
         err = _native.lc_error()
         ptr = _native.EVAL_P()
         self._engine = engine

@@ -109,6 +109,16 @@ class EventErrors(ErrorTestCase):
                 self.assertEqual(code, 0)
                 self.assertEqual(result.json, out)
 
+    def test_undeclared_fields_warn_and_strict_refuses(self):
+        typo = '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "respnded": "x"}'
+        with self.engine.evaluate(events=[typo]) as result:
+            self.assertEqual(len(result.warnings), 1)
+            self.assertIn('field "respnded" is not declared for events of type ticket', result.warnings[0]["message"])
+            self.assertIn('did you mean "responded"?', result.warnings[0]["message"])
+        with self.assertRaises(libcontract.EventError) as caught:
+            self.engine.evaluate(events=[typo], strict=True)
+        self.assertIn("(strict)", str(caught.exception))
+
     def test_repeated_event_is_a_warning(self):
         with self.engine.evaluation() as evaluation:
             evaluation.push_line(GOOD_TICKET, file="a", line=1)

@@ -119,22 +119,53 @@ static int copy_scorecard(lci_build *b)
     return 0;
 }
 
+static int put_warning(lci_build *b, int32_t file, long line, char *message)
+{
+    lc_result *res = b->res;
+    lci_rwarning *w = &res->warnings[res->nwarnings++];
+    w->file = lci_strdup(file >= 0 ? lci_idtable_get(&b->ev->files, (uint32_t)file) : "");
+    w->line = line;
+    w->message = message;
+    return w->file && w->message ? 0 : -1;
+}
+
+/* One warning per undeclared field name of a type, after the others, in
+ * the order the names first came (unknown.h). */
+static int warn_undeclared(lci_build *b)
+{
+    const lci_unknown_tally *u = &b->ev->undeclared;
+    int ok = 0;
+    for (size_t i = 0; ok == 0 && i < u->nfields; i++) {
+        const lci_unknown_field *f = &u->fields[i];
+        const lci_event_type *t = &b->m->types[f->type];
+        const char *name = lci_unknown_name(u, f), *near = lci_model_nearest_field(t, name);
+        char hint[160] = "";
+        if (near) snprintf(hint, sizeof hint, " (did you mean \"%s\"? a likely typo)", near);
+        ok = put_warning(b, f->file, f->line,
+                         lci_format("field \"%s\" is not declared for events of type %s: ignored on %llu line%s%s", name,
+                                    t->name, (unsigned long long)f->lines, f->lines == 1 ? "" : "s", hint));
+    }
+    for (size_t type = 0; ok == 0 && u->more && type < u->ntypes; type++) {
+        const lci_unknown_more *m = &u->more[type];
+        if (m->lines)
+            ok = put_warning(b, m->file, m->line,
+                             lci_format("events of type %s carry more undeclared field names than are listed (%d): "
+                                        "%llu more lines carry others",
+                                        b->m->types[type].name, LCI_UNKNOWN_NAMES, (unsigned long long)m->lines));
+    }
+    return ok;
+}
+
 static int copy_warnings(lci_build *b)
 {
     const lc_eval *ev = b->ev;
-    lc_result *res = b->res;
-    res->warnings = calloc(ev->nwarnings ? ev->nwarnings : 1, sizeof *res->warnings);
-    if (!res->warnings) return -1;
-    for (size_t i = 0; i < ev->nwarnings; i++) {
-        lci_rwarning *w = &res->warnings[i];
-        int32_t f = ev->warnings[i].file;
-        w->file = lci_strdup(f >= 0 ? lci_idtable_get(&ev->files, (uint32_t)f) : "");
-        w->line = ev->warnings[i].line;
-        w->message = lci_strdup(ev->warnings[i].message);
-        res->nwarnings = i + 1;
-        if (!w->file || !w->message) return -1;
-    }
-    return 0;
+    const lci_unknown_tally *u = &ev->undeclared;
+    size_t n = ev->nwarnings + u->nfields + (u->more ? u->ntypes : 0);
+    if (!(b->res->warnings = calloc(n ? n : 1, sizeof *b->res->warnings))) return -1;
+    int ok = 0;
+    for (size_t i = 0; ok == 0 && i < ev->nwarnings; i++)
+        ok = put_warning(b, ev->warnings[i].file, ev->warnings[i].line, lci_strdup(ev->warnings[i].message));
+    return ok == 0 ? warn_undeclared(b) : ok;
 }
 
 static char *hex128(const uint64_t h[2])

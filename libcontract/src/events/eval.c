@@ -33,6 +33,7 @@ void lc_eval_free(lc_eval *ev)
     lci_idtable_free(&ev->ids);
     lci_idtable_free(&ev->strings);
     lci_idtable_free(&ev->files);
+    lci_unknown_free(&ev->undeclared);
     free(ev->contents);
     free(ev->log);
     for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
@@ -78,6 +79,8 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: out is NULL");
     *out = NULL;
     if (!engine || !engine->loaded) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: the engine has no rules loaded");
+    unsigned known = LC_EVAL_SKIP_INVALID | LC_EVAL_KEEP_EVENTS | LC_EVAL_STRICT;
+    if (flags & ~known) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: unknown flags 0x%x", flags & ~known);
     lc_eval *ev = calloc(1, sizeof *ev);
     if (!ev) return lci_oom(err);
     ev->engine = engine;
@@ -93,6 +96,7 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     lci_idtable_init(&ev->ids, engine->plan.seed);
     lci_idtable_init(&ev->strings, seed ^ 1);
     lci_idtable_init(&ev->files, seed ^ 2);
+    lci_unknown_init(&ev->undeclared, ev->m->ntypes, seed ^ 3);
     lci_buf_init(&ev->pending);
     if (alloc_accumulators(ev) != 0) {
         lc_eval_free(ev);

@@ -14,6 +14,7 @@
 #include "events/jsonline.h"
 #include "events/plan.h"
 #include "events/record.h"
+#include "events/unknown.h"
 #include "libcontract.h"
 #include "rules/engine.h"
 #include "rules/model.h"
@@ -97,6 +98,8 @@ struct lc_eval {
     size_t contents_cap;
     lci_idtable strings;    /* STRING field values */
     lci_idtable files;      /* file names of warnings */
+    const char *reading_file; /* the line being read, for the tally of undeclared fields */
+    long reading_line;
 
     lci_store *stores;      /* per type: kept records */
     lci_feed_memo *feed_memo; /* per type */
@@ -106,6 +109,7 @@ struct lc_eval {
 
     lci_warning *warnings;
     size_t nwarnings, warnings_cap;
+    lci_unknown_tally undeclared; /* fields of events their types do not declare */
 
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;
@@ -133,6 +137,10 @@ struct lc_eval {
     uint32_t key_stamp;
     lci_record *scratch;
 };
+
+/* The index of a file name in ev->files: -1 for NULL, -2 when out of
+ * memory. */
+int32_t lci_eval_file(lc_eval *ev, const char *file);
 
 /* Adds a warning; -1 when out of memory. */
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)

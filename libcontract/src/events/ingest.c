@@ -15,6 +15,14 @@ typedef struct why {
     char text[LC_ERROR_MESSAGE_MAX];
 } why;
 
+int32_t lci_eval_file(lc_eval *ev, const char *file)
+{
+    uint32_t idx;
+    int added;
+    if (!file) return -1;
+    return lci_idtable_intern(&ev->files, file, strlen(file), &idx, &added) == 0 ? (int32_t)idx : -2;
+}
+
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
 {
     char text[LC_ERROR_MESSAGE_MAX];
@@ -22,12 +30,9 @@ int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    lci_warning w = {-1, line, lci_strdup(text)};
-    uint32_t idx;
-    int added;
+    lci_warning w = {lci_eval_file(ev, file), line, lci_strdup(text)};
     if (!w.message) return -1;
-    if (file && lci_idtable_intern(&ev->files, file, strlen(file), &idx, &added) == 0) w.file = (int32_t)idx;
-    if ((file && w.file < 0) || LCI_PUSH(ev->warnings, ev->warnings_cap, ev->nwarnings, w) != 0) {
+    if (w.file == -2 || LCI_PUSH(ev->warnings, ev->warnings_cap, ev->nwarnings, w) != 0) {
         free(w.message);
         return -1;
     }
@@ -61,8 +66,11 @@ static int parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, 
 
 /* Reads one line into rec and *p: 0, -1 invalid (w), -2 out of memory.
  * *obj is cJSON's object (p->id lies in it) for the caller to delete. */
-static int read_event(lc_eval *ev, const char *json, size_t len, lci_record *rec, lci_jevent *p, cJSON **obj, why *w)
+static int read_event(lc_eval *ev, const char *json, size_t len, const char *file, long line, lci_record *rec,
+                      lci_jevent *p, cJSON **obj, why *w)
 {
+    ev->reading_file = file;
+    ev->reading_line = line;
     int r = parse_object(ev, json, len, obj, w);
     if (r == 0) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
     if (r == 0 && lci_record_complete(ev, rec) != 0) {
@@ -103,7 +111,7 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
     w.text[0] = '\0';
     cJSON *obj = NULL;
     lci_jevent p = {0};
-    int r = read_event(ev, json, len, ev->scratch, &p, &obj, &w);
+    int r = read_event(ev, json, len, file, line, ev->scratch, &p, &obj, &w);
     lc_status st = r ? refused(ev, r, file, line, &w, err)
                      : lci_eval_commit(ev, ev->scratch, p.id, p.idlen, p.idhash, &p.content, file, line, err);
     cJSON_Delete(obj);
@@ -137,7 +145,7 @@ static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line
     cJSON *obj = NULL;
     lci_jevent p = {0};
     lci_queued *q = &ev->queue[(ev->queue_head + ev->queue_len) % LCI_QUEUE];
-    int r = read_event(ev, json, len, q->rec, &p, &obj, &w);
+    int r = read_event(ev, json, len, ev->file, line, q->rec, &p, &obj, &w);
     if (r == 0) {
         lci_buf_reset(&q->id);
         if (lci_buf_put(&q->id, p.id, p.idlen) != 0) r = -2;

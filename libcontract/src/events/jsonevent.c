@@ -441,6 +441,21 @@ static void next_stamp(lc_eval *ev)
     }
 }
 
+/* A field the event's type does not declare: invalid when the type or the
+ * evaluation is strict, else tallied (unknown.h). */
+static int undeclared(lc_eval *ev, const lci_event_type *t, int type, size_t i, const lci_jkey *k, why *w)
+{
+    if (t->strict || (ev->flags & LC_EVAL_STRICT)) {
+        char hint[96];
+        return reason(w, "field \"%s\" is not declared for events of type %s%s (strict)", k->node->string, t->name,
+                      lci_hint(lci_model_nearest_field(t, k->node->string), hint, sizeof hint));
+    }
+    int32_t *file;
+    if (lci_unknown_note(&ev->undeclared, type, i, k->node->string, k->len, ev->reading_line, &file) != 0) return -2;
+    if (file && (*file = lci_eval_file(ev, ev->reading_file)) == -2) return -2;
+    return 0;
+}
+
 /* Pass two, in the members' order: repeated keys, the content hash, the
  * fields' values. */
 static int read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci_jevent *p, lci_record *rec, why *w)
@@ -460,7 +475,12 @@ static int read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci
         p->content.h += hash_member(&v, k->vhash, k->hash, seed, w, &bad);
         if (bad) return bad;
         int f = k->key >= 0 ? tp->field_of_key[k->key] : -1;
-        if (f < 0 || v.kind == LCI_J_NULL) continue; /* unknown fields are ignored; null is absent */
+        if (f < 0 && k->key != ev->plan->key_type && k->key != ev->plan->key_id) {
+            int u = undeclared(ev, t, p->type, i, k, w);
+            if (u) return u;
+            continue;
+        }
+        if (f < 0 || v.kind == LCI_J_NULL) continue; /* null is absent */
         int r = read_field(ev, tp, f, &t->fields[f], &v, &rec->v[f], w);
         if (r) return r;
         rec->present |= UINT64_C(1) << f;

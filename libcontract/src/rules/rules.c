@@ -363,6 +363,7 @@ static int read_type(lci_reader *r, int ti, lci_event_type *t)
     if (ok == 0) ok = lci_read_string(r, ti, "label", 0, &t->label);
     if (ok == 0) ok = lci_read_string(r, ti, "clause", 0, &t->clause);
     if (ok == 0 && !t->label) t->label = t->name;
+    t->strict = lci_read_bool(r, ti, "strict");
     if (ok != 0) return ok;
     lci_read_get(r, ti, "fields");
     int list = lua_gettop(r->L);
