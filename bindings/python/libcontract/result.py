@@ -50,6 +50,19 @@ class Totals:
 
 
 @dataclasses.dataclass
+class CapCut:
+    """What one cap took off (totals.caps of the JSON): cap is the id the rule
+    file gives it, window "term", "month" or "rolling_months", period the
+    month of a monthly or rolling cut ("2026-08"), else None."""
+
+    cap: str
+    window: str
+    period: Optional[str]
+    limit: decimal.Decimal
+    cut: decimal.Decimal
+
+
+@dataclasses.dataclass
 class Breach:
     """One breach: its rule and clause, the percentage and the exact amount.
 
@@ -116,9 +129,7 @@ class Result(Handle):
     @property
     def totals(self):
         """The Totals, from lc_result_totals."""
-        raw = _native.lc_totals()
-        with self._using() as ptr:
-            _lib.lc_result_totals(ptr, ctypes.byref(raw))
+        raw = self._totals_raw()
         return Totals(
             amount_uncapped=fen_to_decimal(raw.amount_uncapped),
             amount=fen_to_decimal(raw.amount),
@@ -129,6 +140,37 @@ class Result(Handle):
             incidents=raw.incidents,
             warnings=raw.warnings,
         )
+
+    def _totals_raw(self):
+        """The lc_totals of the result (amounts in fen)."""
+        raw = _native.lc_totals()
+        with self._using() as ptr:
+            _lib.lc_result_totals(ptr, ctypes.byref(raw))
+        return raw
+
+    @property
+    def caps(self):
+        """What each cap cut, as CapCut objects, in the JSON's order (only caps that cut)."""
+        with self._using() as ptr:  # the strings are the result's: copied inside
+            return [self._cap(ptr, i) for i in range(_lib.lc_result_count(ptr, b"caps"))]
+
+    @property
+    def caps_reached(self):
+        """The ids of the caps that cut something, each once, in the JSON's order."""
+        return list(dict.fromkeys(cut.cap for cut in self.caps if cut.cut > 0))
+
+    @staticmethod
+    def _cap(ptr, i):
+        """Item i of totals.caps, copied: call it in use."""
+        def text(field):
+            return _native.decode(_lib.lc_result_text(ptr, b"caps", i, field))
+
+        def money(field):
+            fen = ctypes.c_int64()
+            return fen_to_decimal(fen.value) if _lib.lc_result_fen(ptr, b"caps", i, field, ctypes.byref(fen)) else None
+
+        return CapCut(cap=text(b"cap"), window=text(b"window"), period=text(b"period"), limit=money(b"limit"),
+                      cut=money(b"cut"))
 
     @property
     def breaches(self):

@@ -1,9 +1,11 @@
 """The binding gives the command line's results on the same events."""
 
 import decimal
+import glob
+import os
 import unittest
 
-from support import (CLI, EVENT_FILES, RULES, breach_key, cli_eval, example_events, have_cli,
+from support import (CLI, EVENT_FILES, RULES, SOURCE_DIR, breach_key, cli_eval, example_events, have_cli,
                      json_breach_key, libcontract, run_cli)
 
 
@@ -147,6 +149,21 @@ class SameOverridesAsSet(unittest.TestCase):
                 self.assertEqual(totals.cap, decimal.Decimal("34392.00"))
                 self.assertEqual(totals.amount, totals.cap)
                 self.assertGreater(totals.amount_uncapped, totals.amount)
+                self.assertEqual(result.caps_reached, ["term"])
+                [cut] = result.caps
+                self.assertEqual((cut.cap, cut.window, cut.period, cut.limit, cut.cut),
+                                 ("term", "term", None, totals.cap, totals.amount_uncapped - totals.amount))
+
+    def test_caps_are_the_jsons(self):
+        sla = os.path.join(SOURCE_DIR, "examples", "hosting-sla")
+        files = sorted(glob.glob(os.path.join(sla, "events", "*.jsonl")))
+        with libcontract.Engine(os.path.join(sla, "rules.lua")) as engine:
+            with engine.evaluate(files=files) as result:
+                expected = result.data["totals"]["caps"]
+                self.assertTrue(expected)
+                self.assertEqual([{"cap": c.cap, "window": c.window, "period": c.period, "limit": str(c.limit),
+                                   "cut": str(c.cut)} for c in result.caps], expected)
+                self.assertEqual(result.caps_reached, list(dict.fromkeys(c["cap"] for c in expected)))
 
 
 if __name__ == "__main__":
