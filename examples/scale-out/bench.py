@@ -136,7 +136,7 @@ def main(argv=None):
     print(table(rows))
     print()
     for name, workers, chunk, n, here, there, ratio, tasks in rows:
-        if name == work[0][0] and workers in TARGETS:
+        if name == work[0][0] and chunk == "auto" and workers in TARGETS:
             print("%s on %d worker%s: %.2f× in process (target %.1f×): %s"
                   % (name, workers, "s" * (workers > 1), ratio, TARGETS[workers],
                      "met" if ratio >= TARGETS[workers] else "NOT met"))
