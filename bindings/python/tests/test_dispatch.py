@@ -83,6 +83,7 @@ class FakeClient:
     def __init__(self, workers=2, lose=()):
         self.workers, self.lose = workers, set(lose)
         self.futures, self.deaths, self.sent = [], 0, 0
+        self.sizes = []  # units of each task, in the order sent
 
     def nthreads(self):
         return {"tcp://fake:%d" % i: 1 for i in range(self.workers)}
@@ -90,6 +91,7 @@ class FakeClient:
     def submit(self, function, pieces, detail, pure=True):
         pickle.dumps(pieces)  # as Dask does: what cannot be pickled cannot be sent
         number, self.sent = self.sent, self.sent + 1
+        self.sizes.append(sum(max(piece[4] - piece[3], 1) if piece[0] == "seeds" else 1 for piece in pieces))
         future = FakeFuture(number % self.workers)
         self.futures.append(future)
         if any(kills(piece) for piece in pieces):
@@ -178,17 +180,18 @@ class WorkerDeaths(unittest.TestCase):
         self.assertEqual(results.reasons, {_dispatch.RETRY_LOST: 2})
 
     def test_the_timeout_names_itself(self):
-        jobs = sample_jobs(range(3)) + [batch.Job(RULES, EVENT_FILES, label="hang")]
-        results, _client = self.run_fake(jobs, chunk_size=1, timeout=0.2)
-        self.assertEqual([r.ok for r in results], [True, True, True, False])
-        self.assertEqual(results[3].error.kind, "timeout")
-        self.assertIn("timeout of 0.2 s expired", results[3].error.message)
+        jobs = sample_jobs(range(2)) + [batch.Job(RULES, EVENT_FILES, label="hang")]
+        results, _client = self.run_fake(jobs, chunk_size=1, timeout=1.5)
+        self.assertEqual([r.ok for r in results], [True, True, False])
+        self.assertEqual(results[2].error.kind, "timeout")
+        self.assertIn("timeout of 1.5 s expired", results[2].error.message)
 
     def test_chunks_are_sized_from_the_job_time(self):
         results, client = self.run_fake(sample_jobs(range(60)))
         self.assertTrue(all(r.ok for r in results))
-        self.assertEqual(results.chunk_sizes[_dispatch.PROBE_UNITS], 4)  # two per worker, before any was timed
-        self.assertLess(client.sent, 60)
+        self.assertEqual(client.sizes[:4], [_dispatch.PROBE_UNITS] * 4)  # two per worker, before any was timed
+        self.assertEqual(sum(client.sizes), 60)
+        self.assertEqual(sum(results.chunk_sizes.values()), client.sent)
 
 
 class Progress(unittest.TestCase):
