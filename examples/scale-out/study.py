@@ -249,7 +249,9 @@ def main(argv=None):
     print("%d jobs (%d failed)%s on %s in %.1f s; wrote %s and %s"
           % (jobs, len(failed), retried, where, seconds, *paths), file=sys.stderr)
     for failure in failed:
-        print("failed: %(contract)s / %(scenario)s / seed %(seed)s: %(error)s" % failure, file=sys.stderr)
+        seed = "" if failure["seed"] is None else " / seed %s" % failure["seed"]
+        print("failed: %s / %s%s: %s" % (failure["contract"], failure["scenario"], seed, failure["error"]),
+              file=sys.stderr)
     return 1 if failed else 0
 
 
