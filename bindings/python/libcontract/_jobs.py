@@ -240,7 +240,8 @@ class Summary:
     retried counts the samples run again, by reason; seconds is the time the
     workers spent on it.  The figures (mean, percentile(), p_capped, ...)
     are those of the samples that succeeded, computed as `contract sweep`
-    computes them; sweep_json() is that command's JSON.
+    computes them (ValueError when none did); sweep_json() is that
+    command's JSON.
     """
 
     index: int
@@ -305,18 +306,20 @@ class Summary:
         """True when every sample succeeded."""
         return not self.failures and self.count == self.samples
 
-    def _fen_at_rank(self, rank):
-        """The rank-th smallest amount (from 1), in fen."""
-        seen = 0
+    def _succeeded(self):
+        """count, or ValueError when no sample succeeded (there is no figure to give)."""
+        if not self.amounts:
+            raise ValueError("no sample of this Sweep succeeded")
+        return self.count
+
+    def percentile_fen(self, p):
+        """Nearest rank, as `contract sweep`: the smallest amount with p% of the samples at or below it."""
+        rank, seen = max((p * self._succeeded() + 99) // 100, 1), 0
         for fen in sorted(self.amounts):
             seen += self.amounts[fen]
             if seen >= rank:
                 return fen
-        raise ValueError("no sample succeeded")
-
-    def percentile_fen(self, p):
-        """Nearest rank, as `contract sweep`: the smallest amount with p% of the samples at or below it."""
-        return self._fen_at_rank(max((p * self.count + 99) // 100, 1))
+        raise AssertionError("rank %d past %d samples" % (rank, seen))
 
     def percentile(self, p):
         """percentile_fen(p) as a Decimal."""
@@ -325,9 +328,7 @@ class Summary:
     @property
     def mean_fen(self):
         """The mean amount in fen, rounded half up as `contract sweep` rounds it."""
-        n = self.count
-        if not n:
-            raise ValueError("no sample succeeded")
+        n = self._succeeded()
         total = sum(fen * count for fen, count in self.amounts.items())
         return _c_division(total * 2 + n, 2 * n)
 
@@ -337,30 +338,33 @@ class Summary:
 
     @property
     def min(self):
-        return fen_to_decimal(min(self.amounts)) if self.amounts else None
+        self._succeeded()
+        return fen_to_decimal(min(self.amounts))
 
     @property
     def max(self):
-        return fen_to_decimal(max(self.amounts)) if self.amounts else None
+        self._succeeded()
+        return fen_to_decimal(max(self.amounts))
 
     @property
     def p_capped(self):
         """The share of the samples a cap cut (any cap)."""
-        return self.capped / self.count
+        return self.capped / self._succeeded()
 
     @property
     def p_termination(self):
         """The share of the samples that gave a termination right."""
-        return self.terminations / self.count
+        return self.terminations / self._succeeded()
 
     @property
     def p_cap(self):
         """By cap id, the share of the samples in which that cap cut something."""
-        return {cap: count / self.count for cap, count in self.caps.items()}
+        n = self._succeeded()
+        return {cap: count / n for cap, count in self.caps.items()}
 
     def sweep_json(self):
         """`contract sweep --scenario ... --format json` for these samples, as a dict."""
-        n = self.count
+        n = self._succeeded()
         data = {"samples": n, "seed": self.seed, "scenario": self.scenario, "mean": money_text(self.mean_fen),
                 "min": money_text(min(self.amounts))}
         data.update(("p%d" % p, money_text(self.percentile_fen(p))) for p in SWEEP_PERCENTILES)

@@ -158,6 +158,10 @@ class WorkerDeaths(unittest.TestCase):
         self.assertEqual((summary.count, summary.failed), (0, 40))
         self.assertEqual({error.kind for _seed, error in summary.failures}, {"worker"})
         self.assertIn("loading what this Sweep needs", summary.failures[0][1].message)
+        for figure in ("mean", "min", "p_capped", "sweep_json"):
+            with self.assertRaisesRegex(ValueError, "no sample"):
+                value = getattr(summary, figure)
+                value() if callable(value) else value
         self.assertTrue(all(r.ok for r in results[1:]))
         self.assertLessEqual(client.deaths, 6)  # its tasks in flight, then its loading alone: not one per seed
 
