@@ -1,125 +1,146 @@
 #!/usr/bin/env python3
 """What Dask costs and gives: jobs per second in one process, on 1 and on 2 workers.
 
-Two workloads from the study file (study.json): Monte Carlo samples (every
-scripted scenario of every contract, results as totals) and whole
-evaluations (every contract from its event files, results as JSON, as a
-regression run would bring them back).  Each is run in this process
-(run_local) and on a LocalCluster of 1 and of 2 worker processes, with one
-job per Dask task and with --chunk jobs per task.  Every run is done once to
-warm the engines' caches, then timed three times, keeping the best; the
-cluster's start is timed apart.
+Three workloads from the study file (study.json):
+
+- Monte Carlo summaries: --samples seeds of the reference year (the first
+  contract), shared among its scripted scenarios, as Sweeps: the workers
+  reduce the samples, only the summaries come back (what study.py runs);
+- Monte Carlo samples: the same seeds as one Job each, every sample's
+  totals brought back;
+- whole evaluations: every contract from its event files, results as JSON
+  (as a regression run would bring them back).
+
+Each runs in this process (run_local) and on a LocalCluster of 1 and of 2
+worker processes, tasks sized by run_batch from the measured job time.  The
+machine's load drifts (other jobs share it), so in-process and cluster runs
+alternate: after one run of each to warm the caches, --repeat pairs are
+timed; the table keeps the best time of each and the speed-up is the median
+of the pairs' ratios.  One more row runs the whole evaluations with one job
+per Dask task on 1 worker: (its time - in process) / jobs is what one task
+costs, the figure to project a larger cluster from.
 
     /usr/bin/python3 examples/scale-out/bench.py                 # 2000 samples, 400 evaluations
-    /usr/bin/python3 examples/scale-out/bench.py --samples 500 --evaluations 100
-
-Overhead per job is (time on 1 worker - time in process) / jobs: what
-sending a job to a worker and its result back adds to evaluating it.  The
-in-process runs are timed before and after the clusters' (the best is
-kept), since the load of a shared machine drifts.
+    /usr/bin/python3 examples/scale-out/bench.py --samples 500 --evaluations 100 --repeat 3
 """
 
 import argparse
 import os
+import statistics
 import sys
 import time
 
-from study import DEFAULT_STUDY, import_batch, load_study, make_jobs
+from study import DEFAULT_STUDY, import_batch, load_study, make_items
 
-REPEAT = 3
+#: The speed-ups of the Monte Carlo summaries this machine must reach (2 cores).
+TARGETS = {1: 0.9, 2: 1.4}
 
 
 def workloads(batch, study, samples, evaluations):
-    """(name, jobs, detail) of the two workloads."""
+    """(name, items, detail) of the three workloads."""
     contracts, scenarios = load_study(study)
-    scripted = [s for s in scenarios if s["script"]]
-    per_scenario = max(1, samples // sum(len(s["contracts"]) for s in scripted))
+    reference = next(iter(contracts))
+    scripted = [dict(s, contracts=[reference]) for s in scenarios if s["script"] and reference in s["contracts"]]
+    sweeps = make_items(batch, contracts, scripted, max(1, samples // len(scripted)), 1)
+    samples_as_jobs = [batch.Job(s.rules, s.events, params=s.params, scenario=s.scenario, seed=seed)
+                       for s in sweeps for seed in range(s.seed, s.seed + s.samples)]
     plain = [{"name": "as-recorded", "script": None, "params": {}, "contracts": list(contracts)}]
-    repeats = max(1, evaluations // len(contracts))
-    return [("Monte Carlo samples", make_jobs(batch, contracts, scripted, per_scenario, 1), "totals"),
-            ("whole evaluations", make_jobs(batch, contracts, plain, 1, 1) * repeats, "json")]
+    evaluations = make_items(batch, contracts, plain, 1, 1) * max(1, evaluations // len(contracts))
+    return [("Monte Carlo, summaries (Sweep)", sweeps, "totals"),
+            ("Monte Carlo, every sample back (a Job each)", samples_as_jobs, "totals"),
+            ("whole evaluations (JSON back)", evaluations, "json")]
 
 
-def timed(run, repeat=REPEAT):
-    """The best time of `repeat` runs after one that warms the caches, and the results.
-
-    The best, not the mean: on a shared machine the other jobs only ever
-    add time.
-    """
-    results = run()
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        results = run()
-        best = min(best, time.perf_counter() - start)
-    return best, results
+def units(items):
+    """Jobs and samples of a workload (a Sweep has samples, a Job is one)."""
+    return sum(getattr(item, "samples", 1) for item in items)
 
 
-def check(results, reference):
-    """Refuses a run whose results differ from the in-process ones."""
-    if [(r.ok, r.totals) for r in results] != [(r.ok, r.totals) for r in reference]:
+def timed(run):
+    """(seconds, outcomes) of one run."""
+    start = time.perf_counter()
+    outcomes = run()
+    return time.perf_counter() - start, outcomes
+
+
+def same(outcomes, reference):
+    """Refuses a run whose outcomes differ from the in-process ones."""
+    def key(o):
+        return o.sweep_json() if hasattr(o, "sweep_json") else (o.ok, o.totals, o.json)
+    if [key(o) for o in outcomes] != [key(o) for o in reference]:
         raise SystemExit("bench: results differ from the in-process run")
 
 
-def in_process(batch, work):
-    """(seconds, results) of each workload run in this process."""
-    return [timed(lambda: batch.run_local(jobs, detail=detail)) for _name, jobs, detail in work]
+def paired(local, cluster, repeat):
+    """Best local and cluster seconds over `repeat` alternating pairs after a warm-up of each,
+    the median ratio, and the last cluster outcomes."""
+    _seconds, reference = timed(local)
+    timed(cluster)
+    pairs = []
+    for _ in range(repeat):
+        here, _outcomes = timed(local)
+        there, outcomes = timed(cluster)
+        same(outcomes, reference)
+        pairs.append((here, there))
+    return (min(h for h, _t in pairs), min(t for _h, t in pairs), statistics.median(h / t for h, t in pairs),
+            outcomes)
 
 
-def on_cluster(batch, work, reference, workers, chunks):
-    """((workload, workers, chunk), seconds) of each workload on a new LocalCluster; its start time."""
+def on_cluster(batch, work, workers, repeat):
+    """Rows of every workload on a new LocalCluster of `workers` workers, and its start time."""
     start = time.perf_counter()
+    rows = []
     with batch.local_client(n_workers=workers) as client:
         started = time.perf_counter() - start
-        timings = []
-        for (name, jobs, detail), (_seconds, expected) in zip(work, reference):
-            for chunk in chunks:
-                seconds, results = timed(lambda: batch.run_batch(jobs, client, detail=detail, chunk_size=chunk))
-                check(results, expected)
-                timings.append(((name, workers, chunk), seconds))
-    return timings, started
+        for name, items, detail in work:
+            here, there, ratio, outcomes = paired(lambda: batch.run_local(items, detail=detail),
+                                                  lambda: batch.run_batch(items, client, detail=detail), repeat)
+            rows.append((name, workers, "auto", units(items), here, there, ratio, outcomes.tasks))
+        if workers == 1:
+            name, items, detail = work[-1]
+            here, there, ratio, outcomes = paired(lambda: batch.run_local(items, detail=detail),
+                                                  lambda: batch.run_batch(items, client, detail=detail,
+                                                                          chunk_size=1), repeat)
+            rows.append((name, workers, "1", units(items), here, there, ratio, outcomes.tasks))
+    return rows, started
 
 
-def row(name, where, jobs, seconds, overhead=""):
-    """One line of the table."""
-    return "| %s | %s | %d | %.2f | %.0f | %.2f | %s |" % (name, where, jobs, seconds, jobs / seconds,
-                                                          seconds * 1000 / jobs, overhead)
-
-
-def table(work, local, timings):
-    """The Markdown table: in process, then each cluster run; overhead against in process on 1 worker."""
-    lines = ["| workload | where | jobs | seconds | jobs/s | ms/job | overhead ms/job |", "|---|---|---|---|---|---|---|"]
-    size = {name: len(jobs) for name, jobs, _detail in work}
-    lines += [row(name, "in process", size[name], local[name]) for name in size]
-    for (name, workers, chunk), seconds in timings:
-        where = "%d worker%s, %d job%s/task" % (workers, "s" * (workers > 1), chunk, "s" * (chunk > 1))
-        overhead = "%.2f" % ((seconds - local[name]) * 1000 / size[name]) if workers == 1 else ""
-        lines.append(row(name, where, size[name], seconds, overhead))
+def table(rows):
+    """The Markdown table."""
+    lines = ["| workload | workers | jobs/task | jobs | in process jobs/s | on the cluster jobs/s | × in process "
+             "| tasks | cost ms/task |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, workers, chunk, n, here, there, ratio, tasks in rows:
+        cost = "%.2f" % ((there - here) * 1000 / tasks) if workers == 1 else ""
+        lines.append("| %s | %d | %s | %d | %.0f | %.0f | %.2f | %d | %s |"
+                     % (name, workers, chunk, n, n / here, n / there, ratio, tasks, cost))
     return "\n".join(lines)
 
 
 def main(argv=None):
-    """Prints the table (Markdown) with the machine's load."""
+    """Prints the table (Markdown), the targets and the machine's load."""
     parser = argparse.ArgumentParser(description="Jobs per second in process and on 1 and 2 Dask workers.")
     parser.add_argument("--study", default=DEFAULT_STUDY)
-    parser.add_argument("--samples", type=int, default=2000, help="Monte Carlo jobs (default 2000)")
+    parser.add_argument("--samples", type=int, default=2000, help="Monte Carlo samples (default 2000)")
     parser.add_argument("--evaluations", type=int, default=400, help="whole evaluations (default 400)")
-    parser.add_argument("--chunk", type=int, default=50, help="jobs per task of the chunked runs (default 50)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed pairs of runs (default 5)")
     args = parser.parse_args(argv)
     batch = import_batch()
     loads = [os.getloadavg()]
     work = workloads(batch, args.study, args.samples, args.evaluations)
-    before = in_process(batch, work)
-    timings, starts = [], []
+    rows, starts = [], []
     for workers in (1, 2):
-        more, started = on_cluster(batch, work, before, workers, (1, args.chunk))
-        timings += more
+        more, started = on_cluster(batch, work, workers, args.repeat)
+        rows += more
         starts.append(started)
-    after = in_process(batch, work)  # in process again: the machine's load drifts
-    local = {name: min(b[0], a[0]) for (name, _jobs, _detail), b, a in zip(work, before, after)}
     loads.append(os.getloadavg())
-    print(table(work, local, timings))
-    print("\nLocalCluster start: %s s (1 and 2 workers); %d cores; load average %s before, %s after"
+    print(table(rows))
+    print()
+    for name, workers, chunk, n, here, there, ratio, tasks in rows:
+        if name == work[0][0] and chunk == "auto" and workers in TARGETS:
+            print("%s on %d worker%s: %.2f× in process (target %.1f×): %s"
+                  % (name, workers, "s" * (workers > 1), ratio, TARGETS[workers],
+                     "met" if ratio >= TARGETS[workers] else "NOT met"))
+    print("LocalCluster start: %s s (1 and 2 workers); %d cores; load average %s before, %s after"
           % (" and ".join("%.1f" % s for s in starts), os.cpu_count(),
              "/".join("%.2f" % x for x in loads[0]), "/".join("%.2f" % x for x in loads[1])))
     return 0

@@ -3,13 +3,17 @@
 
 Reads a study file (study.json beside this script by default: contracts,
 each a rule file and its event files, and scenarios, each a Monte Carlo
-script and/or parameter overrides), makes one batch job per contract,
-scenario and seed, runs the batch on a Dask cluster through the Python
-binding (libcontract.batch) and writes one summary table, as CSV and JSON:
-per contract and scenario the number of jobs, the mean, min, p5, p50, p95 and
-max of the capped total, and how many samples reach a cap or give a
-termination right.  Failed jobs are counted and listed, never dropped; the
-exit status is 1 when any failed.
+script and/or parameter overrides), makes one batch item per contract and
+scenario (a Sweep of --samples seeds for a script, a Job otherwise), runs the
+batch on a Dask cluster through the Python binding (libcontract.batch) and
+writes one summary table, as CSV and JSON: per contract and scenario the
+number of jobs, the mean, min, p5, p50, p95 and max of the capped total, how
+many samples reach a cap (any cap, then each cap the contract declares) or
+give a termination right.  The workers reduce the samples to these figures;
+only the summaries come back.  Failed jobs and samples are counted and
+listed, never dropped; the exit status is 1 when any failed.  summary.json
+also says how many jobs were run again and why (a worker that died).  On a
+terminal, progress (done/total, rate, time left) goes to stderr.
 
     python3 examples/scale-out/study.py                          # a LocalCluster, one worker per core
     python3 examples/scale-out/study.py --samples 2000 --workers 2
@@ -37,6 +41,8 @@ DEFAULT_OUT = os.path.join(REPO, "build", "scale-out")
 PERCENTILES = (5, 50, 95)
 COLUMNS = ("contract", "scenario", "jobs", "failed", "mean", "min", "p5", "p50", "p95", "max", "capped",
            "termination")
+#: The column of a cap's count: capped:ID.
+CAP_COLUMN = "capped:%s"
 
 
 def import_batch():
@@ -97,68 +103,73 @@ def load_study(path):
     return contracts, scenarios
 
 
-def make_jobs(batch, contracts, scenarios, samples, seed):
-    """One job per contract, scenario and seed (one seed when there is no script)."""
-    jobs = []
+def make_items(batch, contracts, scenarios, samples, seed):
+    """Per contract and scenario: a Sweep of `samples` seeds from `seed` for a script, else one Job."""
+    items = []
     for scenario in scenarios:
-        seeds = range(seed, seed + samples) if scenario["script"] else [seed]
         for name in scenario["contracts"]:
             contract = contracts[name]
-            jobs += [batch.Job(contract["rules"], contract["events"], params=scenario["params"],
-                               scenario=scenario["script"], seed=s, label=(name, scenario["name"], s))
-                     for s in seeds]
-    return jobs
+            common = dict(params=scenario["params"], label=(name, scenario["name"]))
+            if scenario["script"]:
+                items.append(batch.Sweep(contract["rules"], contract["events"], scenario=scenario["script"],
+                                         samples=samples, seed=seed, **common))
+            else:
+                items.append(batch.Job(contract["rules"], contract["events"], seed=seed, **common))
+    return items
 
 
 # ---- the summary ------------------------------------------------------------------
 
 
-def fen(amount):
-    """A Decimal amount as integer hundredths (exact)."""
-    return int(amount.scaleb(2))
+def as_summary(batch, result):
+    """A Job's JobResult as a Summary of one sample (its figures are the job's)."""
+    summary = batch.Summary(result.index, result.label, samples=1)
+    if result.ok:
+        totals = result.totals
+        summary.add(int(totals.amount.scaleb(2)), totals.capped, totals.termination_right,
+                    [cap for cap, cut in result.caps.items() if cut])
+        summary.declare_caps(result.caps)
+    else:
+        summary.fail([None], result.error)
+    return summary
 
 
-def money(hundredths):
-    """Integer hundredths as a decimal string with two places."""
-    sign = "-" if hundredths < 0 else ""
-    whole, cents = divmod(abs(hundredths), 100)
-    return "%s%d.%02d" % (sign, whole, cents)
-
-
-def percentile(ordered, p):
-    """Nearest rank, as `contract sweep`: the smallest value with p% of them at or below it."""
-    rank = (p * len(ordered) + 99) // 100
-    return ordered[max(rank, 1) - 1]
-
-
-def summary_row(contract, scenario, results):
-    """The figures of one contract and scenario from its JobResults."""
-    done = [r for r in results if r.ok]
-    row = {"contract": contract, "scenario": scenario, "jobs": len(results), "failed": len(results) - len(done),
-           "capped": sum(r.totals.capped for r in done),
-           "termination": sum(r.totals.termination_right for r in done)}
-    amounts = sorted(fen(r.totals.amount) for r in done)
-    if amounts:
-        n = len(amounts)
-        row["mean"] = money((sum(amounts) * 2 + n) // (2 * n))  # half up to the hundredth, as sweep does
-        row["min"], row["max"] = money(amounts[0]), money(amounts[-1])
-        row.update(("p%d" % p, money(percentile(amounts, p))) for p in PERCENTILES)
+def summary_row(summary):
+    """The figures of one contract and scenario from its Summary."""
+    contract, scenario = summary.label
+    row = {"contract": contract, "scenario": scenario, "jobs": summary.samples, "failed": summary.failed,
+           "capped": summary.capped, "termination": summary.terminations}
+    if summary.count:
+        row.update(mean=str(summary.mean), min=str(summary.min), max=str(summary.max))
+        row.update(("p%d" % p, str(summary.percentile(p))) for p in PERCENTILES)
+    row["caps"] = dict(summary.caps)
     return row
 
 
-def summarize(results):
-    """One row per contract and scenario, in the order they first appear."""
-    groups = {}
-    for result in results:
-        contract, scenario, _seed = result.label
-        groups.setdefault((contract, scenario), []).append(result)
-    return [summary_row(contract, scenario, group) for (contract, scenario), group in groups.items()]
+def summarize(batch, outcomes):
+    """One row per contract and scenario, in the study's order."""
+    return [summary_row(o if isinstance(o, batch.Summary) else as_summary(batch, o)) for o in outcomes]
 
 
-def failures(results):
-    """The failed jobs: contract, scenario, seed, error kind and message."""
-    return [{"contract": r.label[0], "scenario": r.label[1], "seed": r.label[2], "kind": r.error.kind,
-             "error": str(r.error)} for r in results if not r.ok]
+def failures(batch, outcomes):
+    """The failed jobs and samples: contract, scenario, seed, error kind and message."""
+    failed = []
+    for o in outcomes:
+        if isinstance(o, batch.Summary):
+            errors = o.failures
+        else:  # a Job: no seed of its own
+            errors = [] if o.ok else [(None, o.error)]
+        failed += [{"contract": o.label[0], "scenario": o.label[1], "seed": seed, "kind": error.kind,
+                    "error": str(error)} for seed, error in errors]
+    return failed
+
+
+def csv_rows(rows):
+    """The rows as CSV columns (each cap's count in its column), and the columns: COLUMNS, then the caps'."""
+    flat = [dict({k: v for k, v in row.items() if k != "caps"},
+                 **{CAP_COLUMN % cap: count for cap, count in row["caps"].items()}) for row in rows]
+    caps = dict.fromkeys(CAP_COLUMN % cap for row in rows for cap in row["caps"])
+    return flat, list(COLUMNS) + list(caps)
 
 
 def write_summary(out_dir, rows, report):
@@ -166,10 +177,11 @@ def write_summary(out_dir, rows, report):
     os.makedirs(out_dir, exist_ok=True)
     csv_path = os.path.join(out_dir, "summary.csv")
     json_path = os.path.join(out_dir, "summary.json")
+    flat, fields = csv_rows(rows)
     with open(csv_path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="")
+        writer = csv.DictWriter(f, fieldnames=fields, restval="")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(flat)
     with open(json_path, "w", encoding="utf-8") as f:
         json.dump(dict(report, rows=rows), f, ensure_ascii=False, indent=2)
         f.write("\n")
@@ -189,27 +201,30 @@ def parse_args(argv):
     where.add_argument("--scheduler", metavar="ADDRESS", help="an existing cluster's scheduler (tcp://host:8786)")
     where.add_argument("--workers", type=int, help="worker processes of the LocalCluster (default: one per core)")
     where.add_argument("--in-process", action="store_true", help="evaluate in this process, without Dask")
-    parser.add_argument("--chunk-size", type=int, default=16, help="jobs per Dask task (default 16)")
+    parser.add_argument("--chunk-size", type=int, help="seeds or jobs per Dask task (default: sized from "
+                                                        "the time they take, about 0.2 s of work per task)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="folder for summary.csv and summary.json "
                                                           "(default: %(default)s)")
     args = parser.parse_args(argv)
     if args.samples < 1 or args.seed < 0:
         parser.error("--samples must be at least 1 and --seed at least 0")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        parser.error("--chunk-size must be at least 1")
     return args
 
 
-def run(batch, jobs, args):
-    """The JobResults, and where they ran."""
+def run(batch, items, args):
+    """The outcomes (a BatchResults), and where they ran."""
     if args.in_process:
-        return batch.run_local(jobs, detail="totals"), "in-process"
+        return batch.run_local(items, detail="totals", progress=None), "in-process"
     if args.scheduler:
         import distributed
         with distributed.Client(args.scheduler) as client:
-            return batch.run_batch(jobs, client, detail="totals", chunk_size=args.chunk_size), args.scheduler
+            return batch.run_batch(items, client, detail="totals", chunk_size=args.chunk_size), args.scheduler
     with batch.local_client(n_workers=args.workers) as client:
         workers = len(client.scheduler_info()["workers"])
-        results = batch.run_batch(jobs, client, detail="totals", chunk_size=args.chunk_size)
-    return results, "LocalCluster, %d workers" % workers
+        outcomes = batch.run_batch(items, client, detail="totals", chunk_size=args.chunk_size)
+    return outcomes, "LocalCluster, %d workers" % workers
 
 
 def main(argv=None):
@@ -217,21 +232,26 @@ def main(argv=None):
     args = parse_args(argv)
     batch = import_batch()
     contracts, scenarios = load_study(args.study)
-    jobs = make_jobs(batch, contracts, scenarios, args.samples, args.seed)
+    items = make_items(batch, contracts, scenarios, args.samples, args.seed)
     start = time.perf_counter()
-    results, where = run(batch, jobs, args)
+    outcomes, where = run(batch, items, args)
     seconds = time.perf_counter() - start
-    rows = summarize(results)
-    failed = failures(results)
+    rows = summarize(batch, outcomes)
+    failed = failures(batch, outcomes)
+    jobs = sum(row["jobs"] for row in rows)
     report = {"study": args.study, "samples": args.samples, "seed": args.seed, "cluster": where,
-              "jobs": len(jobs), "failed": len(failed), "seconds": round(seconds, 3), "failures": failed}
+              "jobs": jobs, "failed": len(failed), "seconds": round(seconds, 3), "tasks": outcomes.tasks,
+              "retries": outcomes.retries, "failures": failed}
     paths = write_summary(args.out, rows, report)
     with open(paths[0], encoding="utf-8") as f:
         sys.stdout.write(f.read())
-    print("%d jobs (%d failed) on %s in %.1f s; wrote %s and %s" % (len(jobs), len(failed), where, seconds, *paths),
-          file=sys.stderr)
+    retried = " (%d run again: a worker died)" % outcomes.retried if outcomes.retried else ""
+    print("%d jobs (%d failed)%s on %s in %.1f s; wrote %s and %s"
+          % (jobs, len(failed), retried, where, seconds, *paths), file=sys.stderr)
     for failure in failed:
-        print("failed: %(contract)s / %(scenario)s / seed %(seed)s: %(error)s" % failure, file=sys.stderr)
+        seed = "" if failure["seed"] is None else " / seed %s" % failure["seed"]
+        print("failed: %s / %s%s: %s" % (failure["contract"], failure["scenario"], seed, failure["error"]),
+              file=sys.stderr)
     return 1 if failed else 0
 
 

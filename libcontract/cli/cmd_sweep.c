@@ -7,9 +7,10 @@
  *   contract sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [--format csv|json]
  *       [--per-sample]
  *       Monte Carlo: N (1000) replays of the events through the scenario,
- *       seeded S, S+1, …; the distribution of totals (mean, percentiles)
- *       and how often the cap or a termination right is reached, or with
- *       --per-sample each sample's totals (CSV).
+ *       seeded S, S+1, …; the distribution of totals (mean, percentiles),
+ *       how often any cap, each cap the rule file declares (by its id) and
+ *       a termination right are reached, or with --per-sample each sample's
+ *       totals (CSV).
  *
  * Everything is checked and computed before the first byte is printed, so
  * an error leaves stdout empty. */
@@ -42,6 +43,31 @@ static void money(int64_t fen, char *buf, size_t size)
 {
     uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
     snprintf(buf, size, "%s%" PRIu64 ".%02" PRIu64, fen < 0 ? "-" : "", mag / 100, mag % 100);
+}
+
+/* s as a JSON string: a path or a rule file's cap id may hold any character. */
+static void json_text(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') printf("\\%c", *p);
+        else if (*p < 0x20) printf("\\u%04x", *p);
+        else putchar(*p);
+    }
+    putchar('"');
+}
+
+/* prefix and s as one CSV field (RFC 4180): quoted, quotes doubled, when
+ * s holds a comma, a quote or a line break (prefix holds none). */
+static void csv_text(const char *prefix, const char *s)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    printf("%s%s", quote ? "\"" : "", prefix);
+    for (; *s; s++) {
+        if (*s == '"') putchar('"');
+        putchar(*s);
+    }
+    if (quote) putchar('"');
 }
 
 /* ---- --vary: an axis of exact decimal values ---- */
@@ -174,7 +200,51 @@ static void row_json(const char *value, const sample *s, int first)
            s->termination ? "true" : "false");
 }
 
-static int result_sample(lc_eval *ev, sample *out)
+/* How many samples each cap the rule file declares cut something in: a
+ * monthly cap that cuts in three months of a sample counts once. */
+typedef struct cap_counts {
+    const lc_engine *engine;
+    size_t n;            /* lc_engine_cap_count */
+    long *hits;          /* samples in which the engine's cap j cut something */
+    unsigned char *seen; /* the current sample's caps */
+} cap_counts;
+
+static int caps_new(cap_counts *c, const lc_engine *engine)
+{
+    c->engine = engine;
+    c->n = lc_engine_cap_count(engine);
+    c->hits = calloc(c->n + 1, sizeof *c->hits);
+    c->seen = calloc(c->n + 1, 1);
+    return c->hits && c->seen ? 0 : cli_nomem();
+}
+
+static void caps_free(cap_counts *c)
+{
+    free(c->hits);
+    free(c->seen);
+}
+
+/* Counts the caps that cut something in res (totals.caps lists only those,
+ * by the id the rule file gave them). */
+static void caps_count(cap_counts *c, const lc_result *res)
+{
+    memset(c->seen, 0, c->n);
+    for (size_t i = 0, n = lc_result_count(res, "caps"); i < n; i++) {
+        const char *id = lc_result_text(res, "caps", i, "cap");
+        int64_t cut;
+        if (!id || !lc_result_fen(res, "caps", i, "cut", &cut) || cut <= 0) continue;
+        for (size_t j = 0; j < c->n; j++)
+            if (strcmp(lc_engine_cap_id(c->engine, j), id) == 0) {
+                c->seen[j] = 1;
+                break;
+            }
+    }
+    for (size_t j = 0; j < c->n; j++) c->hits[j] += c->seen[j];
+}
+
+/* The totals of the events pushed so far; the caps they reach are counted
+ * into caps (may be NULL). */
+static int result_sample(lc_eval *ev, sample *out, cap_counts *caps)
 {
     lc_error err = {0};
     lc_result *res = NULL;
@@ -182,6 +252,7 @@ static int result_sample(lc_eval *ev, sample *out)
     lc_totals t;
     lc_result_totals(res, &t);
     *out = (sample){t.amount, t.amount_uncapped, t.capped, t.termination_right, t.breaches};
+    if (caps) caps_count(caps, res);
     lc_result_free(res);
     return 0;
 }
@@ -211,7 +282,7 @@ static int run_vary(lc_engine *engine, lc_eval *ev, const axis *ax, int json)
     for (size_t k = 0; rc == 0 && k < ax->count; k++) rc = set_value(engine, ax, k);
     for (size_t k = 0; rc == 0 && k < ax->count; k++) {
         rc = set_value(engine, ax, k);
-        if (rc == 0) rc = result_sample(ev, &rows[k]);
+        if (rc == 0) rc = result_sample(ev, &rows[k], NULL);
     }
     if (rc == 0) print_vary(ax, rows, json);
     free(rows);
@@ -233,7 +304,22 @@ static int64_t percentile(const sample *sorted, long n, int p)
     return sorted[rank < 1 ? 0 : rank - 1].amount;
 }
 
-static void summary(const sample *s, long n, const sweep_opts *o, int json)
+/* The share of the samples in which each cap cut something: JSON members
+ * "ID": share, or CSV fields. */
+static void print_caps(const cap_counts *caps, long n, int json)
+{
+    for (size_t j = 0; j < caps->n; j++) {
+        if (json) {
+            printf("%s", j ? ", " : "");
+            json_text(lc_engine_cap_id(caps->engine, j));
+            printf(": %.6g", (double)caps->hits[j] / n);
+        } else {
+            printf(",%.6g", (double)caps->hits[j] / n);
+        }
+    }
+}
+
+static void summary(const sample *s, long n, const sweep_opts *o, const cap_counts *caps, int json)
 {
     __int128 sum = 0;
     long capped = 0, terminated = 0;
@@ -250,22 +336,31 @@ static void summary(const sample *s, long n, const sweep_opts *o, int json)
     money(s[n - 1].amount, hi, sizeof hi);
     for (int i = 0; i < 4; i++) money(percentile(s, n, ps[i]), pv[i], sizeof pv[i]);
     if (json) {
-        printf("{\"samples\": %ld, \"seed\": %" PRIu64 ", \"scenario\": \"%s\", \"mean\": \"%s\", \"min\": \"%s\", "
-               "\"p50\": \"%s\", \"p90\": \"%s\", \"p95\": \"%s\", \"p99\": \"%s\", \"max\": \"%s\", "
-               "\"p_capped\": %.6g, \"p_termination\": %.6g}\n",
-               n, o->seed, o->scenario, m, lo, pv[0], pv[1], pv[2], pv[3], hi, (double)capped / n, (double)terminated / n);
+        printf("{\"samples\": %ld, \"seed\": %" PRIu64 ", \"scenario\": ", n, o->seed);
+        json_text(o->scenario);
+        printf(", \"mean\": \"%s\", \"min\": \"%s\", \"p50\": \"%s\", \"p90\": \"%s\", \"p95\": \"%s\", "
+               "\"p99\": \"%s\", \"max\": \"%s\", \"p_capped\": %.6g, \"p_termination\": %.6g, \"p_cap\": {",
+               m, lo, pv[0], pv[1], pv[2], pv[3], hi, (double)capped / n, (double)terminated / n);
+        print_caps(caps, n, 1);
+        printf("}}\n");
         return;
     }
-    printf("samples,seed,mean,min,p50,p90,p95,p99,max,p_capped,p_termination\n");
-    printf("%ld,%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%.6g,%.6g\n", n, o->seed, m, lo, pv[0], pv[1], pv[2], pv[3], hi,
+    printf("samples,seed,mean,min,p50,p90,p95,p99,max,p_capped,p_termination");
+    for (size_t j = 0; j < caps->n; j++) {
+        putchar(',');
+        csv_text("p_cap:", lc_engine_cap_id(caps->engine, j));
+    }
+    printf("\n%ld,%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%.6g,%.6g", n, o->seed, m, lo, pv[0], pv[1], pv[2], pv[3], hi,
            (double)capped / n, (double)terminated / n);
+    print_caps(caps, n, 0);
+    putchar('\n');
 }
 
-static void print_samples(sample *s, const sweep_opts *o, int json)
+static void print_samples(sample *s, const sweep_opts *o, const cap_counts *caps, int json)
 {
     if (!o->per_sample) {
         qsort(s, (size_t)o->samples, sizeof *s, by_amount);
-        summary(s, o->samples, o, json);
+        summary(s, o->samples, o, caps, json);
         return;
     }
     printf("sample,amount,amount_uncapped,capped,breaches,termination_right\n");
@@ -277,14 +372,15 @@ static void print_samples(sample *s, const sweep_opts *o, int json)
 }
 
 /* One replay through the scenario, seeded seed. */
-static int replay(lc_engine *engine, lc_eval *src, const lc_scenario *sc, uint64_t seed, unsigned flags, sample *out)
+static int replay(lc_engine *engine, lc_eval *src, const lc_scenario *sc, uint64_t seed, unsigned flags, sample *out,
+                  cap_counts *caps)
 {
     lc_error err = {0};
     lc_eval *ev = NULL;
     int rc = 0;
     if (lc_eval_new(&ev, engine, flags, &err) != LC_OK || lc_eval_replay(ev, src, sc, seed, &err) != LC_OK)
         rc = cli_report(&err);
-    if (rc == 0) rc = result_sample(ev, out);
+    if (rc == 0) rc = result_sample(ev, out, caps);
     lc_eval_free(ev);
     return rc;
 }
@@ -297,10 +393,13 @@ static int run_samples(lc_engine *engine, lc_eval *src, const sweep_opts *o, int
     lc_scenario *sc = NULL;
     if (lc_scenario_load_file(&sc, NULL, o->scenario, &err) != LC_OK) return cli_report(&err);
     sample *s = calloc((size_t)o->samples, sizeof *s);
-    int rc = s ? 0 : cli_nomem();
+    cap_counts caps = {0};
+    int rc = s ? caps_new(&caps, engine) : cli_nomem();
     unsigned flags = cli_eval_flags(&o->eval);
-    for (long k = 0; rc == 0 && k < o->samples; k++) rc = replay(engine, src, sc, o->seed + (uint64_t)k, flags, &s[k]);
-    if (rc == 0) print_samples(s, o, json);
+    for (long k = 0; rc == 0 && k < o->samples; k++)
+        rc = replay(engine, src, sc, o->seed + (uint64_t)k, flags, &s[k], &caps);
+    if (rc == 0) print_samples(s, o, &caps, json);
+    caps_free(&caps);
     free(s);
     lc_scenario_free(sc);
     return rc;

@@ -88,6 +88,25 @@ LC_API const char *lc_status_name(lc_status status);
 /* Frees memory the library handed to the caller (JSON text, reports). */
 LC_API void lc_free(void *p);
 
+/* ---- times ---------------------------------------------------------------- */
+
+/* The longest RFC 3339 text lc_time_format writes, with its NUL. */
+#define LC_TIME_TEXT_MAX 40
+
+/* Reads an RFC 3339 time with its offset, exactly len bytes, as events and
+ * results write them ("2026-04-01T09:30:00+08:00", "...Z", any fraction of
+ * a second, digits finer than a nanosecond dropped): nanoseconds since
+ * 1970 and the offset in minutes (offset_min may be NULL).  LC_EUSAGE
+ * with the reason ("day 30 does not exist in 2026-02") when it is not one. */
+LC_API lc_status lc_time_parse(const char *text, size_t len, int64_t *unix_ns, int *offset_min, lc_error *err);
+
+/* Writes unix_ns at an offset (minutes, within ±23:59) as the results do:
+ * seconds always, a fraction only when not zero.  Returns the length; the
+ * text is written (with its NUL) only when it fits in size, so a return of
+ * size or more means a larger buffer is needed (LC_TIME_TEXT_MAX always
+ * fits); 0 for an offset out of range. */
+LC_API size_t lc_time_format(int64_t unix_ns, int offset_min, char *buf, size_t size);
+
 /* ---- version ------------------------------------------------------------ */
 
 /* LC_VERSION_NUMBER of the library actually loaded (may differ from the
@@ -412,7 +431,9 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  * a caller (or a binding) lays out:
  *
  *   lists:  "breaches", "incidents", "findings", "warnings", "months",
- *           "caps" (totals.caps), "reasons" (termination.reasons),
+ *           "caps" (totals.caps), "cap_cuts" (every cap's breaches, flat:
+ *           "cap", "cap_index", "breach" (its index in breaches), "rule",
+ *           "period", "at", "cut"), "reasons" (termination.reasons),
  *           "parts" (acceptance.parts), "obligations", "instalments";
  *   single objects (one item, index 0): "contract", "totals",
  *           "termination", "annual", "acceptance", "payments".

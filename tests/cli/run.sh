@@ -75,6 +75,21 @@ golden sweep-availability.csv 0 "$contract" sweep "$ref" "${events[@]}" --vary a
 cmp -s "$tmp/mc1" "$tmp/mc2" || fail "sweep: the same seed gave different results"
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 4 >"$tmp/mc3"
 cmp -s "$tmp/mc1" "$tmp/mc3" && fail "sweep: another seed gave the same results"
+# Each cap's share of the samples (the hosting SLA's monthly and rolling caps), in CSV and
+# JSON; a cap id with a comma and quotes is one CSV field and one JSON key.
+sla=(examples/hosting-sla/rules.lua examples/hosting-sla/events/*.jsonl --scenario examples/scale-out/rough-year.lua)
+golden sweep-caps.csv 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1
+golden sweep-caps.json 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1 --format json
+sed 's/^cap "monthly"/cap "monthly, \\"own\\""/' examples/hosting-sla/rules.lua >"$tmp/oddcap.lua"
+"$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 >"$tmp/oddcap.csv"
+"$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 --format json >"$tmp/oddcap.json"
+python3 - "$tmp/oddcap.csv" "$tmp/oddcap.json" <<'PY' || fail "sweep: a cap id with a comma and quotes"
+import csv, json, sys
+row = next(csv.DictReader(open(sys.argv[1])))
+caps = json.load(open(sys.argv[2]))["p_cap"]
+assert list(caps) == ['monthly, "own"', "annual"], caps
+assert float(row['p_cap:monthly, "own"']) == caps['monthly, "own"'] and float(row["p_cap:annual"]) == caps["annual"], row
+PY
 
 # test: failures are reported with what differed; coverage under a minimum fails.
 mkdir -p "$tmp/cases/wrong"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/lctime.h"
+#include "libcontract.h"
 
 #define SEC LCI_NS_PER_SEC
 #define DAY LCI_NS_PER_DAY
@@ -788,4 +789,30 @@ Test(time_parse, null_text_is_refused_not_read)
     char why[80];
     cr_assert_eq(lci_time_parse(NULL, 25, &t, &off, why, sizeof why), -1);
     cr_assert_eq(lci_time_parse(NULL, 0, &t, &off, NULL, 0), -1);
+}
+
+/* The public pair: what events and results write, read back exactly. */
+Test(public_time, parse_and_format_round_trip)
+{
+    int64_t ns = 0;
+    int offset = 0;
+    lc_error err = {0};
+    const char *text = "2026-04-01T09:30:00.25+08:00";
+    cr_assert_eq(lc_time_parse(text, strlen(text), &ns, &offset, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(offset, 480);
+    cr_assert_eq(ns, INT64_C(1775007000250000000));
+    char buf[LC_TIME_TEXT_MAX];
+    cr_assert_eq(lc_time_format(ns, offset, buf, sizeof buf), strlen(text));
+    cr_assert_str_eq(buf, text);
+    cr_assert_eq(lc_time_format(ns, 0, buf, sizeof buf), strlen("2026-04-01T01:30:00.25+00:00"));
+    cr_assert_str_eq(buf, "2026-04-01T01:30:00.25+00:00");
+    /* too small a buffer: nothing written, the length needed returned */
+    char small[8] = "unset";
+    cr_assert_eq(lc_time_format(ns, offset, small, sizeof small), strlen(text));
+    cr_assert_str_eq(small, "unset");
+    cr_assert_eq(lc_time_format(ns, 24 * 60, buf, sizeof buf), 0);
+    cr_assert_eq(lc_time_parse("2026-02-30T00:00:00Z", 20, &ns, NULL, &err), LC_EUSAGE);
+    cr_assert(strstr(err.message, "day 30 does not exist in 2026-02"), "%s", err.message);
+    cr_assert_eq(lc_time_parse("2026-04-01T09:30:00", 19, &ns, NULL, &err), LC_EUSAGE);
+    cr_assert_eq(lc_time_parse(NULL, 0, &ns, NULL, &err), LC_EUSAGE);
 }

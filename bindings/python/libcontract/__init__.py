@@ -20,11 +20,12 @@ from .engine import Engine
 from .errors import ContractError, ContractIOError, EventError, RulesError, UsageError
 from .evaluation import Evaluation, Scenario
 from .options import EVENT_LINE_UNLIMITED, Options
-from .result import Breach, Result, Totals, diff
+from .result import Breach, CapCut, Result, Totals, diff
 
 __all__ = [
     "EVENT_LINE_UNLIMITED",
     "Breach",
+    "CapCut",
     "ContractError",
     "ContractIOError",
     "Engine",

@@ -40,6 +40,15 @@ LC_LANG_EN = 2
 LC_EVAL_SKIP_INVALID = 0x1
 LC_EVAL_KEEP_EVENTS = 0x2
 LC_EVAL_STRICT = 0x4
+
+# lc_value_type
+LC_VALUE_NONE = -1
+LC_VALUE_NULL = 0
+LC_VALUE_TEXT = 1
+LC_VALUE_FEN = 2
+LC_VALUE_INT = 3
+LC_VALUE_NUMBER = 4
+LC_VALUE_BOOL = 5
 LC_RENDER_EXPLAIN = 0x1
 LC_RENDER_BOM = 0x2
 
@@ -78,37 +87,6 @@ class lc_rule_info(ctypes.Structure):
         ("class_", ctypes.c_char_p),
         ("clause", ctypes.c_char_p),
         ("line", ctypes.c_int),
-    ]
-
-
-class lc_totals(ctypes.Structure):
-    """struct lc_totals: amounts in fen."""
-
-    _fields_ = [
-        ("amount_uncapped", ctypes.c_int64),
-        ("amount", ctypes.c_int64),
-        ("capped", ctypes.c_int),
-        ("cap", ctypes.c_int64),
-        ("termination_right", ctypes.c_int),
-        ("breaches", ctypes.c_size_t),
-        ("incidents", ctypes.c_size_t),
-        ("warnings", ctypes.c_size_t),
-    ]
-
-
-class lc_breach(ctypes.Structure):
-    """struct lc_breach: one breach (strings borrowed from the result)."""
-
-    _fields_ = [
-        ("rule", ctypes.c_char_p),
-        ("class_", ctypes.c_char_p),
-        ("clause", ctypes.c_char_p),
-        ("reason", ctypes.c_char_p),
-        ("pct", ctypes.c_char_p),
-        ("amount", ctypes.c_int64),
-        ("period", ctypes.c_char_p),
-        ("at", ctypes.c_char_p),
-        ("event_count", ctypes.c_size_t),
     ]
 
 
@@ -161,6 +139,9 @@ _PROTOTYPES = {
     "lc_engine_param_value": (_c_str, [ENGINE_P, _c_size]),
     "lc_engine_rule_count": (_c_size, [ENGINE_P]),
     "lc_engine_rule": (_c_int, [ENGINE_P, _c_size, ctypes.POINTER(lc_rule_info)]),
+    "lc_engine_cap_count": (_c_size, [ENGINE_P]),
+    "lc_engine_cap_id": (_c_str, [ENGINE_P, _c_size]),
+    "lc_engine_cap_window": (_c_str, [ENGINE_P, _c_size]),
     "lc_engine_contract_id": (_c_str, [ENGINE_P]),
     "lc_engine_check": (_c_int, [ENGINE_P, _c_int, _OUT_TEXT, _SIZE_P, _SIZE_P, ERROR_P]),
     "lc_engine_free": (None, [ENGINE_P]),
@@ -178,10 +159,15 @@ _PROTOTYPES = {
     "lc_result_free": (None, [RESULT_P]),
     "lc_result_render": (_c_int, [RESULT_P, _c_int, _c_int, ctypes.c_uint, _OUT_TEXT, _SIZE_P, ERROR_P]),
     "lc_result_json": (_c_int, [RESULT_P, _OUT_TEXT, _SIZE_P, ERROR_P]),
-    "lc_result_totals": (None, [RESULT_P, ctypes.POINTER(lc_totals)]),
-    "lc_result_breach_count": (_c_size, [RESULT_P]),
-    "lc_result_breach": (_c_int, [RESULT_P, _c_size, ctypes.POINTER(lc_breach)]),
-    "lc_result_breach_event": (_c_str, [RESULT_P, _c_size, _c_size]),
+    "lc_result_count": (_c_size, [RESULT_P, _c_str]),
+    "lc_result_text": (_c_str, [RESULT_P, _c_str, _c_size, _c_str]),
+    "lc_result_fen": (_c_int, [RESULT_P, _c_str, _c_size, _c_str, ctypes.POINTER(ctypes.c_int64)]),
+    "lc_result_type": (_c_int, [RESULT_P, _c_str, _c_size, _c_str]),
+    "lc_result_int": (_c_int, [RESULT_P, _c_str, _c_size, _c_str, ctypes.POINTER(ctypes.c_int64)]),
+    "lc_result_number": (_c_int, [RESULT_P, _c_str, _c_size, _c_str, ctypes.POINTER(ctypes.c_double)]),
+    "lc_result_bool": (_c_int, [RESULT_P, _c_str, _c_size, _c_str, ctypes.POINTER(ctypes.c_int)]),
+    "lc_result_event_count": (_c_size, [RESULT_P, _c_str, _c_size]),
+    "lc_result_event": (_c_str, [RESULT_P, _c_str, _c_size, _c_size]),
     "lc_result_diff": (_c_int, [RESULT_P, RESULT_P, _c_int, _c_int, _OUT_TEXT, _SIZE_P,
                                 ctypes.POINTER(ctypes.c_int), ERROR_P]),
 }

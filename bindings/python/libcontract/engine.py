@@ -168,6 +168,14 @@ class Engine(Handle):
                 })
         return rules
 
+    @property
+    def caps(self):
+        """The declared caps in order: dicts of id and window ("term", "month", "rolling_months")."""
+        with self._using() as ptr:  # the strings are the engine's: copied inside
+            return [{"id": _native.decode(_lib.lc_engine_cap_id(ptr, i)),
+                     "window": _native.decode(_lib.lc_engine_cap_window(ptr, i))}
+                    for i in range(_lib.lc_engine_cap_count(ptr))]
+
     def check(self, format="text"):
         """Lints the rules (`contract check`): (number of findings, report).
 

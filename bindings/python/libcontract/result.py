@@ -50,23 +50,107 @@ class Totals:
 
 
 @dataclasses.dataclass
-class Breach:
-    """One breach: its rule and clause, the percentage and the exact amount.
+class CapBreach:
+    """A breach a cap cut (totals.caps[].breaches): breach is its index in
+    Result.breaches, cut what the cap took off it."""
 
-    period is the month ("2026-04") of a month's breach, else None; at is
-    the RFC 3339 time of an event's breach, else None; events are the ids
-    behind it.
+    rule: str
+    period: Optional[str]
+    at: Optional[str]
+    cut: decimal.Decimal
+    breach: int
+
+
+@dataclasses.dataclass
+class CapCut:
+    """What one cap took off (totals.caps of the JSON): cap is the id the rule
+    file gives it, window "term", "month", "rolling_months" or
+    "trailing_months", period the month of a cut by month ("2026-08"), else
+    None; breaches the breaches it cut and by how much."""
+
+    cap: str
+    window: str
+    period: Optional[str]
+    limit: decimal.Decimal
+    cut: decimal.Decimal
+    breaches: List[CapBreach] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Breach:
+    """One breach: its rule and clause, its amount and what it counts after
+    the caps (counted), exact.
+
+    pct is the percentage of the penalty base for a breach priced as one,
+    else None; period is the month ("2026-04") of a month's breach, else
+    None; at is the RFC 3339 time of an event's breach, else None; events
+    are the ids behind it.
     """
 
     rule: str
     class_: str
     clause: str
     reason: str
-    pct: decimal.Decimal
+    pct: Optional[decimal.Decimal]
     amount: decimal.Decimal
     period: Optional[str]
     at: Optional[str]
     events: List[str]
+    counted: Optional[decimal.Decimal] = None
+
+
+@dataclasses.dataclass
+class Incident:
+    """One incident (a class such as A or B, no money)."""
+
+    rule: str
+    class_: str
+    at: Optional[str]
+    clause: str
+    text: Optional[str]
+    events: List[str]
+
+
+@dataclasses.dataclass
+class Finding:
+    """One finding: what was noticed, without money."""
+
+    kind: str
+    message: str
+    clause: Optional[str]
+    events: List[str]
+
+
+def _value(ptr, name, i, field):
+    """Field `field` of item i of list `name`, by its type: str, Decimal
+    (money), int, float, bool, or None (null or absent)."""
+    kind = _lib.lc_result_type(ptr, name, i, field)
+    if kind == _native.LC_VALUE_TEXT:
+        return _native.decode(_lib.lc_result_text(ptr, name, i, field))
+    if kind in (_native.LC_VALUE_FEN, _native.LC_VALUE_INT, _native.LC_VALUE_BOOL):
+        out = ctypes.c_int64()
+        getter = _lib.lc_result_fen if kind == _native.LC_VALUE_FEN else _lib.lc_result_int
+        if kind == _native.LC_VALUE_BOOL:
+            flag = ctypes.c_int()
+            _lib.lc_result_bool(ptr, name, i, field, ctypes.byref(flag))
+            return bool(flag.value)
+        getter(ptr, name, i, field, ctypes.byref(out))
+        return fen_to_decimal(out.value) if kind == _native.LC_VALUE_FEN else out.value
+    if kind == _native.LC_VALUE_NUMBER:
+        out = ctypes.c_double()
+        _lib.lc_result_number(ptr, name, i, field, ctypes.byref(out))
+        return out.value
+    return None
+
+
+def _events(ptr, name, i):
+    """The event ids behind item i of a list."""
+    return [_native.decode(_lib.lc_result_event(ptr, name, i, j)) for j in range(_lib.lc_result_event_count(ptr, name, i))]
+
+
+def _items(ptr, name, make):
+    """make(get, i) for every item of a list, get(field) reading item i."""
+    return [make(lambda field, i=i: _value(ptr, name, i, field), i) for i in range(_lib.lc_result_count(ptr, name))]
 
 
 class Result(Handle):
@@ -109,51 +193,69 @@ class Result(Handle):
         return json.loads(self.json)
 
     @property
-    def warnings(self):
-        """The warnings: dicts of file, line and message."""
-        return self.data["warnings"]
+    def totals(self):
+        """The Totals, read by name from the result."""
+        with self._using() as ptr:
+            return Totals(
+                amount_uncapped=_value(ptr, b"totals", 0, b"amount_uncapped"),
+                amount=_value(ptr, b"totals", 0, b"amount"),
+                capped=_value(ptr, b"totals", 0, b"capped"),
+                cap=_value(ptr, b"contract", 0, b"cap"),
+                termination_right=_value(ptr, b"termination", 0, b"right"),
+                breaches=_lib.lc_result_count(ptr, b"breaches"),
+                incidents=_lib.lc_result_count(ptr, b"incidents"),
+                warnings=_lib.lc_result_count(ptr, b"warnings"),
+            )
 
     @property
-    def totals(self):
-        """The Totals, from lc_result_totals."""
-        raw = _native.lc_totals()
-        with self._using() as ptr:
-            _lib.lc_result_totals(ptr, ctypes.byref(raw))
-        return Totals(
-            amount_uncapped=fen_to_decimal(raw.amount_uncapped),
-            amount=fen_to_decimal(raw.amount),
-            capped=bool(raw.capped),
-            cap=None if raw.cap < 0 else fen_to_decimal(raw.cap),
-            termination_right=bool(raw.termination_right),
-            breaches=raw.breaches,
-            incidents=raw.incidents,
-            warnings=raw.warnings,
-        )
+    def caps(self):
+        """What each cap cut, as CapCut objects, in the JSON's order (only caps that cut)."""
+        with self._using() as ptr:  # the strings are the result's: copied inside
+            caps = _items(ptr, b"caps", lambda get, i: CapCut(
+                cap=get(b"cap"), window=get(b"window"), period=get(b"period"), limit=get(b"limit"), cut=get(b"cut")))
+            for cut in range(_lib.lc_result_count(ptr, b"cap_cuts")):
+                def get(field):
+                    return _value(ptr, b"cap_cuts", cut, field)
+                caps[get(b"cap_index")].breaches.append(CapBreach(
+                    rule=get(b"rule"), period=get(b"period"), at=get(b"at"), cut=get(b"cut"), breach=get(b"breach")))
+            return caps
+
+    @property
+    def caps_reached(self):
+        """The ids of the caps that cut something, each once, in the JSON's order."""
+        return list(dict.fromkeys(cut.cap for cut in self.caps if cut.cut > 0))
 
     @property
     def breaches(self):
-        """Every breach in order, as Breach objects (lc_result_breach)."""
+        """Every breach in order, as Breach objects."""
         with self._using() as ptr:
-            return [self._breach(ptr, i) for i in range(_lib.lc_result_breach_count(ptr))]
+            return _items(ptr, b"breaches", lambda get, i: Breach(
+                rule=get(b"rule"), class_=get(b"class"), clause=get(b"clause"), reason=get(b"reason"),
+                pct=None if get(b"pct") is None else decimal.Decimal(get(b"pct")), amount=get(b"amount"),
+                period=get(b"period"), at=get(b"at"), events=_events(ptr, b"breaches", i), counted=get(b"counted")))
 
-    @staticmethod
-    def _breach(ptr, i):
-        """Breach i, with its event ids (lc_result_breach_event), copied: call it in use."""
-        raw = _native.lc_breach()
-        if not _lib.lc_result_breach(ptr, i, ctypes.byref(raw)):
-            raise IndexError("breach %d is out of range" % i)
-        events = [_native.decode(_lib.lc_result_breach_event(ptr, i, j)) for j in range(raw.event_count)]
-        return Breach(
-            rule=_native.decode(raw.rule),
-            class_=_native.decode(raw.class_),
-            clause=_native.decode(raw.clause),
-            reason=_native.decode(raw.reason),
-            pct=decimal.Decimal(_native.decode(raw.pct)),
-            amount=fen_to_decimal(raw.amount),
-            period=_native.decode(raw.period),
-            at=_native.decode(raw.at),
-            events=events,
-        )
+    @property
+    def incidents(self):
+        """Every incident in order, as Incident objects."""
+        with self._using() as ptr:
+            return _items(ptr, b"incidents", lambda get, i: Incident(
+                rule=get(b"rule"), class_=get(b"class"), at=get(b"at"), clause=get(b"clause"), text=get(b"text"),
+                events=_events(ptr, b"incidents", i)))
+
+    @property
+    def findings(self):
+        """Every finding in order, as Finding objects."""
+        with self._using() as ptr:
+            return _items(ptr, b"findings", lambda get, i: Finding(
+                kind=get(b"kind"), message=get(b"message"), clause=get(b"clause"),
+                events=_events(ptr, b"findings", i)))
+
+    @property
+    def warnings(self):
+        """The warnings: dicts of file, line and message."""
+        with self._using() as ptr:
+            return _items(ptr, b"warnings", lambda get, i: {
+                "file": get(b"file"), "line": get(b"line"), "message": get(b"message")})
 
     def render(self, format="text", lang="both", explain=False, bom=False):
         """The report as text: format "text", "json", "csv" or "html".

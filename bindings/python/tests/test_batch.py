@@ -5,9 +5,13 @@ cases of both contracts (with their --set and --skip-invalid), rule text,
 events made on the worker by a function, Monte Carlo samples, a broken rule
 file, invalid events, a missing file and an unknown parameter.  Every result
 must equal what `contract` prints for the same inputs, and every failure
-must come back as that job's error, with the command line's message.
+must come back as that job's error, with the command line's message.  The
+same cluster runs Sweeps (their figures are `contract sweep --scenario`'s),
+a scenario that the sandbox stops on some seeds (the other seeds are as when
+run alone) and, last, a job that kills its worker among twenty good ones.
 """
 
+import contextlib
 import csv
 import decimal
 import functools
@@ -25,12 +29,12 @@ import unittest
 from support import CLI, EVENT_FILES, RULES, SCENARIO, SOURCE_DIR, have_cli, run_cli, write_file
 
 try:
-    import dask
     import distributed
 except ImportError:  # scripts/setup.sh python3-distributed installs it (scripts/test.sh does)
     distributed = None
 
-from libcontract import batch  # noqa: E402  (support set the path)
+from libcontract import _dispatch as batch_dispatch  # noqa: E402  (support set the path)
+from libcontract import batch  # noqa: E402
 
 SLA_RULES = os.path.join(SOURCE_DIR, "examples", "hosting-sla", "rules.lua")
 GOLDEN = {RULES: os.path.join(SOURCE_DIR, "tests", "golden", "reference"),
@@ -42,6 +46,22 @@ INVALID_EVENTS = ('{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:0
 #: The command line's exit status for each kind of failure (INTERFACE.md).
 EXIT_STATUS = {"usage": 2, "io": 2, "rules": 3, "event": 4}
 SEEDS = range(11, 15)
+SLA_EVENTS = sorted(glob.glob(os.path.join(SOURCE_DIR, "examples", "hosting-sla", "events", "*.jsonl")))
+ROUGH_YEAR = os.path.join(SOURCE_DIR, "examples", "scale-out", "rough-year.lua")
+#: A scenario the sandbox stops on about a third of the seeds (a loop past the
+#: instruction limit); on the others it adds an outage that depends on the seed.
+STOPPING_SCENARIO = """
+local JUNE = time("2026-06-01T10:00:00+08:00")
+return {
+  extra = function(rng)
+    if rng:chance(0.3) then while true do end end
+    local start = JUNE + rng:int(0, 20) * DAY
+    return { { type = "outage", id = "scenario-outage", start = start, ["end"] = start + rng:int(30, 600) * MINUTE,
+               affected_users = rng:int(10, 400), impact = "incident" } }
+  end,
+}
+"""
+STOPPING_SEEDS = range(0, 12)
 
 
 def read_lines(paths):
@@ -90,13 +110,33 @@ def case_job(rules, case):
     return job, ["eval", rules, *events, "--format", "json", *options]
 
 
-def cli_samples(seeds):
+def cli_samples(seeds, scenario=SCENARIO):
     """`contract sweep --per-sample` rows for the example year under the scenario, by seed."""
-    code, out, err = run_cli("sweep", RULES, *EVENT_FILES, "--scenario", SCENARIO, "--samples", str(len(seeds)),
+    code, out, err = run_cli("sweep", RULES, *EVENT_FILES, "--scenario", scenario, "--samples", str(len(seeds)),
                              "--seed", str(seeds[0]), "--per-sample")
     if code != 0:
         raise AssertionError("contract sweep failed (%d): %s" % (code, err))
     return list(csv.DictReader(io.StringIO(out)))
+
+
+def cli_sweep(rules, events, scenario, samples, seed):
+    """`contract sweep --scenario ... --format json` as a dict."""
+    code, out, err = run_cli("sweep", rules, *events, "--scenario", scenario, "--samples", str(samples),
+                             "--seed", str(seed), "--format", "json")
+    if code != 0:
+        raise AssertionError("contract sweep failed (%d): %s" % (code, err))
+    return json.loads(out)
+
+
+def alone(seed, scenario):
+    """Seed `seed` of the scenario run alone by the command line: (exit code, its totals row, stderr)."""
+    code, out, err = run_cli("sweep", RULES, *EVENT_FILES, "--scenario", scenario, "--samples", "1",
+                             "--seed", str(seed), "--per-sample")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    return code, rows[0] if rows else None, err.strip()
+
+
+TOTALS_KEYS = ("amount", "amount_uncapped", "capped", "breaches", "termination_right")
 
 
 def totals_row(totals):
@@ -117,21 +157,20 @@ class BatchOnLocalCluster(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.broken = write_file(cls.tmp.name, "broken.lua", BROKEN_RULES)
         cls.invalid = write_file(cls.tmp.name, "invalid.jsonl", INVALID_EVENTS)
+        cls.stopping = write_file(cls.tmp.name, "stopping.lua", STOPPING_SCENARIO)
         cls.jobs, cls.cli_args = [], []
         cls.add_cases()
         cls.add_edge_cases()
         cls.samples = cls.add_samples()
-        # One worker death fails its task at once (KilledWorker) instead of being retried.
-        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-            cls.cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                                   dashboard_address=None)
-        cls.client = distributed.Client(cls.cluster)
-        cls.results = batch.run_batch(cls.jobs, cls.client)
+        # local_client: one worker death fails its task at once (KilledWorker), not after three.
+        cls.stack = contextlib.ExitStack()
+        cls.client = cls.stack.enter_context(batch.local_client(n_workers=2))
+        cls.cluster = cls.client.cluster
+        cls.results = batch.run_batch(cls.jobs, cls.client, chunk_size=1)
 
     @classmethod
     def tearDownClass(cls):
-        cls.client.close()
-        cls.cluster.close()
+        cls.stack.close()
         cls.tmp.cleanup()
 
     @classmethod
@@ -219,10 +258,60 @@ class BatchOnLocalCluster(unittest.TestCase):
                          [(r.ok, r.totals, r.json, r.error) for r in self.results])
 
     def test_chunks_and_totals_only(self):
-        results = batch.run_batch(self.jobs, self.client, detail="totals", chunk_size=5)
-        self.assertEqual([(r.index, r.ok, r.totals, r.error) for r in results],
-                         [(r.index, r.ok, r.totals, r.error) for r in self.results])
-        self.assertTrue(all(r.json is None for r in results))
+        for chunk_size in (5, None):  # None: sized from the measured job time
+            results = batch.run_batch(self.jobs, self.client, detail="totals", chunk_size=chunk_size)
+            self.assertEqual([(r.index, r.ok, r.totals, r.error) for r in results],
+                             [(r.index, r.ok, r.totals, r.error) for r in self.results])
+            self.assertTrue(all(r.json is None for r in results))
+            self.assertEqual((results.retried, results.killers), (0, 0))
+            if chunk_size:
+                self.assertEqual(results.tasks, -(-len(self.jobs) // chunk_size))
+
+    def test_caps_reached(self):
+        for job, result in zip(self.jobs, self.results):
+            with self.subTest(job.label):
+                if result.ok:
+                    reached = {cap["cap"] for cap in result.data["totals"]["caps"]}
+                    self.assertEqual({cap for cap, cut in result.caps.items() if cut}, reached)
+                    self.assertTrue(result.caps)  # every cap the contract declares
+
+    def test_sweeps_are_contract_sweeps(self):
+        """A Sweep's figures are `contract sweep --scenario --format json`'s, per-cap shares included."""
+        sweeps = [batch.Sweep(RULES, EVENT_FILES, scenario=SCENARIO, samples=60, seed=11, label="late answers"),
+                  batch.Sweep(SLA_RULES, SLA_EVENTS, scenario=ROUGH_YEAR, samples=40, seed=1, label="rough year")]
+        expected = [cli_sweep(RULES, EVENT_FILES, SCENARIO, 60, 11),
+                    cli_sweep(SLA_RULES, SLA_EVENTS, ROUGH_YEAR, 40, 1)]
+        self.assertEqual(expected[1]["p_cap"], {"monthly": 1, "annual": 0.175})
+        for chunk_size in (None, 7):
+            summaries = batch.run_batch(sweeps, self.client, chunk_size=chunk_size)
+            self.assertEqual([s.sweep_json() for s in summaries], expected)
+            self.assertTrue(all(s.ok for s in summaries))
+            self.assertGreater(summaries.tasks, 2)  # the seeds were spread
+        self.assertEqual([s.sweep_json() for s in batch.run_local(sweeps)], expected)
+
+    def test_a_stopped_sandbox_poisons_nothing(self):
+        """Seeds the sandbox stops fail alone, naming the scenario; the others are as when run alone."""
+        jobs = [batch.Job(RULES, EVENT_FILES, scenario=self.stopping, seed=s, label=s) for s in STOPPING_SEEDS]
+        expected = {seed: alone(seed, self.stopping) for seed in STOPPING_SEEDS}
+        stopped = [seed for seed, (code, _row, _err) in expected.items() if code != 0]
+        self.assertTrue(0 < len(stopped) < len(STOPPING_SEEDS) - 2, stopped)
+        for results in (batch.run_batch(jobs, self.client, detail="totals", chunk_size=len(jobs)),
+                        batch.run_local(jobs, detail="totals")):  # every job on one thread, in order
+            for result in results:
+                code, row, err = expected[result.label]
+                with self.subTest(seed=result.label):
+                    if code == 0:
+                        self.assertTrue(result.ok, result.error)
+                        self.assertEqual(totals_row(result.totals), {key: row[key] for key in TOTALS_KEYS})
+                    else:
+                        self.assertEqual((EXIT_STATUS[result.error.kind], str(result.error)), (code, err))
+                        self.assertEqual(result.error.file, self.stopping)
+                        self.assertIn("instruction limit", result.error.message)
+        sweep = batch.Sweep(RULES, EVENT_FILES, scenario=self.stopping, samples=len(STOPPING_SEEDS), seed=0)
+        [summary] = batch.run_batch([sweep], self.client, chunk_size=len(STOPPING_SEEDS))
+        self.assertEqual([seed for seed, _error in summary.failures], stopped)
+        self.assertEqual(summary.count, len(STOPPING_SEEDS) - len(stopped))
+        self.assertTrue(all(error.kind == "rules" for _seed, error in summary.failures))
 
     def test_python_errors_are_the_jobs(self):
         job = batch.Job(RULES, functools.partial(read_lines, [self.invalid, "no-such-file"]), label="oops")
@@ -240,31 +329,48 @@ class BatchOnLocalCluster(unittest.TestCase):
             self.assertEqual(results[1].error.kind, "python")
             self.assertIn("pickle", results[1].error.message)
 
-    def test_zz_a_lost_worker_is_reported(self):  # last: the nanny restarts the worker
-        [result] = batch.run_batch([batch.Job(RULES, kill_the_worker, label="crash")], self.client)
-        self.assertFalse(result.ok)
-        self.assertEqual((result.label, result.error.kind), ("crash", "worker"))
-        self.assertIn("KilledWorker", result.error.message)
-        self.client.wait_for_workers(2)  # the restarted worker, before the cluster closes
+    def test_zz_a_job_that_kills_its_worker_fails_alone(self):  # last: the nanny restarts the workers
+        """Twenty good jobs and one that kills its worker: the twenty are the CLI's, the killer alone fails."""
+        seeds = range(21, 41)
+        jobs = [batch.Job(RULES, EVENT_FILES, scenario=SCENARIO, seed=s, label=s) for s in seeds]
+        jobs.insert(7, batch.Job(RULES, kill_the_worker, label="crash"))
+        results = batch.run_batch(jobs, self.client, detail="totals", chunk_size=4, timeout=600)
+        self.client.wait_for_workers(2)  # the restarted workers, before anything else runs
+        failed = [r for r in results if not r.ok]
+        self.assertEqual([(r.label, r.error.kind) for r in failed], [("crash", "worker")], [r.error for r in failed])
+        self.assertIn("KilledWorker", failed[0].error.message)
+        good = [r for r in results if r.label != "crash"]
+        self.assertEqual([totals_row(r.totals) for r in good],
+                         [{key: row[key] for key in TOTALS_KEYS} for row in cli_samples(seeds)])
+        self.assertEqual(results.killers, 1)
+        # The three jobs that shared the killer's first task were re-run, and say so.
+        self.assertGreaterEqual(results.retried, 3)
+        self.assertTrue(all(r.retried for r in results[4:7]))
+        self.assertIn(batch_dispatch.RETRY_SHARED, results.reasons)
 
     def test_study_on_this_cluster(self):
-        """examples/scale-out/study.py through --scheduler: the sweep's figures."""
+        """examples/scale-out/study.py through --scheduler: the sweep's figures, each cap's, no progress."""
         out = os.path.join(self.tmp.name, "study")
         done = subprocess.run([sys.executable, STUDY, "--samples", "8", "--seed", "3", "--out", out,
                                "--scheduler", self.cluster.scheduler_address],
                               capture_output=True, text=True, check=False)
         self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertNotIn("\r", done.stderr)  # progress only on a terminal
         with open(os.path.join(out, "summary.csv"), encoding="utf-8") as f:
             rows = {(row["contract"], row["scenario"]): row for row in csv.DictReader(f)}
-        code, sweep, err = run_cli("sweep", RULES, *EVENT_FILES, "--scenario", SCENARIO, "--samples", "8",
-                                   "--seed", "3", "--format", "json")
-        self.assertEqual(code, 0, err)
-        expected = json.loads(sweep)
-        row = rows[("beijing-secops", "late-answers")]
-        for key in ("mean", "min", "p50", "p95", "max"):
-            self.assertEqual(row[key], expected[key], key)
-        self.assertEqual(int(row["capped"]) / 8, expected["p_capped"])
+        for (rules, events), scenario, key in (((RULES, EVENT_FILES), SCENARIO, ("beijing-secops", "late-answers")),
+                                               ((SLA_RULES, SLA_EVENTS), ROUGH_YEAR, ("hosting-sla", "rough-year"))):
+            expected, row = cli_sweep(rules, events, scenario, 8, 3), rows[key]
+            for figure in ("mean", "min", "p50", "p95", "max"):
+                self.assertEqual(row[figure], expected[figure], (key, figure))
+            self.assertEqual(int(row["capped"]) / 8, expected["p_capped"])
+            self.assertEqual({cap: int(row["capped:" + cap]) / 8 for cap in expected["p_cap"]}, expected["p_cap"])
         self.assertEqual(rows[("beijing-secops", "as-recorded")]["mean"], "44709.60")
+        self.assertEqual(rows[("hosting-sla", "as-recorded")]["capped:monthly"], "1")
+        with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+            report = json.load(f)
+        self.assertEqual(report["retries"], {"retried": 0, "reasons": {}})
+        self.assertEqual(report["rows"][-1]["caps"], {"monthly": 8, "annual": int(rows[key]["capped:annual"])})
 
 
 class Jobs(unittest.TestCase):

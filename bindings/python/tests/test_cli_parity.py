@@ -1,9 +1,11 @@
 """The binding gives the command line's results on the same events."""
 
 import decimal
+import glob
+import os
 import unittest
 
-from support import (CLI, EVENT_FILES, RULES, breach_key, cli_eval, example_events, have_cli,
+from support import (CLI, EVENT_FILES, RULES, SOURCE_DIR, breach_key, cli_eval, example_events, have_cli,
                      json_breach_key, libcontract, run_cli)
 
 
@@ -73,7 +75,20 @@ class SameAsCommandLine(unittest.TestCase):
                 self.assertEqual(breach.clause, expected["clause"])
                 self.assertEqual(breach.reason, expected["reason"])
                 self.assertEqual(breach.pct, decimal.Decimal(str(expected["pct"])))
-                self.assertIsInstance(breach.amount, decimal.Decimal)
+                self.assertEqual(breach.amount, decimal.Decimal(expected["amount"]))
+                self.assertEqual(breach.counted, decimal.Decimal(expected["counted"]))
+                self.assertEqual(breach.events, expected["events"])
+
+    def test_incidents_findings_warnings_agree_with_the_json(self):
+        with self.engine.evaluate(files=EVENT_FILES) as result:
+            data = result.data
+            self.assertTrue(data["incidents"] and data["findings"])
+            self.assertEqual([{"rule": i.rule, "class": i.class_, "at": i.at, "clause": i.clause, "events": i.events}
+                              for i in result.incidents],
+                             [{k: i[k] for k in ("rule", "class", "at", "clause", "events")} for i in data["incidents"]])
+            self.assertEqual([(f.kind, f.message, f.clause) for f in result.findings],
+                             [(f["kind"], f["message"], f.get("clause")) for f in data["findings"]])
+            self.assertEqual(result.warnings, data["warnings"])
 
     def test_text_report_is_the_command_lines(self):
         code, out, _err = run_cli("eval", RULES, *EVENT_FILES)
@@ -147,6 +162,28 @@ class SameOverridesAsSet(unittest.TestCase):
                 self.assertEqual(totals.cap, decimal.Decimal("34392.00"))
                 self.assertEqual(totals.amount, totals.cap)
                 self.assertGreater(totals.amount_uncapped, totals.amount)
+                self.assertEqual(result.caps_reached, ["term"])
+                [cut] = result.caps
+                self.assertEqual((cut.cap, cut.window, cut.period, cut.limit, cut.cut),
+                                 ("term", "term", None, totals.cap, totals.amount_uncapped - totals.amount))
+
+    def test_caps_are_the_jsons(self):
+        sla = os.path.join(SOURCE_DIR, "examples", "hosting-sla")
+        files = sorted(glob.glob(os.path.join(sla, "events", "*.jsonl")))
+        with libcontract.Engine(os.path.join(sla, "rules.lua")) as engine:
+            with engine.evaluate(files=files) as result:
+                expected = result.data["totals"]["caps"]
+                self.assertTrue(expected)
+                self.assertEqual([{"cap": c.cap, "window": c.window, "period": c.period, "limit": str(c.limit),
+                                   "cut": str(c.cut),
+                                   "breaches": [{"rule": b.rule, "period": b.period, "at": b.at, "cut": str(b.cut)}
+                                                for b in c.breaches]} for c in result.caps], expected)
+                breaches = result.breaches
+                for cap in result.caps:
+                    for cut in cap.breaches:
+                        self.assertEqual(breaches[cut.breach].rule, cut.rule)
+                        self.assertEqual(breaches[cut.breach].period, cut.period)
+                self.assertEqual(result.caps_reached, list(dict.fromkeys(c["cap"] for c in expected)))
 
 
 if __name__ == "__main__":

@@ -107,6 +107,13 @@ class Rules(unittest.TestCase):
         self.assertGreater(minor5["line"], 0)
         self.assertEqual(set(rules[0]), {"id", "kind", "class", "clause", "line"})
 
+    def test_caps(self):
+        with libcontract.Engine(RULES) as engine:
+            self.assertEqual(engine.caps, [{"id": "term", "window": "term"}])
+        with libcontract.Engine(SMALL_RULES) as engine:
+            self.assertEqual(engine.caps, [{"id": "monthly", "window": "month"},
+                                           {"id": "annual", "window": "rolling_months"}])
+
     def test_check(self):
         with libcontract.Engine(RULES) as engine:
             count, text = engine.check()

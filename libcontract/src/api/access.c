@@ -121,6 +121,57 @@ GET(cap_cut) { return fen(res->caps[i].cut); }
 static const field CAPS[] = {{"cap", cap_id}, {"window", cap_window}, {"period", cap_period}, {"limit", cap_limit},
                              {"cut", cap_cut}};
 
+/* cap_cuts: every cut of every cap (caps[].breaches in the JSON), flat:
+ * which cap (its index in caps), which breach (its index in breaches). */
+static const lci_rcut *cut_at(const lc_result *res, size_t i, size_t *cap)
+{
+    for (*cap = 0; *cap < res->ncaps; ++*cap) {
+        if (i < res->caps[*cap].ncuts) return &res->caps[*cap].cuts[i];
+        i -= res->caps[*cap].ncuts;
+    }
+    return NULL; /* lookup checks i against the count first */
+}
+GET(cut_cap)
+{
+    size_t c;
+    cut_at(res, i, &c);
+    return text(res->caps[c].id);
+}
+GET(cut_cap_index)
+{
+    size_t c;
+    cut_at(res, i, &c);
+    return whole((int64_t)c);
+}
+GET(cut_breach)
+{
+    size_t c;
+    return whole((int64_t)cut_at(res, i, &c)->breach);
+}
+GET(cut_rule)
+{
+    size_t c;
+    return breach_rule(res, cut_at(res, i, &c)->breach);
+}
+GET(cut_period)
+{
+    size_t c;
+    return breach_period(res, cut_at(res, i, &c)->breach);
+}
+GET(cut_at_time)
+{
+    size_t c;
+    return breach_at(res, cut_at(res, i, &c)->breach);
+}
+GET(cut_amount)
+{
+    size_t c;
+    return fen(cut_at(res, i, &c)->cut);
+}
+static const field CAP_CUTS[] = {{"cap", cut_cap},   {"cap_index", cut_cap_index}, {"breach", cut_breach},
+                                 {"rule", cut_rule}, {"period", cut_period},       {"at", cut_at_time},
+                                 {"cut", cut_amount}};
+
 GET(totals_pct_of_base) { UNUSED_I; return text(res->pct_of_base_text); }
 GET(totals_uncapped) { UNUSED_I; return fen(res->amount_uncapped); }
 GET(totals_amount) { UNUSED_I; return fen(res->amount); }
@@ -201,6 +252,12 @@ static size_t n_incidents(const lc_result *res) { return res->nincidents; }
 static size_t n_findings(const lc_result *res) { return res->nfindings; }
 static size_t n_warnings(const lc_result *res) { return res->nwarnings; }
 static size_t n_caps(const lc_result *res) { return res->ncaps; }
+static size_t n_cap_cuts(const lc_result *res)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < res->ncaps; c++) n += res->caps[c].ncuts;
+    return n;
+}
 static size_t n_reasons(const lc_result *res) { return res->nreasons; }
 static size_t n_parts(const lc_result *res) { return res->nparts; }
 static size_t n_obligations(const lc_result *res) { return res->nobligations; }
@@ -220,6 +277,7 @@ static const list LISTS[] = {
     LIST("findings", FINDINGS, n_findings, finding_events),
     LIST("warnings", WARNINGS, n_warnings, NULL),
     LIST("caps", CAPS, n_caps, NULL),
+    LIST("cap_cuts", CAP_CUTS, n_cap_cuts, NULL),
     LIST("totals", TOTALS, one, NULL),
     LIST("termination", TERMINATION, one, NULL),
     LIST("reasons", REASONS, n_reasons, reason_events),
