@@ -434,9 +434,13 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  *           "caps" (totals.caps), "cap_cuts" (every cap's breaches, flat:
  *           "cap", "cap_index", "breach" (its index in breaches), "rule",
  *           "period", "at", "cut"), "reasons" (termination.reasons),
- *           "parts" (acceptance.parts), "obligations", "instalments";
- *   single objects (one item, index 0): "contract", "totals",
- *           "termination", "annual", "acceptance", "payments".
+ *           "parts" (acceptance.parts), "obligations", "instalments",
+ *           "params" (stamp.params: "name", "value");
+ *   single objects (one item, index 0): "contract" (term.start and
+ *           term.end as "term_start", "term_end"), "totals",
+ *           "termination", "annual", "acceptance", "payments" (bond.amount,
+ *           bond.due, bond.clause as "bond_amount", "bond_due",
+ *           "bond_clause"), "stamp".
  *
  * lc_result_field(res, list, k) names the k-th field of a list's items
  * (NULL past the last): e.g. "rule", "amount", "period" for breaches; a

@@ -24,7 +24,8 @@ static const place PLACES[] = {
     {"termination", NULL, "termination", 1}, {"reasons", "termination", "reasons", 0},
     {"annual", NULL, "annual", 1},          {"acceptance", NULL, "acceptance", 1},
     {"parts", "acceptance", "parts", 0},    {"obligations", NULL, "obligations", 0},
-    {"instalments", "payments", "instalments", 0},
+    {"instalments", "payments", "instalments", 0}, {"payments", NULL, "payments", 1},
+    {"stamp", NULL, "stamp", 1},
 };
 
 /* Fields the accessors offer that the JSON spells another way or not at all. */
@@ -32,6 +33,10 @@ static const cJSON *json_field(const cJSON *item, const char *list, const char *
 {
     if (strcmp(list, "contract") == 0 && strncmp(field, "term_", 5) == 0)
         return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "term"), field + 5);
+    if (strcmp(list, "payments") == 0 && strncmp(field, "bond_", 5) == 0) {
+        const cJSON *bond = cJSON_GetObjectItemCaseSensitive(item, "bond");
+        return cJSON_IsNull(bond) ? bond : cJSON_GetObjectItemCaseSensitive(bond, field + 5);
+    }
     return cJSON_GetObjectItemCaseSensitive(item, field);
 }
 
@@ -115,6 +120,19 @@ static void assert_matches_json(const lc_result *res)
             assert_events(res, pl->list, i, cJSON_GetObjectItemCaseSensitive(item, "events"));
         }
     }
+    /* stamp.params, an object: the list "params" in its order */
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "stamp"), "params");
+    cr_assert_eq(lc_result_count(res, "params"), (size_t)cJSON_GetArraySize(params));
+    size_t i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, params) {
+        cr_assert_str_eq(lc_result_text(res, "params", i, "name"), p->string);
+        cr_assert_str_eq(lc_result_text(res, "params", i++, "value"), p->valuestring);
+    }
+    /* a month lists each field once */
+    for (size_t k = 0; lc_result_field(res, "months", k); k++)
+        for (size_t k2 = 0; k2 < k; k2++)
+            cr_assert_str_neq(lc_result_field(res, "months", k), lc_result_field(res, "months", k2), "months: field %zu", k);
     cJSON_Delete(root);
     lc_free(text);
 }

@@ -49,11 +49,16 @@ static value flag(int v)
     return (value){LC_VALUE_BOOL, NULL, v != 0, 0};
 }
 
+static value number(double x)
+{
+    return (value){LC_VALUE_NUMBER, NULL, 0, x};
+}
+
 static value rvalue(const lci_rvalue *v)
 {
     if (v->kind == LCI_V_INT) return whole(v->integer);
     if (v->kind == LCI_V_MONEY) return fen(v->integer);
-    if (v->kind == LCI_V_NUMBER) return (value){LC_VALUE_NUMBER, NULL, 0, v->number};
+    if (v->kind == LCI_V_NUMBER) return number(v->number);
     return null_value();
 }
 
@@ -177,9 +182,10 @@ GET(totals_uncapped) { UNUSED_I; return fen(res->amount_uncapped); }
 GET(totals_amount) { UNUSED_I; return fen(res->amount); }
 GET(totals_capped) { UNUSED_I; return flag(res->capped); }
 GET(totals_breaches) { UNUSED_I; return whole((int64_t)res->nbreaches); }
+GET(totals_pct_of_value) { UNUSED_I; return number(lci_result_pct_of_value(res)); }
 static const field TOTALS[] = {{"pct_of_base", totals_pct_of_base}, {"amount_uncapped", totals_uncapped},
                                {"amount", totals_amount},           {"capped", totals_capped},
-                               {"breaches", totals_breaches}};
+                               {"breaches", totals_breaches},       {"pct_of_value", totals_pct_of_value}};
 
 GET(reason_id) { return text(res->reasons[i].id); }
 GET(reason_clause) { return text(res->reasons[i].clause); }
@@ -231,8 +237,22 @@ static const field INSTALMENTS[] = {{"pct", instalment_pct}, {"amount", instalme
 
 GET(bond_amount) { UNUSED_I; return res->has_bond ? fen(res->bond_amount) : null_value(); }
 GET(bond_due) { UNUSED_I; return text(res->has_bond && res->bond_due.known ? res->bond_due.text : NULL); }
+GET(bond_clause) { UNUSED_I; return text(res->has_bond ? res->bond_clause : NULL); }
 GET(holdover) { UNUSED_I; return res->has_holdover ? fen(res->holdover_per_day) : null_value(); }
-static const field PAYMENTS[] = {{"bond_amount", bond_amount}, {"bond_due", bond_due}, {"holdover_per_day", holdover}};
+static const field PAYMENTS[] = {{"bond_amount", bond_amount}, {"bond_due", bond_due}, {"bond_clause", bond_clause},
+                                 {"holdover_per_day", holdover}};
+
+GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
+GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
+GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
+GET(stamp_params_hash) { UNUSED_I; return text(res->params_hash); }
+static const field STAMP[] = {{"engine", stamp_engine}, {"rules", stamp_rules}, {"rules_hash", stamp_rules_hash},
+                              {"params_hash", stamp_params_hash}};
+
+/* params: stamp.params, the parameters the result was made with, in declaration order */
+GET(param_name) { return text(res->param_names[i]); }
+GET(param_value) { return text(res->param_values[i]); }
+static const field PARAMS[] = {{"name", param_name}, {"value", param_value}};
 
 /* months: "month", each column by its key, "score" (dynamic: see below) */
 GET(month_label_of) { return text(res->months[i].label); }
@@ -262,6 +282,7 @@ static size_t n_reasons(const lc_result *res) { return res->nreasons; }
 static size_t n_parts(const lc_result *res) { return res->nparts; }
 static size_t n_obligations(const lc_result *res) { return res->nobligations; }
 static size_t n_instalments(const lc_result *res) { return res->ninstalments; }
+static size_t n_params(const lc_result *res) { return res->nparams; }
 
 static const lci_refs *breach_events(const lc_result *res, size_t i) { return &res->breaches[i].events; }
 static const lci_refs *incident_events(const lc_result *res, size_t i) { return &res->incidents[i].events; }
@@ -287,6 +308,8 @@ static const list LISTS[] = {
     LIST("obligations", OBLIGATIONS, n_obligations, NULL),
     LIST("instalments", INSTALMENTS, n_instalments, NULL),
     LIST("payments", PAYMENTS, one, NULL),
+    LIST("stamp", STAMP, one, NULL),
+    LIST("params", PARAMS, n_params, NULL),
 };
 
 static const char MONTHS[] = "months";
@@ -296,6 +319,14 @@ static const list *list_named(const char *name)
     for (size_t i = 0; name && i < LCI_ARRAY_LEN(LISTS); i++)
         if (strcmp(LISTS[i].name, name) == 0) return &LISTS[i];
     return NULL;
+}
+
+/* Whether a month column is named "score" (then the score is that column). */
+static int score_is_column(const lc_result *res)
+{
+    for (size_t c = 0; c < res->ncolumns; c++)
+        if (strcmp(res->column_keys[c], "score") == 0) return 1;
+    return 0;
 }
 
 /* A month's field: its label, a column by key, or its score. */
@@ -343,7 +374,7 @@ const char *lc_result_field(const lc_result *res, const char *list_name, size_t 
         if (k == 0) return "month";
         if (k - 1 < res->ncolumns) return res->column_keys[k - 1];
         if (k - 1 == res->ncolumns) return "counted";
-        return k - 2 == res->ncolumns && res->has_scorecard ? "score" : NULL;
+        return k - 2 == res->ncolumns && res->has_scorecard && !score_is_column(res) ? "score" : NULL;
     }
     const list *l = list_named(list_name);
     return l && k < l->nfields ? l->fields[k].name : NULL;

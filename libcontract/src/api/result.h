@@ -216,6 +216,14 @@ static inline const char *lci_result_id(const lc_result *res, uint32_t index)
     return lci_strview_get(&res->ids, index);
 }
 
+/* totals.pct_of_value: INTERFACE.md writes this share as a JSON number; it
+ * is derived at the last moment from the exact fen (the result holds no
+ * money in a double). */
+static inline double lci_result_pct_of_value(const lc_result *res)
+{
+    return res->value > 0 ? (double)res->amount * 100.0 / (double)res->value : 0;
+}
+
 /* The INTERFACE.md JSON (json_out.c); LC_RENDER_EXPLAIN adds the
  * contract's words and the reason's numbers to each breach. */
 lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, size_t *len, lc_error *err);

@@ -293,13 +293,6 @@ static void caps(jw *w)
     lci_buf_puts(w->b, "]");
 }
 
-/* INTERFACE.md writes this share as a JSON number; it is derived here, at
- * the last moment, from the exact fen: the result holds no money in a double. */
-static double pct_of_value(const lc_result *r)
-{
-    return r->value > 0 ? (double)r->amount * 100.0 / (double)r->value : 0;
-}
-
 static void totals(jw *w)
 {
     const lc_result *r = w->res;
@@ -317,7 +310,7 @@ static void totals(jw *w)
     lci_buf_puts(w->b, r->capped ? "true" : "false");
     lci_buf_puts(w->b, ", ");
     key(w, "pct_of_value");
-    number(w, pct_of_value(r));
+    number(w, lci_result_pct_of_value(r));
     lci_buf_puts(w->b, ", ");
     key(w, "caps");
     caps(w);
