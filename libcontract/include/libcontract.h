@@ -281,6 +281,16 @@ LC_API void lc_event_free(lc_event *event);
 LC_API int lc_engine_event_type(const lc_engine *engine, const char *type);
 /* Index of a field of an event type, or -1. */
 LC_API int lc_engine_field(const lc_engine *engine, int type, const char *field);
+/* Field `field` (an index: 0, 1, ... in declaration order) of an event
+ * type: its name (borrowed from the engine) and its kind as the rule file
+ * writes it ("time", "bool", "integer", "number", "money", "fraction",
+ * "enum", "string", "month" or "severity"; static), so that a caller can
+ * pick the setter; NULL past the last field or for an unknown type. */
+LC_API const char *lc_engine_field_name(const lc_engine *engine, int type, int field);
+LC_API const char *lc_engine_field_kind(const lc_engine *engine, int type, int field);
+/* The declared field of an event type that `name` is a likely typo of
+ * (borrowed from the engine: the hint strict JSON input gives), or NULL. */
+LC_API const char *lc_engine_nearest_field(const lc_engine *engine, int type, const char *name);
 
 /* Starts a new event: clears every field. id is copied. */
 LC_API lc_status lc_event_reset(lc_event *event, int type, const char *id, lc_error *err);
@@ -299,6 +309,18 @@ LC_API lc_status lc_event_set_string(lc_event *event, int field, const char *val
 /* Pushes a built event: the same checks as JSON input (required fields,
  * order of times, duplicates), the same results. */
 LC_API lc_status lc_eval_push_event(lc_eval *ev, const lc_event *event, lc_error *err);
+
+/* lc_eval_push_event with the file and line (file may be NULL) that name
+ * the event in its error and warnings, as lc_eval_push_json's do. */
+LC_API lc_status lc_eval_push_event_at(lc_eval *ev, const lc_event *event, const char *file, long line,
+                                       lc_error *err);
+
+/* Counts an event the caller could not build (a value a setter refused, a
+ * type or field the rules do not declare) as invalid input, as an invalid
+ * JSON line is: with LC_EVAL_SKIP_INVALID a warning ("skipped: message",
+ * at file:line) and LC_OK; else LC_EEVENT with the message, file and line,
+ * and the evaluation refuses further events. */
+LC_API lc_status lc_eval_reject(lc_eval *ev, const char *file, long line, const char *message, lc_error *err);
 
 /* Pushes n built events in order, as n calls of lc_eval_push_event would,
  * but faster: while one event is committed, the ids of the next few are

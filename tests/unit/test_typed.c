@@ -320,3 +320,81 @@ Test(typed, ids_and_strings_must_be_utf8_text)
     lc_event_free(e);
     lc_engine_free(f.engine);
 }
+
+Test(typed, fields_are_named_with_their_kinds_and_typos_have_a_hint)
+{
+    fixture f = load();
+    cr_assert_str_eq(lc_engine_field_name(f.engine, f.ticket, f.opened), "opened");
+    cr_assert_str_eq(lc_engine_field_kind(f.engine, f.ticket, f.opened), "time");
+    int outage = lc_engine_event_type(f.engine, "outage");
+    int users = lc_engine_field(f.engine, outage, "affected_users"), impact = lc_engine_field(f.engine, outage, "impact");
+    cr_assert_str_eq(lc_engine_field_kind(f.engine, outage, users), "integer");
+    cr_assert_str_eq(lc_engine_field_kind(f.engine, outage, impact), "enum");
+    size_t n = 0;
+    while (lc_engine_field_name(f.engine, f.ticket, (int)n)) {
+        cr_assert_eq(lc_engine_field(f.engine, f.ticket, lc_engine_field_name(f.engine, f.ticket, (int)n)), (int)n);
+        cr_assert_not_null(lc_engine_field_kind(f.engine, f.ticket, (int)n));
+        n++;
+    }
+    cr_assert_geq(n, 3);
+    cr_assert_null(lc_engine_field_kind(f.engine, f.ticket, (int)n));
+    cr_assert_null(lc_engine_field_name(f.engine, f.ticket, -1));
+    cr_assert_null(lc_engine_field_name(f.engine, 999, 0));
+    cr_assert_str_eq(lc_engine_nearest_field(f.engine, f.ticket, "respnded"), "responded");
+    cr_assert_null(lc_engine_nearest_field(f.engine, f.ticket, "completely_different"));
+    cr_assert_null(lc_engine_nearest_field(f.engine, -1, "opened"));
+    lc_engine_free(f.engine);
+}
+
+/* The warnings of an evaluation's result: "file:line: message" each, joined by newlines. */
+static void warnings_of(lc_eval *ev, char *out, size_t size)
+{
+    lc_result *r = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_eval_result(ev, &r, &err), LC_OK, "%s", err.message);
+    out[0] = '\0';
+    for (size_t i = 0; i < lc_result_count(r, "warnings"); i++) {
+        int64_t line = 0;
+        lc_result_int(r, "warnings", i, "line", &line);
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s:%lld: %s\n", lc_result_text(r, "warnings", i, "file"), (long long)line,
+                 lc_result_text(r, "warnings", i, "message"));
+    }
+    lc_result_free(r);
+}
+
+Test(typed, pushed_at_a_file_and_line_and_rejected_like_json_lines)
+{
+    fixture f = load();
+    lc_eval *ev, *skip;
+    lc_event *e;
+    lc_error err = {0};
+    char text[2048];
+    cr_assert_eq(lc_event_new(&e, f.engine, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&ev, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&skip, f.engine, LC_EVAL_SKIP_INVALID, &err), LC_OK);
+    ticket(&f, e, 1, "t");
+    cr_assert_eq(lc_eval_push_event_at(ev, e, "app", 7, &err), LC_OK);
+    cr_assert_eq(lc_eval_push_event_at(ev, e, "app", 8, &err), LC_OK, "an exact repeat");
+    cr_assert_eq(lc_eval_push_event_at(skip, e, "app", 1, &err), LC_OK);
+    cr_assert_eq(lc_event_set_time(e, f.restored, 0, 480, &err), LC_OK); /* restored before opened */
+    cr_assert_eq(lc_eval_push_event_at(skip, e, "app", 2, &err), LC_OK);
+    cr_assert_eq(lc_eval_reject(skip, "app", 3, "field \"x\" is not declared", &err), LC_OK);
+    warnings_of(skip, text, sizeof text);
+    cr_assert(strstr(text, "app:2: skipped: event t1: ") != NULL, "%s", text);
+    cr_assert(strstr(text, "app:3: skipped: field \"x\" is not declared\n") != NULL, "%s", text);
+    warnings_of(ev, text, sizeof text);
+    cr_assert(strstr(text, "app:8: event \"t1\" repeats an earlier event") != NULL, "%s", text);
+    cr_assert_eq(lc_eval_reject(ev, "app", 9, "no good", &err), LC_EEVENT);
+    cr_assert_str_eq(err.file, "app");
+    cr_assert_eq(err.line, 9);
+    cr_assert_str_eq(err.message, "no good");
+    ticket(&f, e, 2, "t");
+    cr_assert_eq(lc_eval_push_event_at(ev, e, "app", 10, &err), LC_EUSAGE, "the evaluation stopped");
+    cr_assert_eq(lc_eval_reject(ev, "app", 11, "again", &err), LC_EUSAGE);
+    cr_assert_eq(lc_eval_reject(NULL, NULL, 0, "x", &err), LC_EUSAGE);
+    lc_event_free(e);
+    lc_eval_free(ev);
+    lc_eval_free(skip);
+    lc_engine_free(f.engine);
+}

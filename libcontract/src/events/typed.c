@@ -31,10 +31,35 @@ int lc_engine_event_type(const lc_engine *engine, const char *type)
     return engine && engine->loaded && type ? lci_model_type(&engine->model, type) : -1;
 }
 
+/* A declared event type of a loaded engine, or NULL. */
+static const lci_event_type *type_of(const lc_engine *engine, int type)
+{
+    if (!engine || !engine->loaded || type < 0 || (size_t)type >= engine->model.ntypes) return NULL;
+    return &engine->model.types[type];
+}
+
 int lc_engine_field(const lc_engine *engine, int type, const char *field)
 {
-    if (!engine || !engine->loaded || !field || type < 0 || (size_t)type >= engine->model.ntypes) return -1;
-    return lci_model_field(&engine->model.types[type], field);
+    const lci_event_type *t = type_of(engine, type);
+    return t && field ? lci_model_field(t, field) : -1;
+}
+
+const char *lc_engine_field_name(const lc_engine *engine, int type, int field)
+{
+    const lci_event_type *t = type_of(engine, type);
+    return t && field >= 0 && (size_t)field < t->nfields ? t->fields[field].name : NULL;
+}
+
+const char *lc_engine_field_kind(const lc_engine *engine, int type, int field)
+{
+    const lci_event_type *t = type_of(engine, type);
+    return t && field >= 0 && (size_t)field < t->nfields ? lci_field_kind_names[t->fields[field].kind] : NULL;
+}
+
+const char *lc_engine_nearest_field(const lc_engine *engine, int type, const char *name)
+{
+    const lci_event_type *t = type_of(engine, type);
+    return t && name ? lci_model_nearest_field(t, name) : NULL;
 }
 
 lc_status lc_event_new(lc_event **out, const lc_engine *engine, lc_error *err)
@@ -256,12 +281,13 @@ static lc_status check_built(const lc_eval *ev, const lc_event *e, lc_error *err
 }
 
 /* A built event that breaks its type's rules (cold). */
-__attribute__((cold, noinline)) static lc_status incomplete(lc_eval *ev, const lc_event *e, lci_record *rec, lc_error *err)
+__attribute__((cold, noinline)) static lc_status incomplete(lc_eval *ev, const lc_event *e, lci_record *rec,
+                                                            const char *file, long line, lc_error *err)
 {
     char why[LC_ERROR_MESSAGE_MAX], text[LC_ERROR_MESSAGE_MAX + 64];
     lci_record_explain(ev, rec, why, sizeof why);
     snprintf(text, sizeof text, "event %s: %s", e->id, why);
-    return lci_eval_invalid(ev, NULL, 0, text, err);
+    return lci_eval_invalid(ev, file, line, text, err);
 }
 
 static int intern_strings(lc_eval *ev, const lc_event *e, lci_record *rec)
@@ -276,8 +302,9 @@ static int intern_strings(lc_eval *ev, const lc_event *e, lci_record *rec)
     return 0;
 }
 
-/* One checked builder into the evaluation; idhash from lci_eval_id_hash. */
-static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_error *err)
+/* One checked builder into the evaluation, named file:line in messages and
+ * warnings; idhash from lci_eval_id_hash. */
+static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, const char *file, long line, lc_error *err)
 {
     lci_record *rec = ev->scratch;
     *rec = *e->rec;
@@ -287,21 +314,33 @@ static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, lc_er
     if (e->nfields > 8) memcpy(rec->v + 8, e->rec->v + 8, (e->nfields - 8) * sizeof rec->v[0]);
     lci_content content = {typed_content(e, rec, ev->plan->seed)};
     if (e->string_fields && intern_strings(ev, e, rec) != 0) return lci_oom(err);
-    if (lci_record_complete(ev, rec) != 0) return incomplete(ev, e, rec, err);
+    if (lci_record_complete(ev, rec) != 0) return incomplete(ev, e, rec, file, line, err);
     /* fields still absent read as 0 (a reset does not clear the builder's values) */
     uint64_t all = e->nfields ? (UINT64_C(2) << (e->nfields - 1)) - 1 : 0;
     for (uint64_t absent = ~rec->present & all; absent; absent &= absent - 1)
         rec->v[__builtin_ctzll(absent)] = 0;
-    return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, NULL, 0, err);
+    return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, file, line, err);
 }
 
-lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
+lc_status lc_eval_push_event_at(lc_eval *ev, const lc_event *e, const char *file, long line, lc_error *err)
 {
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_event: NULL evaluation");
     lc_status st = check_built(ev, e, err);
     if (st != LC_OK) return st;
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
-    return push_one(ev, e, lci_eval_id_hash(ev, e->id, e->idlen), err);
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
+    return push_one(ev, e, lci_eval_id_hash(ev, e->id, e->idlen), file, line, err);
+}
+
+lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
+{
+    return lc_eval_push_event_at(ev, e, NULL, 0, err);
+}
+
+lc_status lc_eval_reject(lc_eval *ev, const char *file, long line, const char *message, lc_error *err)
+{
+    if (!ev || !message) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_reject: NULL argument");
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
+    return lci_eval_invalid(ev, file, line, message, err);
 }
 
 /* Events whose ids are hashed, and their slots in the id table asked
@@ -324,7 +363,7 @@ lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t
     for (size_t i = 0; i < n; i++) {
         uint64_t hash = hashes[i % AHEAD];
         if (i + AHEAD < n) hashes[i % AHEAD] = lci_eval_id_hash(ev, events[i + AHEAD]->id, events[i + AHEAD]->idlen);
-        lc_status st = push_one(ev, events[i], hash, err);
+        lc_status st = push_one(ev, events[i], hash, NULL, 0, err);
         if (st != LC_OK) return st;
         if (pushed) *pushed = i + 1;
     }

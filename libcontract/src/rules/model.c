@@ -172,6 +172,11 @@ void lci_model_month_bounds(const lci_model *m, int i, lci_time *start, lci_time
     *end = e < m->term_end ? e : m->term_end;
 }
 
+const char *const lci_field_kind_names[LCI_FIELD_KINDS] = {
+    [LCI_F_TIME] = "time",     [LCI_F_BOOL] = "bool",         [LCI_F_INTEGER] = "integer", [LCI_F_NUMBER] = "number",
+    [LCI_F_MONEY] = "money",   [LCI_F_FRACTION] = "fraction", [LCI_F_ENUM] = "enum",       [LCI_F_STRING] = "string",
+    [LCI_F_MONTH] = "month",   [LCI_F_SEVERITY] = "severity"};
+
 /* Up to 256 names gathered from an array of structs, for lci_nearest. */
 #define NEAREST_OF(items, n, member, word)                                      \
     do {                                                                        \

@@ -115,6 +115,11 @@ typedef enum lci_field_kind {
     LCI_F_SEVERITY  /* index into the contract's severity levels */
 } lci_field_kind;
 
+#define LCI_FIELD_KINDS (LCI_F_SEVERITY + 1)
+
+/* The kinds as the rule file names them ("time", "money", ...), by kind. */
+extern const char *const lci_field_kind_names[LCI_FIELD_KINDS];
+
 typedef struct lci_field {
     const char *name;
     lci_field_kind kind;

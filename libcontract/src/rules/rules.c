@@ -164,16 +164,9 @@ static int read_severity(lci_reader *r, int decl)
 
 static int field_kind(const char *s, lci_field_kind *k)
 {
-    static const struct {
-        const char *name;
-        lci_field_kind kind;
-    } kinds[] = {{"time", LCI_F_TIME},         {"bool", LCI_F_BOOL},   {"integer", LCI_F_INTEGER},
-                 {"number", LCI_F_NUMBER},     {"money", LCI_F_MONEY}, {"fraction", LCI_F_FRACTION},
-                 {"enum", LCI_F_ENUM},         {"string", LCI_F_STRING}, {"month", LCI_F_MONTH},
-                 {"severity", LCI_F_SEVERITY}};
-    for (size_t i = 0; i < LCI_ARRAY_LEN(kinds); i++)
-        if (strcmp(kinds[i].name, s) == 0) {
-            *k = kinds[i].kind;
+    for (int i = 0; i < LCI_FIELD_KINDS; i++)
+        if (strcmp(lci_field_kind_names[i], s) == 0) {
+            *k = (lci_field_kind)i;
             return 0;
         }
     return -1;
