@@ -116,6 +116,13 @@ LC_API const char *lc_version_string(void);
 
 /* ---- options -------------------------------------------------------------- */
 
+/* An allocator for a Lua state, with lua_Alloc's contract (Lua 5.4 manual
+ * §4.6): nsize 0 frees ptr and returns NULL; else it returns a block of
+ * nsize bytes holding the first min(osize, nsize) of ptr's (ptr NULL: a new
+ * block), or NULL when it cannot, leaving ptr as it was.  Called from the
+ * thread that uses the engine or scenario. */
+typedef void *(*lc_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
 /* Limits of the rule sandbox, and the allocator of the engine's Lua state.
  * Versioned so it can grow: always start from LC_OPTIONS_INIT. */
 typedef struct lc_options {
@@ -129,11 +136,17 @@ typedef struct lc_options {
     uint64_t lua_total_instruction_limit; /* VM instructions, and 10 per byte compiled, of all the
                                              Lua calls of one load, one lc_eval_result or one
                                              lc_eval_replay together; 0 = default */
+    /* version 3: */
+    lc_alloc_fn lua_alloc;          /* the allocator of the Lua state (the rule file's, a
+                                       scenario's), under lua_memory_limit; NULL = realloc/free.
+                                       The library's own C memory comes from malloc. */
+    void *lua_alloc_ud;             /* its first argument */
 } lc_options;
 
-/* Version 1 (without lua_total_instruction_limit) is still accepted. */
-#define LC_OPTIONS_VERSION 2u
-#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0}
+/* Versions 1 (without lua_total_instruction_limit) and 2 (without
+ * lua_alloc) are still accepted. */
+#define LC_OPTIONS_VERSION 3u
+#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, NULL, NULL}
 
 #define LC_DEFAULT_LUA_MEMORY_LIMIT ((size_t)64 << 20)     /* 64 MiB */
 #define LC_DEFAULT_LUA_INSTRUCTION_LIMIT UINT64_C(50000000) /* ~0.1-0.5 s */
@@ -379,6 +392,11 @@ LC_API const char *lc_csv_table(size_t i);
 
 /* Shorthand for the INTERFACE.md JSON. */
 LC_API lc_status lc_result_json(const lc_result *res, char **out, size_t *len, lc_error *err);
+
+/* The structs below (lc_totals, lc_breach, lc_month) are those of 0.2,
+ * kept for its callers: they cannot grow without an ABI break (a breach's
+ * `counted`, a month's bill), so new code reads a result by name
+ * (lc_result_count, lc_result_text, lc_result_fen ..., below). */
 
 /* Totals, in fen (hundredths of the currency unit). */
 typedef struct lc_totals {

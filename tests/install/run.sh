@@ -14,7 +14,7 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 events=("$src"/examples/events/*.jsonl)
 rules=$prefix/share/libcontract/rules/beijing-sme-secops-2026.lua
 test -f "$rules" || { echo "FAIL the rules were not installed"; exit 1; }
-test -L "$prefix/lib/libcontract.so.0" || test -L "$prefix"/lib/*/libcontract.so.0 || { echo "FAIL no SONAME link"; exit 1; }
+test -L "$prefix/lib/libcontract.so.0.3" || test -L "$prefix"/lib/*/libcontract.so.0.3 || { echo "FAIL no SONAME link"; exit 1; }
 
 expected=$("$prefix/bin/contract" eval "$rules" "${events[@]}" --format json |
            sed -n 's/.*"amount_uncapped": "[0-9.]*", "amount": "\([0-9.]*\)".*/\1/p')

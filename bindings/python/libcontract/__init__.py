@@ -48,7 +48,7 @@ library_path = _native.library_path
 
 
 def version():
-    """The version of the loaded library ("0.2.0")."""
+    """The version of the loaded library ("0.3.0")."""
     return _native.decode(_native.lib.lc_version_string())
 
 

@@ -1,7 +1,7 @@
 """The shared library and the ctypes declarations of libcontract.h.
 
 Only this module touches ctypes prototypes.  It finds the library, checks its
-major version, and declares every function the binding calls with its exact
+ABI version, and declares every function the binding calls with its exact
 argument and result types.
 """
 
@@ -9,8 +9,12 @@ import ctypes
 import ctypes.util
 import os
 
-#: The major version of libcontract.h this binding was written for.
-MAJOR_VERSION = 0
+#: The version of libcontract.h this binding was written for.  Before 1.0
+#: every minor release may change the ABI, so (major, minor) must match;
+#: from 1.0 on, the major alone.
+ABI_VERSION = (0, 3)
+#: The SONAME of that library.
+SONAME = "libcontract.so.%d.%d" % ABI_VERSION if ABI_VERSION[0] == 0 else "libcontract.so.%d" % ABI_VERSION[0]
 
 # lc_status
 LC_OK = 0
@@ -180,14 +184,14 @@ def _candidate_paths():
         return [explicit]
     here = os.path.dirname(os.path.abspath(__file__))
     installed = [
-        os.path.join(here, "..", "..", "..", "libcontract.so.0"),
-        os.path.join(here, "..", "..", "..", "..", "lib", "libcontract.so.0"),
+        os.path.join(here, "..", "..", "..", SONAME),
+        os.path.join(here, "..", "..", "..", "..", "lib", SONAME),
     ]
     paths = [os.path.normpath(p) for p in installed if os.path.exists(p)]
     found = ctypes.util.find_library("contract")
     if found:
         paths.append(found)
-    paths.append("libcontract.so.0")
+    paths.append(SONAME)
     return paths
 
 
@@ -200,7 +204,7 @@ def _load_library():
         except OSError as exc:
             failures.append("%s (%s)" % (path, exc))
     raise ImportError("libcontract: cannot load the shared library; tried: %s. "
-                      "Set LIBCONTRACT_LIBRARY to the path of libcontract.so.0." % "; ".join(failures))
+                      "Set LIBCONTRACT_LIBRARY to the path of %s." % ("; ".join(failures), SONAME))
 
 
 def _declare(lib, path):
@@ -217,15 +221,17 @@ def _declare(lib, path):
 
 
 def _check_version(lib, path):
-    """Refuses a library of another major version than MAJOR_VERSION."""
+    """Refuses a library of another ABI version than ABI_VERSION."""
     lib.lc_version_number.restype = ctypes.c_int
     lib.lc_version_number.argtypes = []
     lib.lc_version_string.restype = ctypes.c_char_p
     lib.lc_version_string.argtypes = []
     number = lib.lc_version_number()
-    if number // 10000 != MAJOR_VERSION:
-        raise ImportError("libcontract: %s is version %s; this binding was written for major version %d"
-                          % (path, lib.lc_version_string().decode(), MAJOR_VERSION))
+    major, minor = number // 10000, number // 100 % 100
+    if major != ABI_VERSION[0] or (major == 0 and minor != ABI_VERSION[1]):
+        raise ImportError("libcontract: %s is version %s; this binding was written for version %s"
+                          % (path, lib.lc_version_string().decode(), "%d.%d" % ABI_VERSION if major == 0
+                             else "%d.x" % ABI_VERSION[0]))
 
 
 lib, library_path = _load_library()

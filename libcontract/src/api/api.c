@@ -58,13 +58,14 @@ const char *lc_version_string(void)
 static void apply_defaults(lc_options *o);
 
 /* Options as the caller's version of the struct has them (a version 1
- * caller's struct ends before lua_total_instruction_limit), defaults for
- * the rest. */
+ * caller's struct ends before lua_total_instruction_limit, a version 2
+ * caller's before lua_alloc), defaults for the rest. */
 lc_status lci_options_read(const lc_options *opts, lc_options *out, lc_error *err)
 {
     lc_options defaults = LC_OPTIONS_INIT;
     *out = defaults;
     if (opts && opts->version == 1) memcpy(out, opts, offsetof(lc_options, lua_total_instruction_limit));
+    else if (opts && opts->version == 2) memcpy(out, opts, offsetof(lc_options, lua_alloc));
     else if (opts && opts->version == LC_OPTIONS_VERSION) *out = *opts;
     else if (opts)
         return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_options version %u is not supported (start from LC_OPTIONS_INIT)",
@@ -77,7 +78,7 @@ lc_status lci_options_read(const lc_options *opts, lc_options *out, lc_error *er
 lci_limits lci_options_limits(const lc_options *o)
 {
     return (lci_limits){o->lua_memory_limit, o->lua_instruction_limit, o->lua_pattern_limit,
-                        o->lua_total_instruction_limit};
+                        o->lua_total_instruction_limit, o->lua_alloc, o->lua_alloc_ud};
 }
 
 static void apply_defaults(lc_options *o)
