@@ -46,7 +46,7 @@ golden check-broken.txt 3 "$contract" check tests/cli/fixtures/broken.lua
 # A cap with a negative percentage printed "(null) costs 0.00" and removed the cap: now refused.
 sed 's/^cap "tiny" .*/cap "tiny" { window = "term", pct = -1, of = P.value }/' tests/cli/fixtures/lint.lua >"$tmp/negcap.lua"
 "$contract" check "$tmp/negcap.lua" >"$tmp/negcap.out" 2>&1
-[ $? = 3 ] && grep -q 'negcap.lua:13: tiny: the percentage is negative' "$tmp/negcap.out" && ! grep -q null "$tmp/negcap.out" ||
+[ $? = 3 ] && grep -q 'negcap.lua:14: tiny: the percentage is negative' "$tmp/negcap.out" && ! grep -q null "$tmp/negcap.out" ||
   { fail "check: a negative cap"; cat "$tmp/negcap.out"; }
 
 # A rule file that differs from the reference in one threshold (both copied

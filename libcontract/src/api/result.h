@@ -20,6 +20,7 @@ typedef struct lci_refs {
  * texts (res->texts keeps them alive); reasons and messages are its own. */
 typedef struct lci_rbreach {
     const char *rule, *klass, *clause, *text;
+    int rule_index;   /* in the model's rules */
     char *reason;
     int has_pct;      /* priced as a percentage (else an amount or a rate: pct is null) */
     lci_dec pct;

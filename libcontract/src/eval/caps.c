@@ -48,15 +48,6 @@ static int stage(lci_cap_window w)
     return 3;
 }
 
-static int applies_to(const lci_model *m, const lci_cap *c, const lci_rbreach *br)
-{
-    if (!c->klass && !c->nrules) return 1;
-    if (c->klass) return strcmp(br->klass, c->klass) == 0;
-    for (size_t i = 0; i < c->nrules; i++)
-        if (m->rules[c->rules[i]].id == br->rule) return 1;
-    return 0;
-}
-
 /* The exact sum of a money measure over term months [from, to] (history
  * months before the term, from < 0, from the opening balances). */
 static lci_exact measure_sum(const lci_build *b, int measure, int from, int to)
@@ -246,7 +237,7 @@ lc_status lci_apply_caps(lci_build *b)
         lci_rbreach *br = &res->breaches[i];
         int64_t a = br->amount;
         for (size_t j = 0; rc == 0 && j < k.n; j++)
-            if (applies_to(b->m, k.s[j].c, br)) rc = pass(&k, &k.s[j], i, br->cap_month, &a);
+            if (lci_cap_covers(b->m, k.s[j].c, &b->m->rules[br->rule_index])) rc = pass(&k, &k.s[j], i, br->cap_month, &a);
         br->counted = a;
         res->months[br->cap_month].counted += a; /* no overflow: each month's counted ≤ its amounts */
         res->amount += a;

@@ -73,6 +73,7 @@ static lc_status emit_breach(lci_build *b, const lci_rule *r, lci_emission *e)
     lc_result *res = b->res;
     lci_rbreach br = {0};
     br.rule = r->id;
+    br.rule_index = (int)(r - b->m->rules);
     br.klass = r->klass ? r->klass : "";
     br.clause = r->clause ? r->clause : "";
     br.text = r->text ? r->text : "";

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "kinds/shared.h"
+#include "rules/check.h"
 #include "rules/words.h"
 
 typedef struct late {
@@ -175,6 +176,16 @@ static lc_status apply(lci_build *b, const lci_rule *r)
     return rc;
 }
 
+/* done_by without where: any delivery stops the clock, a failed one too. */
+static int lint(const lci_model *m, const lci_rule *r, struct lci_findings *out)
+{
+    const late *l = r->data;
+    if (l->by_type < 0 || l->by_where) return 0;
+    return lci_finding_add(out, "done_by_any", r->line, r->clause, r->id,
+                           "%s: done_by has no where: any %s naming the %s is taken as done, one that failed its test too",
+                           r->id, m->types[l->by_type].label, m->types[r->type].label);
+}
+
 static void describe(const lci_model *m, const lci_rule *r, lci_buf *out)
 {
     const late *l = r->data;
@@ -211,6 +222,7 @@ const lci_kind lci_kind_late = {
     .read = read,
     .needs = needs,
     .apply = apply,
+    .lint = lint,
     .describe = describe,
     .free = free_late,
 };

@@ -172,6 +172,15 @@ void lci_model_month_bounds(const lci_model *m, int i, lci_time *start, lci_time
     *end = e < m->term_end ? e : m->term_end;
 }
 
+int lci_cap_covers(const lci_model *m, const lci_cap *c, const lci_rule *r)
+{
+    if (r->outcome != LCI_R_BREACH) return 0;
+    if (c->klass) return r->klass && strcmp(r->klass, c->klass) == 0;
+    for (size_t i = 0; i < c->nrules; i++)
+        if (&m->rules[c->rules[i]] == r) return 1;
+    return c->nrules == 0;
+}
+
 /* Up to 256 names gathered from an array of structs, for lci_nearest. */
 #define NEAREST_OF(items, n, member, word)                                      \
     do {                                                                        \

@@ -481,6 +481,10 @@ int lci_model_param(const lci_model *m, const char *name);
 /* The declared field of t a misspelt name most likely meant, or NULL. */
 const char *lci_model_nearest_field(const lci_event_type *t, const char *name);
 
+/* 1 when cap c applies to rule r's breaches: all of them, its class, or
+ * the rules it lists. */
+int lci_cap_covers(const lci_model *m, const lci_cap *c, const lci_rule *r);
+
 /* The declared name nearest to a misspelt one (for "did you mean"), or NULL. */
 typedef enum { LCI_NAMES_TYPES, LCI_NAMES_MEASURES, LCI_NAMES_PARAMS, LCI_NAMES_RULES } lci_names;
 const char *lci_model_nearest(const lci_model *m, lci_names which, const char *name);
