@@ -64,7 +64,7 @@ static int read_cap(lci_reader *r, int idx, void *item)
     return ok;
 }
 
-static int read_base(lci_reader *r, int decl)
+int lci_decl_base(lci_reader *r, int decl)
 {
     int ok = 0;
     if (lci_read_get(r, decl, "base") == LUA_TTABLE) {
@@ -124,11 +124,6 @@ static int read_opening(lci_reader *r, int decl)
     }
     lua_settop(r->L, decl);
     return ok;
-}
-
-int lci_decl_base(lci_reader *r, int decl)
-{
-    return read_base(r, decl);
 }
 
 int lci_decl_caps(lci_reader *r, int decl)

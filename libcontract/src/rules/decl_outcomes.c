@@ -70,7 +70,7 @@ static int read_components(lci_reader *r, int idx, lci_scorecard *s)
     return ok;
 }
 
-static int read_scorecard(lci_reader *r, int decl)
+int lci_decl_scorecard(lci_reader *r, int decl)
 {
     lci_scorecard *s = &r->m->scorecard;
     int ok = 0;
@@ -284,11 +284,6 @@ static int read_payments(lci_reader *r, int decl)
     }
     lua_settop(r->L, decl);
     return ok;
-}
-
-int lci_decl_scorecard(lci_reader *r, int decl)
-{
-    return read_scorecard(r, decl);
 }
 
 int lci_decl_outcomes(lci_reader *r, int decl)
