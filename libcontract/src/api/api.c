@@ -148,10 +148,7 @@ lc_status lc_engine_load_string(lc_engine *e, const char *name, const char *text
     if (!(e->name = lci_strdup(name))) return lci_oom(err);
     lc_status st = lci_rules_load(e->sb, name, text ? text : "", len, &e->model, err);
     if (st != LC_OK) return st;
-    int planned = lci_plan_build(&e->plan, &e->model, lci_seed_of(e, 0x706c616e));
-    if (planned == -2)
-        return lci_fail(err, LC_ERULES, name, 0, "an event type feeds more than %d measures", LCI_MAX_FEEDS);
-    if (planned != 0) return lci_oom(err);
+    if (lci_plan_build(&e->plan, &e->model, lci_seed_of(e, 0x706c616e)) != 0) return lci_oom(err);
     e->param_text = calloc(e->model.nparams + 1, sizeof *e->param_text);
     if (!e->param_text) return lci_oom(err);
     for (size_t i = 0; i < e->model.nparams; i++)

@@ -115,22 +115,22 @@ static int record_cut(cap_state *s, int m, size_t i, int64_t cut)
     return LCI_PUSH(s->cuts[bucket], s->capcuts[bucket], s->ncuts[bucket], rc);
 }
 
-/* Breach i passes cap s: what it still counts. */
-static int pass(caps *k, cap_state *s, size_t i, int m, int64_t *amount)
+/* Breach i passes cap s: what it still counts.  LC_OK, LC_ENOMEM, or
+ * LC_ERULES when the limit cannot be computed exactly. */
+static lc_status pass(caps *k, cap_state *s, size_t i, int m, int64_t *amount)
 {
     int bucket = s->c->window == LCI_CAP_TERM ? 0 : m;
     int64_t limit;
-    int rc = limit_at(k, s->c, m, &limit);
-    if (rc < 0) return -2;
+    if (limit_at(k, s->c, m, &limit) < 0) return LC_ERULES;
     s->limit[bucket] = limit;
     __int128 room = (__int128)limit - used_in(k, s, m);
     if (room < 0) room = 0;
     if (*amount > room) {
-        if (record_cut(s, m, i, *amount - (int64_t)room) != 0) return -1;
+        if (record_cut(s, m, i, *amount - (int64_t)room) != 0) return LC_ENOMEM;
         *amount = (int64_t)room;
     }
     s->used[bucket_of(k, s, m)] += *amount;
-    return 0;
+    return LC_OK;
 }
 
 static void free_states(caps *k)
@@ -230,23 +230,24 @@ lc_status lci_apply_caps(lci_build *b)
 {
     lc_result *res = b->res;
     caps k = {b, NULL, 0, lci_history_months(b)};
-    int rc = new_states(&k);
-    if (rc == 0) opening_credits(&k);
+    lc_status rc = new_states(&k) == 0 ? LC_OK : LC_ENOMEM;
+    if (rc == LC_OK) opening_credits(&k);
     res->amount = 0;
-    for (size_t i = 0; rc == 0 && i < res->nbreaches; i++) {
+    for (size_t i = 0; rc == LC_OK && i < res->nbreaches; i++) {
         lci_rbreach *br = &res->breaches[i];
         int64_t a = br->amount;
-        for (size_t j = 0; rc == 0 && j < k.n; j++)
+        for (size_t j = 0; rc == LC_OK && j < k.n; j++)
             if (lci_cap_covers(b->m, k.s[j].c, &b->m->rules[br->rule_index])) rc = pass(&k, &k.s[j], i, br->cap_month, &a);
         br->counted = a;
         res->months[br->cap_month].counted += a; /* no overflow: each month's counted ≤ its amounts */
         res->amount += a;
     }
-    if (rc == 0) rc = records(&k);
-    if (rc == 0) term_cap(&k);
+    if (rc == LC_OK && records(&k) != 0) rc = LC_ENOMEM;
+    if (rc == LC_OK) term_cap(&k);
     res->capped = res->amount < res->amount_uncapped;
     free_states(&k);
-    if (rc == -2) return lci_fail(b->err, LC_ERULES, b->ev->engine->name, 0,
-                                  "a cap's limit (a share of the bills of its window) is too large to be computed exactly");
-    return rc == 0 ? LC_OK : LC_ENOMEM;
+    if (rc == LC_ERULES)
+        return lci_fail(b->err, LC_ERULES, b->ev->engine->name, 0,
+                        "a cap's limit (a share of the bills of its window) is too large to be computed exactly");
+    return rc;
 }

@@ -34,8 +34,7 @@ typedef struct lci_build {
     struct {
         size_t breaches, incidents, findings, caps, reasons, warnings;
     } res_caps;              /* capacities of the result's arrays */
-    lc_error *err;
-    lc_status failed; /* why a step returned -2 (LC_ERULES, LC_EUSAGE); -1 is out of memory */
+    lc_error *err;    /* set by a step that returns a status other than LC_OK or LC_ENOMEM */
 } lci_build;
 
 /* Event ids (indices into the evaluation's table) as the result's: the

@@ -138,9 +138,9 @@ struct lc_eval {
     lci_record *scratch;
 };
 
-/* The index of a file name in ev->files: -1 for NULL, -2 when out of
- * memory. */
-int32_t lci_eval_file(lc_eval *ev, const char *file);
+/* The index of a file name in ev->files into *index (-1 for NULL):
+ * LC_OK or LC_ENOMEM. */
+lc_status lci_eval_file(lc_eval *ev, const char *file, int32_t *index);
 
 /* Adds a warning; -1 when out of memory. */
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)

@@ -86,7 +86,7 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
         const lci_measure *me = &m->measures[i];
         if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT && me->kind != LCI_M_SUM))
             continue;
-        if (tp->nfeeds == LCI_MAX_FEEDS) return -2;
+        if (tp->nfeeds == LCI_MAX_FEEDS) return -1; /* refused at load (rules.c): cannot happen */
         lci_feed *f = &tp->feeds[tp->nfeeds++];
         f->measure = (int)i;
         f->cell = i * (size_t)m->nmonths;

@@ -14,6 +14,7 @@
 
 #include "rules/amounts.h"
 #include "kinds/kind.h"
+#include "events/plan.h"
 #include "rules/declare.h"
 #include "rules/reader.h"
 #include "base/idtable.h"
@@ -284,11 +285,20 @@ static int check_model(lci_reader *r)
     lci_model *m = r->m;
     rank_classes(m);
     mark_kept_types(m);
+    int *feeds = calloc(m->ntypes + 1, sizeof *feeds); /* measures fed per event type while streaming */
+    if (!feeds) return lci_read_oom(r);
     for (size_t i = 0; i < m->nmeasures; i++) {
         lci_measure *me = &m->measures[i];
-        if (me->kind == LCI_M_SCORE && !m->scorecard.present)
-            return lci_read_fail(r, me->line, "measure %s needs a scorecard { ... }", me->name);
+        int fed = me->kind == LCI_M_AVERAGE || me->kind == LCI_M_COUNT || me->kind == LCI_M_SUM;
+        int over = fed && ++feeds[me->type] > LCI_MAX_FEEDS;
+        if ((me->kind == LCI_M_SCORE && !m->scorecard.present) || over) {
+            free(feeds);
+            return over ? lci_read_fail(r, me->line, "measure %s: event type %s feeds more than %d measures", me->name,
+                                        m->types[me->type].name, LCI_MAX_FEEDS)
+                        : lci_read_fail(r, me->line, "measure %s needs a scorecard { ... }", me->name);
+        }
     }
+    free(feeds);
     if (m->has_base && m->base.source != LCI_SRC_QTY) return lci_read_fail(r, m->base.line, "penalty_base is of parameters");
     if (m->has_bond && m->bond.source != LCI_SRC_QTY) return lci_read_fail(r, m->bond.line, "the bond is of parameters");
     return 0;
