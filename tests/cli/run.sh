@@ -293,4 +293,28 @@ printf '%s\n' '{"type": "outage", "id": "o-9", "start": "2026-05-12T02:00:00+08:
 quiet "eval --strict" 4 'typo.jsonl:1: field "provider_falt" is not declared for events of type outage (did you mean '"'provider_fault'"'?) (strict)' \
   "$contract" eval "$ref" "$tmp/typo.jsonl" --strict
 
+# test: every folder is a case (no expected.json is a failure, not a skip);
+# numbers and decimal strings compare exactly, times as instants; arrays of
+# another length show the items missing and extra.
+match=$tmp/matching
+mkdir -p "$match/misnamed" "$match/exact" "$match/inexact" "$match/items" "$match/none"
+for c in misnamed exact inexact items none; do cp tests/golden/reference/ticket-response-45-minor5/events.jsonl "$match/$c/"; done
+echo '{"totals": {"amount": "5158.80"}}' >"$match/misnamed/expect.json"
+cat >"$match/exact/expected.json" <<'JSON'
+{"breaches": [{"pct": 3.0, "amount": "5158.8", "counted": 5158.80}],
+ "contract": {"term": {"start": "2026-03-03T16:00:00Z", "end": "2027-03-04T00:00:00.000+08:00"}},
+ "totals": {"pct_of_value": "0.30"}}
+JSON
+echo '{"totals": {"pct_of_value": 0.30000000001}}' >"$match/inexact/expected.json"
+echo '{"breaches": [{"rule": "minor.9"}, {"rule": "minor.5"}]}' >"$match/items/expected.json"
+echo '{"breaches": []}' >"$match/none/expected.json"
+"$contract" test "$ref" "$match" >"$tmp/match.out"
+[ $? = 1 ] && grep -q '^1 passed, 4 failed' "$tmp/match.out" &&
+  grep -q 'expected.json: no expected.json' "$tmp/match.out" &&
+  grep -q 'pct_of_value: expected 0.30000000001, got 0.3' "$tmp/match.out" &&
+  grep -q '\$.breaches: expected 2 items, got 1 (arrays match whole: every item, in order)' "$tmp/match.out" &&
+  grep -q '\$.breaches\[0\]: missing: {"rule":"minor.9"}' "$tmp/match.out" &&
+  [ "$(grep -c 'extra: {"rule":"minor.5"' "$tmp/match.out")" = 1 ] ||
+  { fail "test: case folders and matching"; cat "$tmp/match.out"; }
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }
