@@ -109,6 +109,10 @@ int cli_write(const char *text, size_t len);
  * EXIT_OUTPUT (printed) when what the command printed was not all written. */
 int cli_finish(int rc);
 
+/* What --help prints (help.c). */
+extern const char cli_help_main[], cli_help_eval[], cli_help_check[], cli_help_diff[], cli_help_sweep[],
+    cli_help_test[];
+
 int cmd_eval(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -317,4 +317,16 @@ echo '{"breaches": []}' >"$match/none/expected.json"
   [ "$(grep -c 'extra: {"rule":"minor.5"' "$tmp/match.out")" = 1 ] ||
   { fail "test: case folders and matching"; cat "$tmp/match.out"; }
 
+# Every command answers --help (anywhere among its arguments) with its own
+# usage on stdout, nothing on stderr, exit 0.
+for cmd in eval check diff sweep test; do
+  for form in "--help" "-h" "x --help --bogus"; do
+    # shellcheck disable=SC2086
+    "$contract" "$cmd" $form >"$tmp/help.out" 2>"$tmp/help.err"
+    [ $? = 0 ] && grep -q "^usage: contract $cmd " "$tmp/help.out" && [ ! -s "$tmp/help.err" ] ||
+      { fail "$cmd $form: not its usage"; head -3 "$tmp/help.out" "$tmp/help.err"; }
+  done
+done
+"$contract" --help | grep -q '^  sweep RULES EVENTS' || fail "contract --help lists no commands"
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }
