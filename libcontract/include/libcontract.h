@@ -452,9 +452,10 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  *           "caps" (totals.caps), "cap_cuts" (every cap's breaches, flat:
  *           "cap", "cap_index", "breach" (its index in breaches), "rule",
  *           "period", "at", "cut"), "reasons" (termination.reasons),
- *           "parts" (acceptance.parts), "obligations", "instalments";
+ *           "parts" (acceptance.parts), "obligations", "instalments",
+ *           "params" (stamp.params: "name", "value");
  *   single objects (one item, index 0): "contract", "totals",
- *           "termination", "annual", "acceptance", "payments".
+ *           "termination", "annual", "acceptance", "payments", "stamp".
  *
  * lc_result_field(res, list, k) names the k-th field of a list's items
  * (NULL past the last): e.g. "rule", "amount", "period" for breaches; a

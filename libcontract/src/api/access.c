@@ -190,6 +190,17 @@ GET(reason_message) { return text(res->reasons[i].message); }
 static const field REASONS[] = {{"reason", reason_id},     {"clause", reason_clause}, {"label", reason_label},
                                 {"count", reason_count},   {"needed", reason_needed}, {"message", reason_message}};
 
+GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
+GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
+GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
+GET(stamp_params_hash) { UNUSED_I; return text(res->params_hash); }
+static const field STAMP[] = {{"engine", stamp_engine}, {"rules", stamp_rules}, {"rules_hash", stamp_rules_hash},
+                              {"params_hash", stamp_params_hash}};
+
+GET(param_name) { return text(res->param_names[i]); }
+GET(param_value) { return text(res->param_values[i]); }
+static const field PARAMS[] = {{"name", param_name}, {"value", param_value}};
+
 GET(termination_right) { UNUSED_I; return flag(res->termination_right); }
 static const field TERMINATION[] = {{"right", termination_right}};
 
@@ -262,6 +273,7 @@ static size_t n_reasons(const lc_result *res) { return res->nreasons; }
 static size_t n_parts(const lc_result *res) { return res->nparts; }
 static size_t n_obligations(const lc_result *res) { return res->nobligations; }
 static size_t n_instalments(const lc_result *res) { return res->ninstalments; }
+static size_t n_params(const lc_result *res) { return res->nparams; }
 
 static const lci_refs *breach_events(const lc_result *res, size_t i) { return &res->breaches[i].events; }
 static const lci_refs *incident_events(const lc_result *res, size_t i) { return &res->incidents[i].events; }
@@ -287,6 +299,8 @@ static const list LISTS[] = {
     LIST("obligations", OBLIGATIONS, n_obligations, NULL),
     LIST("instalments", INSTALMENTS, n_instalments, NULL),
     LIST("payments", PAYMENTS, one, NULL),
+    LIST("stamp", STAMP, one, NULL),
+    LIST("params", PARAMS, n_params, NULL),
 };
 
 static const char MONTHS[] = "months";
