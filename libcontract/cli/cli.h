@@ -71,6 +71,9 @@ void cli_engine_options(const cli_eval_opts *o, lc_options *out);
  * options (o may be NULL: defaults): 0 or an exit code. */
 int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out);
 
+/* lc_eval_push_file, showing progress on a terminal. */
+lc_status cli_push_file(lc_eval *ev, const char *path, lc_error *err);
+
 /* Evaluates the event files under the engine: 0 or an exit code. */
 int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out);
 
@@ -108,6 +111,17 @@ int cli_write(const char *text, size_t len);
 /* Flushes and closes stdout after a command that returned rc: rc, or
  * EXIT_OUTPUT (printed) when what the command printed was not all written. */
 int cli_finish(int rc);
+
+/* Progress of long work on stderr, when it is a terminal (progress.c). */
+typedef struct cli_progress {
+    const char *what, *unit; /* "sweep", "samples" */
+    double total, start, last;
+    int shown, tty;
+} cli_progress;
+
+void cli_progress_begin(cli_progress *p, const char *what, const char *unit, double total);
+void cli_progress_step(cli_progress *p, double done);
+void cli_progress_end(cli_progress *p);
 
 /* What --help prints (help.c). */
 extern const char cli_help_main[], cli_help_eval[], cli_help_check[], cli_help_diff[], cli_help_sweep[],

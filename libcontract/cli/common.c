@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -186,13 +187,49 @@ unsigned cli_eval_flags(const cli_eval_opts *o)
     return (o->skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->strict ? LC_EVAL_STRICT : 0);
 }
 
+static lc_status io_error(lc_error *err, const char *path, const char *what)
+{
+    *err = (lc_error){.code = LC_EIO};
+    snprintf(err->file, sizeof err->file, "%s", path);
+    snprintf(err->message, sizeof err->message, "%s", what);
+    return LC_EIO;
+}
+
+/* lc_eval_push_file, with progress on a terminal (in kB read; the size of
+ * a file, none of stdin). */
+lc_status cli_push_file(lc_eval *ev, const char *path, lc_error *err)
+{
+    enum { CHUNK = 1 << 16 };
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) return io_error(err, path, "cannot open the event file");
+    struct stat st_file;
+    double total = !is_stdin && fstat(fileno(f), &st_file) == 0 ? (double)st_file.st_size / 1024 : 0;
+    char *chunk = malloc(CHUNK);
+    lc_status st = chunk ? LC_OK : LC_ENOMEM;
+    if (!chunk) *err = (lc_error){.code = LC_ENOMEM, .message = "out of memory"};
+    cli_progress p;
+    cli_progress_begin(&p, path, "kB", total);
+    size_t n, done = 0;
+    while (st == LC_OK && (n = fread(chunk, 1, CHUNK, f)) > 0) {
+        st = lc_eval_push_lines(ev, path, chunk, n, err);
+        cli_progress_step(&p, (double)(done += n) / 1024);
+    }
+    cli_progress_end(&p);
+    if (st == LC_OK && ferror(f)) st = io_error(err, path, "read error");
+    if (st == LC_OK) st = lc_eval_end_stream(ev, err);
+    free(chunk);
+    if (!is_stdin) fclose(f);
+    return st;
+}
+
 int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out)
 {
     lc_error err = {0};
     lc_eval *ev = NULL;
     *out = NULL;
     lc_status st = lc_eval_new(&ev, engine, cli_eval_flags(o), &err);
-    for (int i = 0; st == LC_OK && i < nevents; i++) st = lc_eval_push_file(ev, events[i], &err);
+    for (int i = 0; st == LC_OK && i < nevents; i++) st = cli_push_file(ev, events[i], &err);
     if (st == LC_OK) st = lc_eval_result(ev, out, &err);
     lc_eval_free(ev);
     return st == LC_OK ? 0 : cli_report(&err);

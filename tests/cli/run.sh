@@ -62,26 +62,63 @@ golden diff-what-if.json 1 "$contract" diff "$ref" "$ref" "${events[@]}" --set-n
 golden diff-identical.txt 0 "$contract" diff "$ref" "$ref" "${events[@]}"
 
 # A sweep's rows equal single evaluations with the same --set.
-"$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5 >"$tmp/sweep.csv" || fail "sweep exit $?"
+"$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5 --format csv >"$tmp/sweep.csv" || fail "sweep exit $?"
 tail -n +2 "$tmp/sweep.csv" | while IFS=, read -r value amount _; do
   "$contract" eval "$ref" "${events[@]}" --set "ticket_response_low=$value" --format json >"$tmp/single.json"
   single=$(sed -n 's/.*"amount_uncapped": "[0-9.]*", "amount": "\([0-9.]*\)".*/\1/p' "$tmp/single.json")
   [ "$single" = "$amount" ] || { echo "FAIL sweep value $value: $amount, eval gives $single"; exit 1; }
 done || failures=$((failures + 1))
-golden sweep-availability.csv 0 "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99.5:99.95:0.05
+golden sweep-availability.csv 0 "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99.5:99.95:0.05 --format csv
+# Several --vary make a grid, every combination (the last fastest), in text (with the stamp), CSV and JSON;
+# each row equals one evaluation with those --set.
+grid=(--vary availability_target=99.5:99.9:0.4 --vary ticket_response_low=30:45:15)
+golden sweep-grid.txt 0 "$contract" sweep "$ref" "${events[@]}" "${grid[@]}"
+golden sweep-grid.csv 0 "$contract" sweep "$ref" "${events[@]}" "${grid[@]}" --format csv
+"$contract" sweep "$ref" "${events[@]}" "${grid[@]}" --format json >"$tmp/grid.json" || fail "sweep grid json: exit $?"
+python3 - "$tmp/grid.json" "$contract" "$ref" "${events[@]}" <<'PY' || fail "sweep: a grid row differs from its evaluation"
+import json, subprocess, sys
+grid = json.load(open(sys.argv[1]))
+assert grid["parameters"] == ["availability_target", "ticket_response_low"] and "parameter" not in grid, grid
+assert grid["stamp"]["rules"] == sys.argv[3] and grid["stamp"]["params"]["availability_target"] == "99.9", grid["stamp"]
+assert [tuple(r["values"].values()) for r in grid["rows"]] == [("99.5", "30"), ("99.5", "45"), ("99.9", "30"), ("99.9", "45")]
+for row in grid["rows"]:
+    sets = [a for name, value in row["values"].items() for a in ("--set", "%s=%s" % (name, value))]
+    out = subprocess.run([sys.argv[2], "eval", sys.argv[3], *sys.argv[4:], *sets, "--format", "json"],
+                         capture_output=True, check=True, text=True).stdout
+    totals = json.loads(out)["totals"]
+    assert (row["amount"], row["amount_uncapped"], row["capped"]) == (totals["amount"], totals["amount_uncapped"], totals["capped"]), row
+PY
+quiet "sweep: a parameter varied twice" 2 "--vary availability_target is given twice" \
+  "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99:99.5:0.5 --vary availability_target=98:99:1
+quiet "sweep: a grid too large" 2 "has more than 100000 rows" "$contract" sweep "$ref" "${events[@]}" \
+  --vary availability_target=90:99:0.001 --vary ticket_response_low=1:100:1
 # Monte Carlo: the same seed gives the same distribution.
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 3 >"$tmp/mc1" &&
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 3 >"$tmp/mc2" &&
 cmp -s "$tmp/mc1" "$tmp/mc2" || fail "sweep: the same seed gave different results"
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 4 >"$tmp/mc3"
 cmp -s "$tmp/mc1" "$tmp/mc3" && fail "sweep: another seed gave the same results"
+# --per-sample in every format: JSON prints the samples (it printed nothing), text a table.
+per=("$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --seed 3 --per-sample)
+"${per[@]}" --format json >"$tmp/per.json" && "${per[@]}" --format csv >"$tmp/per.csv" && "${per[@]}" >"$tmp/per.txt" ||
+  fail "sweep --per-sample: exit $?"
+python3 - "$tmp/per.json" "$tmp/per.csv" "$tmp/per.txt" <<'PY' || fail "sweep --per-sample: the formats disagree"
+import csv, json, sys
+samples = json.load(open(sys.argv[1]))["samples"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(samples) == 5 and [s["seed"] for s in samples] == [3, 4, 5, 6, 7], samples
+assert [s["amount"] for s in samples] == [r["amount"] for r in rows], (samples, rows)
+text = open(sys.argv[3]).read()
+assert text.startswith("sweep of ") and all(s["amount"] in text for s in samples), text
+PY
 # Each cap's share of the samples (the hosting SLA's monthly and rolling caps), in CSV and
 # JSON; a cap id with a comma and quotes is one CSV field and one JSON key.
 sla=(examples/hosting-sla/rules.lua examples/hosting-sla/events/*.jsonl --scenario examples/scale-out/rough-year.lua)
-golden sweep-caps.csv 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1
+golden sweep-caps.csv 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1 --format csv
 golden sweep-caps.json 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1 --format json
+golden sweep-caps.txt 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1
 sed 's/^cap "monthly"/cap "monthly, \\"own\\""/' examples/hosting-sla/rules.lua >"$tmp/oddcap.lua"
-"$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 >"$tmp/oddcap.csv"
+"$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 --format csv >"$tmp/oddcap.csv"
 "$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 --format json >"$tmp/oddcap.json"
 python3 - "$tmp/oddcap.csv" "$tmp/oddcap.json" <<'PY' || fail "sweep: a cap id with a comma and quotes"
 import csv, json, sys
@@ -199,8 +236,9 @@ echo 'return { perturb = function(event, rng) if rng:chance(0.3) then error("boo
   >"$tmp/boom.lua"
 quiet "--scenario failing" 3 'boom.lua:1: boom' \
   "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/boom.lua" --samples 5 --per-sample
-quiet "--per-sample json" 2 '--per-sample writes csv' \
-  "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --per-sample --format json
+quiet "--per-sample with --vary" 2 '--per-sample goes with --scenario' \
+  "${vary[@]}" availability_target=99:99.5:0.5 --per-sample
+quiet "sweep --format html" 2 'sweep writes text, csv or json' "${vary[@]}" availability_target=99:99.5:0.5 --format html
 
 # Output that cannot be written is exit 6 with the reason, never 0: every
 # command's stdout on a full disk, then --output files that cannot be made.
