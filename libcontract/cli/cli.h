@@ -115,7 +115,7 @@ int cli_finish(int rc);
 /* Progress of long work on stderr, when it is a terminal (progress.c). */
 typedef struct cli_progress {
     const char *what, *unit; /* "sweep", "samples" */
-    double total, start, last;
+    double total, start, last, delay;
     int shown, tty;
 } cli_progress;
 

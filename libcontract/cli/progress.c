@@ -1,8 +1,10 @@
 /* progress.c — what long work shows on stderr while it runs: only when
  * stderr is a terminal (a log or a pipe gets nothing), only once the work
- * has taken half a second, at most five times a second, and cleared
- * at the end so the report starts on a clean line. */
+ * has taken half a second (CONTRACT_PROGRESS_DELAY seconds: 0 shows it
+ * from the first step), at most five times a second, and cleared at the
+ * end so the report starts on a clean line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -10,6 +12,14 @@
 
 #define FIRST_AFTER 0.5 /* seconds: quick work shows nothing */
 #define EVERY 0.2
+
+static double first_after(void)
+{
+    const char *v = getenv("CONTRACT_PROGRESS_DELAY");
+    char *end;
+    double d = v ? strtod(v, &end) : FIRST_AFTER;
+    return v && end != v && !*end && d >= 0 ? d : FIRST_AFTER;
+}
 
 static double now(void)
 {
@@ -20,14 +30,14 @@ static double now(void)
 
 void cli_progress_begin(cli_progress *p, const char *what, const char *unit, double total)
 {
-    *p = (cli_progress){what, unit, total, now(), 0, 0, isatty(STDERR_FILENO)};
+    *p = (cli_progress){what, unit, total, now(), -1e9, first_after(), 0, isatty(STDERR_FILENO)};
 }
 
 void cli_progress_step(cli_progress *p, double done)
 {
     if (!p->tty) return;
     double t = now(), elapsed = t - p->start;
-    if (elapsed < FIRST_AFTER || t - p->last < EVERY) return;
+    if (elapsed < p->delay || t - p->last < EVERY) return;
     p->last = t;
     p->shown = 1;
     double rate = done / elapsed;

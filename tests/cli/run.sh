@@ -367,4 +367,15 @@ for cmd in eval check diff sweep test; do
 done
 "$contract" --help | grep -q '^  sweep RULES EVENTS' || fail "contract --help lists no commands"
 
+# Progress goes to stderr on a terminal only (script(1) gives one; the delay
+# before the first is 0 so that no timing is involved), and is cleared.
+mc=("$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 20)
+CONTRACT_PROGRESS_DELAY=0 script -qec "${mc[*]} --format csv >$tmp/tty.csv" /dev/null >"$tmp/tty.out" 2>&1
+grep -q 'sweep: 1 of 20 samples' "$tmp/tty.out" && grep -q $'\r\033\[K' "$tmp/tty.out" &&
+  grep -q '^samples,seed' "$tmp/tty.csv" || { fail "progress on a terminal"; cat -v "$tmp/tty.out" | head -3; }
+CONTRACT_PROGRESS_DELAY=0 script -qec "$contract eval $ref examples/events/tickets.jsonl >/dev/null" /dev/null >"$tmp/tty.out" 2>&1
+grep -q 'examples/events/tickets.jsonl: [0-9]* of [0-9]* kB' "$tmp/tty.out" || { fail "progress of an event file"; cat -v "$tmp/tty.out" | head -3; }
+CONTRACT_PROGRESS_DELAY=0 "${mc[@]}" >/dev/null 2>"$tmp/notty.err"
+[ ! -s "$tmp/notty.err" ] || { fail "progress without a terminal"; cat -v "$tmp/notty.err" | head -3; }
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }
