@@ -80,6 +80,10 @@ int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_o
 /* The evaluation flags of --skip-invalid and --strict. */
 unsigned cli_eval_flags(const cli_eval_opts *o);
 
+/* s as a JSON string on stdout: a path, a parameter or an id may hold
+ * any character. */
+void cli_json_text(const char *s);
+
 /* Resolves --format and --lang. */
 int cli_format(const char *name, lc_format *out);
 int cli_lang(const char *name, lc_lang *out);

@@ -235,6 +235,17 @@ int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_o
     return st == LC_OK ? 0 : cli_report(&err);
 }
 
+void cli_json_text(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\') printf("\\%c", *p);
+        else if (*p < 0x20) printf("\\u%04x", *p);
+        else putchar(*p);
+    }
+    putchar('"');
+}
+
 int cli_format(const char *name, lc_format *out)
 {
     static const struct {

@@ -14,18 +14,6 @@ static void money(int64_t fen, char *buf, size_t size)
     snprintf(buf, size, "%s%" PRIu64 ".%02" PRIu64, fen < 0 ? "-" : "", mag / 100, mag % 100);
 }
 
-/* s as a JSON string: a path, a parameter or a cap id may hold any character. */
-static void json_text(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') printf("\\%c", *p);
-        else if (*p < 0x20) printf("\\u%04x", *p);
-        else putchar(*p);
-    }
-    putchar('"');
-}
-
 /* prefix and s as one CSV field (RFC 4180): quoted, quotes doubled, when
  * s holds a comma, a quote or a line break (prefix holds none). */
 static void csv_text(const char *prefix, const char *s)
@@ -59,15 +47,15 @@ static void stamp_json(const lc_result *r)
     printf("  \"stamp\": {");
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         printf("\"%s\": ", fields[i]);
-        json_text(stamp(r, fields[i]));
+        cli_json_text(stamp(r, fields[i]));
         printf(", ");
     }
     printf("\"params\": {");
     for (size_t i = 0, n = lc_result_count(r, "params"); i < n; i++) {
         printf("%s", i ? ", " : "");
-        json_text(lc_result_text(r, "params", i, "name"));
+        cli_json_text(lc_result_text(r, "params", i, "name"));
         printf(": ");
-        json_text(lc_result_text(r, "params", i, "value"));
+        cli_json_text(lc_result_text(r, "params", i, "value"));
     }
     printf("}},\n");
 }
@@ -194,12 +182,12 @@ static void grid_json(const lc_result *base, const axis *axes, size_t naxes, con
     printf("  \"parameters\": [");
     for (size_t a = 0; a < naxes; a++) {
         printf("%s", a ? ", " : "");
-        json_text(axes[a].name);
+        cli_json_text(axes[a].name);
     }
     printf("],\n");
     if (naxes == 1) {
         printf("  \"parameter\": ");
-        json_text(axes[0].name);
+        cli_json_text(axes[0].name);
         printf(",\n");
     }
     printf("  \"rows\": [\n");
@@ -210,7 +198,7 @@ static void grid_json(const lc_result *base, const axis *axes, size_t naxes, con
         for (size_t a = 0; a < naxes; a++) {
             grid_label(&g, r, a, v);
             printf("%s", a ? ", " : "");
-            json_text(axes[a].name);
+            cli_json_text(axes[a].name);
             printf(": \"%s\"", v);
         }
         printf("}, ");
@@ -287,12 +275,12 @@ static void summary_json(const samples_run *run, const figures *f)
     printf("{\n");
     stamp_json(run->base);
     printf("  \"samples\": %ld, \"seed\": %" PRIu64 ", \"scenario\": ", run->n, run->seed);
-    json_text(run->scenario);
+    cli_json_text(run->scenario);
     for (int i = 0; i < 7; i++) printf(", \"%s\": \"%s\"", FIGURE_NAMES[i], f->money[i]);
     printf(", \"p_capped\": %.6g, \"p_termination\": %.6g, \"p_cap\": {", f->p_capped, f->p_termination);
     for (size_t j = 0; j < run->caps->n; j++) {
         printf("%s", j ? ", " : "");
-        json_text(lc_engine_cap_id(run->caps->engine, j));
+        cli_json_text(lc_engine_cap_id(run->caps->engine, j));
         printf(": %.6g", cap_share(run, j));
     }
     printf("}\n}\n");
@@ -357,7 +345,7 @@ int sweep_print_samples(const samples_run *run, sweep_format f)
     printf("{\n");
     stamp_json(run->base);
     printf("  \"scenario\": ");
-    json_text(run->scenario);
+    cli_json_text(run->scenario);
     printf(", \"seed\": %" PRIu64 ",\n  \"samples\": [\n", run->seed);
     for (long k = 0; k < run->n; k++) {
         printf("    {\"sample\": %ld, \"seed\": %" PRIu64 ", ", k, run->seed + (uint64_t)k);

@@ -43,6 +43,8 @@ golden check-reference.txt 0 "$contract" check "$ref"
 golden check-reference.json 0 "$contract" check "$ref" --format json
 golden check-lint.txt 0 "$contract" check tests/cli/fixtures/lint.lua
 golden check-broken.txt 3 "$contract" check tests/cli/fixtures/broken.lua
+# JSON of a file that does not load: the error (file, line, message) in it, and on stderr.
+golden check-broken.json 3 "$contract" check tests/cli/fixtures/broken.lua --format json
 # A cap with a negative percentage printed "(null) costs 0.00" and removed the cap: now refused.
 sed 's/^cap "tiny" .*/cap "tiny" { window = "term", pct = -1, of = P.value }/' tests/cli/fixtures/lint.lua >"$tmp/negcap.lua"
 "$contract" check "$tmp/negcap.lua" >"$tmp/negcap.out" 2>&1
