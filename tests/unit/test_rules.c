@@ -482,3 +482,11 @@ Test(rules, a_type_feeds_at_most_64_measures)
         n += (size_t)snprintf(extra + n, sizeof extra - n, "measure 'm%d' { count = 'ticket' }\n", i);
     expect_error(extra, BASE_LINES + 65, "measure m64: event type ticket feeds more than 64 measures");
 }
+
+/* Instalments and the holdover rate are shares of the contract value:
+ * without a money `value` they would be 0.00, silently. */
+Test(rules, payments_need_a_contract_value)
+{
+    expect_error("payments { instalments = { { pct = 70, due = { working_days = 20, after = { 'signed' } } } } }\n",
+                 BASE_LINES + 1, "payments: instalments and the holdover rate are shares of the contract value");
+}

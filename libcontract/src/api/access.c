@@ -70,7 +70,7 @@ static const char *month_label(const lc_result *res, int month)
 GET(contract_id) { UNUSED_I; return text(res->id); }
 GET(contract_title) { UNUSED_I; return text(res->title); }
 GET(contract_currency) { UNUSED_I; return text(res->currency); }
-GET(contract_value) { UNUSED_I; return fen(res->value); }
+GET(contract_value) { UNUSED_I; return res->value >= 0 ? fen(res->value) : null_value(); }
 GET(contract_base) { UNUSED_I; return res->penalty_base >= 0 ? fen(res->penalty_base) : null_value(); }
 GET(contract_cap) { UNUSED_I; return res->cap >= 0 ? fen(res->cap) : null_value(); }
 GET(contract_start) { UNUSED_I; return text(res->term_start); }
@@ -172,7 +172,7 @@ static const field CAP_CUTS[] = {{"cap", cut_cap},   {"cap_index", cut_cap_index
                                  {"rule", cut_rule}, {"period", cut_period},       {"at", cut_at_time},
                                  {"cut", cut_amount}};
 
-GET(totals_pct_of_base) { UNUSED_I; return text(res->pct_of_base_text); }
+GET(totals_pct_of_base) { UNUSED_I; return text(res->penalty_base >= 0 ? res->pct_of_base_text : NULL); }
 GET(totals_uncapped) { UNUSED_I; return fen(res->amount_uncapped); }
 GET(totals_amount) { UNUSED_I; return fen(res->amount); }
 GET(totals_capped) { UNUSED_I; return flag(res->capped); }

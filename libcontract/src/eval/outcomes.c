@@ -347,7 +347,8 @@ static int payments(lci_build *b)
         res->ninstalments = i + 1;
         o->pct = lci_qty_value(m, &in->pct);
         lci_dec_format_short(o->pct, o->pct_text, sizeof o->pct_text);
-        if (lci_mul_div_round(res->value, o->pct.coef, 100 * lci_pow10(o->pct.scale), &o->amount) != LCI_NUM_OK) o->amount = 0;
+        if (res->value < 0 || lci_mul_div_round(res->value, o->pct.coef, 100 * lci_pow10(o->pct.scale), &o->amount) != LCI_NUM_OK)
+            o->amount = 0;
         o->due = due_date(b, &in->due);
         o->clause = lci_strdup(in->clause ? in->clause : "");
         o->note = lci_strdup(in->note ? in->note : "");
@@ -360,7 +361,8 @@ static int payments(lci_build *b)
         if (!(res->bond_clause = lci_strdup(m->bond_clause ? m->bond_clause : ""))) return -1;
     }
     int64_t days = m->has_holdover ? whole(m, &m->holdover_days) : 0;
-    if (days > 0 && lci_mul_div_round(res->value, 1, days, &res->holdover_per_day) == LCI_NUM_OK) res->has_holdover = 1;
+    if (days > 0 && res->value >= 0 && lci_mul_div_round(res->value, 1, days, &res->holdover_per_day) == LCI_NUM_OK)
+        res->has_holdover = 1;
     return 0;
 }
 

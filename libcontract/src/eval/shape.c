@@ -14,17 +14,22 @@ static int copy_contract(lci_build *b)
     char start[40], end[40];
     int value = lci_model_param(m, "value");
     res->id = lci_strdup(m->id);
-    res->title = lci_strdup(m->title ? m->title : "");
+    res->title = m->title ? lci_strdup(m->title) : NULL; /* null in the JSON when not declared */
     res->currency = lci_strdup(m->currency);
     res->offset_min = m->offset_min;
     lci_time_format(m->term_start, m->offset_min, start, sizeof start);
     lci_time_format(m->term_end, m->offset_min, end, sizeof end);
     res->term_start = lci_strdup(start);
     res->term_end = lci_strdup(end);
-    if (value >= 0 && lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK) res->value = 0;
+    /* -1: no `value` parameter (or not money): the contract value and the
+     * share of it are null.  Money parameters are exact in fen (checked at load). */
+    res->value = -1;
+    if (value >= 0 && m->params[value].unit == LCI_UNIT_MONEY &&
+        lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK)
+        res->value = -1;
     res->penalty_base = -1;
     if (m->has_base && lci_money_value(m, &m->base, &res->penalty_base) != 0) res->penalty_base = -1;
-    return res->id && res->title && res->currency && res->term_start && res->term_end ? 0 : -1;
+    return res->id && (res->title || !m->title) && res->currency && res->term_start && res->term_end ? 0 : -1;
 }
 
 static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)

@@ -112,7 +112,8 @@ static void contract(jw *w)
     str(w, r->currency);
     lci_buf_puts(w->b, ",\n               ");
     key(w, "value");
-    money(w, r->value);
+    if (r->value >= 0) money(w, r->value);
+    else lci_buf_puts(w->b, "null");
     lci_buf_puts(w->b, ", ");
     key(w, "penalty_base");
     if (r->penalty_base >= 0) money(w, r->penalty_base);
@@ -294,18 +295,22 @@ static void caps(jw *w)
 }
 
 /* INTERFACE.md writes this share as a JSON number; it is derived here, at
- * the last moment, from the exact fen: the result holds no money in a double. */
-static double pct_of_value(const lc_result *r)
+ * the last moment, from the exact fen: the result holds no money in a
+ * double.  Null without a contract value. */
+static void pct_of_value(jw *w)
 {
-    return r->value > 0 ? (double)r->amount * 100.0 / (double)r->value : 0;
+    const lc_result *r = w->res;
+    if (r->value > 0) number(w, (double)r->amount * 100.0 / (double)r->value);
+    else lci_buf_puts(w->b, r->value == 0 && r->amount == 0 ? "0" : "null");
 }
 
 static void totals(jw *w)
 {
     const lc_result *r = w->res;
     lci_buf_puts(w->b, "  \"totals\": {");
-    key(w, "pct_of_base");
-    dec(w, r->pct_of_base);
+    key(w, "pct_of_base"); /* null without a penalty base: percentages of other bases do not add up */
+    if (r->penalty_base >= 0) dec(w, r->pct_of_base);
+    else lci_buf_puts(w->b, "null");
     lci_buf_puts(w->b, ", ");
     key(w, "amount_uncapped");
     money(w, r->amount_uncapped);
@@ -317,7 +322,7 @@ static void totals(jw *w)
     lci_buf_puts(w->b, r->capped ? "true" : "false");
     lci_buf_puts(w->b, ", ");
     key(w, "pct_of_value");
-    number(w, pct_of_value(r));
+    pct_of_value(w);
     lci_buf_puts(w->b, ", ");
     key(w, "caps");
     caps(w);

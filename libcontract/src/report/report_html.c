@@ -154,12 +154,14 @@ static void header(html *h)
     lci_fen_format(res->penalty_base, base, sizeof base);
     lci_fen_format(res->cap, cap, sizeof cap);
     lci_buf_puts(h->b, "<header>\n<h1>");
-    esc(h, res->title[0] ? res->title : res->id);
+    esc(h, res->title ? res->title : res->id);
     lci_buf_puts(h->b, "</h1>\n<p class=\"meta\">");
     esc(h, res->id);
     lci_buf_printf(h->b, " · %.10s – %.10s · ", res->term_start, res->term_end);
-    lab(h, "合同金额", "Value");
-    lci_buf_printf(h->b, " %s ", v);
+    if (res->value >= 0) {
+        lab(h, "合同金额", "Value");
+        lci_buf_printf(h->b, " %s ", v);
+    }
     esc(h, res->currency);
     if (res->penalty_base >= 0) {
         lci_buf_puts(h->b, " · ");
@@ -203,8 +205,11 @@ static void card_total(html *h)
         lab(h, "上限", "cap");
         lci_buf_printf(h->b, " %s · %s%%</div>", cap, used);
     }
-    lci_buf_printf(h->b, "<div class=\"s\">%s%% ", of_value);
-    lab(h, "合同金额", "of value");
+    lci_buf_puts(h->b, "<div class=\"s\">");
+    if (res->value > 0) {
+        lci_buf_printf(h->b, "%s%% ", of_value);
+        lab(h, "合同金额", "of value");
+    }
     if (res->capped) {
         lci_fen_format(res->amount_uncapped, a, sizeof a);
         lci_buf_puts(h->b, " · ");
@@ -729,7 +734,7 @@ lc_status lci_result_to_html(const lc_result *res, lc_lang lang, unsigned flags,
     lci_buf_init(&b);
     html h = {&b, res, lang, flags, {0}};
     if (lcr_money_init(&h.money, res) != 0) return lci_oom(err);
-    lcr_html_head(&b, lang, res->title[0] ? res->title : res->id);
+    lcr_html_head(&b, lang, res->title ? res->title : res->id);
     header(&h);
     summary(&h);
     charts(&h);

@@ -51,10 +51,11 @@ static void header(report *r)
     money(res->penalty_base, base, sizeof base);
     money(res->cap, cap, sizeof cap);
     lci_buf_printf(r->b, "%s  %s\n", L(r, "合同", "Contract", l1), res->id);
-    if (res->title[0]) lci_buf_printf(r->b, "  %s\n", res->title);
+    if (res->title) lci_buf_printf(r->b, "  %s\n", res->title);
     lci_buf_printf(r->b, "  %s %.10s .. %.10s ([start, end))\n", L(r, "服务期", "Term", l1), res->term_start,
                    res->term_end);
-    lci_buf_printf(r->b, "  %s %s %s", L(r, "合同金额", "Value", l1), v, res->currency);
+    if (res->value >= 0) lci_buf_printf(r->b, "  %s %s %s", L(r, "合同金额", "Value", l1), v, res->currency);
+    else lci_buf_printf(r->b, "  %s %s", L(r, "币种", "Currency", l1), res->currency);
     if (res->penalty_base >= 0) lci_buf_printf(r->b, " · %s %s", L(r, "取费基数", "Penalty base", l2), base);
     if (res->cap >= 0) lci_buf_printf(r->b, " · %s %s", L(r, "上限", "Cap", l3), cap);
     lci_buf_putc(r->b, '\n');
@@ -77,10 +78,12 @@ static void summary_money(report *r, lcr_table *t)
         lcr_cell(t, a);
         lcr_row_end(t);
     }
-    lcr_percent(res->amount, res->value, 2, pct, sizeof pct);
-    lcr_cell_label(t, r->lang, "占合同金额", "Of contract value");
-    lcr_cellf(t, "%s%%", pct);
-    lcr_row_end(t);
+    if (res->value > 0) {
+        lcr_percent(res->amount, res->value, 2, pct, sizeof pct);
+        lcr_cell_label(t, r->lang, "占合同金额", "Of contract value");
+        lcr_cellf(t, "%s%%", pct);
+        lcr_row_end(t);
+    }
     if (res->cap >= 0) {
         money(res->cap, a, sizeof a);
         lcr_percent(res->amount, res->cap, 1, pct, sizeof pct);

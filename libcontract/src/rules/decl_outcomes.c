@@ -264,7 +264,7 @@ static int read_payments(lci_reader *r, int decl)
     int ok = 0;
     if (lci_read_get(r, decl, "payments") == LUA_TTABLE) {
         int idx = lua_gettop(r->L);
-        r->line = lci_read_line(r, idx);
+        m->payments_line = r->line = lci_read_line(r, idx);
         ok = lci_read_array(r, idx, "instalments", (void **)&m->instalments, &m->ninstalments, sizeof *m->instalments,
                         read_instalment);
         if (ok == 0 && lci_read_get(r, idx, "bond") == LUA_TTABLE) {

@@ -440,6 +440,7 @@ typedef struct lci_model {
     const char *obligations_clause;
     lci_instalment *instalments;
     size_t ninstalments;
+    int payments_line;
     int has_bond;
     lci_money_expr bond;
     const char *bond_clause;

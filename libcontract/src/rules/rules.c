@@ -299,6 +299,10 @@ static int check_model(lci_reader *r)
         }
     }
     free(feeds);
+    int value = lci_model_param(m, "value");
+    if ((m->ninstalments || m->has_holdover) && (value < 0 || m->params[value].unit != LCI_UNIT_MONEY))
+        return lci_read_fail(r, m->payments_line, "payments: instalments and the holdover rate are shares of the contract "
+                                                  "value: declare param { \"value\", amount, unit = \"money\" }");
     if (m->has_base && m->base.source != LCI_SRC_QTY) return lci_read_fail(r, m->base.line, "penalty_base is of parameters");
     if (m->has_bond && m->bond.source != LCI_SRC_QTY) return lci_read_fail(r, m->bond.line, "the bond is of parameters");
     return 0;
