@@ -57,6 +57,8 @@ typedef struct lci_rvalue {
     lci_vkind kind;
     double number;
     int64_t integer;
+    int has_shown;   /* NUMBER: shown, the exact value as people see it (lci_shown_value) */
+    lci_dec shown;
 } lci_rvalue;
 
 typedef struct lci_ritem {

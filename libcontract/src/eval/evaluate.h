@@ -65,4 +65,9 @@ int lci_outcomes(lci_build *b);
  * the stamp. */
 int lci_shape(lci_build *b);
 
+/* A measure's exact figure as a result's number: the double for the JSON,
+ * and the value as shown against the bands the rules compare it with
+ * (lci_shown_value), so the ledger and the months table say the same. */
+void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue *out);
+
 #endif

@@ -113,8 +113,7 @@ static int annual(lci_build *b)
     if (m->annual_availability_measure >= 0) {
         const lci_mvalue *v = lci_figure(&b->fig, m->annual_availability_measure, m->nmonths);
         if (v->present) {
-            res->annual_availability.kind = LCI_V_NUMBER;
-            res->annual_availability.number = lci_exact_to_double(v->value, m->measures[m->annual_availability_measure].unit);
+            lci_rvalue_number(m, m->annual_availability_measure, v->value, &res->annual_availability);
         }
     }
     if (m->annual_score_measure < 0) return 0;
@@ -190,8 +189,10 @@ static int acceptance_part(lci_build *b, const lci_acceptance_part *p, lci_rpart
         out->passed = lci_band_has(b->m, &p->band, v);
         out->value.kind = p->kind == LCI_P_INCIDENTS ? LCI_V_INT : LCI_V_NUMBER;
         out->value.integer = (int64_t)v.num;
-        out->value.number = lci_exact_to_double(v, unit);
+        if (p->kind == LCI_P_MEASURE) lci_rvalue_number(b->m, p->measure, v, &out->value);
+        else out->value.number = lci_exact_to_double(v, unit);
         if (p->kind == LCI_P_INCIDENTS) snprintf(num, sizeof num, "%lld", (long long)v.num);
+        else if (out->value.has_shown) lci_dec_format(out->value.shown, num, sizeof num);
         else lci_format_exact(v, unit, num, sizeof num);
         lci_buf_printf(&why, "%s %s: %s", p->name, num, out->passed ? "passed" : "not passed");
     }

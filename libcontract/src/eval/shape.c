@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/evaluate.h"
+#include "rules/words.h"
 
 static int copy_contract(lci_build *b)
 {
@@ -32,9 +33,20 @@ static int copy_contract(lci_build *b)
     return res->id && (res->title || !m->title) && res->currency && res->term_start && res->term_end ? 0 : -1;
 }
 
-static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)
+void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue *out)
 {
-    lci_rvalue out = {LCI_V_NULL, 0, 0};
+    const lci_band *bands[LCI_SHOWN_BANDS];
+    lci_unit unit = m->measures[measure].unit;
+    out->kind = LCI_V_NUMBER;
+    out->number = lci_exact_to_double(v, unit);
+    out->has_shown = 1;
+    out->shown = lci_shown_value(m, v, unit, bands, lci_measure_bands(m, measure, bands, LCI_SHOWN_BANDS));
+}
+
+static lci_rvalue column_value(const lci_model *m, int measure, const lci_mvalue *v)
+{
+    const lci_measure *me = &m->measures[measure];
+    lci_rvalue out = {LCI_V_NULL, 0, 0, 0, {0, 0}};
     if (!v->present) return out;
     if (me->kind == LCI_M_COUNT) {
         out.kind = LCI_V_INT;
@@ -45,8 +57,7 @@ static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)
         out.kind = LCI_V_MONEY;
         return out;
     }
-    out.kind = LCI_V_NUMBER;
-    out.number = lci_exact_to_double(v->value, me->unit);
+    lci_rvalue_number(m, measure, v->value, &out);
     return out;
 }
 
@@ -61,7 +72,7 @@ static int copy_month(lci_build *b, int i)
     if (!mo->columns || !mo->items) return -1;
     for (size_t c = 0; c < m->nmonth_columns; c++) {
         int mi = m->month_columns[c].measure;
-        mo->columns[c] = column_value(&m->measures[mi], lci_figure(&b->fig, mi, i));
+        mo->columns[c] = column_value(m, mi, lci_figure(&b->fig, mi, i));
     }
     if (nitems) {
         mo->scored = b->fig.scored[i];

@@ -135,6 +135,10 @@ int lcr_value_dec(const lci_rvalue *v, lci_dec *out)
         *out = (lci_dec){v->integer, v->kind == LCI_V_MONEY ? 2 : 0};
         return 0;
     }
+    if (v->kind == LCI_V_NUMBER && v->has_shown) {
+        *out = v->shown; /* rounded from the exact value, as the ledger says it */
+        return 0;
+    }
     if (v->kind != LCI_V_NUMBER || lci_dec_from_double(v->number, out) != LCI_NUM_OK) return -1;
     if (out->scale > 4) {
         out->coef /= lci_pow10(out->scale - 4); /* cut toward zero */
