@@ -59,7 +59,16 @@ typedef struct lci_rvalue {
     int64_t integer;
     int has_shown;   /* NUMBER: shown, the exact value as people see it (lci_shown_value) */
     lci_dec shown;
+    int flagged;     /* a month's figure a breach or incident rule finds (charts mark it) */
 } lci_rvalue;
+
+/* The bounds the rules compare a month column (or the score) with: the
+ * lines a chart of it draws, sorted, distinct. */
+#define LCI_CHART_LINES 8
+typedef struct lci_rlines {
+    size_t n;
+    lci_dec at[LCI_CHART_LINES];
+} lci_rlines;
 
 typedef struct lci_ritem {
     int present;
@@ -73,6 +82,7 @@ typedef struct lci_rmonth {
     char label[8];       /* "2026-04" */
     lci_rvalue *columns; /* per month column */
     int scored;
+    int score_flagged;   /* a rule on the score finds this month */
     lci_dec score;       /* rounded */
     char score_text[48];
     lci_dec raw_max;     /* Σ max of the items present */
@@ -159,6 +169,8 @@ struct lc_result {
 
     char **column_keys;
     lci_unit *column_units;
+    lci_rlines *column_lines; /* per column */
+    lci_rlines score_lines;   /* the scorecard's grades and the rules on the score */
     size_t ncolumns;
     lci_rmonth *months;
     size_t nmonths;

@@ -181,3 +181,10 @@ lc_status lci_rule_stopped(lci_build *b, const lci_rule *r, const char *msg)
     free(text);
     return LC_ERULES;
 }
+
+int lci_month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
+{
+    if (!v->present || !lci_band_has(b->m, &r->band, v->value)) return 0;
+    b->ctx.month_severity = v->severity;
+    return lci_cond_eval(r->impact, NULL, NULL, &b->ctx);
+}

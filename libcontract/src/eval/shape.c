@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval/evaluate.h"
+#include "eval/emit.h"
 #include "rules/words.h"
 
 static int copy_contract(lci_build *b)
@@ -43,10 +44,63 @@ void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue 
     out->shown = lci_shown_value(m, v, unit, bands, lci_measure_bands(m, measure, bands, LCI_SHOWN_BANDS));
 }
 
+/* ---- what a chart draws: the rules' bounds, the months they find ---- */
+
+static void add_line(lci_rlines *l, lci_dec d)
+{
+    size_t i = 0;
+    while (i < l->n && lci_dec_cmp(l->at[i], d) < 0) i++;
+    if ((i < l->n && lci_dec_cmp(l->at[i], d) == 0) || l->n == LCI_CHART_LINES) return;
+    memmove(&l->at[i + 1], &l->at[i], (l->n - i) * sizeof l->at[0]);
+    l->at[i] = d;
+    l->n++;
+}
+
+static void add_band_lines(const lci_model *m, const lci_band *b, lci_rlines *out)
+{
+    if (b->has_lo) add_line(out, lci_qty_value(m, &b->lo));
+    if (b->has_hi) add_line(out, lci_qty_value(m, &b->hi));
+}
+
+/* A rule that costs money or counts as an incident: its bounds are lines. */
+static int charted(const lci_rule *r, int measure)
+{
+    return r->measure == measure && (r->outcome == LCI_R_BREACH || r->outcome == LCI_R_INCIDENT);
+}
+
+static void measure_lines(const lci_model *m, int measure, lci_rlines *out)
+{
+    for (size_t i = 0; i < m->nrules; i++)
+        if (charted(&m->rules[i], measure)) add_band_lines(m, &m->rules[i].band, out);
+}
+
+/* Whether a charted rule finds the measure's figure of month i. */
+static int flagged(lci_build *b, int measure, int month)
+{
+    const lci_mvalue *v = lci_figure(&b->fig, measure, month);
+    for (size_t i = 0; i < b->m->nrules; i++)
+        if (charted(&b->m->rules[i], measure) && lci_month_matches(b, &b->m->rules[i], v)) return 1;
+    return 0;
+}
+
+static int score_measure(const lci_model *m)
+{
+    for (size_t i = 0; i < m->nmeasures; i++)
+        if (m->measures[i].kind == LCI_M_SCORE) return (int)i;
+    return LCI_NONE;
+}
+
+/* The score chart's lines: the grades' bounds, and those of rules on the score. */
+static void score_lines(const lci_model *m, lci_rlines *out)
+{
+    for (size_t i = 0; i < m->scorecard.ngrades; i++) add_band_lines(m, &m->scorecard.grades[i].band, out);
+    if (score_measure(m) >= 0) measure_lines(m, score_measure(m), out);
+}
+
 static lci_rvalue column_value(const lci_model *m, int measure, const lci_mvalue *v)
 {
     const lci_measure *me = &m->measures[measure];
-    lci_rvalue out = {LCI_V_NULL, 0, 0, 0, {0, 0}};
+    lci_rvalue out = {LCI_V_NULL, 0, 0, 0, {0, 0}, 0};
     if (!v->present) return out;
     if (me->kind == LCI_M_COUNT) {
         out.kind = LCI_V_INT;
@@ -73,9 +127,11 @@ static int copy_month(lci_build *b, int i)
     for (size_t c = 0; c < m->nmonth_columns; c++) {
         int mi = m->month_columns[c].measure;
         mo->columns[c] = column_value(m, mi, lci_figure(&b->fig, mi, i));
+        mo->columns[c].flagged = flagged(b, mi, i);
     }
     if (nitems) {
         mo->scored = b->fig.scored[i];
+        mo->score_flagged = score_measure(m) >= 0 && flagged(b, score_measure(m), i);
         mo->score = b->fig.scores[i];
         lci_dec_format_short(mo->score, mo->score_text, sizeof mo->score_text);
         mo->raw_max = b->fig.raw_max[i];
@@ -91,11 +147,14 @@ static int copy_months(lci_build *b)
     size_t n = m->nmonth_columns;
     res->column_keys = calloc(n ? n : 1, sizeof *res->column_keys);
     res->column_units = calloc(n ? n : 1, sizeof *res->column_units);
+    res->column_lines = calloc(n ? n : 1, sizeof *res->column_lines);
     res->months = calloc((size_t)m->nmonths, sizeof *res->months);
-    if (!res->column_keys || !res->column_units || !res->months) return -1;
+    if (!res->column_keys || !res->column_units || !res->column_lines || !res->months) return -1;
     res->ncolumns = n;
+    score_lines(m, &res->score_lines);
     for (size_t c = 0; c < n; c++) {
         res->column_units[c] = m->measures[m->month_columns[c].measure].unit;
+        measure_lines(m, m->month_columns[c].measure, &res->column_lines[c]);
         if (!(res->column_keys[c] = lci_strdup(m->month_columns[c].key))) return -1;
     }
     res->nmonths = (size_t)m->nmonths;

@@ -23,13 +23,6 @@ int lci_kind_read_month(lci_reader *r, int spec, lci_rule *rule)
     return ok;
 }
 
-int lci_month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
-{
-    if (!v->present || !lci_band_has(b->m, &r->band, v->value)) return 0;
-    b->ctx.month_severity = v->severity;
-    return lci_cond_eval(r->impact, NULL, NULL, &b->ctx);
-}
-
 lc_status lci_emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak)
 {
     lci_emission e = {.month = month, .reason = lci_wants_reason(r) ? lci_month_reason(b, r, v, streak) : NULL};

@@ -90,16 +90,6 @@ int lcr_column(const lc_result *res, const char *key)
     return -1;
 }
 
-int lcr_param(const lc_result *res, const char *name, lci_dec *out)
-{
-    for (size_t i = 0; i < res->nparams; i++)
-        if (strcmp(res->param_names[i], name) == 0) {
-            const char *v = res->param_values[i];
-            return lci_dec_parse(v, strlen(v), out, NULL) == LCI_NUM_OK ? 0 : -1;
-        }
-    return -1;
-}
-
 int lcr_dec_digits(lci_dec d)
 {
     while (d.scale > 0 && d.coef % 10 == 0) {

@@ -55,8 +55,6 @@ void lcr_percent(int64_t part, int64_t whole, int decimals, char *buf, size_t si
 /* The month column with this key, or -1. */
 int lcr_column(const lc_result *res, const char *key);
 
-/* A declared parameter's current value; 0 when found, else -1. */
-int lcr_param(const lc_result *res, const char *name, lci_dec *out);
 
 /* d written with exactly `scale` decimals when it has no more ("1.5" at
  * 3 -> "1.500"), else as it is. */
@@ -168,9 +166,12 @@ void lcr_html_label(lci_buf *b, lc_lang lang, const char *zh, const char *en);
 void lcr_html_head(lci_buf *b, lc_lang lang, const char *title);
 void lcr_html_foot(lci_buf *b);
 
-/* The three charts as inline SVG (report_svg.c). */
+/* The charts as inline SVG (report_svg.c): the score; each percentage
+ * column the rules compare with bands (lcr_svg_charted); the cumulative
+ * penalty. */
 void lcr_svg_scores(lci_buf *b, const lc_result *res, lc_lang lang);
-void lcr_svg_availability(lci_buf *b, const lc_result *res, lc_lang lang);
+int lcr_svg_charted(const lc_result *res, size_t col);
+void lcr_svg_percent(lci_buf *b, const lc_result *res, size_t col, lc_lang lang);
 void lcr_svg_cumulative(lci_buf *b, const lc_result *res, const lcr_money *m, lc_lang lang);
 
 /* ---- diff (filled by diff.c) ---- */

@@ -284,7 +284,8 @@ static void charts(html *h)
     section(h, "charts", 0, "图表", "Charts");
     lci_buf_puts(h->b, "<div class=\"charts\">\n");
     if (res->has_scorecard) lcr_svg_scores(h->b, res, h->lang);
-    if (lcr_column(res, "availability") >= 0) lcr_svg_availability(h->b, res, h->lang);
+    for (size_t k = 0; k < res->ncolumns; k++)
+        if (lcr_svg_charted(res, k)) lcr_svg_percent(h->b, res, k, h->lang);
     lcr_svg_cumulative(h->b, res, &h->money, h->lang);
     lci_buf_puts(h->b, "</div>\n</section>\n");
 }
