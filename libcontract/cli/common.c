@@ -262,7 +262,8 @@ int cli_format(const char *name, lc_format *out)
 
 int cli_lang(const char *name, lc_lang *out)
 {
-    if (!name || strcmp(name, "both") == 0) *out = LC_LANG_BOTH;
+    if (!name) *out = LC_LANG_CONTRACT; /* the contract's own, else both */
+    else if (strcmp(name, "both") == 0) *out = LC_LANG_BOTH;
     else if (strcmp(name, "zh") == 0) *out = LC_LANG_ZH;
     else if (strcmp(name, "en") == 0) *out = LC_LANG_EN;
     else return cli_usage("unknown language '%s' (zh, en or both)", name);

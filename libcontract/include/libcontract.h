@@ -365,7 +365,11 @@ LC_API void lc_eval_free(lc_eval *ev);
 LC_API void lc_result_free(lc_result *res);
 
 /* Label language of text, CSV and HTML reports. */
-typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2 } lc_lang;
+/* The reports' labels: Chinese and English, one of them, or the language
+ * the contract declares (contract { lang = "en" }; both when it declares
+ * none).  The words for the amounts are the contract's too
+ * (contract { amounts = "credit" }: service credits, not penalties). */
+typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2, LC_LANG_CONTRACT = 3 } lc_lang;
 
 #define LC_RENDER_EXPLAIN 0x1u /* text: the numbers and events behind each breach */
 #define LC_RENDER_BOM 0x2u     /* csv: start with a UTF-8 BOM (for Excel) */

@@ -380,4 +380,21 @@ grep -q 'examples/events/tickets.jsonl: [0-9]* of [0-9]* kB' "$tmp/tty.out" || {
 CONTRACT_PROGRESS_DELAY=0 "${mc[@]}" >/dev/null 2>"$tmp/notty.err"
 [ ! -s "$tmp/notty.err" ] || { fail "progress without a terminal"; cat -v "$tmp/notty.err" | head -3; }
 
+# The contract declares its reports' language and the word for its amounts;
+# --lang still overrides; an unknown word is refused with a hint.
+sed 's/^contract { id = "uptime-fixture",/contract { lang = "en", amounts = "credit", id = "uptime-fixture",/' \
+  tests/reports/fixtures/uptime.lua >"$tmp/credits.lua"
+"$contract" eval "$tmp/credits.lua" tests/reports/fixtures/uptime.jsonl >"$tmp/credits.txt" &&
+  "$contract" eval "$tmp/credits.lua" tests/reports/fixtures/uptime.jsonl --lang zh >"$tmp/credits.zh" &&
+  "$contract" eval "$tmp/credits.lua" tests/reports/fixtures/uptime.jsonl --format html >"$tmp/credits.html" ||
+  fail "eval of a contract with its own words: exit $?"
+grep -q '^  Total  ' "$tmp/credits.txt" && grep -q 'Service credit' "$tmp/credits.txt" && ! grep -q '违约\|合计\|enalt' "$tmp/credits.txt" &&
+  grep -q '服务抵扣合计' "$tmp/credits.zh" && ! grep -q 'Total' "$tmp/credits.zh" &&
+  grep -q 'Total service credits' "$tmp/credits.html" && grep -q 'Cumulative service credit after caps' "$tmp/credits.html" &&
+  ! grep -q '违约金' "$tmp/credits.html" || { fail "the contract's language and words"; head -20 "$tmp/credits.txt"; }
+sed 's/^contract { id = "uptime-fixture",/contract { amounts = "credits", id = "uptime-fixture",/' \
+  tests/reports/fixtures/uptime.lua >"$tmp/badword.lua"
+quiet "contract amounts typo" 3 "amounts 'credits' is not one of credit, damages, deduction, penalty (did you mean 'credit'?)" \
+  "$contract" check "$tmp/badword.lua"
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

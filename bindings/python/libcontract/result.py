@@ -19,7 +19,8 @@ FORMATS = {
     "html": _native.LC_FORMAT_HTML,
 }
 
-LANGS = {"both": _native.LC_LANG_BOTH, "zh": _native.LC_LANG_ZH, "en": _native.LC_LANG_EN}
+LANGS = {"both": _native.LC_LANG_BOTH, "zh": _native.LC_LANG_ZH, "en": _native.LC_LANG_EN,
+         None: _native.LC_LANG_CONTRACT}
 
 
 def fen_to_decimal(fen):
@@ -32,7 +33,7 @@ def _choice(table, value, what):
     try:
         return table[value]
     except KeyError:
-        raise ValueError("%s must be one of %s, not %r" % (what, ", ".join(table), value)) from None
+        raise ValueError("%s must be one of %s, not %r" % (what, ", ".join(map(str, table)), value)) from None
 
 
 @dataclasses.dataclass
@@ -257,10 +258,11 @@ class Result(Handle):
             return _items(ptr, b"warnings", lambda get, i: {
                 "file": get(b"file"), "line": get(b"line"), "message": get(b"message")})
 
-    def render(self, format="text", lang="both", explain=False, bom=False):
+    def render(self, format="text", lang=None, explain=False, bom=False):
         """The report as text: format "text", "json", "csv" or "html".
 
-        lang: "both", "zh" or "en" (labels of text, CSV and HTML);
+        lang: "both", "zh" or "en" (labels of text, CSV and HTML); None:
+        the language the contract declares, else both;
         explain: the numbers and events behind each breach (text);
         bom: start CSV with a UTF-8 BOM (for Excel).
         """
@@ -283,7 +285,7 @@ class Result(Handle):
         return "<libcontract.Result %d breaches, total %s>" % (totals.breaches, totals.amount)
 
 
-def diff(old, new, format="json", lang="both"):
+def diff(old, new, format="json", lang=None):
     """Compares two results breach by breach: (differs, report).
 
     The report is a dict for format="json", else text (format="text").

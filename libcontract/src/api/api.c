@@ -287,6 +287,7 @@ lc_status lc_result_render(const lc_result *res, lc_format format, lc_lang lang,
 {
     if (!res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_render: NULL argument");
     *out = NULL;
+    if (lcr_lang(res, lang, &lang, err) != LC_OK) return LC_EUSAGE;
     switch (format) {
     case LC_FORMAT_JSON: return lci_result_to_json(res, flags, out, len, err);
     case LC_FORMAT_TEXT: return lci_result_to_text(res, lang, flags, out, len, err);

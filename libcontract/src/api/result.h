@@ -167,6 +167,8 @@ struct lc_result {
     lci_rfinding *findings;
     size_t nfindings;
 
+    int lang;                 /* the lc_lang the contract declares, or -1 */
+    const char *amount_zh, *amount_en, *amount_en_plural; /* the word for its amounts (borrowed) */
     char **column_keys;
     lci_unit *column_units;
     lci_rlines *column_lines; /* per column */

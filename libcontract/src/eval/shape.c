@@ -29,6 +29,10 @@ static int copy_contract(lci_build *b)
     if (value >= 0 && m->params[value].unit == LCI_UNIT_MONEY &&
         lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK)
         res->value = -1;
+    res->lang = !m->lang ? -1 : strcmp(m->lang, "zh") == 0 ? LC_LANG_ZH : strcmp(m->lang, "en") == 0 ? LC_LANG_EN : LC_LANG_BOTH;
+    res->amount_zh = m->amount_zh;
+    res->amount_en = m->amount_en;
+    res->amount_en_plural = m->amount_en_plural;
     res->penalty_base = -1;
     if (m->has_base && lci_money_value(m, &m->base, &res->penalty_base) != 0) res->penalty_base = -1;
     return res->id && (res->title || !m->title) && res->currency && res->term_start && res->term_end ? 0 : -1;

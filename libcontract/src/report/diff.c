@@ -470,6 +470,7 @@ static lc_status diff_render(const lc_result *old_res, const lc_result *new_res,
 {
     if (!old_res || !new_res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_diff: NULL argument");
     *out = NULL;
+    if (lcr_lang(new_res, lang, &lang, err) != LC_OK) return LC_EUSAGE;
     lci_buf buf;
     lci_buf_init(&buf);
     diff_ctx d = {old_res, new_res, {0}, NULL, 0, &buf, 0};

@@ -8,6 +8,23 @@
 
 /* ---- labels ---- */
 
+lc_status lcr_lang(const lc_result *res, lc_lang asked, lc_lang *out, lc_error *err)
+{
+    if ((unsigned)asked > LC_LANG_CONTRACT) return lci_fail(err, LC_EUSAGE, NULL, 0, "unknown language %d", (int)asked);
+    *out = asked != LC_LANG_CONTRACT ? asked : res->lang >= 0 ? (lc_lang)res->lang : LC_LANG_BOTH;
+    return LC_OK;
+}
+
+void lcr_amount_words(const lc_result *res, const char *zh_fmt, const char *en_fmt, int en_form, char *zh, char *en)
+{
+    char word[LCR_LABEL_MAX];
+    const char *w = en_form == LCR_PLURAL ? res->amount_en_plural : res->amount_en;
+    snprintf(word, sizeof word, "%s", w ? w : "penalty");
+    if (en_form == LCR_CAPITAL && word[0] >= 'a' && word[0] <= 'z') word[0] = (char)(word[0] - 'a' + 'A');
+    snprintf(zh, LCR_LABEL_MAX, zh_fmt, res->amount_zh ? res->amount_zh : "违约金");
+    snprintf(en, LCR_LABEL_MAX, en_fmt, word);
+}
+
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size)
 {
     if (lang == LC_LANG_ZH) return zh;

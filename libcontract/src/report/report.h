@@ -25,6 +25,17 @@
 /* zh, en or "zh en" by lang, in buf (or one of the arguments). */
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size);
 
+/* The language a render asked for, LC_LANG_CONTRACT resolved: LC_OK, or
+ * LC_EUSAGE for a value that is no lc_lang. */
+lc_status lcr_lang(const lc_result *res, lc_lang asked, lc_lang *out, lc_error *err);
+
+/* A label with the contract's word for its amounts: zh_fmt with the
+ * Chinese word ("%s合计": 违约金合计, 服务抵扣合计), en_fmt with the
+ * English one in the form asked (LCR_SINGULAR "penalty", LCR_PLURAL
+ * "penalties", LCR_CAPITAL "Penalty"); into zh and en, LCR_LABEL_MAX each. */
+enum { LCR_SINGULAR, LCR_PLURAL, LCR_CAPITAL };
+void lcr_amount_words(const lc_result *res, const char *zh_fmt, const char *en_fmt, int en_form, char *zh, char *en);
+
 /* The Chinese name of a grade the rule file names in English ("good" ->
  * "良好"); the name itself when it is not one of the four of 附件7. */
 const char *lcr_grade_zh(const char *grade);

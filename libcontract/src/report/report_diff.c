@@ -144,7 +144,9 @@ static void csv_totals(dview *d)
     lcr_csv_label(d->b, d->lang, "差额", "delta", 0);
     lcr_csv_end(d->b);
     csv_total_money(d, "封顶前合计", "amount_uncapped", a->amount_uncapped, b->amount_uncapped);
-    csv_total_money(d, "违约金合计", "amount", a->amount, b->amount);
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(b, "%s合计", "amount", LCR_SINGULAR, wz, we);
+    csv_total_money(d, wz, "amount", a->amount, b->amount);
     csv_total_row(d, "是否封顶", "capped", a->capped ? "true" : "false", b->capped ? "true" : "false", "");
     csv_total_row(d, "解除合同权", "termination_right", a->termination_right ? "true" : "false",
                   b->termination_right ? "true" : "false", "");
@@ -353,12 +355,13 @@ static void html_incidents(dview *d)
 
 lc_status lci_diff_to_html(const lci_diff_view *v, lc_lang lang, lci_buf *out, lc_error *err)
 {
-    char l[LCR_LABEL_MAX];
+    char l[LCR_LABEL_MAX], wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
     dview d = {v, out, lang, NULL, 0, 0};
     if (lcr_diff_rules(v, &d.rows, &d.nrows) != 0) return lci_oom(err);
-    lcr_html_head(out, lang, lcr_label(lang, "违约金比较", "Penalty diff", l, sizeof l));
+    lcr_amount_words(v->b, "%s比较", "%s diff", LCR_CAPITAL, wz, we);
+    lcr_html_head(out, lang, lcr_label(lang, wz, we, l, sizeof l));
     lci_buf_puts(out, "<header>\n<h1>");
-    lab(&d, "违约金比较", "Penalty diff");
+    lab(&d, wz, we);
     lci_buf_printf(out, "</h1>\n<ul class=\"meta\" data-identical=\"%s\">\n", v->differs ? "false" : "true");
     html_side(&d, "原", "Old", v->a);
     html_side(&d, "新", "New", v->b);

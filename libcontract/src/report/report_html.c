@@ -195,7 +195,9 @@ static void card_total(html *h)
     lcr_percent(res->amount, res->value, 2, of_value, sizeof of_value);
     lci_buf_printf(h->b, "<div class=\"card\" id=\"total\" data-amount=\"%s\"%s%s%s><div class=\"k\">", a,
                    res->cap >= 0 ? " data-cap=\"" : "", res->cap >= 0 ? cap : "", res->cap >= 0 ? "\"" : "");
-    lab(h, "违约金合计", "Total penalties");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s合计", "Total %s", LCR_PLURAL, wz, we);
+    lab(h, wz, we);
     lci_buf_printf(h->b, "</div><div class=\"v\">%s ", a);
     esc(h, res->currency);
     lci_buf_puts(h->b, "</div>");
@@ -427,7 +429,9 @@ static void months(html *h)
         lci_buf_puts(h->b, "</th>");
     }
     th(h, "n", "违约", "Breaches");
-    th(h, "n", "违约金", "Penalty");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s", "%s", LCR_CAPITAL, wz, we);
+    th(h, "n", wz, we);
     th(h, "n", "累计", "Cumulative");
     lci_buf_puts(h->b, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < res->nmonths; i++) month_row(h, i);

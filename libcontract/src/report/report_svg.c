@@ -302,9 +302,11 @@ void lcr_svg_cumulative(lci_buf *b, const lc_result *res, const lcr_money *m, lc
     char text[32], label[LCR_LABEL_MAX + 40], l[LCR_LABEL_MAX];
     if (!n) return;
     if (top <= 0) top = 100;
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
     if (res->cap >= 0)
-        open_chart(&c, "cumulative", "累计违约金（封顶后）与上限", "Cumulative penalty after caps, against the cap");
-    else open_chart(&c, "cumulative", "累计违约金（封顶后）", "Cumulative penalty after caps");
+        lcr_amount_words(res, "累计%s（封顶后）与上限", "Cumulative %s after caps, against the cap", LCR_SINGULAR, wz, we);
+    else lcr_amount_words(res, "累计%s（封顶后）", "Cumulative %s after caps", LCR_SINGULAR, wz, we);
+    open_chart(&c, "cumulative", wz, we);
     hline(&c, "grid", NULL, NULL, money_y(0, top), "0", NULL);
     lci_fen_format(top, text, sizeof text);
     if (res->cap < 0) hline(&c, "grid", NULL, NULL, money_y(top, top), text, NULL);

@@ -69,7 +69,9 @@ static void summary_money(report *r, lcr_table *t)
     label_buf l;
     char a[32], pct[32];
     money(res->amount, a, sizeof a);
-    lcr_cell_label(t, r->lang, "违约金合计", "Total");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s合计", "Total", LCR_SINGULAR, wz, we);
+    lcr_cell_label(t, r->lang, wz, we);
     lcr_cellf(t, "%s %s", a, res->currency);
     lcr_row_end(t);
     if (res->capped) {
@@ -274,7 +276,9 @@ static void months(report *r)
     lcr_cell_label(&t, r->lang, "月份", "Month");
     for (size_t c = 0; c < res->ncolumns; c++) lcr_cell(&t, res->column_keys[c]);
     lcr_cell_label(&t, r->lang, "违约", "Breaches");
-    lcr_cell_label(&t, r->lang, "违约金", "Penalty");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s", "%s", LCR_CAPITAL, wz, we);
+    lcr_cell_label(&t, r->lang, wz, we);
     lcr_cell_label(&t, r->lang, "累计", "Cumulative");
     lcr_table_rule(&t);
     for (size_t i = 0; i < res->nmonths; i++) {

@@ -403,6 +403,8 @@ typedef struct lci_model {
     lci_idtable texts;
     size_t text_bytes;
     const char *id, *title, *currency, *clause;
+    const char *lang;                        /* the reports' language ("zh", "en", "both") or NULL */
+    const char *amount_zh, *amount_en, *amount_en_plural; /* the word for its amounts (违约金, penalty) */
     int offset_min;            /* the contract's time zone */
     int64_t signed_day;        /* days since epoch */
     lci_time term_start, term_end; /* [start, end) */

@@ -67,6 +67,25 @@ static int read_term(lci_reader *r, int c, int line)
     return ok;
 }
 
+/* amounts = { zh, en, en_plural } (the helpers turned a known word into
+ * its table); without it, penalties. */
+static int read_amount_words(lci_reader *r, int c)
+{
+    lci_model *m = r->m;
+    int ok = 0;
+    if (lci_read_get(r, c, "amounts") == LUA_TTABLE) {
+        int a = lua_gettop(r->L);
+        ok = lci_read_string(r, a, "zh", 1, &m->amount_zh);
+        if (ok == 0) ok = lci_read_string(r, a, "en", 1, &m->amount_en);
+        if (ok == 0) ok = lci_read_string(r, a, "en_plural", 1, &m->amount_en_plural);
+    }
+    lua_settop(r->L, c);
+    if (ok == 0 && !m->amount_zh) ok = lci_read_keep_literal(r, "违约金", &m->amount_zh);
+    if (ok == 0 && !m->amount_en) ok = lci_read_keep_literal(r, "penalty", &m->amount_en);
+    if (ok == 0 && !m->amount_en_plural) ok = lci_read_keep_literal(r, "penalties", &m->amount_en_plural);
+    return ok;
+}
+
 static int read_contract(lci_reader *r, int decl)
 {
     lci_model *m = r->m;
@@ -91,6 +110,8 @@ static int read_contract(lci_reader *r, int decl)
         else m->signed_day = lci_local_day(m->term_start, m->offset_min) - 1;
     }
     if (ok == 0 && !m->currency) ok = lci_read_keep_literal(r, "CNY", &m->currency);
+    if (ok == 0) ok = lci_read_string(r, c, "lang", 0, &m->lang);
+    if (ok == 0) ok = read_amount_words(r, c);
     lua_pop(r->L, 1);
     return ok;
 }
