@@ -397,4 +397,9 @@ sed 's/^contract { id = "uptime-fixture",/contract { amounts = "credits", id = "
 quiet "contract amounts typo" 3 "amounts 'credits' is not one of credit, damages, deduction, penalty (did you mean 'credit'?)" \
   "$contract" check "$tmp/badword.lua"
 
+# --explain shows the value in force next to the contract's words.
+"$contract" eval "$ref" "${events[@]}" --explain --lang en --set availability_target=99.7 >"$tmp/explain.txt" &&
+  grep -A1 '所提供的服务可用性达不到99.9%' "$tmp/explain.txt" | grep -q 'parameters: availability_target 99.7 (the contract: 99.9)' ||
+  { fail "--explain: the parameter in force"; grep -A2 '可用性达不到' "$tmp/explain.txt" | head -3; }
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

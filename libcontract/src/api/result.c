@@ -95,6 +95,9 @@ void lc_result_free(lc_result *res)
     free(res->column_lines);
     free_all(res->param_names, res->nparams);
     free_all(res->param_values, res->nparams);
+    free_all(res->param_declared, res->nparams);
+    for (size_t i = 0; res->rule_params && i < res->nrules; i++) free(res->rule_params[i].at);
+    free(res->rule_params);
     free(res->id);
     free(res->title);
     free(res->currency);

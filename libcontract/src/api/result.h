@@ -156,6 +156,12 @@ struct lc_result {
     /* stamp */
     char *engine_version, *rules_name, *rules_hash, *params_hash;
     char **param_names, **param_values;
+    char **param_declared;   /* per parameter: the rule file's value when --set changed it, else NULL */
+    struct lci_rparams {
+        int *at;             /* indices in param_names */
+        size_t n;
+    } *rule_params;          /* per rule of the model (lci_rbreach.rule_index): the parameters it uses */
+    size_t nrules;
     size_t nparams;
 
     lci_strview ids;      /* the evaluation's event ids, shared (refs index them) */

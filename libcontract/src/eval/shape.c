@@ -268,16 +268,22 @@ static int copy_stamp(lci_build *b)
     res->rules_hash = hex128(e->rules_hash);
     res->param_names = calloc(m->nparams + 1, sizeof *res->param_names);
     res->param_values = calloc(m->nparams + 1, sizeof *res->param_values);
-    if (!res->engine_version || !res->rules_name || !res->rules_hash || !res->param_names || !res->param_values)
+    res->param_declared = calloc(m->nparams + 1, sizeof *res->param_declared);
+    if (!res->engine_version || !res->rules_name || !res->rules_hash || !res->param_names || !res->param_values ||
+        !res->param_declared)
         return -1;
     int ok = 1;
     for (size_t i = 0; i < m->nparams && ok; i++) {
-        char v[48];
-        lci_dec_format(m->params[i].value, v, sizeof v);
-        res->param_names[i] = lci_strdup(m->params[i].name);
+        char v[48], d[48];
+        const lci_param *p = &m->params[i];
+        int set = lci_dec_cmp(p->value, p->declared) != 0;
+        lci_dec_format(p->value, v, sizeof v);
+        lci_dec_format_short(p->declared, d, sizeof d);
+        res->param_names[i] = lci_strdup(p->name);
         res->param_values[i] = lci_strdup(v);
+        res->param_declared[i] = set ? lci_strdup(d) : NULL;
         res->nparams = i + 1;
-        ok = res->param_names[i] && res->param_values[i];
+        ok = res->param_names[i] && res->param_values[i] && (!set || res->param_declared[i]);
         /* the hash is of the value, not its spelling: 99.5 = 99.50 */
         lci_dec_format_short(m->params[i].value, v, sizeof v);
         lci_buf_printf(&all, "%s=%s\n", m->params[i].name, v);
@@ -290,8 +296,25 @@ static int copy_stamp(lci_build *b)
     return res->params_hash ? 0 : -1;
 }
 
+/* The parameters each rule uses, for --explain. */
+static int copy_rule_params(lci_build *b)
+{
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    if (!(res->rule_params = calloc(m->nrules + 1, sizeof *res->rule_params))) return -1;
+    res->nrules = m->nrules;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const lci_rule *r = &m->rules[i];
+        if (!r->nparams) continue;
+        if (!(res->rule_params[i].at = malloc(r->nparams * sizeof *r->params))) return -1;
+        memcpy(res->rule_params[i].at, r->params, r->nparams * sizeof *r->params);
+        res->rule_params[i].n = r->nparams;
+    }
+    return 0;
+}
+
 int lci_shape(lci_build *b)
 {
     if (copy_contract(b) != 0 || copy_months(b) != 0 || copy_scorecard(b) != 0) return -1;
-    return copy_warnings(b) != 0 || copy_stamp(b) != 0 ? -1 : 0;
+    return copy_warnings(b) != 0 || copy_stamp(b) != 0 || copy_rule_params(b) != 0 ? -1 : 0;
 }

@@ -165,6 +165,25 @@ static void ledger_head(report *r, lcr_table *t)
     lcr_table_rule(t);
 }
 
+/* The parameters a breach's rule uses, with the value in force: after
+ * --set, the contract's words say one number and the rule used another
+ * ("availability_target 99.5 (the contract: 99.9)"). */
+static void explain_params(report *r, const lci_rbreach *br)
+{
+    const lc_result *res = r->res;
+    const struct lci_rparams *p = br->rule_index >= 0 && (size_t)br->rule_index < res->nrules ? &res->rule_params[br->rule_index] : NULL;
+    label_buf l;
+    if (!p || !p->n) return;
+    lci_buf_printf(r->b, "    %s: ", L(r, "参数", "parameters", l));
+    for (size_t i = 0; i < p->n; i++) {
+        int k = p->at[i];
+        lci_buf_printf(r->b, "%s%s %s", i ? ", " : "", res->param_names[k], res->param_values[k]);
+        if (res->param_declared[k])
+            lci_buf_printf(r->b, " (%s: %s)", L(r, "合同", "the contract", l), res->param_declared[k]);
+    }
+    lci_buf_putc(r->b, '\n');
+}
+
 /* --explain: the contract's words and the events behind each breach. */
 static void explain(report *r)
 {
@@ -179,6 +198,7 @@ static void explain(report *r)
         lci_buf_printf(r->b, "  %s  %s  %s\n    ", when, br->rule, br->clause);
         inline_text(r, br->text);
         lci_buf_putc(r->b, '\n');
+        explain_params(r, br);
         if (!br->events.n) continue;
         lci_buf ev;
         lci_buf_init(&ev);

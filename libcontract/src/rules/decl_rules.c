@@ -134,6 +134,7 @@ static int read_rule(lci_reader *r, int idx, void *item)
     lci_rule *ru = item;
     ru->line = r->line = lci_read_line(r, idx);
     ru->type = ru->measure = LCI_NONE;
+    r->rule = ru; /* its parameters are noted as they are read */
     int ok = lci_read_string(r, idx, "id", 1, &ru->id);
     if (ok == 0) ok = read_rule_kind(r, idx, ru);
     if (ok == 0) ok = lci_read_string(r, idx, "class", ru->outcome == LCI_R_BREACH || ru->outcome == LCI_R_INCIDENT, &ru->klass);
@@ -144,6 +145,7 @@ static int read_rule(lci_reader *r, int idx, void *item)
     if (ok == 0) ok = ru->kind->read(r, idx, ru);
     lua_settop(r->L, idx);
     if (ok == 0 && ru->outcome == LCI_R_BREACH) ok = read_amount(r, idx, ru);
+    r->rule = NULL;
     ru->order = ru->id ? rule_order(ru->id) : 0;
     return ok;
 }

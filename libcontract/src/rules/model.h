@@ -233,6 +233,8 @@ typedef struct lci_rule {
     lci_cond *impact;            /* ... and the month's severity; NULL = any */
     int *unless;                 /* rule indices that take precedence (on the same events) */
     size_t nunless;
+    int *params;                 /* the parameters it uses (bounds, prices, windows), once each, in order */
+    size_t nparams, params_cap;
     int line;
     int order;                   /* item number parsed from the id, for sorting */
     int class_rank;              /* classes rank in the order the rule file first uses them */
@@ -457,6 +459,9 @@ typedef struct lci_model {
 } lci_model;
 
 void lci_model_free(lci_model *m);
+
+/* Notes that rule r uses parameter p (once): 0, or -1 when out of memory. */
+int lci_rule_note_param(lci_rule *r, int p);
 
 /* Frees a condition read for the model (NULL is fine). */
 void lci_cond_free(lci_cond *c);

@@ -265,6 +265,7 @@ int lci_read_qty(lci_reader *r, int t, const char *key, lci_qty *q, int *present
             else {
                 r->m->params[q->param].uses++;
                 q->unit = r->m->params[q->param].unit;
+                if (r->rule && lci_rule_note_param(r->rule, q->param) != 0) ok = lci_read_oom(r);
             }
         } else if (ok == 0) {
             ok = lci_read_borrow(r, idx, "unit", 0, &unit);

@@ -21,6 +21,7 @@ typedef struct lci_reader {
     lci_model *m;
     lc_error *err;
     int line;         /* the declaration being read, for messages */
+    lci_rule *rule;   /* the rule being read: the parameters it uses are noted in it */
 } lci_reader;
 
 /* Fills the error at `line` (the declaration's when 0); returns -1. */

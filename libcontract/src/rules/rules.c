@@ -469,7 +469,7 @@ static int load_protected(lua_State *L)
     if (job->status == LC_OK) job->status = expose_api(sb, RULES_CHUNK, job->err);
     if (job->status == LC_OK) job->status = run_chunk(sb, RULES_CHUNK, job->text, job->len, 0, 0, job->err);
     if (job->status == LC_OK) {
-        lci_reader r = {L, RULES_CHUNK, job->out, job->err, 1};
+        lci_reader r = {L, RULES_CHUNK, job->out, job->err, 1, NULL};
         if (read_declarations(&r, base + 2) != 0) job->status = job->err ? job->err->code : LC_ERULES;
     }
     return 0;
