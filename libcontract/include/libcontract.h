@@ -457,7 +457,8 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  *           "cap", "cap_index", "breach" (its index in breaches), "rule",
  *           "period", "at", "cut"), "reasons" (termination.reasons),
  *           "parts" (acceptance.parts), "obligations", "instalments",
- *           "params" (stamp.params: "name", "value");
+ *           "params" (stamp.params: "name", "value"), "not_counted" (the events
+ *           that did not count: "type", "reason", "count");
  *   single objects (one item, index 0): "contract", "totals",
  *           "termination", "annual", "acceptance", "payments", "stamp".
  *

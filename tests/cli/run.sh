@@ -402,4 +402,23 @@ quiet "contract amounts typo" 3 "amounts 'credits' is not one of credit, damages
   grep -A1 '所提供的服务可用性达不到99.9%' "$tmp/explain.txt" | grep -q 'parameters: availability_target 99.7 (the contract: 99.9)' ||
   { fail "--explain: the parameter in force"; grep -A2 '可用性达不到' "$tmp/explain.txt" | head -3; }
 
+# The events that did not count, by type and reason, in the JSON and the reports.
+cat >"$tmp/notcounted.jsonl" <<'JSONL'
+{"type": "outage", "id": "o-1", "start": "2026-05-12T02:00:00+08:00", "end": "2026-05-12T02:20:00+08:00", "provider_fault": false}
+{"type": "outage", "id": "o-2", "start": "2025-05-12T02:00:00+08:00", "end": "2025-05-12T02:20:00+08:00"}
+{"type": "outage", "id": "o-3", "start": "2026-06-12T02:00:00+08:00", "end": "2026-06-12T02:20:00+08:00"}
+{"type": "outage", "id": "o-3", "start": "2026-06-12T02:00:00+08:00", "end": "2026-06-12T02:20:00+08:00"}
+{"type": "outage", "id": "o-4"}
+{"type": "nonsense", "id": "x"}
+JSONL
+"$contract" eval "$ref" "$tmp/notcounted.jsonl" --skip-invalid --format json >"$tmp/notcounted.json" &&
+  "$contract" eval "$ref" "$tmp/notcounted.jsonl" --skip-invalid --lang en >"$tmp/notcounted.txt" || fail "not counted: exit $?"
+python3 - "$tmp/notcounted.json" "$tmp/notcounted.txt" <<'PY' || fail "the events that did not count"
+import json, sys
+rows = [(r["type"], r["reason"], r["count"]) for r in json.load(open(sys.argv[1]))["not_counted"]]
+assert rows == [("outage", "condition", 1), ("outage", "outside_term", 1), ("outage", "repeat", 1), (None, "invalid", 2)], rows
+text = open(sys.argv[2]).read()
+assert "Events not counted" in text and "excluded by its type's condition" in text and "invalid, skipped" in text, text
+PY
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

@@ -25,6 +25,7 @@ static const place PLACES[] = {
     {"annual", NULL, "annual", 1},          {"acceptance", NULL, "acceptance", 1},
     {"parts", "acceptance", "parts", 0},    {"obligations", NULL, "obligations", 0},
     {"instalments", "payments", "instalments", 0}, {"stamp", NULL, "stamp", 1},
+    {"not_counted", NULL, "not_counted", 0},
 };
 
 static void assert_field(const lc_result *res, const char *list, size_t i, const char *field, const cJSON *j);

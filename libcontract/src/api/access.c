@@ -190,6 +190,11 @@ GET(reason_message) { return text(res->reasons[i].message); }
 static const field REASONS[] = {{"reason", reason_id},     {"clause", reason_clause}, {"label", reason_label},
                                 {"count", reason_count},   {"needed", reason_needed}, {"message", reason_message}};
 
+GET(nc_type) { return text(res->not_counted[i].type); }
+GET(nc_reason) { return text(res->not_counted[i].reason); }
+GET(nc_count) { return whole((int64_t)res->not_counted[i].count); }
+static const field NOT_COUNTED[] = {{"type", nc_type}, {"reason", nc_reason}, {"count", nc_count}};
+
 GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
 GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
 GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
@@ -274,6 +279,7 @@ static size_t n_parts(const lc_result *res) { return res->nparts; }
 static size_t n_obligations(const lc_result *res) { return res->nobligations; }
 static size_t n_instalments(const lc_result *res) { return res->ninstalments; }
 static size_t n_params(const lc_result *res) { return res->nparams; }
+static size_t n_not_counted(const lc_result *res) { return res->nnot_counted; }
 
 static const lci_refs *breach_events(const lc_result *res, size_t i) { return &res->breaches[i].events; }
 static const lci_refs *incident_events(const lc_result *res, size_t i) { return &res->incidents[i].events; }
@@ -300,6 +306,7 @@ static const list LISTS[] = {
     LIST("instalments", INSTALMENTS, n_instalments, NULL),
     LIST("payments", PAYMENTS, one, NULL),
     LIST("stamp", STAMP, one, NULL),
+    LIST("not_counted", NOT_COUNTED, n_not_counted, NULL),
     LIST("params", PARAMS, n_params, NULL),
 };
 

@@ -93,6 +93,7 @@ void lc_result_free(lc_result *res)
     free_all(res->column_keys, res->ncolumns);
     free(res->column_units);
     free(res->column_lines);
+    free(res->not_counted);
     free_all(res->param_names, res->nparams);
     free_all(res->param_values, res->nparams);
     free_all(res->param_declared, res->nparams);

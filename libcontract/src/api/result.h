@@ -228,6 +228,12 @@ struct lc_result {
 
     lci_rwarning *warnings;
     size_t nwarnings;
+    struct lci_rnot_counted {
+        const char *type;     /* borrowed from the model's texts; NULL: a line of no known type */
+        const char *reason;   /* "condition", "outside_term", "repeat", "invalid" (static) */
+        uint64_t count;
+    } *not_counted;           /* by type in declaration order, then reason */
+    size_t nnot_counted;
 };
 
 /* An empty result (all counts zero), or NULL. */

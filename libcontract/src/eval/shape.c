@@ -313,8 +313,25 @@ static int copy_rule_params(lci_build *b)
     return 0;
 }
 
+/* The events that did not count, by type and reason, with how many. */
+static int copy_not_counted(lci_build *b)
+{
+    static const char *const reasons[LCI_NC_REASONS] = {"condition", "outside_term", "repeat", "invalid"};
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    if (!(res->not_counted = calloc((m->ntypes + 1) * LCI_NC_REASONS, sizeof *res->not_counted))) return -1;
+    for (size_t t = 0; t <= m->ntypes; t++)
+        for (int why = 0; why < LCI_NC_REASONS; why++) {
+            uint64_t n = b->ev->not_counted[t][why];
+            if (n) res->not_counted[res->nnot_counted++] = (struct lci_rnot_counted){
+                       t < m->ntypes ? m->types[t].name : NULL, reasons[why], n};
+        }
+    return 0;
+}
+
 int lci_shape(lci_build *b)
 {
     if (copy_contract(b) != 0 || copy_months(b) != 0 || copy_scorecard(b) != 0) return -1;
-    return copy_warnings(b) != 0 || copy_stamp(b) != 0 || copy_rule_params(b) != 0 ? -1 : 0;
+    return copy_warnings(b) != 0 || copy_not_counted(b) != 0 || copy_stamp(b) != 0 || copy_rule_params(b) != 0 ? -1
+                                                                                                                : 0;
 }

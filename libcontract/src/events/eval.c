@@ -21,6 +21,7 @@ static void free_accumulators(lc_eval *ev)
     free(ev->counts);
     free(ev->score_slots);
     free(ev->feed_memo);
+    free(ev->not_counted);
     if (ev->stores)
         for (size_t i = 0; i < m->ntypes; i++) free(ev->stores[i].data);
     free(ev->stores);
@@ -64,7 +65,9 @@ static int alloc_accumulators(lc_eval *ev)
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
     ev->key_seen = calloc(ev->plan->keys.n ? ev->plan->keys.n : 1, sizeof *ev->key_seen);
-    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen)
+    ev->not_counted = calloc(m->ntypes + 1, sizeof *ev->not_counted);
+    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen ||
+        !ev->not_counted)
         return -1;
     for (size_t i = 0; i < LCI_QUEUE; i++)
         if (!(ev->queue[i].rec = malloc(sizeof(lci_record) + 64 * sizeof(int64_t)))) return -1;
@@ -294,15 +297,18 @@ static lc_status keep(lc_eval *ev, const lci_event_type *t, lci_record *rec, con
 
 /* An id seen before: an exact repeat is counted once, with a warning;
  * other content under the same id is invalid. */
-__attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, size_t index, const lci_content *content,
-                                                          const char *id, const char *file, long line, lc_error *err)
+__attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, int type, size_t index,
+                                                          const lci_content *content, const char *id, const char *file,
+                                                          long line, lc_error *err)
 {
     if (contents_equal(&ev->contents[index], content)) {
+        lci_eval_not_counted(ev, type, LCI_NC_REPEAT);
         if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
             return lci_oom(err);
         return LC_OK;
     }
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
+        lci_eval_not_counted(ev, type, LCI_NC_INVALID);
         if (lci_eval_warn(ev, file, line, "skipped: event id \"%s\" was already used for a different event", id) != 0)
             return lci_oom(err);
         return LC_OK;
@@ -318,6 +324,7 @@ __attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const
                                                               const char *id, const char *file, long line, lc_error *err)
 {
     char at[40];
+    lci_eval_not_counted(ev, (int)rec->type, LCI_NC_OUTSIDE);
     lci_time_format(rec->v[t->anchor], ev->m->offset_min, at, sizeof at);
     if (t->fields[t->anchor].kind == LCI_F_MONTH) lci_month_format(rec->v[t->anchor], at, sizeof at);
     if (lci_eval_warn(ev, file, line, "%s \"%s\" at %s is outside the term: not evaluated", t->name, id, at) != 0)
@@ -336,7 +343,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         return lci_oom(err);
     }
     long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
-    if (found >= 0) return repeated(ev, (size_t)found, content, id, file, line, err);
+    if (found >= 0) return repeated(ev, (int)rec->type, (size_t)found, content, id, file, line, err);
     int month;
     const lci_type_plan *tp = &ev->plan->of[rec->type];
     int in_window = accepted(ev, t, tp, rec, &month);
@@ -363,6 +370,9 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         ev->log_count++;
     }
     if (!in_window) return outside_term(ev, t, rec, id, file, line, err);
-    if (!counts) return LC_OK;
+    if (!counts) {
+        lci_eval_not_counted(ev, (int)rec->type, LCI_NC_CONDITION);
+        return LC_OK;
+    }
     return keep(ev, t, rec, file, line, err);
 }

@@ -68,6 +68,17 @@ typedef struct lci_warning {
     char *message;
 } lci_warning;
 
+/* Why an event did not count: its type's counts_when said so, its anchor
+ * lies outside the evaluation window, it repeats an earlier event, or it
+ * was invalid and skipped (--skip-invalid). */
+typedef enum lci_not_counted {
+    LCI_NC_CONDITION,
+    LCI_NC_OUTSIDE,
+    LCI_NC_REPEAT,
+    LCI_NC_INVALID,
+    LCI_NC_REASONS
+} lci_not_counted;
+
 /* The key the last JSON event had at a member position, as the key map
  * placed it (jsonevent.c): streams repeat their keys in the same order. */
 #define LCI_KEY_MEMO 16
@@ -110,6 +121,7 @@ struct lc_eval {
     lci_warning *warnings;
     size_t nwarnings, warnings_cap;
     lci_unknown_tally undeclared; /* fields of events their types do not declare */
+    uint64_t (*not_counted)[LCI_NC_REASONS]; /* per event type, and one more for lines of no known type */
 
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;
@@ -141,6 +153,12 @@ struct lc_eval {
 /* The index of a file name in ev->files into *index (-1 for NULL):
  * LC_OK or LC_ENOMEM. */
 lc_status lci_eval_file(lc_eval *ev, const char *file, int32_t *index);
+
+/* Counts an event of type `type` (-1: not known) that did not count. */
+static inline void lci_eval_not_counted(lc_eval *ev, int type, lci_not_counted why)
+{
+    ev->not_counted[type >= 0 ? (size_t)type : ev->m->ntypes][why]++;
+}
 
 /* Adds a warning; -1 when out of memory. */
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)

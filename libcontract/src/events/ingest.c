@@ -45,6 +45,7 @@ int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...
 lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err)
 {
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
+        lci_eval_not_counted(ev, -1, LCI_NC_INVALID);
         if (lci_eval_warn(ev, file, line, "skipped: %s", text) != 0) return lci_oom(err);
         return LC_OK;
     }

@@ -514,6 +514,25 @@ static void warnings(jw *w)
     lci_buf_puts(w->b, ",\n");
 }
 
+/* The events that did not count, by type and reason. */
+static void not_counted(jw *w)
+{
+    const lc_result *r = w->res;
+    lci_buf_puts(w->b, "  \"not_counted\": [");
+    for (size_t i = 0; i < r->nnot_counted; i++) {
+        sep(w, i);
+        lci_buf_puts(w->b, "{");
+        key(w, "type");
+        str(w, r->not_counted[i].type);
+        lci_buf_puts(w->b, ", ");
+        key(w, "reason");
+        str(w, r->not_counted[i].reason);
+        lci_buf_printf(w->b, ", \"count\": %llu}", (unsigned long long)r->not_counted[i].count);
+    }
+    close_list(w, r->nnot_counted);
+    lci_buf_puts(w->b, ",\n");
+}
+
 static void stamp(jw *w)
 {
     const lc_result *r = w->res;
@@ -556,6 +575,7 @@ lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, s
     findings(&w);
     payments(&w);
     warnings(&w);
+    not_counted(&w);
     stamp(&w);
     lci_buf_puts(&b, "}\n");
     *out = lci_buf_take(&b, len);

@@ -25,6 +25,19 @@ void lcr_amount_words(const lc_result *res, const char *zh_fmt, const char *en_f
     snprintf(en, LCR_LABEL_MAX, en_fmt, word);
 }
 
+void lcr_not_counted_words(const char *reason, const char **zh, const char **en)
+{
+    static const char *const words[][3] = {
+        {"condition", "按条件不计", "excluded by its type's condition"},
+        {"outside_term", "合同期外", "outside the term"},
+        {"repeat", "重复", "repeats an earlier event"},
+        {"invalid", "无效，已跳过", "invalid, skipped"},
+    };
+    *zh = *en = reason;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(words[i][0], reason) == 0) *zh = words[i][1], *en = words[i][2];
+}
+
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size)
 {
     if (lang == LC_LANG_ZH) return zh;

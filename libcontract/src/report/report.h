@@ -25,6 +25,9 @@
 /* zh, en or "zh en" by lang, in buf (or one of the arguments). */
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size);
 
+/* Why events did not count (lc_result's not_counted reasons), in words. */
+void lcr_not_counted_words(const char *reason, const char **zh, const char **en);
+
 /* The language a render asked for, LC_LANG_CONTRACT resolved: LC_OK, or
  * LC_EUSAGE for a value that is no lc_lang. */
 lc_status lcr_lang(const lc_result *res, lc_lang asked, lc_lang *out, lc_error *err);

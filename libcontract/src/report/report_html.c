@@ -653,6 +653,33 @@ static void obligations(html *h)
     lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
 }
 
+/* The events that did not count, by type and why. */
+static void not_counted(html *h)
+{
+    const lc_result *res = h->res;
+    if (!res->nnot_counted) return;
+    section(h, "not-counted", 0, "未计入的事件", "Events not counted");
+    lci_buf_puts(h->b, "<div class=\"scroll\"><table><thead><tr>");
+    th(h, NULL, "类型", "Type");
+    th(h, NULL, "原因", "Reason");
+    th(h, "n", "数量", "Events");
+    lci_buf_puts(h->b, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < res->nnot_counted; i++) {
+        const char *zh, *en;
+        char n[32];
+        lcr_not_counted_words(res->not_counted[i].reason, &zh, &en);
+        snprintf(n, sizeof n, "%llu", (unsigned long long)res->not_counted[i].count);
+        lci_buf_printf(h->b, "<tr data-reason=\"%s\" data-count=\"%s\">", res->not_counted[i].reason, n);
+        td(h, NULL, res->not_counted[i].type ? res->not_counted[i].type : "-");
+        open_tag(h, "td", NULL);
+        lab(h, zh, en);
+        lci_buf_puts(h->b, "</td>");
+        td(h, "n", n);
+        lci_buf_puts(h->b, "</tr>\n");
+    }
+    lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
+}
+
 static void findings(html *h)
 {
     const lc_result *res = h->res;
@@ -750,6 +777,7 @@ lc_status lci_result_to_html(const lc_result *res, lc_lang lang, unsigned flags,
     termination(&h);
     acceptance(&h);
     obligations(&h);
+    not_counted(&h);
     findings(&h);
     payments(&h);
     footer(&h);

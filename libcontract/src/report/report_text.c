@@ -584,6 +584,30 @@ static void payments(report *r)
     lcr_table_render(&t, r->b, "  ");
 }
 
+/* The events that did not count, by type and why. */
+static void not_counted(report *r)
+{
+    const lc_result *res = r->res;
+    lcr_table t;
+    label_buf l;
+    if (!res->nnot_counted) return;
+    heading(r, "未计入的事件", "Events not counted");
+    lcr_table_init(&t, 3, "llr");
+    lcr_cell_label(&t, r->lang, "类型", "Type");
+    lcr_cell_label(&t, r->lang, "原因", "Reason");
+    lcr_cell_label(&t, r->lang, "数量", "Events");
+    lcr_table_rule(&t);
+    for (size_t i = 0; i < res->nnot_counted; i++) {
+        const char *zh, *en;
+        lcr_not_counted_words(res->not_counted[i].reason, &zh, &en);
+        lcr_cell(&t, res->not_counted[i].type ? res->not_counted[i].type : "-");
+        lcr_cell(&t, L(r, zh, en, l));
+        lcr_cellf(&t, "%llu", (unsigned long long)res->not_counted[i].count);
+        lcr_row_end(&t);
+    }
+    lcr_table_render(&t, r->b, "  ");
+}
+
 static void warnings(report *r)
 {
     const lc_result *res = r->res;
@@ -616,6 +640,7 @@ lc_status lci_result_to_text(const lc_result *res, lc_lang lang, unsigned flags,
     obligations(&r);
     findings(&r);
     payments(&r);
+    not_counted(&r);
     warnings(&r);
     lcr_money_free(&r.money);
     *out = lci_buf_take(&b, len);
