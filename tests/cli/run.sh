@@ -62,6 +62,9 @@ abs_events=("${events[@]/#/$PWD/}")
 golden diff-threshold.txt 1 in_tmp "$contract" diff tests/cli/v1.lua tests/cli/v2.lua "${abs_events[@]}"
 golden diff-what-if.json 1 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --format json
 golden diff-identical.txt 0 "$contract" diff "$ref" "$ref" "${events[@]}"
+# A what-if where a cap binds: money by rule before the caps and what it counts after, both
+# totals, the parameters that differ; sections with nothing in them are left out.
+golden diff-caps.txt 1 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --set-new cap_pct=2
 
 # A sweep's rows equal single evaluations with the same --set.
 "$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5 --format csv >"$tmp/sweep.csv" || fail "sweep exit $?"

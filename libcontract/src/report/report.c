@@ -244,18 +244,17 @@ int lcr_sheet_points(const lc_result *res, const lci_rmonth *mo, lci_dec *out)
     return 0;
 }
 
-/* ---- diff: money per rule ---- */
+/* ---- diff: money per rule, parameters ---- */
 
-static int add_rule(lcr_rule_money **rows, size_t *n, size_t *cap, const char *rule, int64_t before, int64_t after)
+static int add_rule(lcr_rule_money **rows, size_t *n, size_t *cap, const lci_rbreach *br, int side)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*rows)[i].rule, rule) == 0) {
-            (*rows)[i].before += before;
-            (*rows)[i].after += after;
-            return 0;
-        }
-    lcr_rule_money row = {rule, before, after};
-    return LCI_PUSH(*rows, *cap, *n, row);
+    size_t i = 0;
+    while (i < *n && strcmp((*rows)[i].rule, br->rule) != 0) i++;
+    if (i == *n && LCI_PUSH(*rows, *cap, *n, ((lcr_rule_money){br->rule, 0, 0, 0, 0})) != 0) return -1;
+    lcr_rule_money *r = &(*rows)[i];
+    *(side ? &r->new_amount : &r->old_amount) += br->amount;
+    *(side ? &r->new_counted : &r->old_counted) += br->counted;
+    return 0;
 }
 
 static int rule_cmp(const void *x, const void *y)
@@ -263,22 +262,58 @@ static int rule_cmp(const void *x, const void *y)
     return lci_natural_cmp(((const lcr_rule_money *)x)->rule, ((const lcr_rule_money *)y)->rule);
 }
 
-int lcr_diff_rules(const lci_diff_view *v, lcr_rule_money **rows, size_t *n)
+int lcr_money_by_rule(const lc_result *a, const lc_result *b, lcr_rule_money **rows, size_t *n)
 {
     size_t cap = 0;
+    int ok = 0;
     *rows = NULL;
     *n = 0;
-    for (size_t i = 0; i < v->a->nbreaches; i++)
-        if (add_rule(rows, n, &cap, v->a->breaches[i].rule, v->a->breaches[i].amount, 0) != 0) goto fail;
-    for (size_t i = 0; i < v->b->nbreaches; i++)
-        if (add_rule(rows, n, &cap, v->b->breaches[i].rule, 0, v->b->breaches[i].amount) != 0) goto fail;
+    for (size_t i = 0; ok == 0 && i < a->nbreaches; i++) ok = add_rule(rows, n, &cap, &a->breaches[i], 0);
+    for (size_t i = 0; ok == 0 && i < b->nbreaches; i++) ok = add_rule(rows, n, &cap, &b->breaches[i], 1);
+    if (ok != 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return -1;
+    }
     lci_sort(*rows, *n, sizeof **rows, rule_cmp);
     return 0;
-fail:
-    free(*rows);
-    *rows = NULL;
-    *n = 0;
+}
+
+/* The index of parameter name in r, or -1. */
+static long param_index(const lc_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strcmp(r->param_names[i], name) == 0) return (long)i;
     return -1;
+}
+
+/* Two values of a parameter as the same number (99.9 and 99.90). */
+static int same_value(const char *x, const char *y)
+{
+    lci_dec a, b;
+    if (lci_dec_parse(x, strlen(x), &a, NULL) != LCI_NUM_OK || lci_dec_parse(y, strlen(y), &b, NULL) != LCI_NUM_OK)
+        return strcmp(x, y) == 0;
+    return lci_dec_cmp(a, b) == 0;
+}
+
+int lcr_param_changes(const lc_result *a, const lc_result *b, lcr_param_change **out, size_t *n)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < a->nparams; i++) {
+        long j = param_index(b, a->param_names[i]);
+        if (j >= 0 && same_value(a->param_values[i], b->param_values[j])) continue;
+        lcr_param_change c = {a->param_names[i], a->param_values[i], j >= 0 ? b->param_values[j] : NULL};
+        if (LCI_PUSH(*out, cap, *n, c) != 0) return -1;
+    }
+    for (size_t j = 0; j < b->nparams; j++) {
+        if (param_index(a, b->param_names[j]) >= 0) continue;
+        lcr_param_change c = {b->param_names[j], NULL, b->param_values[j]};
+        if (LCI_PUSH(*out, cap, *n, c) != 0) return -1;
+    }
+    return 0;
 }
 
 const char *lcr_pct(const lci_rbreach *br, char *buf, size_t size)

@@ -201,13 +201,27 @@ struct lci_diff_view {
     int (*changed)(const lci_diff_view *v, size_t i);
 };
 
+/* Money per rule on the old and the new side: what its breaches cost
+ * (before the caps) and what they count (after them). */
 typedef struct lcr_rule_money {
     const char *rule;
-    int64_t before, after;
+    int64_t old_amount, new_amount;
+    int64_t old_counted, new_counted;
 } lcr_rule_money;
 
-/* Money per rule before and after, in natural order of rule ids. */
-int lcr_diff_rules(const lci_diff_view *v, lcr_rule_money **rows, size_t *n);
+/* Money per rule of two results, in natural order of rule ids: 0, or -1
+ * when out of memory. */
+int lcr_money_by_rule(const lc_result *a, const lc_result *b, lcr_rule_money **rows, size_t *n);
+
+/* A parameter whose value differs between two results (old or new_value
+ * NULL: only the other side declares it). */
+typedef struct lcr_param_change {
+    const char *name, *old_value, *new_value;
+} lcr_param_change;
+
+/* The parameters that differ, in the old side's order then the new
+ * side's own: 0, or -1 when out of memory. */
+int lcr_param_changes(const lc_result *a, const lc_result *b, lcr_param_change **out, size_t *n);
 
 /* Diff CSV tables: "rules" (the default), "breaches", "totals"; and the
  * diff page (report_diff.c).  Both append to out. */
