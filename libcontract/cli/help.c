@@ -55,7 +55,7 @@ const char cli_help_diff[] =
     "\n"
     "  --set-old NAME=VALUE, --set-new NAME=VALUE   a parameter of one side (--set: both)\n"
     "  --format text|json|csv|html\n"
-    "  --table rules|breaches|totals | --output DIR  CSV tables\n"
+    "  --table rules|breaches|totals|params | --output DIR  CSV tables\n"
     REPORT_OPTIONS EVENT_OPTIONS
     "\n"
     "exit: 0 identical, 1 different, 2 usage, 3 rules, 4 invalid events\n";

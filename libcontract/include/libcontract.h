@@ -512,9 +512,10 @@ LC_API lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_r
                                 lc_format format, lc_lang lang, char **out, size_t *len,
                                 int *differs, lc_error *err);
 
-/* A diff as one CSV table by name: "rules" (money per rule before and
- * after: what lc_result_diff gives for LC_FORMAT_CSV), "breaches" (added,
- * removed and changed), "totals".  flags: LC_RENDER_BOM. */
+/* A diff as one CSV table by name: "rules" (money per rule on each side,
+ * before the caps and counted after them: what lc_result_diff gives for
+ * LC_FORMAT_CSV), "breaches" (added, removed and changed), "totals",
+ * "params" (the parameters whose values differ).  flags: LC_RENDER_BOM. */
 LC_API lc_status lc_result_diff_csv(const lc_result *old_res, const lc_result *new_res,
                                     const char *table, lc_lang lang, unsigned flags, char **out,
                                     size_t *len, int *differs, lc_error *err);

@@ -223,7 +223,7 @@ typedef struct lcr_param_change {
  * side's own: 0, or -1 when out of memory. */
 int lcr_param_changes(const lc_result *a, const lc_result *b, lcr_param_change **out, size_t *n);
 
-/* Diff CSV tables: "rules" (the default), "breaches", "totals"; and the
+/* Diff CSV tables: "rules" (the default), "breaches", "totals", "params"; and the
  * diff page (report_diff.c).  Both append to out. */
 const char *lci_diff_csv_table_name(size_t i);
 lc_status lci_diff_to_csv(const lci_diff_view *v, const char *table, lc_lang lang, unsigned flags, lci_buf *out,

@@ -161,10 +161,29 @@ static void csv_totals(dview *d)
     csv_total_count(d, "事故数", "incidents", (long long)a->nincidents, (long long)b->nincidents);
 }
 
+/* The parameters whose values differ. */
+static void csv_params(dview *d)
+{
+    lcr_param_change *c = NULL;
+    size_t n = 0;
+    if (lcr_param_changes(d->v->a, d->v->b, &c, &n) != 0) d->b->failed = 1;
+    lcr_csv_label(d->b, d->lang, "参数", "param", 1);
+    lcr_csv_label(d->b, d->lang, "原值", "old", 0);
+    lcr_csv_label(d->b, d->lang, "新值", "new", 0);
+    lcr_csv_end(d->b);
+    for (size_t i = 0; i < n; i++) {
+        lcr_csv_text(d->b, c[i].name, 1);
+        lcr_csv_number(d->b, c[i].old_value ? c[i].old_value : "", 0);
+        lcr_csv_number(d->b, c[i].new_value ? c[i].new_value : "", 0);
+        lcr_csv_end(d->b);
+    }
+    free(c);
+}
+
 static const struct {
     const char *name;
     void (*render)(dview *d);
-} csv_tables[] = {{"rules", csv_rules}, {"breaches", csv_breaches}, {"totals", csv_totals}};
+} csv_tables[] = {{"rules", csv_rules}, {"breaches", csv_breaches}, {"totals", csv_totals}, {"params", csv_params}};
 
 const char *lci_diff_csv_table_name(size_t i)
 {
