@@ -65,7 +65,7 @@ golden diff-identical.txt 0 "$contract" diff "$ref" "$ref" "${events[@]}"
 # A what-if where a cap binds: money by rule before the caps and what it counts after, both
 # totals, the parameters that differ; sections with nothing in them are left out.
 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --table params --lang en >"$tmp/params.csv"
-[ "$(cat "$tmp/params.csv")" = "$(printf 'param,old,new\navailability_target,99.9,99.5')" ] ||
+[ "$(tr -d '\r' <"$tmp/params.csv")" = "$(printf 'param,old,new\navailability_target,99.9,99.5')" ] ||
   { fail "diff --table params"; cat "$tmp/params.csv"; }
 golden diff-caps.txt 1 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --set-new cap_pct=2
 
