@@ -26,7 +26,7 @@ typedef struct cli_eval_opts {
     const char *lang;
     const char **sets;
     size_t nsets;
-    int skip_invalid, strict, explain, bom;
+    int skip_invalid, strict, updates, explain, bom;
     size_t line_limit; /* --line-limit: bytes of one event line; 0: the library's default */
 } cli_eval_opts;
 

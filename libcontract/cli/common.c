@@ -83,6 +83,7 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     int taken;
     if (strcmp(arg, "--skip-invalid") == 0) return o->skip_invalid = 1;
     if (strcmp(arg, "--strict") == 0) return o->strict = 1;
+    if (strcmp(arg, "--updates") == 0) return o->updates = 1;
     if (strcmp(arg, "--explain") == 0) return o->explain = 1;
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
     if ((taken = cli_option_value(argc, argv, i, "--format", &o->format))) return taken;
@@ -184,7 +185,8 @@ int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out)
 
 unsigned cli_eval_flags(const cli_eval_opts *o)
 {
-    return (o->skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->strict ? LC_EVAL_STRICT : 0);
+    return (o->skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->strict ? LC_EVAL_STRICT : 0) |
+           (o->updates ? LC_EVAL_UPDATES : 0);
 }
 
 static lc_status io_error(lc_error *err, const char *path, const char *what)

@@ -16,6 +16,8 @@ const char cli_help_main[] =
 
 #define EVENT_OPTIONS                                                                                     \
     "  --set NAME=VALUE         override a parameter the rule file declares (repeatable)\n"              \
+    "  --updates                a line with a known id revises that event; {\"type\", \"id\",\n"          \
+    "                           \"retracted\": true} takes it back (else a changed event is invalid)\n"     \
     "  --skip-invalid           invalid events become warnings instead of stopping (exit 4)\n"           \
     "  --strict                 a field an event's type does not declare is invalid (else a warning)\n"  \
     "  --line-limit BYTES|none  the longest event line read (default 1048576)\n"

@@ -244,6 +244,12 @@ typedef struct lc_eval lc_eval;
 #define LC_EVAL_SKIP_INVALID 0x1u /* invalid events become warnings instead of errors */
 #define LC_EVAL_KEEP_EVENTS 0x2u  /* keep the parsed events for lc_eval_replay (sweeps) */
 #define LC_EVAL_STRICT 0x4u       /* every event type is strict: a field it does not declare is invalid */
+/* A line with an id already seen and other content revises that event (the
+ * latest in stream order wins), and {"type": T, "id": I, "retracted": true}
+ * (or lc_eval_retract) takes it back: the result is that of the latest
+ * versions alone, in the order they came.  Without it, other content
+ * under a known id is invalid input, as an audit wants. */
+#define LC_EVAL_UPDATES 0x8u
 
 /* Starts an evaluation under a loaded engine.  The engine must outlive it. */
 LC_API lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error *err);
@@ -312,6 +318,12 @@ LC_API lc_status lc_event_set_string(lc_event *event, int field, const char *val
 /* Pushes a built event: the same checks as JSON input (required fields,
  * order of times, duplicates), the same results. */
 LC_API lc_status lc_eval_push_event(lc_eval *ev, const lc_event *event, lc_error *err);
+
+/* Takes back the event of that type and id (an evaluation made with
+ * LC_EVAL_UPDATES; LC_EUSAGE otherwise): what it added no longer counts.
+ * Retracting an id that never came, or twice, is a warning; naming
+ * another type than the event's is invalid input. */
+LC_API lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err);
 
 /* Pushes n built events in order, as n calls of lc_eval_push_event would,
  * but faster: while one event is committed, the ids of the next few are
@@ -460,7 +472,8 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  *           "params" (stamp.params: "name", "value"), "not_counted" (the events
  *           that did not count: "type", "reason", "count");
  *   single objects (one item, index 0): "contract", "totals",
- *           "termination", "annual", "acceptance", "payments", "stamp".
+ *           "termination", "annual", "acceptance", "payments", "stamp",
+ *           "updates" ("revised", "retracted": null without LC_EVAL_UPDATES).
  *
  * lc_result_field(res, list, k) names the k-th field of a list's items
  * (NULL past the last): e.g. "rule", "amount", "period" for breaches; a

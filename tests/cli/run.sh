@@ -427,4 +427,30 @@ text = open(sys.argv[2]).read()
 assert "Events not counted" in text and "excluded by its type's condition" in text and "invalid, skipped" in text, text
 PY
 
+# --updates: a feed with revisions and a retraction gives the result of its latest versions
+# alone (eval, and sweep's replays); without it a revision is invalid input.
+cat >"$tmp/feed.jsonl" <<'JSONL'
+{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00"}
+{"type": "ticket", "id": "t-2", "opened": "2026-04-02T10:00:00+08:00", "responded": "2026-04-02T12:50:00+08:00", "restored": "2026-04-02T13:00:00+08:00"}
+{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "responded": "2026-04-01T10:50:00+08:00", "restored": "2026-04-01T11:00:00+08:00"}
+{"type": "ticket", "id": "t-2", "retracted": true}
+JSONL
+sed -n 3p "$tmp/feed.jsonl" >"$tmp/final.jsonl"
+"$contract" eval "$ref" "$tmp/feed.jsonl" --updates --format json >"$tmp/feed.json" &&
+  "$contract" eval "$ref" "$tmp/final.jsonl" --format json >"$tmp/final.json" || fail "eval --updates: exit $?"
+python3 - "$tmp/feed.json" "$tmp/final.json" <<'PY' || fail "eval --updates: not the latest versions' result"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a.pop("updates") == {"revised": 1, "retracted": 1}, a
+for d in (a, b):
+    d.pop("warnings"), d.pop("stamp")
+assert a == b, (a, b)
+PY
+mc=(--scenario examples/what-if/late-answers.lua --samples 5 --seed 2 --format csv)
+"$contract" sweep "$ref" "$tmp/feed.jsonl" --updates "${mc[@]}" >"$tmp/feed.mc" &&
+  "$contract" sweep "$ref" "$tmp/final.jsonl" "${mc[@]}" >"$tmp/final.mc" && cmp -s "$tmp/feed.mc" "$tmp/final.mc" ||
+  { fail "sweep --updates: replays of the latest versions"; cat "$tmp/feed.mc" "$tmp/final.mc"; }
+quiet "a revision without --updates" 4 'feed.jsonl:3: event id "t-1" was already used for a different event' \
+  "$contract" eval "$ref" "$tmp/feed.jsonl"
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

@@ -45,6 +45,7 @@ LC_LANG_CONTRACT = 3
 LC_EVAL_SKIP_INVALID = 0x1
 LC_EVAL_KEEP_EVENTS = 0x2
 LC_EVAL_STRICT = 0x4
+LC_EVAL_UPDATES = 0x8
 
 # lc_value_type
 LC_VALUE_NONE = -1
@@ -160,6 +161,7 @@ _PROTOTYPES = {
     "lc_scenario_free": (None, [SCENARIO_P]),
     "lc_eval_replay": (_c_int, [EVAL_P, EVAL_P, SCENARIO_P, ctypes.c_uint64, ERROR_P]),
     "lc_eval_result": (_c_int, [EVAL_P, ctypes.POINTER(RESULT_P), ERROR_P]),
+    "lc_eval_retract": (_c_int, [EVAL_P, _c_str, _c_str, ERROR_P]),
     "lc_eval_free": (None, [EVAL_P]),
     "lc_result_free": (None, [RESULT_P]),
     "lc_result_render": (_c_int, [RESULT_P, _c_int, _c_int, ctypes.c_uint, _OUT_TEXT, _SIZE_P, ERROR_P]),

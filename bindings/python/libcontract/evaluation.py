@@ -102,7 +102,7 @@ class Evaluation(Handle):
     _kind = "evaluation"
     _free_function = _lib.lc_eval_free
 
-    def __init__(self, engine, skip_invalid=False, keep_events=False, strict=False):
+    def __init__(self, engine, skip_invalid=False, keep_events=False, strict=False, updates=False):
         flags = 0
         if skip_invalid:
             flags |= _native.LC_EVAL_SKIP_INVALID
@@ -110,6 +110,8 @@ class Evaluation(Handle):
             flags |= _native.LC_EVAL_KEEP_EVENTS
         if strict:
             flags |= _native.LC_EVAL_STRICT
+        if updates:
+            flags |= _native.LC_EVAL_UPDATES
         err = _native.lc_error()
         ptr = _native.EVAL_P()
         self._engine = engine
@@ -188,6 +190,14 @@ class Evaluation(Handle):
             self._call(_lib.lc_eval_replay, source_ptr, scenario_ptr, seed)
 
     # ---- results out ----------------------------------------------------------
+
+    def retract(self, type, id):
+        """Takes back the event of that type and id (an evaluation made with updates=True)."""
+        err = _native.lc_error()
+        with self._using() as ev:
+            status = _lib.lc_eval_retract(ev, type.encode("utf-8"), id.encode("utf-8"), ctypes.byref(err))
+        check(status, err)
+        return self
 
     def result(self):
         """The Result of the events pushed so far under the current parameters."""

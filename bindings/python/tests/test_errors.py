@@ -119,6 +119,25 @@ class EventErrors(ErrorTestCase):
             self.engine.evaluate(events=[typo], strict=True)
         self.assertIn("(strict)", str(caught.exception))
 
+    def test_updates_revise_and_retract(self):
+        late = '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "responded": "2026-04-01T10:45:00+08:00"}'
+        quick = late.replace("10:45", "10:20")
+        with self.engine.evaluation(updates=True) as evaluation:
+            evaluation.push_line(late)
+            with evaluation.result() as result:
+                self.assertEqual([b.rule for b in result.breaches], ["minor.5"])
+            evaluation.push_line(quick)
+            with evaluation.result() as result:
+                self.assertEqual(result.breaches, [])
+            evaluation.push_line(late)
+            evaluation.retract("ticket", "t-1")
+            with evaluation.result() as result:
+                self.assertEqual(result.breaches, [])
+                self.assertEqual(result.data["updates"], {"revised": 2, "retracted": 1})
+        with self.engine.evaluation() as evaluation:
+            with self.assertRaises(libcontract.UsageError):
+                evaluation.retract("ticket", "t-1")
+
     def test_repeated_event_is_a_warning(self):
         with self.engine.evaluation() as evaluation:
             evaluation.push_line(GOOD_TICKET, file="a", line=1)

@@ -195,6 +195,10 @@ GET(nc_reason) { return text(res->not_counted[i].reason); }
 GET(nc_count) { return whole((int64_t)res->not_counted[i].count); }
 static const field NOT_COUNTED[] = {{"type", nc_type}, {"reason", nc_reason}, {"count", nc_count}};
 
+GET(updates_revised) { UNUSED_I; return res->has_updates ? whole((int64_t)res->revised) : null_value(); }
+GET(updates_retracted) { UNUSED_I; return res->has_updates ? whole((int64_t)res->retracted) : null_value(); }
+static const field UPDATES[] = {{"revised", updates_revised}, {"retracted", updates_retracted}};
+
 GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
 GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
 GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
@@ -307,6 +311,7 @@ static const list LISTS[] = {
     LIST("payments", PAYMENTS, one, NULL),
     LIST("stamp", STAMP, one, NULL),
     LIST("not_counted", NOT_COUNTED, n_not_counted, NULL),
+    LIST("updates", UPDATES, one, NULL),
     LIST("params", PARAMS, n_params, NULL),
 };
 

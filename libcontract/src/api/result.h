@@ -234,6 +234,8 @@ struct lc_result {
         uint64_t count;
     } *not_counted;           /* by type in declaration order, then reason */
     size_t nnot_counted;
+    int has_updates;          /* made with LC_EVAL_UPDATES: revised and retracted events */
+    uint64_t revised, retracted;
 };
 
 /* An empty result (all counts zero), or NULL. */

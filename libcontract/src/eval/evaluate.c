@@ -106,6 +106,7 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: out is NULL");
     *out = NULL;
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: NULL evaluation");
+    if ((ev->flags & LC_EVAL_UPDATES) && lci_updates_settle(ev, err) != LC_OK) return LC_ENOMEM;
     lci_build b = {0};
     lci_sandbox_begin(ev->engine->sb); /* the rule functions of one result: one budget */
     b.ev = ev;

@@ -316,6 +316,11 @@ static int copy_rule_params(lci_build *b)
 /* The events that did not count, by type and reason, with how many. */
 static int copy_not_counted(lci_build *b)
 {
+    if (b->ev->flags & LC_EVAL_UPDATES) {
+        b->res->has_updates = 1;
+        b->res->revised = b->ev->upd.revised;
+        b->res->retracted = b->ev->upd.retracted;
+    }
     static const char *const reasons[LCI_NC_REASONS] = {"condition", "outside_term", "repeat", "invalid"};
     const lci_model *m = b->m;
     lc_result *res = b->res;

@@ -35,6 +35,7 @@ void lc_eval_free(lc_eval *ev)
     lci_idtable_free(&ev->strings);
     lci_idtable_free(&ev->files);
     lci_unknown_free(&ev->undeclared);
+    lci_updates_free(&ev->upd);
     free(ev->contents);
     free(ev->log);
     for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
@@ -82,7 +83,7 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: out is NULL");
     *out = NULL;
     if (!engine || !engine->loaded) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: the engine has no rules loaded");
-    unsigned known = LC_EVAL_SKIP_INVALID | LC_EVAL_KEEP_EVENTS | LC_EVAL_STRICT;
+    unsigned known = LC_EVAL_SKIP_INVALID | LC_EVAL_KEEP_EVENTS | LC_EVAL_STRICT | LC_EVAL_UPDATES;
     if (flags & ~known) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: unknown flags 0x%x", flags & ~known);
     lc_eval *ev = calloc(1, sizeof *ev);
     if (!ev) return lci_oom(err);
@@ -320,9 +321,10 @@ __attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, int type,
 
 /* An event outside the evaluation window: kept (its id is taken) and
  * named in a warning, but counted toward nothing. */
-__attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const lci_event_type *t, const lci_record *rec,
-                                                              const char *id, const char *file, long line, lc_error *err)
+__attribute__((cold, noinline)) lc_status lci_eval_outside(lc_eval *ev, const lci_record *rec, const char *id,
+                                                           const char *file, long line, lc_error *err)
 {
+    const lci_event_type *t = &ev->m->types[rec->type];
     char at[40];
     lci_eval_not_counted(ev, (int)rec->type, LCI_NC_OUTSIDE);
     lci_time_format(rec->v[t->anchor], ev->m->offset_min, at, sizeof at);
@@ -332,9 +334,37 @@ __attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const
     return LC_OK;
 }
 
+lci_placement lci_eval_place(lc_eval *ev, const lci_record *rec)
+{
+    const lci_event_type *t = &ev->m->types[rec->type];
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    lci_placement p = {-1, 0, 0, 0};
+    p.in_window = accepted(ev, t, tp, rec, &p.month);
+    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    p.counts = p.in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
+    p.taken = p.counts && p.month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
+    return p;
+}
+
+void lci_eval_feed_sums(lc_eval *ev, const lci_record *rec, int month, uint64_t taken, int sign)
+{
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    for (; taken; taken &= taken - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(taken)];
+        size_t cell = f->cell + (size_t)month;
+        if (!f->average) {
+            ev->counts[cell] += sign;
+            continue;
+        }
+        ev->avg[cell].sum += sign * (__int128)lci_feed_value(f, rec);
+        ev->avg[cell].count += sign;
+    }
+}
+
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash, const lci_content *content,
                           const char *file, long line, lc_error *err)
 {
+    if (ev->flags & LC_EVAL_UPDATES) return lci_updates_commit(ev, rec, id, idlen, hash, content, file, line, err);
     const lci_model *m = ev->m;
     const lci_event_type *t = &m->types[rec->type];
     size_t slot;
@@ -344,12 +374,10 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
     }
     long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
     if (found >= 0) return repeated(ev, (int)rec->type, (size_t)found, content, id, file, line, err);
-    int month;
     const lci_type_plan *tp = &ev->plan->of[rec->type];
-    int in_window = accepted(ev, t, tp, rec, &month);
-    lci_cond_ctx ctx = {m, NULL, 0};
-    int counts = in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
-    uint64_t taken = counts && month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
+    lci_placement p = lci_eval_place(ev, rec);
+    int month = p.month, in_window = p.in_window, counts = p.counts;
+    uint64_t taken = p.taken;
     uint32_t index = (uint32_t)lci_idtable_count(&ev->ids); /* the index the id is about to get */
     if (reserve(ev, t, rec) != 0 || accumulate(ev, t, tp, rec, month, taken, index) != 0) {
         ev->broken = 1;
@@ -369,7 +397,7 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         ev->log_len += ev->stores[rec->type].stride;
         ev->log_count++;
     }
-    if (!in_window) return outside_term(ev, t, rec, id, file, line, err);
+    if (!in_window) return lci_eval_outside(ev, rec, id, file, line, err);
     if (!counts) {
         lci_eval_not_counted(ev, (int)rec->type, LCI_NC_CONDITION);
         return LC_OK;

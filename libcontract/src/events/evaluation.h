@@ -48,6 +48,7 @@ typedef struct lci_queued {
     uint64_t idhash;
     lci_content content;
     long line;
+    int retract;     /* a retraction (LC_EVAL_UPDATES) of rec->type's event id */
 } lci_queued;
 
 /* What lc_eval_push_lines knows of the line it holds back until its end
@@ -78,6 +79,26 @@ typedef enum lci_not_counted {
     LCI_NC_INVALID,
     LCI_NC_REASONS
 } lci_not_counted;
+
+/* LC_EVAL_UPDATES (updates.c): a line with a known id and other content
+ * revises the event, a retraction removes it.  Every event's latest
+ * version is kept in an arena (the versions it replaced become garbage,
+ * compacted when they outweigh the live ones); the accumulators are
+ * updated as versions come and go; what only a result needs (the stores
+ * the rules read, the events behind each average, the score slots) is
+ * rebuilt from the latest versions, in the order they came, when a result
+ * is asked for. */
+enum { LCI_ST_NONE, LCI_ST_COUNTED, LCI_ST_CONDITION, LCI_ST_OUTSIDE, LCI_ST_RETRACTED };
+
+typedef struct lci_updates {
+    unsigned char *arena;  /* versions, one after the other */
+    size_t len, cap, live; /* bytes used, allocated, and of the latest versions */
+    uint64_t *latest;      /* per id index: 1 + the offset of its latest version, or 0 */
+    uint8_t *status;       /* per id index: LCI_ST_* */
+    size_t state_cap;
+    uint64_t revised, retracted;
+    int dirty;             /* stores, averages' events and score slots to rebuild */
+} lci_updates;
 
 /* The key the last JSON event had at a member position, as the key map
  * placed it (jsonevent.c): streams repeat their keys in the same order. */
@@ -122,6 +143,7 @@ struct lc_eval {
     size_t nwarnings, warnings_cap;
     lci_unknown_tally undeclared; /* fields of events their types do not declare */
     uint64_t (*not_counted)[LCI_NC_REASONS]; /* per event type, and one more for lines of no known type */
+    lci_updates upd;        /* LC_EVAL_UPDATES */
 
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;
@@ -200,6 +222,39 @@ static inline uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_
     lci_idtable_prefetch(&ev->ids, hash);
     return hash;
 }
+
+/* Where an event stands: its term month (or -1), whether its anchor is in
+ * the window, whether it counts (counts_when), the feeds it counts toward. */
+typedef struct lci_placement {
+    int month, in_window, counts;
+    uint64_t taken;
+} lci_placement;
+
+lci_placement lci_eval_place(lc_eval *ev, const lci_record *rec);
+
+/* The warning of an event outside the window (eval.c). */
+lc_status lci_eval_outside(lc_eval *ev, const lci_record *rec, const char *id, const char *file, long line,
+                           lc_error *err);
+
+/* Adds (sign 1) or takes back (-1) what an event's sums and counts hold
+ * (the events behind an average are not kept: updates.c rebuilds them). */
+void lci_eval_feed_sums(lc_eval *ev, const lci_record *rec, int month, uint64_t taken, int sign);
+
+/* LC_EVAL_UPDATES (updates.c): commits rec as the latest version of its
+ * id; retracts the event of that id; makes the stores and figures a
+ * result reads true again (LC_OK or LC_ENOMEM); the records to replay, in
+ * the order they came (the caller frees the array). */
+lc_status lci_updates_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash,
+                             const lci_content *content, const char *file, long line, lc_error *err);
+lc_status lci_updates_retract(lc_eval *ev, int type, const char *id, size_t idlen, uint64_t hash, const char *file,
+                              long line, lc_error *err);
+lc_status lci_updates_settle(lc_eval *ev, lc_error *err);
+lc_status lci_updates_records(const lc_eval *ev, const lci_record ***out, size_t *n);
+void lci_updates_free(lci_updates *u);
+
+/* Commits the events of a stream still queued (ingest.c): an event pushed
+ * another way, or a retraction, comes after them. */
+lc_status lci_eval_flush(lc_eval *ev, lc_error *err);
 
 /* Checks and commits one record whose fields are set (eval.c). */
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t idhash,

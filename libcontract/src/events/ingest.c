@@ -76,7 +76,8 @@ static lc_status read_event(lc_eval *ev, const char *json, size_t len, const cha
     ev->reading_line = line;
     lc_status r = parse_object(ev, json, len, obj, w);
     if (r == LC_OK) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
-    if (r == LC_OK && lci_record_complete(ev, rec) != 0) {
+    if (r == LC_OK && p->retract) rec->type = (uint32_t)p->type; /* committed as a retraction */
+    else if (r == LC_OK && lci_record_complete(ev, rec) != 0) {
         lci_record_explain(ev, rec, w->text, sizeof w->text);
         r = LC_EEVENT;
     }
@@ -107,19 +108,29 @@ static const char *too_long_text(const lc_eval *ev, why *w)
     return w->text;
 }
 
+/* Commits a line read: an event, or with updates a retraction. */
+static lc_status commit_line(lc_eval *ev, lci_record *rec, int retract, const char *id, size_t idlen, uint64_t hash,
+                             const lci_content *content, const char *file, long line, lc_error *err)
+{
+    if (retract) return lci_updates_retract(ev, (int)rec->type, id, idlen, hash, file, line, err);
+    return lci_eval_commit(ev, rec, id, idlen, hash, content, file, line, err);
+}
+
 lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file, long line, lc_error *err)
 {
     if (!ev || (!json && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_json: NULL argument");
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
     why w;
     if (ev->broken) return stopped(file, line, err);
+    lc_status flushed = ev->queue_len ? lci_eval_flush(ev, err) : LC_OK; /* after the lines pushed before */
+    if (flushed != LC_OK) return flushed;
     if (len > ev->engine->opts.event_line_limit) return lci_eval_invalid(ev, file, line, too_long_text(ev, &w), err);
     w.text[0] = '\0';
     cJSON *obj = NULL;
     lci_jevent p = {0};
     lc_status r = read_event(ev, json, len, file, line, ev->scratch, &p, &obj, &w);
     lc_status st = r ? refused(ev, r, file, line, &w, err)
-                     : lci_eval_commit(ev, ev->scratch, p.id, p.idlen, p.idhash, &p.content, file, line, err);
+                     : commit_line(ev, ev->scratch, p.retract, p.id, p.idlen, p.idhash, &p.content, file, line, err);
     cJSON_Delete(obj);
     return st;
 }
@@ -128,13 +139,14 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
 
 /* Commits every queued event in order.  After an error the rest are
  * dropped: the evaluation has stopped, and they come after the error. */
-static lc_status flush(lc_eval *ev, lc_error *err)
+lc_status lci_eval_flush(lc_eval *ev, lc_error *err)
 {
     lc_status st = LC_OK;
     for (; ev->queue_len; ev->queue_len--, ev->queue_head = (ev->queue_head + 1) % LCI_QUEUE) {
         lci_queued *q = &ev->queue[ev->queue_head];
         if (st == LC_OK && !ev->broken)
-            st = lci_eval_commit(ev, q->rec, q->id.data, q->id.len, q->idhash, &q->content, ev->file, q->line, err);
+            st = commit_line(ev, q->rec, q->retract, q->id.data, q->id.len, q->idhash, &q->content, ev->file, q->line,
+                             err);
     }
     return st;
 }
@@ -145,7 +157,7 @@ static lc_status flush(lc_eval *ev, lc_error *err)
 static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line, lc_error *err)
 {
     lc_status st;
-    if (ev->broken) return (st = flush(ev, err)) != LC_OK ? st : stopped(ev->file, line, err);
+    if (ev->broken) return (st = lci_eval_flush(ev, err)) != LC_OK ? st : stopped(ev->file, line, err);
     why w;
     w.text[0] = '\0';
     cJSON *obj = NULL;
@@ -157,16 +169,17 @@ static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line
         if (lci_buf_put(&q->id, p.id, p.idlen) != 0) r = LC_ENOMEM;
     }
     cJSON_Delete(obj);
-    if (r != LC_OK) return (st = flush(ev, err)) != LC_OK ? st : refused(ev, r, ev->file, line, &w, err);
+    if (r != LC_OK) return (st = lci_eval_flush(ev, err)) != LC_OK ? st : refused(ev, r, ev->file, line, &w, err);
     q->idhash = p.idhash;
     q->content = p.content;
     q->line = line;
+    q->retract = p.retract;
     if (++ev->queue_len < LCI_QUEUE) return LC_OK;
     lci_queued *oldest = &ev->queue[ev->queue_head];
     ev->queue_head = (ev->queue_head + 1) % LCI_QUEUE;
     ev->queue_len--;
-    return lci_eval_commit(ev, oldest->rec, oldest->id.data, oldest->id.len, oldest->idhash, &oldest->content, ev->file,
-                           oldest->line, err);
+    return commit_line(ev, oldest->rec, oldest->retract, oldest->id.data, oldest->id.len, oldest->idhash,
+                       &oldest->content, ev->file, oldest->line, err);
 }
 
 /* ---- streams of lines ---- */
@@ -250,7 +263,7 @@ static lc_status refuse(lc_eval *ev, const char *text, int ended, lc_error *err)
     ev->stream_started = 1;
     reset_line(ev);
     ev->watch.dropping = !ended;
-    lc_status st = flush(ev, err);
+    lc_status st = lci_eval_flush(ev, err);
     if (st != LC_OK) return st;
     return ev->broken ? stopped(ev->file, ev->lineno, err) : lci_eval_invalid(ev, ev->file, ev->lineno, text, err);
 }
@@ -382,7 +395,7 @@ lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, si
         ev->stream_started = 0;
     }
     /* every event of the chunk is committed before the call returns */
-    lc_status st = push_chunk(ev, data, len, err), rest = flush(ev, err);
+    lc_status st = push_chunk(ev, data, len, err), rest = lci_eval_flush(ev, err);
     return st != LC_OK ? st : rest;
 }
 
@@ -392,7 +405,7 @@ lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
     lc_status st = LC_OK;
     if (ev->pending.len) { /* a last line without LF (a refused one was reported already) */
         st = push_line(ev, ev->pending.data, ev->pending.len, err);
-        lc_status rest = flush(ev, err);
+        lc_status rest = lci_eval_flush(ev, err);
         if (st == LC_OK) st = rest;
     }
     reset_line(ev);

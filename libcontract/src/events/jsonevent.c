@@ -488,6 +488,22 @@ static lc_status read_members(lc_eval *ev, const lci_jkey *keys, const char *lin
     return LC_OK;
 }
 
+/* With updates, a member "retracted" that the type does not declare makes
+ * the line a retraction: type, id and "retracted": true, nothing else. */
+static lc_status retraction(const lc_eval *ev, const lci_jkey *keys, lci_jevent *p, why *w)
+{
+    const lci_event_type *t = &ev->m->types[p->type];
+    if (lci_model_field(t, "retracted") >= 0) return LC_OK;
+    for (size_t i = 0; i < ev->scan.nmembers; i++) {
+        if (strcmp(keys[i].node->string, "retracted") != 0) continue;
+        if (!cJSON_IsTrue(keys[i].node)) return reason(w, "\"retracted\" must be true (a retraction) or absent");
+        if (ev->scan.nmembers != 3) return reason(w, "a retraction has only \"type\", \"id\" and \"retracted\": true");
+        p->retract = 1;
+        return LC_OK;
+    }
+    return LC_OK;
+}
+
 lc_status lci_json_event(lc_eval *ev, const cJSON *obj, const char *line, lci_jevent *p, lci_record *rec,
                          char *why_text, size_t why_size)
 {
@@ -496,7 +512,8 @@ lc_status lci_json_event(lc_eval *ev, const cJSON *obj, const char *line, lci_je
     lc_status r = index_keys(ev, obj, &keys, &type, &id);
     if (r == LC_EINTERNAL) reason(&w, "the JSON reader and the scan disagree on the members");
     if (r == LC_OK) r = read_type_and_id(ev, type, id, p, &w);
-    if (r) return r;
+    if (r == LC_OK && (ev->flags & LC_EVAL_UPDATES)) r = retraction(ev, keys, p, &w);
+    if (r || p->retract) return r;
     const lci_event_type *t = &ev->m->types[p->type];
     memset(rec, 0, sizeof *rec + t->nfields * sizeof rec->v[0]);
     rec->type = (uint32_t)p->type;

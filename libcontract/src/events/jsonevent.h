@@ -9,6 +9,7 @@
 
 typedef struct lci_jevent {
     int type;
+    int retract;    /* LC_EVAL_UPDATES: {"type", "id", "retracted": true} */
     const char *id; /* cJSON's copy: valid until the object is deleted */
     size_t idlen;
     uint64_t idhash; /* asked for early: the id's slot loads while the members are read */

@@ -301,6 +301,7 @@ lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
     lc_status st = check_built(ev, e, err);
     if (st != LC_OK) return st;
     if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
+    if (ev->queue_len && (st = lci_eval_flush(ev, err)) != LC_OK) return st; /* after the lines pushed before */
     return push_one(ev, e, lci_eval_id_hash(ev, e->id, e->idlen), err);
 }
 
@@ -320,6 +321,8 @@ lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t
         if (st != LC_OK) return st;
     }
     if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
+    lc_status flushed = ev->queue_len ? lci_eval_flush(ev, err) : LC_OK;
+    if (flushed != LC_OK) return flushed;
     for (size_t i = 0; i < n && i < AHEAD; i++) hashes[i] = lci_eval_id_hash(ev, events[i]->id, events[i]->idlen);
     for (size_t i = 0; i < n; i++) {
         uint64_t hash = hashes[i % AHEAD];
@@ -329,4 +332,18 @@ lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t
         if (pushed) *pushed = i + 1;
     }
     return LC_OK;
+}
+
+lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err)
+{
+    if (!ev || !type || !id) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: NULL argument");
+    if (!(ev->flags & LC_EVAL_UPDATES))
+        return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: the evaluation takes no updates (LC_EVAL_UPDATES)");
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
+    int t = lci_model_type(ev->m, type);
+    if (t < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: unknown event type '%s'", type);
+    lc_status st = ev->queue_len ? lci_eval_flush(ev, err) : LC_OK;
+    if (st != LC_OK) return st;
+    size_t len = strlen(id);
+    return lci_updates_retract(ev, t, id, len, lci_eval_id_hash(ev, id, len), NULL, 0, err);
 }

@@ -531,6 +531,9 @@ static void not_counted(jw *w)
     }
     close_list(w, r->nnot_counted);
     lci_buf_puts(w->b, ",\n");
+    if (r->has_updates)
+        lci_buf_printf(w->b, "  \"updates\": {\"revised\": %llu, \"retracted\": %llu},\n", (unsigned long long)r->revised,
+                       (unsigned long long)r->retracted);
 }
 
 static void stamp(jw *w)

@@ -111,6 +111,14 @@ static void summary_counts(report *r, lcr_table *t)
     lcr_cell_label(t, r->lang, "解除合同权", "Termination right");
     lcr_cell(t, res->termination_right ? L(r, "有", "yes", l) : L(r, "无", "no", l));
     lcr_row_end(t);
+    if (res->has_updates) {
+        char counts[LCR_LABEL_MAX];
+        lcr_cell_label(t, r->lang, "更新", "Updates");
+        snprintf(counts, sizeof counts, "%llu %s, %llu %s", (unsigned long long)res->revised,
+                 L(r, "修订", "revised", l), (unsigned long long)res->retracted, L(r, "撤回", "retracted", l));
+        lcr_cell(t, counts);
+        lcr_row_end(t);
+    }
 }
 
 static void summary_year(report *r, lcr_table *t)

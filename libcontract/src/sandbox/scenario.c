@@ -601,12 +601,17 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     }
     st.rng = base + 1;
     lc_status rc = LC_OK;
-    for (size_t off = 0; rc == LC_OK && off < src->log_len;) {
-        st.from = (const lci_record *)(const void *)(src->log + off);
-        off += src->stores[st.from->type].stride;
+    /* with updates, the latest versions in the order they came; else the log */
+    const lci_record **latest = NULL;
+    size_t nlatest = 0;
+    if ((src->flags & LC_EVAL_UPDATES) && lci_updates_records(src, &latest, &nlatest) != LC_OK) rc = lci_oom(err);
+    for (size_t off = 0, k = 0; rc == LC_OK && (latest ? k < nlatest : off < src->log_len); k++) {
+        st.from = latest ? latest[k] : (const lci_record *)(const void *)(src->log + off);
+        if (!latest) off += src->stores[st.from->type].stride;
         if (sc && sc->perturb_ref != LUA_NOREF) rc = call_perturb(&st);
         else rc = replay_plain(dst, src, st.from, err);
     }
+    free(latest);
     if (rc == LC_OK && sc && sc->extra_ref != LUA_NOREF && (rc = run_step(&st, extra_step)) == LC_OK) rc = st.status;
     if (L) lua_settop(L, base);
     return rc;
