@@ -252,6 +252,17 @@ lc_status lci_updates_settle(lc_eval *ev, lc_error *err);
 lc_status lci_updates_records(const lc_eval *ev, const lci_record ***out, size_t *n);
 void lci_updates_free(lci_updates *u);
 
+/* A record of src copied into dst->scratch, its strings moved to dst's
+ * table (replay.c): 1, or 0 when out of memory.  Then committed into dst
+ * under its id and content in src. */
+int lci_eval_copy_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
+lc_status lci_eval_commit_copy(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
+
+/* The records src keeps (LC_EVAL_KEEP_EVENTS, or LC_EVAL_UPDATES: the
+ * latest versions), in the order they came, for fn(ctx, record) until it
+ * returns other than LC_OK (replay.c). */
+lc_status lci_eval_each_record(const lc_eval *src, lc_status (*fn)(void *ctx, const lci_record *r), void *ctx);
+
 /* Commits the events of a stream still queued (ingest.c): an event pushed
  * another way, or a retraction, comes after them. */
 lc_status lci_eval_flush(lc_eval *ev, lc_error *err);
