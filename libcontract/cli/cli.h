@@ -24,6 +24,7 @@ enum {
 typedef struct cli_eval_opts {
     const char *format;
     const char *lang;
+    const char *as_of;     /* --as-of TIME (RFC 3339), or NULL */
     const char **sets;
     size_t nsets;
     int skip_invalid, strict, updates, explain, bom;
@@ -70,6 +71,9 @@ void cli_engine_options(const cli_eval_opts *o, lc_options *out);
 /* Loads rules under the engine options of o and applies its --set
  * options (o may be NULL: defaults): 0 or an exit code. */
 int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out);
+
+/* --as-of into *ns (left alone without it): 0, or EXIT_USAGE (printed). */
+int cli_as_of(const cli_eval_opts *o, int64_t *ns);
 
 /* lc_eval_push_file, showing progress on a terminal. */
 lc_status cli_push_file(lc_eval *ev, const char *path, lc_error *err);

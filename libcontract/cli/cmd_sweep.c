@@ -234,6 +234,7 @@ static int check_opts(const sweep_opts *o, sweep_format *f, axis *axes)
     if (format == LC_FORMAT_HTML) return cli_usage("sweep writes text, csv or json");
     *f = format == LC_FORMAT_CSV ? SWEEP_CSV : format == LC_FORMAT_JSON ? SWEEP_JSON : SWEEP_TEXT;
     if (o->per_sample && !o->scenario) return cli_usage("--per-sample goes with --scenario");
+    if (o->eval.as_of) return cli_usage("sweep evaluates the whole term: --as-of goes with eval and diff");
     for (size_t a = 0; a < o->nvary; a++) {
         int rc = sweep_parse_axis(o->vary[a], &axes[a]);
         for (size_t b = 0; rc == 0 && b < a; b++)

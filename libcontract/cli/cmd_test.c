@@ -271,9 +271,11 @@ static void run_case(const char *rules, const list *files, const list *args, out
     if (st == LC_OK) st = lc_engine_new(&engine, &opts, &out->err);
     if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
     for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
-    if (st == LC_OK) st = lc_eval_new(&ev, engine, cli_eval_flags(&o), &out->err);
+    int64_t as_of = 0;
+    if (st == LC_OK && o.as_of && lc_time_parse(o.as_of, strlen(o.as_of), &as_of, NULL, &out->err) != LC_OK) st = LC_EUSAGE;
+    if (st == LC_OK) st = lc_eval_new(&ev, engine, cli_eval_flags(&o) | (o.as_of ? LC_EVAL_KEEP_EVENTS : 0), &out->err);
     for (size_t i = 0; st == LC_OK && i < files->n; i++) st = lc_eval_push_file(ev, files->items[i], &out->err);
-    if (st == LC_OK) st = lc_eval_result(ev, &res, &out->err);
+    if (st == LC_OK) st = o.as_of ? lc_eval_result_as_of(ev, as_of, &res, &out->err) : lc_eval_result(ev, &res, &out->err);
     if (st == LC_OK) st = lc_result_json(res, &out->json, NULL, &out->err);
     out->err.code = st;
     lc_result_free(res);

@@ -88,6 +88,7 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
     if ((taken = cli_option_value(argc, argv, i, "--format", &o->format))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--lang", &o->lang))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--as-of", &o->as_of))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--line-limit", &set))) return taken < 0 ? taken : line_limit(set, &o->line_limit);
     if ((taken = cli_option_value(argc, argv, i, "--set", &set)) <= 0) return taken;
     const char **sets = realloc(o->sets, (o->nsets + 1) * sizeof *sets);
@@ -225,14 +226,25 @@ lc_status cli_push_file(lc_eval *ev, const char *path, lc_error *err)
     return st;
 }
 
+int cli_as_of(const cli_eval_opts *o, int64_t *ns)
+{
+    lc_error err = {0};
+    if (!o->as_of) return 0;
+    if (lc_time_parse(o->as_of, strlen(o->as_of), ns, NULL, &err) == LC_OK) return 0;
+    return cli_usage("--as-of wants an RFC 3339 time with its offset (2026-06-16T12:00:00+08:00), not '%s': %s",
+                     o->as_of, err.message);
+}
+
 int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out)
 {
     lc_error err = {0};
     lc_eval *ev = NULL;
+    int64_t as_of = 0;
     *out = NULL;
-    lc_status st = lc_eval_new(&ev, engine, cli_eval_flags(o), &err);
+    if (cli_as_of(o, &as_of)) return EXIT_USAGE;
+    lc_status st = lc_eval_new(&ev, engine, cli_eval_flags(o) | (o->as_of ? LC_EVAL_KEEP_EVENTS : 0), &err);
     for (int i = 0; st == LC_OK && i < nevents; i++) st = cli_push_file(ev, events[i], &err);
-    if (st == LC_OK) st = lc_eval_result(ev, out, &err);
+    if (st == LC_OK) st = o->as_of ? lc_eval_result_as_of(ev, as_of, out, &err) : lc_eval_result(ev, out, &err);
     lc_eval_free(ev);
     return st == LC_OK ? 0 : cli_report(&err);
 }

@@ -35,6 +35,8 @@ const char cli_help_eval[] =
     "  --table NAME             one CSV table (breaches, months, ...); implies --format csv\n"
     "  --output DIR             every CSV table as DIR/NAME.csv; implies --format csv\n"
     "  --explain                each breach with its clause and the parameters in force\n"
+    "  --as-of TIME             the contract as it stands then (RFC 3339): later events have not\n"
+    "                           happened, its month is in progress (breaches provisional)\n"
     REPORT_OPTIONS EVENT_OPTIONS
     "\n"
     "exit: 0 evaluated, 2 usage or a file that cannot be opened, 3 rules, 4 invalid events\n";

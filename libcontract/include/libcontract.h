@@ -371,6 +371,14 @@ typedef struct lc_result lc_result;
  * parameters); each call makes a new result the caller frees. */
 LC_API lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err);
 
+/* The contract as it stands at an instant (ns since 1970): events after it
+ * have not happened, time fields after it are not known yet (an interval
+ * still open is counted to it), the month holding it is in progress (its
+ * figures so far, its breaches provisional) and the months after it are
+ * not assessed.  The evaluation must keep its events (LC_EVAL_KEEP_EVENTS
+ * or LC_EVAL_UPDATES), which it may go on taking; without them LC_EUSAGE. */
+LC_API lc_status lc_eval_result_as_of(lc_eval *ev, int64_t unix_ns, lc_result **out, lc_error *err);
+
 LC_API void lc_eval_free(lc_eval *ev);
 
 /* Frees a result (NULL is fine). */

@@ -453,4 +453,13 @@ mc=(--scenario examples/what-if/late-answers.lua --samples 5 --seed 2 --format c
 quiet "a revision without --updates" 4 'feed.jsonl:3: event id "t-1" was already used for a different event' \
   "$contract" eval "$ref" "$tmp/feed.jsonl"
 
+# --as-of: the standing at an instant (golden cases in tests/golden/reference/asof-*); a time
+# that is not RFC 3339 is a usage error, and sweep takes none.
+quiet "--as-of without an offset" 2 "--as-of wants an RFC 3339 time" \
+  "$contract" eval "$ref" "${events[@]}" --as-of 2026-06-16T11:00:00
+quiet "sweep --as-of" 2 "--as-of goes with eval and diff" "${vary[@]}" availability_target=99:99.5:0.5 --as-of 2026-06-16T11:00:00Z
+"$contract" eval "$ref" "${events[@]}" --as-of 2026-06-16T11:00:00+08:00 --lang en >"$tmp/asof.txt" &&
+  grep -q '^  As of 2026-06-16T11:00:00+08:00: its month is in progress' "$tmp/asof.txt" &&
+  grep -q '  minor.1 \*  ' "$tmp/asof.txt" || { fail "eval --as-of: the text report"; head -5 "$tmp/asof.txt"; }
+
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

@@ -162,6 +162,8 @@ _PROTOTYPES = {
     "lc_eval_replay": (_c_int, [EVAL_P, EVAL_P, SCENARIO_P, ctypes.c_uint64, ERROR_P]),
     "lc_eval_result": (_c_int, [EVAL_P, ctypes.POINTER(RESULT_P), ERROR_P]),
     "lc_eval_retract": (_c_int, [EVAL_P, _c_str, _c_str, ERROR_P]),
+    "lc_eval_result_as_of": (_c_int, [EVAL_P, ctypes.c_int64, ctypes.POINTER(RESULT_P), ERROR_P]),
+    "lc_time_parse": (_c_int, [_c_str, _c_size, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int), ERROR_P]),
     "lc_eval_free": (None, [EVAL_P]),
     "lc_result_free": (None, [RESULT_P]),
     "lc_result_render": (_c_int, [RESULT_P, _c_int, _c_int, ctypes.c_uint, _OUT_TEXT, _SIZE_P, ERROR_P]),

@@ -199,11 +199,25 @@ class Evaluation(Handle):
         check(status, err)
         return self
 
-    def result(self):
-        """The Result of the events pushed so far under the current parameters."""
+    def result(self, as_of=None):
+        """The Result of the events pushed so far under the current parameters.
+
+        as_of: an RFC 3339 time ("2026-06-16T11:00:00+08:00") or ns since
+        1970: the contract as it stands then (later events have not
+        happened, its month is in progress and its breaches provisional);
+        the evaluation must keep its events (keep_events=True or updates=True).
+        """
         err = _native.lc_error()
         ptr = _native.RESULT_P()
+        if isinstance(as_of, str):
+            ns = ctypes.c_int64()
+            text = as_of.encode("utf-8")
+            check(_lib.lc_time_parse(text, len(text), ctypes.byref(ns), None, ctypes.byref(err)), err)
+            as_of = ns.value
         with self._using() as ev:
-            status = _lib.lc_eval_result(ev, ctypes.byref(ptr), ctypes.byref(err))
+            if as_of is None:
+                status = _lib.lc_eval_result(ev, ctypes.byref(ptr), ctypes.byref(err))
+            else:
+                status = _lib.lc_eval_result_as_of(ev, as_of, ctypes.byref(ptr), ctypes.byref(err))
         check(status, err)
         return Result(ptr)

@@ -138,6 +138,22 @@ class EventErrors(ErrorTestCase):
             with self.assertRaises(libcontract.UsageError):
                 evaluation.retract("ticket", "t-1")
 
+    def test_result_as_of_an_instant(self):
+        late = '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "responded": "2026-04-01T10:45:00+08:00"}'
+        with self.engine.evaluation(keep_events=True) as evaluation:
+            evaluation.push_line(late)
+            with evaluation.result(as_of="2026-04-01T10:30:00+08:00") as result:
+                self.assertEqual(result.breaches, [])  # not answered yet
+                self.assertEqual(result.data["as_of"], "2026-04-01T10:30:00+08:00")
+            with evaluation.result(as_of="2026-05-01T00:00:00+08:00") as result:
+                self.assertEqual([(b.rule, result.data["breaches"][0]["provisional"]) for b in result.breaches],
+                                 [("minor.5", False)])
+            with self.assertRaises(libcontract.UsageError):
+                evaluation.result(as_of="yesterday")
+        with self.engine.evaluation() as evaluation:
+            with self.assertRaises(libcontract.UsageError):
+                evaluation.result(as_of=0)
+
     def test_repeated_event_is_a_warning(self):
         with self.engine.evaluation() as evaluation:
             evaluation.push_line(GOOD_TICKET, file="a", line=1)

@@ -75,10 +75,12 @@ GET(contract_base) { UNUSED_I; return res->penalty_base >= 0 ? fen(res->penalty_
 GET(contract_cap) { UNUSED_I; return res->cap >= 0 ? fen(res->cap) : null_value(); }
 GET(contract_start) { UNUSED_I; return text(res->term_start); }
 GET(contract_end) { UNUSED_I; return text(res->term_end); }
+GET(contract_as_of) { UNUSED_I; return text(res->has_as_of ? res->as_of_text : NULL); }
 static const field CONTRACT[] = {{"id", contract_id},         {"title", contract_title},
                                  {"currency", contract_currency}, {"value", contract_value},
                                  {"penalty_base", contract_base}, {"cap", contract_cap},
-                                 {"term_start", contract_start},  {"term_end", contract_end}};
+                                 {"term_start", contract_start},  {"term_end", contract_end},
+                                 {"as_of", contract_as_of}};
 
 GET(breach_rule) { return text(res->breaches[i].rule); }
 GET(breach_class) { return text(res->breaches[i].klass); }
@@ -90,10 +92,12 @@ GET(breach_at) { return text(res->breaches[i].has_at ? res->breaches[i].at_text 
 GET(breach_clause) { return text(res->breaches[i].clause); }
 GET(breach_reason) { return text(res->breaches[i].reason); }
 GET(breach_text) { return text(res->breaches[i].text); }
+GET(breach_provisional) { return res->has_as_of ? flag(res->breaches[i].provisional) : null_value(); }
 static const field BREACHES[] = {{"rule", breach_rule},     {"class", breach_class},   {"pct", breach_pct},
                                  {"amount", breach_amount}, {"counted", breach_counted},
                                  {"period", breach_period}, {"at", breach_at},
-                                 {"clause", breach_clause}, {"reason", breach_reason}, {"text", breach_text}};
+                                 {"clause", breach_clause}, {"reason", breach_reason}, {"text", breach_text},
+                                 {"provisional", breach_provisional}};
 
 GET(incident_rule) { return text(res->incidents[i].rule); }
 GET(incident_class) { return text(res->incidents[i].klass); }
@@ -333,6 +337,10 @@ static value month_field(const lc_result *res, size_t i, const char *name, int *
         if (strcmp(res->column_keys[c], name) == 0) return rvalue(&res->months[i].columns[c]);
     if (strcmp(name, "score") == 0 && res->has_scorecard) return month_score(res, i);
     if (strcmp(name, "counted") == 0) return fen(res->months[i].counted);
+    if (strcmp(name, "assessed") == 0 && res->has_as_of) {
+        int p = res->months[i].progress;
+        return text(p == LCI_MONTH_ASSESSED ? "yes" : p == LCI_MONTH_IN_PROGRESS ? "in_progress" : "no");
+    }
     *found = 0;
     return null_value();
 }

@@ -28,6 +28,7 @@ typedef struct lci_rbreach {
     int64_t counted;  /* fen, after every cap */
     int month;        /* term month for a month's breach, else -1 */
     int cap_month;    /* the month the amount counts in for monthly caps */
+    int provisional;  /* of the month in progress of an as-of result */
     int has_at;
     lci_time at;
     lci_time sort_time;
@@ -88,7 +89,10 @@ typedef struct lci_rmonth {
     lci_dec raw_max;     /* Σ max of the items present */
     lci_ritem *items;    /* per scorecard item */
     int64_t counted;     /* what its breaches count after the caps, fen */
+    int progress;        /* as-of results: LCI_MONTH_ASSESSED, _IN_PROGRESS or _NOT_ASSESSED */
 } lci_rmonth;
+
+enum { LCI_MONTH_ASSESSED, LCI_MONTH_IN_PROGRESS, LCI_MONTH_NOT_ASSESSED };
 
 /* One breach a cap cut, and by how much. */
 typedef struct lci_rcut {
@@ -234,6 +238,8 @@ struct lc_result {
         uint64_t count;
     } *not_counted;           /* by type in declaration order, then reason */
     size_t nnot_counted;
+    int has_as_of;            /* the standing at an instant (lc_eval_result_as_of) */
+    char as_of_text[40];
     int has_updates;          /* made with LC_EVAL_UPDATES: revised and retracted events */
     uint64_t revised, retracted;
 };

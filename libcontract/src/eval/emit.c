@@ -86,6 +86,7 @@ static lc_status emit_breach(lci_build *b, const lci_rule *r, lci_emission *e)
     br.has_at = e->at != NULL;
     br.at = e->at ? br.sort_time : 0;
     br.cap_month = e->at ? month_of(b->m, br.at) : e->month;
+    br.provisional = b->ev->as_of != LCI_NO_AS_OF && br.cap_month == month_of(b->m, b->ev->as_of);
     char *words = NULL;
     lc_status st = lci_price(b, r, e, br.cap_month, &br.amount, &words);
     if (st != LC_OK) return st;

@@ -214,6 +214,16 @@ static void add_opening(lci_mvalue *v, const lc_eval *ev, int measure, int i)
 
 /* ---- all figures ---- */
 
+/* Month i's bounds as far as it is assessed: 0 for a month after the
+ * instant of an as-of result, the month holding it up to it. */
+static int assessed(const lc_eval *ev, int i, lci_time *s, lci_time *e)
+{
+    lci_model_month_bounds(ev->m, i, s, e);
+    if (*s >= ev->as_of) return 0;
+    if (*e > ev->as_of) *e = ev->as_of;
+    return 1;
+}
+
 static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
 {
     const lci_model *m = ev->m;
@@ -221,7 +231,7 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
     lci_mvalue *row = &fig->cells[(size_t)mi * (m->nmonths + 1)];
     for (int i = 0; i < m->nmonths; i++) {
         lci_time s, e;
-        lci_model_month_bounds(m, i, &s, &e);
+        if (!assessed(ev, i, &s, &e)) continue; /* not assessed: no figure */
         if (me->kind == LCI_M_AVAILABILITY && availability(&row[i], ev, me, s, e) != 0) return -1;
         if (me->kind == LCI_M_AVERAGE || me->kind == LCI_M_SUM) from_accumulator(&row[i], &ev->avg[(size_t)mi * m->nmonths + i]);
         if (me->kind == LCI_M_SUM) {
@@ -236,10 +246,11 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
     }
     lci_mvalue *term = &row[m->nmonths];
     switch (me->kind) {
-    case LCI_M_AVAILABILITY: return availability(term, ev, me, m->term_start, m->term_end);
+    case LCI_M_AVAILABILITY:
+        return availability(term, ev, me, m->term_start, m->term_end < ev->as_of ? m->term_end : ev->as_of);
     case LCI_M_AVERAGE: return term_average(term, row, m->nmonths);
     case LCI_M_COUNT:
-        term->present = 1;
+        term->present = m->term_start < ev->as_of;
         term->value = (lci_exact){0, 1};
         for (int i = 0; i < m->nmonths; i++) term->value.num += row[i].value.num;
         return 0;

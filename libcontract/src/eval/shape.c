@@ -125,6 +125,10 @@ static int copy_month(lci_build *b, int i)
     lci_rmonth *mo = &b->res->months[i];
     size_t nitems = m->scorecard.present ? m->scorecard.nitems : 0;
     lci_month_format(m->first_month + i, mo->label, sizeof mo->label);
+    lci_time start, end;
+    lci_model_month_bounds(m, i, &start, &end);
+    mo->progress = start >= b->ev->as_of ? LCI_MONTH_NOT_ASSESSED : end > b->ev->as_of ? LCI_MONTH_IN_PROGRESS
+                                                                                       : LCI_MONTH_ASSESSED;
     mo->columns = calloc(m->nmonth_columns ? m->nmonth_columns : 1, sizeof *mo->columns);
     mo->items = calloc(nitems ? nitems : 1, sizeof *mo->items);
     if (!mo->columns || !mo->items) return -1;
@@ -198,11 +202,18 @@ static int copy_scorecard(lci_build *b)
     return 0;
 }
 
+/* The evaluation whose input the warnings are about: an as-of result's
+ * are its origin's (the lines it read), not those of the replay. */
+static const lc_eval *read_by(const lci_build *b)
+{
+    return b->ev->origin ? b->ev->origin : b->ev;
+}
+
 static int put_warning(lci_build *b, int32_t file, long line, char *message)
 {
     lc_result *res = b->res;
     lci_rwarning *w = &res->warnings[res->nwarnings++];
-    w->file = lci_strdup(file >= 0 ? lci_idtable_get(&b->ev->files, (uint32_t)file) : "");
+    w->file = lci_strdup(file >= 0 ? lci_idtable_get(&read_by(b)->files, (uint32_t)file) : "");
     w->line = line;
     w->message = message;
     return w->file && w->message ? 0 : -1;
@@ -212,7 +223,7 @@ static int put_warning(lci_build *b, int32_t file, long line, char *message)
  * the order the names first came (unknown.h). */
 static int warn_undeclared(lci_build *b)
 {
-    const lci_unknown_tally *u = &b->ev->undeclared;
+    const lci_unknown_tally *u = &read_by(b)->undeclared;
     int ok = 0;
     for (size_t i = 0; ok == 0 && i < u->nfields; i++) {
         const lci_unknown_field *f = &u->fields[i];
@@ -237,7 +248,7 @@ static int warn_undeclared(lci_build *b)
 
 static int copy_warnings(lci_build *b)
 {
-    const lc_eval *ev = b->ev;
+    const lc_eval *ev = read_by(b);
     const lci_unknown_tally *u = &ev->undeclared;
     size_t n = ev->nwarnings + u->nfields + (u->more ? u->ntypes : 0);
     if (!(b->res->warnings = calloc(n ? n : 1, sizeof *b->res->warnings))) return -1;
@@ -316,18 +327,24 @@ static int copy_rule_params(lci_build *b)
 /* The events that did not count, by type and reason, with how many. */
 static int copy_not_counted(lci_build *b)
 {
+    if (b->ev->as_of != LCI_NO_AS_OF) {
+        b->res->has_as_of = 1;
+        lci_time_format(b->ev->as_of, b->m->offset_min, b->res->as_of_text, sizeof b->res->as_of_text);
+    }
     if (b->ev->flags & LC_EVAL_UPDATES) {
         b->res->has_updates = 1;
         b->res->revised = b->ev->upd.revised;
         b->res->retracted = b->ev->upd.retracted;
     }
-    static const char *const reasons[LCI_NC_REASONS] = {"condition", "outside_term", "repeat", "invalid"};
+    static const char *const reasons[LCI_NC_REASONS] = {"condition", "outside_term", "repeat", "invalid", "not_yet"};
     const lci_model *m = b->m;
     lc_result *res = b->res;
     if (!(res->not_counted = calloc((m->ntypes + 1) * LCI_NC_REASONS, sizeof *res->not_counted))) return -1;
     for (size_t t = 0; t <= m->ntypes; t++)
         for (int why = 0; why < LCI_NC_REASONS; why++) {
-            uint64_t n = b->ev->not_counted[t][why];
+            /* as of an instant, the lines the origin refused or repeated are its own */
+            const lc_eval *from = b->ev->origin && (why == LCI_NC_REPEAT || why == LCI_NC_INVALID) ? b->ev->origin : b->ev;
+            uint64_t n = from->not_counted[t][why];
             if (n) res->not_counted[res->nnot_counted++] = (struct lci_rnot_counted){
                        t < m->ntypes ? m->types[t].name : NULL, reasons[why], n};
         }

@@ -91,6 +91,7 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     ev->m = &engine->model;
     ev->plan = &engine->plan;
     ev->flags = flags;
+    ev->as_of = LCI_NO_AS_OF;
     /* the address varies from run to run (ASLR): crafted ids cannot aim at
      * one bucket; results never depend on the seed */
     uint64_t seed = lci_hash(&ev, sizeof ev, (uint64_t)(uintptr_t)ev);

@@ -69,6 +69,8 @@ typedef struct lci_warning {
     char *message;
 } lci_warning;
 
+#define LCI_NO_AS_OF INT64_MAX
+
 /* Why an event did not count: its type's counts_when said so, its anchor
  * lies outside the evaluation window, it repeats an earlier event, or it
  * was invalid and skipped (--skip-invalid). */
@@ -77,6 +79,7 @@ typedef enum lci_not_counted {
     LCI_NC_OUTSIDE,
     LCI_NC_REPEAT,
     LCI_NC_INVALID,
+    LCI_NC_NOT_YET,   /* after the instant of an as-of result */
     LCI_NC_REASONS
 } lci_not_counted;
 
@@ -144,6 +147,11 @@ struct lc_eval {
     lci_unknown_tally undeclared; /* fields of events their types do not declare */
     uint64_t (*not_counted)[LCI_NC_REASONS]; /* per event type, and one more for lines of no known type */
     lci_updates upd;        /* LC_EVAL_UPDATES */
+    /* an evaluation made for lc_eval_result_as_of (asof.c): the instant
+     * (LCI_NO_AS_OF otherwise), and the evaluation whose events it holds
+     * as they stood then (warnings and lines refused are the origin's) */
+    lci_time as_of;
+    const lc_eval *origin;
 
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;

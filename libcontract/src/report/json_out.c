@@ -151,6 +151,7 @@ static void breach(jw *w, const lci_rbreach *b)
     lci_buf_puts(w->b, ", ");
     key(w, "counted");
     money(w, b->counted);
+    if (w->res->has_as_of) lci_buf_printf(w->b, ", \"provisional\": %s", b->provisional ? "true" : "false");
     lci_buf_puts(w->b, ", ");
     key(w, "period");
     str(w, b->month >= 0 ? w->res->months[b->month].label : NULL);
@@ -235,6 +236,10 @@ static void months(jw *w)
         lci_buf_puts(w->b, ", ");
         key(w, "counted");
         money(w, r->months[i].counted);
+        if (r->has_as_of) /* as of an instant: whether the month is assessed, in progress or not yet */
+            lci_buf_printf(w->b, ", \"assessed\": \"%s\"", r->months[i].progress == LCI_MONTH_ASSESSED ? "yes"
+                                                        : r->months[i].progress == LCI_MONTH_IN_PROGRESS ? "in_progress"
+                                                                                                        : "no");
         lci_buf_puts(w->b, "}");
     }
     close_list(w, r->nmonths);
@@ -567,6 +572,7 @@ lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, s
     jw w = {&b, res, flags};
     lci_buf_puts(&b, "{\n");
     contract(&w);
+    if (res->has_as_of) lci_buf_printf(&b, "  \"as_of\": \"%s\",\n", res->as_of_text);
     breaches(&w);
     incidents(&w);
     months(&w);

@@ -54,6 +54,10 @@ static void header(report *r)
     if (res->title) lci_buf_printf(r->b, "  %s\n", res->title);
     lci_buf_printf(r->b, "  %s %.10s .. %.10s ([start, end))\n", L(r, "服务期", "Term", l1), res->term_start,
                    res->term_end);
+    if (res->has_as_of)
+        lci_buf_printf(r->b, "  %s %s: %s\n", L(r, "截至", "As of", l1), res->as_of_text,
+                       L(r, "当月进行中，其违约（*）为暂定，以后各月未评估",
+                         "its month is in progress, its breaches (*) provisional; the months after it not assessed", l2));
     if (res->value >= 0) lci_buf_printf(r->b, "  %s %s %s", L(r, "合同金额", "Value", l1), v, res->currency);
     else lci_buf_printf(r->b, "  %s %s", L(r, "币种", "Currency", l1), res->currency);
     if (res->penalty_base >= 0) lci_buf_printf(r->b, " · %s %s", L(r, "取费基数", "Penalty base", l2), base);
@@ -229,7 +233,8 @@ static void ledger_row(report *r, lcr_table *t, size_t i)
     money(r->money.counted[i], counted, sizeof counted);
     money(r->money.running[i], run, sizeof run);
     lcr_cell(t, when);
-    lcr_cell(t, br->rule);
+    if (br->provisional) lcr_cellf(t, "%s *", br->rule); /* as of an instant: the month is not over */
+    else lcr_cell(t, br->rule);
     lcr_cell(t, br->clause);
     lcr_cell(t, br->reason);
     lcr_cell(t, lcr_pct(br, pct, sizeof pct));
