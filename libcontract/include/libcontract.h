@@ -478,7 +478,11 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  *           "period", "at", "cut"), "reasons" (termination.reasons),
  *           "parts" (acceptance.parts), "obligations", "instalments",
  *           "params" (stamp.params: "name", "value"), "not_counted" (the events
- *           that did not count: "type", "reason", "count");
+ *           that did not count: "type", "reason", "count"), "headroom" (as
+ *           of an instant: "kind", "rule", "crossed", "left", "unit",
+ *           "amount", "at", "used", "gone" (the burn rate: % of the
+ *           month's room used, % of the month gone), "what"; obligations
+ *           gain "due_so_far");
  *   single objects (one item, index 0): "contract", "totals",
  *           "termination", "annual", "acceptance", "payments", "stamp",
  *           "updates" ("revised", "retracted": null without LC_EVAL_UPDATES).

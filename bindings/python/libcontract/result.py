@@ -113,6 +113,35 @@ class Incident:
 
 
 @dataclasses.dataclass
+class Headroom:
+    """How far a threshold is, as of an instant (Result.headroom): kind
+    "downtime", "count", "average", "cluster", "deadline", "late", "cap" or
+    "termination"; rule the rule, cap or termination reason; left what is
+    left before it applies, in unit ("min", "events", "d", "money",
+    "incidents"...), None when the kind has no distance (an average);
+    amount what it costs then, None for no money; at when it happens (a
+    deadline, or the instant a month's room runs out at the rate so far);
+    used and gone the burn rate (% of the month's room used, % of the month
+    gone); crossed whether it applies already (provisionally); what all of
+    it in words."""
+
+    kind: str
+    rule: str
+    crossed: bool
+    left: Optional[decimal.Decimal]
+    unit: Optional[str]
+    amount: Optional[decimal.Decimal]
+    at: Optional[str]
+    used: Optional[decimal.Decimal]
+    gone: Optional[decimal.Decimal]
+    what: str
+
+
+def _decimal_or_none(text):
+    return None if text is None else decimal.Decimal(text)
+
+
+@dataclasses.dataclass
 class Finding:
     """One finding: what was noticed, without money."""
 
@@ -250,6 +279,16 @@ class Result(Handle):
             return _items(ptr, b"findings", lambda get, i: Finding(
                 kind=get(b"kind"), message=get(b"message"), clause=get(b"clause"),
                 events=_events(ptr, b"findings", i)))
+
+    @property
+    def headroom(self):
+        """As of an instant (Evaluation.result(as_of=...)): how far each
+        threshold is, as Headroom objects; [] for a result not as of one."""
+        with self._using() as ptr:
+            return _items(ptr, b"headroom", lambda get, i: Headroom(
+                kind=get(b"kind"), rule=get(b"rule"), crossed=get(b"crossed"), left=_decimal_or_none(get(b"left")),
+                unit=get(b"unit"), amount=get(b"amount"), at=get(b"at"), used=_decimal_or_none(get(b"used")),
+                gone=_decimal_or_none(get(b"gone")), what=get(b"what")))
 
     @property
     def warnings(self):

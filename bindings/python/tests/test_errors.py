@@ -154,6 +154,31 @@ class EventErrors(ErrorTestCase):
             with self.assertRaises(libcontract.UsageError):
                 evaluation.result(as_of=0)
 
+    def test_headroom_as_of_an_instant(self):
+        # June has 30 days: 43.2 min of downtime at 99.9%; a 20-min outage leaves 23.2
+        outage = ('{"type": "outage", "id": "o-1", "start": "2026-06-05T10:00:00+08:00", '
+                  '"end": "2026-06-05T10:20:00+08:00", "impact": "incident"}')
+        with self.engine.evaluation(keep_events=True) as evaluation:
+            evaluation.push_line(outage)
+            with evaluation.result(as_of="2026-06-10T00:00:00+08:00") as result:
+                minor1 = [h for h in result.headroom if h.rule == "minor.1"][0]
+                self.assertIsInstance(minor1, libcontract.Headroom)
+                self.assertEqual((minor1.kind, minor1.left, minor1.unit, minor1.amount, minor1.crossed),
+                                 ("downtime", decimal.Decimal("23.2"), "min", decimal.Decimal("8598.00"), False))
+                self.assertEqual((minor1.used, minor1.gone), (decimal.Decimal("46.3"), decimal.Decimal("30.0")))
+                self.assertEqual(minor1.at, "2026-06-20T10:33:36+08:00")
+                self.assertIn("23.2 min more downtime", minor1.what)
+                cap = [h for h in result.headroom if h.kind == "cap"][0]
+                self.assertEqual((cap.rule, cap.amount), ("term", decimal.Decimal("171960.00")))
+                self.assertEqual(result.headroom, [
+                    libcontract.Headroom(**row) for row in result.data["headroom"]
+                    for row in [dict(row, left=row["left"] and decimal.Decimal(row["left"]),
+                                     amount=row["amount"] and decimal.Decimal(row["amount"]),
+                                     used=row["used"] and decimal.Decimal(row["used"]),
+                                     gone=row["gone"] and decimal.Decimal(row["gone"]))]])
+            with evaluation.result() as result:
+                self.assertEqual(result.headroom, [])
+
     def test_repeated_event_is_a_warning(self):
         with self.engine.evaluation() as evaluation:
             evaluation.push_line(GOOD_TICKET, file="a", line=1)

@@ -203,6 +203,20 @@ GET(updates_revised) { UNUSED_I; return res->has_updates ? whole((int64_t)res->r
 GET(updates_retracted) { UNUSED_I; return res->has_updates ? whole((int64_t)res->retracted) : null_value(); }
 static const field UPDATES[] = {{"revised", updates_revised}, {"retracted", updates_retracted}};
 
+GET(hr_kind) { return text(res->headroom[i].kind); }
+GET(hr_rule) { return text(res->headroom[i].rule); }
+GET(hr_what) { return text(res->headroom[i].what); }
+GET(hr_crossed) { return flag(res->headroom[i].crossed); }
+GET(hr_left) { return text(res->headroom[i].left[0] ? res->headroom[i].left : NULL); }
+GET(hr_unit) { return text(res->headroom[i].unit[0] ? res->headroom[i].unit : NULL); }
+GET(hr_amount) { return res->headroom[i].has_amount ? fen(res->headroom[i].amount) : null_value(); }
+GET(hr_at) { return text(res->headroom[i].at[0] ? res->headroom[i].at : NULL); }
+GET(hr_used) { return text(res->headroom[i].used[0] ? res->headroom[i].used : NULL); }
+GET(hr_gone) { return text(res->headroom[i].gone[0] ? res->headroom[i].gone : NULL); }
+static const field HEADROOM[] = {{"kind", hr_kind}, {"rule", hr_rule},     {"crossed", hr_crossed}, {"left", hr_left},
+                                 {"unit", hr_unit}, {"amount", hr_amount}, {"at", hr_at},           {"used", hr_used},
+                                 {"gone", hr_gone}, {"what", hr_what}};
+
 GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
 GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
 GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
@@ -236,15 +250,20 @@ static const field PARTS[] = {{"name", part_name}, {"passed", part_passed}, {"va
 GET(obligation_kind) { return text(res->obligations[i].kind); }
 GET(obligation_due) { return whole(res->obligations[i].due); }
 GET(obligation_delivered) { return whole(res->obligations[i].delivered); }
+GET(obligation_due_so_far)
+{
+    const lci_robligation *o = &res->obligations[i];
+    return o->due_so_far < 0 ? null_value() : whole(o->due_so_far);
+}
 GET(obligation_shortfall)
 {
     const lci_robligation *o = &res->obligations[i];
-    return whole(o->due > o->delivered ? o->due - o->delivered : 0);
+    return lci_obligation_shortfall(o) < 0 ? null_value() : whole(lci_obligation_shortfall(o));
 }
 GET(obligation_clause) { return text(res->obligations[i].clause); }
 static const field OBLIGATIONS[] = {{"kind", obligation_kind},           {"due", obligation_due},
                                     {"delivered", obligation_delivered}, {"shortfall", obligation_shortfall},
-                                    {"clause", obligation_clause}};
+                                    {"due_so_far", obligation_due_so_far}, {"clause", obligation_clause}};
 
 GET(instalment_pct) { return text(res->instalments[i].pct_text); }
 GET(instalment_amount) { return fen(res->instalments[i].amount); }
@@ -288,6 +307,7 @@ static size_t n_obligations(const lc_result *res) { return res->nobligations; }
 static size_t n_instalments(const lc_result *res) { return res->ninstalments; }
 static size_t n_params(const lc_result *res) { return res->nparams; }
 static size_t n_not_counted(const lc_result *res) { return res->nnot_counted; }
+static size_t n_headroom(const lc_result *res) { return res->nheadroom; }
 
 static const lci_refs *breach_events(const lc_result *res, size_t i) { return &res->breaches[i].events; }
 static const lci_refs *incident_events(const lc_result *res, size_t i) { return &res->incidents[i].events; }
@@ -316,6 +336,7 @@ static const list LISTS[] = {
     LIST("stamp", STAMP, one, NULL),
     LIST("not_counted", NOT_COUNTED, n_not_counted, NULL),
     LIST("updates", UPDATES, one, NULL),
+    LIST("headroom", HEADROOM, n_headroom, NULL),
     LIST("params", PARAMS, n_params, NULL),
 };
 

@@ -94,6 +94,8 @@ void lc_result_free(lc_result *res)
     free(res->column_units);
     free(res->column_lines);
     free(res->not_counted);
+    for (size_t i = 0; i < res->nheadroom; i++) free(res->headroom[i].what);
+    free(res->headroom);
     free_all(res->param_names, res->nparams);
     free_all(res->param_values, res->nparams);
     free_all(res->param_declared, res->nparams);

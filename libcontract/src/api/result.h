@@ -94,6 +94,24 @@ typedef struct lci_rmonth {
 
 enum { LCI_MONTH_ASSESSED, LCI_MONTH_IN_PROGRESS, LCI_MONTH_NOT_ASSESSED };
 
+/* How far the contract stands from a threshold, as of an instant
+ * (headroom.c): what more it takes (left, in unit) before a rule applies,
+ * what that costs, when it happens at the present rate or by a deadline;
+ * or that it applies already (crossed). */
+typedef struct lci_rheadroom {
+    const char *kind;  /* "downtime", "average", "count", "cluster", "deadline", "late", "cap", "termination" */
+    const char *rule;  /* the rule, cap or reason (borrowed) */
+    char *what;        /* in words */
+    int crossed;
+    char left[48];     /* a decimal in unit, or "" */
+    const char *unit;  /* "min", "events", "days", ... or "" */
+    int has_amount;
+    int64_t amount;    /* fen */
+    char at[40];       /* RFC 3339, or "" */
+    char used[24];     /* the burn rate: % of the month's room used so far, or "" */
+    char gone[24];     /* ... against the % of the month gone */
+} lci_rheadroom;
+
 /* One breach a cap cut, and by how much. */
 typedef struct lci_rcut {
     size_t breach;      /* index in the result's breaches */
@@ -123,7 +141,15 @@ typedef struct lci_rpart {
 typedef struct lci_robligation {
     char *kind, *clause;
     int64_t due, delivered;
+    int64_t due_so_far;  /* as of an instant: due by then, -1 judged at the term's end; else due */
 } lci_robligation;
+
+/* What is missing of what is due (so far): -1 when judged at the term's end. */
+static inline int64_t lci_obligation_shortfall(const lci_robligation *o)
+{
+    if (o->due_so_far < 0) return -1;
+    return o->due_so_far > o->delivered ? o->due_so_far - o->delivered : 0;
+}
 
 typedef struct lci_rdue {
     int known;
@@ -240,6 +266,8 @@ struct lc_result {
     size_t nnot_counted;
     int has_as_of;            /* the standing at an instant (lc_eval_result_as_of) */
     char as_of_text[40];
+    lci_rheadroom *headroom;  /* as of an instant: every threshold's distance */
+    size_t nheadroom, headroom_cap;
     int has_updates;          /* made with LC_EVAL_UPDATES: revised and retracted events */
     uint64_t revised, retracted;
 };

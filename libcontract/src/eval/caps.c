@@ -213,6 +213,23 @@ static int records(caps *k)
     return 0;
 }
 
+/* As of an instant: each cap's limit and use in the window holding its
+ * month, for the headroom (headroom.c). */
+static int rooms(caps *k)
+{
+    lci_build *b = k->b;
+    int mi = lci_month_of(b->m, b->ev->as_of);
+    if (!(b->cap_rooms = calloc(b->m->ncaps + 1, sizeof *b->cap_rooms))) return -1;
+    for (size_t j = 0; j < k->n; j++) {
+        const lci_cap *c = k->s[j].c;
+        lci_cap_room *room = &b->cap_rooms[c - b->m->caps];
+        __int128 used = used_in(k, &k->s[j], mi);
+        room->known = limit_at(k, c, mi, &room->limit) == 0 && used <= INT64_MAX;
+        room->used = (int64_t)used;
+    }
+    return 0;
+}
+
 /* The term cap the contract section shows: the least of those for all breaches. */
 static void term_cap(caps *k)
 {
@@ -243,6 +260,7 @@ lc_status lci_apply_caps(lci_build *b)
         res->amount += a;
     }
     if (rc == LC_OK && records(&k) != 0) rc = LC_ENOMEM;
+    if (rc == LC_OK && b->ev->as_of != LCI_NO_AS_OF && rooms(&k) != 0) rc = LC_ENOMEM;
     if (rc == LC_OK) term_cap(&k);
     res->capped = res->amount < res->amount_uncapped;
     free_states(&k);

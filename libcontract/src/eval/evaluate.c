@@ -85,19 +85,21 @@ static void free_build(lci_build *b)
         free(b->violations[i].items);
     }
     free(b->violations);
+    free(b->cap_rooms);
 }
 
 /* LC_OK; LC_ENOMEM; or another status with b->err set. */
 static lc_status evaluate(lci_build *b)
 {
     if (lci_calendars_build(&b->cals, b->ev) != 0 || lci_figures_compute(&b->fig, b->ev) != 0) return LC_ENOMEM;
-    b->ctx = (lci_cond_ctx){b->m, &b->cals, 0};
+    b->ctx = (lci_cond_ctx){b->m, &b->cals, 0, b->ev->as_of};
     b->violations = calloc(b->m->nrules + 1, sizeof *b->violations);
     if (!b->violations || lci_shape(b) != 0) return LC_ENOMEM;
     lc_status st = LC_OK;
     for (size_t i = 0; i < b->m->nrules && st == LC_OK; i++) st = b->m->rules[i].kind->apply(b, &b->m->rules[i]);
     if (st == LC_OK) st = finish_breaches(b);
     if (st == LC_OK && lci_outcomes(b) != 0) st = LC_ENOMEM;
+    if (st == LC_OK) st = lci_headroom(b);
     return st;
 }
 

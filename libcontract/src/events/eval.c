@@ -38,6 +38,9 @@ void lc_eval_free(lc_eval *ev)
     lci_updates_free(&ev->upd);
     free(ev->contents);
     free(ev->log);
+    free(ev->open_seqs);
+    for (size_t i = 0; ev->planned && i < ev->m->ntypes; i++) free(ev->planned[i].data);
+    free(ev->planned);
     for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
     free(ev->warnings);
     lci_buf_free(&ev->pending);
@@ -174,7 +177,7 @@ static int contents_equal(const lci_content *a, const lci_content *b)
  * ticket is left out of the average). */
 static uint64_t feeds_taken(const lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec)
 {
-    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    lci_cond_ctx ctx = {ev->m, NULL, 0, ev->as_of};
     uint64_t taken = 0;
     for (size_t i = 0; i < tp->nfeeds; i++) {
         const lci_feed *f = &tp->feeds[i];
@@ -341,7 +344,7 @@ lci_placement lci_eval_place(lc_eval *ev, const lci_record *rec)
     const lci_type_plan *tp = &ev->plan->of[rec->type];
     lci_placement p = {-1, 0, 0, 0};
     p.in_window = accepted(ev, t, tp, rec, &p.month);
-    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    lci_cond_ctx ctx = {ev->m, NULL, 0, ev->as_of};
     p.counts = p.in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
     p.taken = p.counts && p.month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
     return p;

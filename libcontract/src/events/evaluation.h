@@ -152,6 +152,9 @@ struct lc_eval {
      * as they stood then (warnings and lines refused are the origin's) */
     lci_time as_of;
     const lc_eval *origin;
+    uint32_t *open_seqs;    /* ... the records still open then (their end counted to it), by seq */
+    size_t nopen, open_cap;
+    lci_store *planned;     /* ... per type, planned events due after it (or NULL) */
 
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;
@@ -265,6 +268,14 @@ void lci_updates_free(lci_updates *u);
  * under its id and content in src. */
 int lci_eval_copy_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
 lc_status lci_eval_commit_copy(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
+
+/* Whether a record of an as-of evaluation was still open at its instant
+ * (its end after it, counted to it: asof.c). */
+int lci_eval_open_at_as_of(const lc_eval *ev, const lci_record *r);
+
+/* The planned events of a type (types[].planned) an as-of evaluation knows
+ * and are due after its instant, as they stood then (asof.c). */
+const lci_store *lci_eval_planned(const lc_eval *ev, int type);
 
 /* The records src keeps (LC_EVAL_KEEP_EVENTS, or LC_EVAL_UPDATES: the
  * latest versions), in the order they came, for fn(ctx, record) until it

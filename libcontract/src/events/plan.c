@@ -42,7 +42,7 @@ static lci_test make_test(const lci_model *m, const lci_event_type *t, const lci
         return x;
     }
     lci_record probe = {0}; /* presence alone is read: no values needed */
-    lci_cond_ctx ctx = {m, NULL, 0};
+    lci_cond_ctx ctx = {m, NULL, 0, INT64_MAX};
     for (unsigned row = 0; row < 1u << x.nfields; row++) {
         probe.present = 0;
         for (int j = 0; j < x.nfields; j++)

@@ -14,6 +14,9 @@ lc_status lci_emit_month(lci_build *b, const lci_rule *r, int month, const lci_m
 
 void lci_kind_describe_month(const lci_model *m, const lci_rule *r, lci_buf *out);
 
+/* As of an instant: how far the month's figure stands from the band. */
+int lci_kind_month_headroom(lci_build *b, const lci_rule *r);
+
 extern const lci_key lci_month_keys[];
 
 /* Reads on = type and where (event.c); keeps the type's records. */

@@ -419,13 +419,17 @@ static void obligations(jw *w)
     lci_buf_puts(w->b, "  \"obligations\": [");
     for (size_t i = 0; i < r->nobligations; i++) {
         const lci_robligation *o = &r->obligations[i];
-        int64_t short_by = o->due > o->delivered ? o->due - o->delivered : 0;
+        int64_t short_by = lci_obligation_shortfall(o);
         sep(w, i);
         lci_buf_puts(w->b, "{");
         key(w, "kind");
         str(w, o->kind);
-        lci_buf_printf(w->b, ", \"due\": %lld, \"delivered\": %lld, \"shortfall\": %lld, ", (long long)o->due,
-                       (long long)o->delivered, (long long)short_by);
+        lci_buf_printf(w->b, ", \"due\": %lld, \"delivered\": %lld, ", (long long)o->due, (long long)o->delivered);
+        if (r->has_as_of && o->due_so_far < 0) lci_buf_puts(w->b, "\"due_so_far\": null, \"shortfall\": null, ");
+        else if (r->has_as_of)
+            lci_buf_printf(w->b, "\"due_so_far\": %lld, \"shortfall\": %lld, ", (long long)o->due_so_far,
+                           (long long)short_by);
+        else lci_buf_printf(w->b, "\"shortfall\": %lld, ", (long long)short_by);
         key(w, "clause");
         str(w, o->clause);
         lci_buf_puts(w->b, "}");
@@ -519,6 +523,48 @@ static void warnings(jw *w)
     lci_buf_puts(w->b, ",\n");
 }
 
+/* As of an instant: how far the contract stands from each threshold. */
+static void headroom(jw *w)
+{
+    const lc_result *r = w->res;
+    lci_buf_puts(w->b, "  \"headroom\": [");
+    for (size_t i = 0; i < r->nheadroom; i++) {
+        const lci_rheadroom *h = &r->headroom[i];
+        sep(w, i);
+        lci_buf_puts(w->b, "{");
+        key(w, "kind");
+        str(w, h->kind);
+        lci_buf_puts(w->b, ", ");
+        key(w, "rule");
+        str(w, h->rule);
+        lci_buf_printf(w->b, ", \"crossed\": %s, ", h->crossed ? "true" : "false");
+        key(w, "left");
+        str(w, h->left[0] ? h->left : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "unit");
+        str(w, h->unit[0] ? h->unit : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "amount");
+        if (h->has_amount) money(w, h->amount);
+        else lci_buf_puts(w->b, "null");
+        lci_buf_puts(w->b, ", ");
+        key(w, "at");
+        str(w, h->at[0] ? h->at : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "used");
+        str(w, h->used[0] ? h->used : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "gone");
+        str(w, h->gone[0] ? h->gone : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "what");
+        str(w, h->what);
+        lci_buf_puts(w->b, "}");
+    }
+    close_list(w, r->nheadroom);
+    lci_buf_puts(w->b, ",\n");
+}
+
 /* The events that did not count, by type and reason. */
 static void not_counted(jw *w)
 {
@@ -536,6 +582,7 @@ static void not_counted(jw *w)
     }
     close_list(w, r->nnot_counted);
     lci_buf_puts(w->b, ",\n");
+    if (r->has_as_of) headroom(w);
     if (r->has_updates)
         lci_buf_printf(w->b, "  \"updates\": {\"revised\": %llu, \"retracted\": %llu},\n", (unsigned long long)r->revised,
                        (unsigned long long)r->retracted);

@@ -25,6 +25,15 @@ void lcr_amount_words(const lc_result *res, const char *zh_fmt, const char *en_f
     snprintf(en, LCR_LABEL_MAX, en_fmt, word);
 }
 
+/* A code's words in both languages from a table of {code, zh, en}; the
+ * code itself when the table has none. */
+static void words_of(const char *const (*words)[3], size_t n, const char *code, const char **zh, const char **en)
+{
+    *zh = *en = code;
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(words[i][0], code) == 0) *zh = words[i][1], *en = words[i][2];
+}
+
 void lcr_not_counted_words(const char *reason, const char **zh, const char **en)
 {
     static const char *const words[][3] = {
@@ -32,10 +41,19 @@ void lcr_not_counted_words(const char *reason, const char **zh, const char **en)
         {"outside_term", "合同期外", "outside the term"},
         {"repeat", "重复", "repeats an earlier event"},
         {"invalid", "无效，已跳过", "invalid, skipped"},
+        {"not_yet", "截至时尚未发生", "not yet at the instant"},
     };
-    *zh = *en = reason;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(words[i][0], reason) == 0) *zh = words[i][1], *en = words[i][2];
+    words_of(words, LCI_ARRAY_LEN(words), reason, zh, en);
+}
+
+void lcr_headroom_words(const char *kind, const char **zh, const char **en)
+{
+    static const char *const words[][3] = {
+        {"downtime", "可用性", "downtime"},  {"count", "计数", "count"},       {"average", "平均值", "average"},
+        {"cluster", "窗口内", "window"},     {"deadline", "时限", "deadline"},  {"late", "逾期", "late"},
+        {"cap", "上限", "cap"},              {"termination", "解约权", "termination"},
+    };
+    words_of(words, LCI_ARRAY_LEN(words), kind, zh, en);
 }
 
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size)
@@ -320,4 +338,12 @@ const char *lcr_pct(const lci_rbreach *br, char *buf, size_t size)
 {
     snprintf(buf, size, br->has_pct ? "%s%%" : "-", br->pct_text);
     return buf;
+}
+
+void lcr_headroom_texts(const lci_rheadroom *h, char *left, size_t left_size, char *used, size_t used_size)
+{
+    int unit = h->left[0] && h->unit[0] && strcmp(h->unit, "money") != 0; /* money: the amount says it */
+    snprintf(left, left_size, "%s%s%s", h->left[0] ? h->left : "-", unit ? " " : "", unit ? h->unit : "");
+    if (h->used[0]) snprintf(used, used_size, "%s%% / %s%%", h->used, h->gone);
+    else snprintf(used, used_size, "-");
 }

@@ -28,6 +28,12 @@ const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, s
 /* Why events did not count (lc_result's not_counted reasons), in words. */
 void lcr_not_counted_words(const char *reason, const char **zh, const char **en);
 
+/* A headroom item's kind ("downtime", "cap"...) in both languages. */
+void lcr_headroom_words(const char *kind, const char **zh, const char **en);
+
+/* A headroom item's "left" ("23.2 min", "-") and burn rate ("46.3% / 30.0%", "-") as shown. */
+void lcr_headroom_texts(const lci_rheadroom *h, char *left, size_t left_size, char *used, size_t used_size);
+
 /* The language a render asked for, LC_LANG_CONTRACT resolved: LC_OK, or
  * LC_EUSAGE for a value that is no lc_lang. */
 lc_status lcr_lang(const lc_result *res, lc_lang asked, lc_lang *out, lc_error *err);

@@ -251,7 +251,8 @@ static void obligations(csv *c)
         lcr_csv_text(c->b, o->kind, 1);
         count_field(c, (long long)o->due, 0);
         count_field(c, (long long)o->delivered, 0);
-        count_field(c, (long long)(o->due > o->delivered ? o->due - o->delivered : 0), 0);
+        if (lci_obligation_shortfall(o) < 0) lcr_csv_text(c->b, "", 0); /* judged at the term's end */
+        else count_field(c, (long long)lci_obligation_shortfall(o), 0);
         lcr_csv_text(c->b, o->clause, 0);
         lcr_csv_end(c->b);
     }

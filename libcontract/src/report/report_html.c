@@ -642,12 +642,50 @@ static void obligations(html *h)
     lci_buf_puts(h->b, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < res->nobligations; i++) {
         const lci_robligation *o = &res->obligations[i];
-        long long short_by = o->due > o->delivered ? (long long)(o->due - o->delivered) : 0;
+        long long short_by = lci_obligation_shortfall(o) > 0 ? (long long)lci_obligation_shortfall(o) : 0;
         lci_buf_puts(h->b, "<tr>");
         td(h, NULL, o->kind);
         lci_buf_printf(h->b, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n%s\">%lld</td>",
                        (long long)o->due, (long long)o->delivered, short_by ? " bad" : "", short_by);
         td(h, NULL, o->clause);
+        lci_buf_puts(h->b, "</tr>\n");
+    }
+    lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
+}
+
+/* As of an instant: how far each threshold is, a row per item with what
+ * it says in words (data-crossed for the ones that apply already). */
+static void headroom(html *h)
+{
+    const lc_result *res = h->res;
+    if (!res->has_as_of || !res->nheadroom) return;
+    section(h, "headroom", 0, "距离阈值的余量（暂定）", "Headroom (provisional)");
+    lci_buf_puts(h->b, "<div class=\"scroll\"><table><thead><tr>");
+    th(h, NULL, "规则", "Rule");
+    th(h, NULL, "类型", "Kind");
+    th(h, "n", "余量", "Left");
+    th(h, "n", "金额", "Amount");
+    th(h, "n", "已用/已过", "Used/gone");
+    th(h, NULL, "时刻", "At");
+    th(h, NULL, "说明", "What");
+    lci_buf_puts(h->b, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < res->nheadroom; i++) {
+        const lci_rheadroom *x = &res->headroom[i];
+        const char *zh, *en;
+        char left[80], used[64];
+        lcr_headroom_words(x->kind, &zh, &en);
+        lcr_headroom_texts(x, left, sizeof left, used, sizeof used);
+        lci_buf_printf(h->b, "<tr data-kind=\"%s\" data-crossed=\"%s\">", x->kind, x->crossed ? "true" : "false");
+        td(h, NULL, x->rule);
+        open_tag(h, "td", NULL);
+        lab(h, zh, en);
+        lci_buf_puts(h->b, "</td>");
+        td(h, "n", left);
+        if (x->has_amount) td_money(h, x->amount);
+        else td(h, "n", "-");
+        td(h, "n", used);
+        td(h, NULL, x->at[0] ? x->at : "-");
+        td(h, NULL, x->what);
         lci_buf_puts(h->b, "</tr>\n");
     }
     lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
@@ -769,6 +807,7 @@ lc_status lci_result_to_html(const lc_result *res, lc_lang lang, unsigned flags,
     lcr_html_head(&b, lang, res->title ? res->title : res->id);
     header(&h);
     summary(&h);
+    headroom(&h);
     charts(&h);
     ledger(&h);
     months(&h);

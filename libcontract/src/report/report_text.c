@@ -541,7 +541,8 @@ static void obligations(report *r)
         lcr_cell(&t, o->kind);
         lcr_cellf(&t, "%lld", (long long)o->due);
         lcr_cellf(&t, "%lld", (long long)o->delivered);
-        lcr_cellf(&t, "%lld", (long long)(o->due > o->delivered ? o->due - o->delivered : 0));
+        if (lci_obligation_shortfall(o) < 0) lcr_cell(&t, "-"); /* judged at the term's end */
+        else lcr_cellf(&t, "%lld", (long long)lci_obligation_shortfall(o));
         lcr_cell(&t, o->clause);
         lcr_row_end(&t);
     }
@@ -597,6 +598,47 @@ static void payments(report *r)
     lcr_table_render(&t, r->b, "  ");
 }
 
+/* As of an instant: how far each threshold is (the sentences, in
+ * English, after the table in an English or bilingual report). */
+static void headroom(report *r)
+{
+    const lc_result *res = r->res;
+    lcr_table t;
+    label_buf l;
+    if (!res->has_as_of || !res->nheadroom) return;
+    heading(r, "距离阈值的余量（暂定）", "Headroom (provisional)");
+    lcr_table_init(&t, 6, "llrrrl");
+    lcr_cell_label(&t, r->lang, "规则", "Rule");
+    lcr_cell_label(&t, r->lang, "类型", "Kind");
+    lcr_cell_label(&t, r->lang, "余量", "Left");
+    lcr_cell_label(&t, r->lang, "金额", "Amount");
+    lcr_cell_label(&t, r->lang, "已用/已过", "Used/gone");
+    lcr_cell_label(&t, r->lang, "时刻", "At");
+    lcr_table_rule(&t);
+    for (size_t i = 0; i < res->nheadroom; i++) {
+        const lci_rheadroom *h = &res->headroom[i];
+        const char *zh, *en;
+        char amount[32] = "-";
+        lcr_headroom_words(h->kind, &zh, &en);
+        if (h->has_amount) money(h->amount, amount, sizeof amount);
+        lcr_cellf(&t, "%s%s", h->rule, h->crossed ? " *" : "");
+        lcr_cell(&t, L(r, zh, en, l));
+        char left[80], used[64];
+        lcr_headroom_texts(h, left, sizeof left, used, sizeof used);
+        lcr_cell(&t, left);
+        lcr_cell(&t, amount);
+        lcr_cell(&t, used);
+        lcr_cell(&t, h->at[0] ? h->at : "-");
+        lcr_row_end(&t);
+    }
+    lcr_table_render(&t, r->b, "  ");
+    for (size_t i = 0; r->lang != LC_LANG_ZH && i < res->nheadroom; i++) {
+        lci_buf_puts(r->b, "  - ");
+        inline_text(r, res->headroom[i].what);
+        lci_buf_putc(r->b, '\n');
+    }
+}
+
 /* The events that did not count, by type and why. */
 static void not_counted(report *r)
 {
@@ -644,6 +686,7 @@ lc_status lci_result_to_text(const lc_result *res, lc_lang lang, unsigned flags,
     if (lcr_money_init(&r.money, res) != 0) return lci_oom(err);
     header(&r);
     summary(&r);
+    headroom(&r);
     ledger(&r);
     months(&r);
     score_sheets(&r);

@@ -280,7 +280,7 @@ static int evaluate_grid(family *f)
     lci_interval *items[64] = {0};
     size_t counts[64] = {0};
     lci_calendars cals = {items, counts, f->m->ncalendars < 64 ? f->m->ncalendars : 64};
-    lci_cond_ctx ctx = {f->m, &cals, 0};
+    lci_cond_ctx ctx = {f->m, &cals, 0, INT64_MAX};
     lci_record *r = malloc(sizeof *r + 64 * sizeof r->v[0]);
     f->count = calloc(f->total, 1);
     f->first = calloc(f->total, 1);

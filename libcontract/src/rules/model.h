@@ -159,6 +159,7 @@ typedef struct lci_event_type {
     int adds_to;      /* calendar index the intervals add to, or LCI_NONE */
     int severity;     /* field index of the severity field, or LCI_NONE */
     int stored;       /* records kept for the evaluation at the end */
+    int planned;      /* its anchor is a due date: known before it (kinds/late.c) */
     int strict;       /* strict = true: a field it does not declare makes an event invalid */
     int line;
 } lci_event_type;

@@ -62,6 +62,9 @@ int lci_read_integer(lci_reader *r, int line, const char *what, int64_t *out);
 /* "YYYY-MM-DD" to days since 1970. */
 int lci_read_day(lci_reader *r, const char *s, int line, int64_t *day);
 
+/* A unit's name, "" for none. */
+const char *lci_unit_name(lci_unit unit);
+
 /* A unit by name ("min", "%", "money"...); LCI_UNIT_NONE when unknown. */
 lci_unit lci_unit_named(const char *s);
 /* 1 for min, h and d. */
