@@ -163,6 +163,73 @@ static lc_status emit_late(lci_build *b, const lci_rule *r, const lci_record *re
     return lci_emit(b, r, &e);
 }
 
+/* ---- done_by events that name no work: never silent ---- */
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The ids of the work the rule looks at (and, as of an instant, the
+ * planned work not due yet), sorted; n in *n. */
+static const char **work_ids(lci_build *b, const lci_rule *r, size_t *n)
+{
+    const lci_store *st = lci_build_records(b, r->type), *planned = lci_eval_planned(b->ev, r->type);
+    const char **ids = malloc((st->n + planned->n + 1) * sizeof *ids);
+    *n = 0;
+    for (size_t i = 0; ids && i < st->n; i++) ids[(*n)++] = lci_idtable_get(&b->ev->ids, lci_store_at(st, i)->id);
+    for (size_t i = 0; ids && i < planned->n; i++)
+        ids[(*n)++] = lci_idtable_get(&b->ev->origin->ids, lci_store_at(planned, i)->id);
+    if (ids) lci_sort(ids, *n, sizeof *ids, by_text);
+    return ids;
+}
+
+/* Whether an earlier rule has the same work and done_by (it says it then). */
+extern const lci_kind lci_kind_late;
+
+static int said_before(const lci_model *m, const lci_rule *r)
+{
+    for (const lci_rule *o = m->rules; o < r; o++) {
+        const late *a = o->data, *c = r->data;
+        if (o->kind == &lci_kind_late && o->type == r->type && a->by_type == c->by_type && a->by_match == c->by_match)
+            return 1;
+    }
+    return 0;
+}
+
+/* A finding for each done_by event that names no work of the rule's type
+ * (a typo such as m1 for M1 would else stop no clock, silently). */
+static lc_status unmatched(lci_build *b, const lci_rule *r, const late *l)
+{
+    if (l->by_type < 0 || said_before(b->m, r)) return LC_OK;
+    const lci_store *st = lci_build_records(b, l->by_type);
+    const lci_event_type *work = &b->m->types[r->type], *by = &b->m->types[l->by_type];
+    size_t n = 0;
+    const char **ids = work_ids(b, r, &n);
+    if (!ids) return LC_ENOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < st->n && rc == 0; i++) {
+        const lci_record *rec = lci_store_at(st, i);
+        if (!lci_has(rec, l->by_match)) continue;
+        const char *name = lci_idtable_get(&b->ev->strings, (uint32_t)rec->v[l->by_match]);
+        if (n && bsearch(&name, ids, n, sizeof *ids, by_text)) continue;
+        char hint[160];
+        lci_hint(lci_nearest(name, ids, n, lci_typo_distance(name)), hint, sizeof hint);
+        char *msg = lci_format("%s %s: %s %s names no %s%s", by->label, lci_idtable_get(&b->ev->ids, rec->id),
+                               by->fields[l->by_match].name, name, work->label, hint);
+        lci_refs events = {0};
+        if (!msg || lci_build_refs_of_records(&rec, 1, &events) != 0) {
+            free(msg);
+            rc = -1;
+        } else {
+            rc = lci_build_finding(b, "done_by_unmatched", r->clause, msg, &events);
+        }
+        free(events.ids);
+    }
+    free(ids);
+    return rc == 0 ? LC_OK : LC_ENOMEM;
+}
+
 static lc_status apply(lci_build *b, const lci_rule *r)
 {
     const late *l = r->data;
@@ -170,7 +237,7 @@ static lc_status apply(lci_build *b, const lci_rule *r)
     size_t n = 0;
     done_at *d = l->by_type >= 0 ? done_events(b, l, &n) : NULL;
     if (l->by_type >= 0 && !d) return LC_ENOMEM;
-    lc_status rc = LC_OK;
+    lc_status rc = unmatched(b, r, l);
     for (size_t i = 0; i < st->n && rc == LC_OK; i++) {
         const lci_record *rec = lci_store_at(st, i);
         lci_time done;
