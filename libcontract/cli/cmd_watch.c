@@ -445,32 +445,46 @@ static int next_due(const watch *w, int settled)
     return due <= 0 ? 0 : (int)due + 1;
 }
 
+/* Reads one chunk of the feed, if one is there: 1 when data came, 0 when
+ * none did (the input may have ended: w->ended), or minus an exit code. */
+static int read_chunk(watch *w, char *chunk)
+{
+    if (!w->regular && !wait_for(w->fd, 0)) return 0;
+    ssize_t n = read(w->fd, chunk, CHUNK);
+    if (n > 0) {
+        w->offset += n;
+        int rc = feed(w, chunk, (size_t)n);
+        return rc ? -rc : 1;
+    }
+    if (n == 0 && !w->follow) return -end_input(w);
+    if (n == 0) check_truncated(w);
+    else if (errno != EINTR && errno != EAGAIN) {
+        fprintf(stderr, "%s: read error: %s\n", w->path, strerror(errno));
+        return -EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* What had come when a signal stopped the watch is read too (at most
+ * DRAIN_CHUNKS chunks of it): the summary is that of the input so far. */
+#define DRAIN_CHUNKS 64
+
 static int run(watch *w)
 {
     char *chunk = malloc(CHUNK);
     int rc = chunk ? 0 : cli_nomem();
     w->dirty = 1; /* the standing before any event */
     while (rc == 0 && !stopping && !w->ended) {
-        int more = 0; /* input was read: more may be waiting */
-        if (w->regular || wait_for(w->fd, 0)) {
-            ssize_t n = read(w->fd, chunk, CHUNK);
-            if (n > 0) {
-                w->offset += n;
-                rc = feed(w, chunk, (size_t)n);
-                more = 1;
-            } else if (n == 0 && !w->follow) rc = end_input(w);
-            else if (n == 0) check_truncated(w);
-            else if (errno != EINTR && errno != EAGAIN) {
-                fprintf(stderr, "%s: read error: %s\n", w->path, strerror(errno));
-                rc = EXIT_USAGE;
-            }
-        }
+        int more = read_chunk(w, chunk); /* input was read: more may be waiting */
+        if (more < 0) rc = -more;
         if (rc || w->ended || stopping) break;
         int due = next_due(w, !more);
         if (due == 0) rc = show(w, 0);
         else if (!more) wait_for(w->regular ? -1 : w->fd, w->follow && (due < 0 || due > FOLLOW_MS) ? FOLLOW_MS : due);
     }
-    if (rc == 0 && stopping && w->partial.len)
+    for (int k = 0, got = 1; rc == 0 && stopping && !w->ended && got > 0 && k < DRAIN_CHUNKS; k++)
+        if ((got = read_chunk(w, chunk)) < 0) rc = -got;
+    if (rc == 0 && !w->ended && w->partial.len)
         fprintf(stderr, "%s:%ld: the line still coming in when stopped was not read\n", w->name, w->lines + 1);
     free(chunk);
     return rc == 0 ? show(w, 1) : rc;

@@ -347,7 +347,7 @@ static void month_lines(wbuf *b, const lc_result *res, long m, int width)
         if (shown && width > 0 && used + (size_t)n + 2 > (size_t)width - 1) {
             wbuf_put(b, "\n ", 2);
             used = 1;
-        } else if (shown) wbuf_put(b, " ·", 2), used += 2;
+        } else if (shown) wbuf_printf(b, " ·"), used += 2;
         wbuf_printf(b, "%s", item);
         used += (size_t)n;
         shown++;
