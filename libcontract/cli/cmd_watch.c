@@ -70,6 +70,7 @@ typedef struct watch {
     wbuf last;        /* the last status: text on a terminal, else the JSON fields */
     size_t drawn;     /* lines of the status on the terminal */
     int64_t last_status; /* CLOCK_MONOTONIC */
+    double cost_ms;      /* what the last status took to compute */
     int dirty;
 } watch;
 
@@ -256,7 +257,7 @@ static int result_at(watch *w, int has_time, int64_t t, lc_result **res)
  * out and the result computed again if that changes the time. */
 static int standing(watch *w, lc_result **res, int *has_time)
 {
-    int64_t t = clock_ns(CLOCK_REALTIME);
+    int64_t t = clock_ns(CLOCK_REALTIME) / 1000000000 * 1000000000; /* to the second */
     *has_time = !w->events_clock || clock_with(w, NULL, 0, &t);
     int rc = result_at(w, *has_time, t, res);
     if (rc || !w->events_clock) return rc;
@@ -354,7 +355,9 @@ static int final_text(watch *w, const lc_result *res, const watch_info *info)
 static int show(watch *w, int final)
 {
     lc_result *res = NULL;
+    int64_t began = clock_ns(CLOCK_MONOTONIC);
     int has_time, rc = standing(w, &res, &has_time);
+    w->cost_ms = (double)(clock_ns(CLOCK_MONOTONIC) - began) / 1e6;
     wbuf warnings = {0}, status = {0};
     watch_info info = {w->events_clock ? "events" : "wall", w->lines, 0, 0};
     w->dirty = 0;
@@ -432,13 +435,20 @@ static int wait_for(int fd, int ms)
 /* Milliseconds until the next status is due, or -1 when none is: the
  * wall clock's every TICK_MS; after input, once it has settled (on a
  * terminal no sooner than DRAW_MS after the last), or after SETTLE_MS of
- * input that keeps coming. */
+ * input that keeps coming.  When a status takes long to compute (a long
+ * history), these stretch so that computing it takes a tenth of the time
+ * at most. */
+static double stretched(const watch *w, double ms)
+{
+    return ms > 10 * w->cost_ms ? ms : 10 * w->cost_ms;
+}
+
 static int next_due(const watch *w, int settled)
 {
     double since = (double)(clock_ns(CLOCK_MONOTONIC) - w->last_status) / 1e6, due = 1e9;
-    if (!w->events_clock) due = TICK_MS - since;
+    if (!w->events_clock) due = stretched(w, TICK_MS) - since;
     if (w->dirty) {
-        double d = !settled ? SETTLE_MS - since : w->tty && !w->json ? DRAW_MS - since : 0;
+        double d = !settled ? stretched(w, SETTLE_MS) - since : w->tty && !w->json ? stretched(w, DRAW_MS) - since : 0;
         if (d < due) due = d;
     }
     if (w->events_clock && !w->dirty) return -1;

@@ -191,6 +191,26 @@ n=$(wc -l <"$tmp/once.out")
   [ "$(field "$tmp/once.out" "$n" clock)" = '"wall"' ] && [ "$(field "$tmp/once.out" "$n" lines)" = "$nfeed" ] ||
   { fail "once: exit $rc"; cat "$tmp/once.out"; }
 
+# ---- examples/live/play.py: the example year in time order, to the same totals as eval ----
+python3 examples/live/play.py --speed 0 >"$tmp/year.jsonl" || fail "play.py: exit $?"
+[ "$(wc -l <"$tmp/year.jsonl")" = "$(cat examples/events/*.jsonl | grep -c .)" ] || fail "play.py: lines lost"
+"$contract" watch "$ref" --clock events --format json <"$tmp/year.jsonl" >"$tmp/year.out" 2>"$tmp/year.err"
+[ $? = 0 ] && [ ! -s "$tmp/year.err" ] || { fail "play.py | watch"; cat "$tmp/year.err"; }
+"$contract" eval "$ref" examples/events/*.jsonl --format json >"$tmp/year.json"
+python3 - "$tmp/year.json" "$tmp/year.out" "$tmp/year.jsonl" <<'EOF' || fail "play.py | watch: the totals differ from eval"
+import json, sys
+res = json.load(open(sys.argv[1]))
+final = json.loads(open(sys.argv[2]).read().splitlines()[-1])
+assert final["final"] and final["amount"] == res["totals"]["amount"], (final["amount"], res["totals"]["amount"])
+assert final["breaches"] == len(res["breaches"]) and final["warnings"] == 0
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, "examples/live")
+import play
+times = [play.event_time(json.loads(line)) for line in open(sys.argv[3])]
+known = [t for t in times if t]
+assert known == sorted(known), "the playback is not in time order"
+EOF
+
 # ---- usage ----
 quiet() {
   local name=$1 want=$2 pattern=$3
