@@ -375,7 +375,7 @@ static int show(watch *w, int final)
     if (rc == 0 && w->tty && !w->json && (redraw || warnings.len)) rc = erase(w);
     if (rc == 0) put_err(&warnings);
     if (rc == 0 && final) rc = w->json ? json_line(res, &status, 1) : final_text(w, res, &info);
-    else if (rc == 0 && w->tty && !w->json) {
+    else if (rc == 0 && w->tty && !w->json && (redraw || warnings.len)) { /* erased: drawn again */
         const wbuf *s = redraw ? &status : &w->last;
         if (s->len && (rc = cli_write(s->data, s->len)) == 0) w->drawn = watch_count_lines(s->data, s->len);
     } else if (rc == 0 && redraw && w->json) rc = json_line(res, &status, 0);
@@ -398,6 +398,10 @@ static int open_feed(watch *w)
 {
     struct stat st;
     w->fd = strcmp(w->path, "-") == 0 ? STDIN_FILENO : open(w->path, O_RDONLY);
+    if (w->fd < 0 && errno == EINTR && stopping) { /* a FIFO no one had opened yet: nothing came */
+        w->ended = 1;
+        return 0;
+    }
     if (w->fd < 0 || fstat(w->fd, &st) != 0) {
         fprintf(stderr, "%s: cannot open the event feed: %s\n", w->path, strerror(errno));
         return EXIT_USAGE;
