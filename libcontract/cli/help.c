@@ -1,5 +1,6 @@
 /* help.c — what `contract --help` and `contract COMMAND --help` print. */
 #include "cli.h"
+#include "watch.h"
 
 const char cli_help_main[] =
     "usage: contract <command> [arguments]      (contract <command> --help: its options)\n"
@@ -9,6 +10,7 @@ const char cli_help_main[] =
     "  diff OLD NEW EVENTS...      evaluate two rule files (or settings) over the same events\n"
     "  sweep RULES EVENTS...       totals over a grid of parameter values, or over seeded scenarios\n"
     "  test RULES DIR              run golden cases (events + expected result)\n"
+    "  watch RULES [FILE|-]        apply a growing feed as it comes; show the standing and headroom\n"
     "\n"
     "exit codes: 0 ok, 1 different/failed, 2 bad usage or an input that cannot be opened,\n"
     "            3 rule file error, 4 invalid events, 5 out of memory,\n"
@@ -91,3 +93,25 @@ const char cli_help_test[] =
     "  --min PCT                fail when fewer rules than PCT percent are exercised\n"
     "\n"
     "exit: 0 all passed, 1 a case failed or coverage is under the minimum, 2 usage, 3 rules\n";
+
+const char cli_help_watch[] =
+    "usage: contract watch RULES [FILE|-] [options]\n"
+    "\n"
+    "Applies a growing JSON Lines feed as it comes and keeps the standing as of now: the month\n"
+    "in progress, the amounts so far, the provisional breaches, the headroom of each rule and\n"
+    "the next deadlines.  A FILE is followed like tail -f until SIGINT or SIGTERM; stdin ('-',\n"
+    "the default) or a pipe ends with its input.  An invalid line is reported on stderr\n"
+    "(file:line) and skipped; the feed goes on.  On a terminal the status is redrawn in place\n"
+    "when it changes; at the end (end of input, SIGINT, SIGTERM) the report as of now is printed.\n"
+    "\n"
+    "  --format text|json       json: one line per change, the last with \"final\": true\n"
+    "  --clock wall|events      now is the wall clock (default), or the latest event time read\n"
+    "                           (for a feed played back faster than real time)\n"
+    "  --once                   read a FILE to its end, print the summary and exit (no following)\n"
+    "  --explain                the final report with each breach's clause and parameters\n"
+    "  --lang zh|en|both        the final report's language (default: the contract's, else both)\n"
+    EVENT_OPTIONS
+    "  (--skip-invalid is implied)\n"
+    "\n"
+    "exit: 0 at the end of input or on SIGINT/SIGTERM, 2 usage or a feed that cannot be opened,\n"
+    "      3 rules\n";

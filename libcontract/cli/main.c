@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "watch.h"
 
 typedef struct command {
     const char *name;
@@ -12,7 +13,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"eval", cmd_eval, cli_help_eval},    {"check", cmd_check, cli_help_check}, {"diff", cmd_diff, cli_help_diff},
-    {"sweep", cmd_sweep, cli_help_sweep}, {"test", cmd_test, cli_help_test},
+    {"sweep", cmd_sweep, cli_help_sweep}, {"test", cmd_test, cli_help_test},   {"watch", cmd_watch, cli_help_watch},
 };
 
 static int asks_help(const char *arg)

@@ -232,3 +232,20 @@ Test(headroom, a_result_not_as_of_an_instant_has_none)
     cr_assert_null(cJSON_GetObjectItemCaseSensitive(doc, "headroom"));
     cJSON_Delete(doc);
 }
+
+/* At or after the term's end every month is assessed: nothing is left to
+ * cross, so there is no headroom; before the start no month is in
+ * progress, and the term cap's room is whole. */
+Test(headroom, none_after_the_term_whole_before_it)
+{
+    const char *events = OUTAGE("o1", "2026-06-10T10:00:00+08:00", "2026-06-10T10:20:00+08:00");
+    cJSON *after = as_of(events, "2026-09-01T00:00:00+08:00");
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(after, "headroom")), 0);
+    cJSON_Delete(after);
+    cJSON *before = as_of(events, "2026-05-20T00:00:00+08:00");
+    cr_assert_null(item(before, "downtime", "avail", 0));
+    const cJSON *cap = item(before, "cap", "term", 0);
+    cr_assert_not_null(cap);
+    cr_assert_str_eq(json_text(cap, "left"), "1000.00");
+    cJSON_Delete(before);
+}

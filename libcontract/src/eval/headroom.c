@@ -82,7 +82,8 @@ static int termination_room(lci_build *b)
 
 lc_status lci_headroom(lci_build *b)
 {
-    if (b->ev->as_of == LCI_NO_AS_OF || b->m->nmonths <= 0) return LC_OK;
+    /* After the term nothing is left to cross: every month is assessed. */
+    if (b->ev->as_of == LCI_NO_AS_OF || b->m->nmonths <= 0 || b->ev->as_of >= b->m->term_end) return LC_OK;
     for (size_t i = 0; i < b->m->nrules; i++) {
         const lci_rule *r = &b->m->rules[i];
         if ((r->outcome == LCI_R_BREACH || r->outcome == LCI_R_INCIDENT) && r->kind->headroom &&
