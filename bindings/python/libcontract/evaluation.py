@@ -115,6 +115,7 @@ class Evaluation(Handle):
         err = _native.lc_error()
         ptr = _native.EVAL_P()
         self._engine = engine
+        self._items = 0  # dicts and lines pushed one by one, to name them
         with engine._using() as engine_ptr:  # a closing engine makes no evaluation
             check(_lib.lc_eval_new(ctypes.byref(ptr), engine_ptr, flags, ctypes.byref(err)), err)
             self._adopt(ptr, gate=engine._gate)
@@ -143,15 +144,20 @@ class Evaluation(Handle):
     def push(self, event, file=None, line=0):
         """Pushes one event given as a dict (json.dumps of it).
 
-        file and line (optional) name it in messages and warnings.
-        Decimal values are written as decimal strings, aware datetimes as
-        RFC 3339.
+        file and line (optional) name it in messages and warnings; without
+        them it is named by its place among the events pushed one by one
+        (push and push_line), as `events[2]` for the third.  Decimal values
+        are written as decimal strings, aware datetimes as RFC 3339.
         """
         self.push_line(event_json(event), file=file, line=line)
 
     def push_line(self, text, file=None, line=0):
-        """Pushes one event given as one JSON object (str or bytes)."""
+        """Pushes one event given as one JSON object (str or bytes), named
+        as push names it."""
         data = _native.encode(text)
+        if file is None and line == 0:
+            file = "events[%d]" % self._items
+        self._items += 1
         self._call(_lib.lc_eval_push_json, data, len(data), _native.encode(file), line)
 
     def push_lines(self, lines, file=None):

@@ -186,6 +186,23 @@ class EventErrors(ErrorTestCase):
             with evaluation.result() as result:
                 self.assertEqual(result.totals.warnings, 1)
 
+    def test_pushed_dicts_are_named_by_their_index(self):
+        good = {"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00"}
+        bad = {"type": "ticket", "id": "t-2", "opened": "nope"}
+        with self.assertRaises(libcontract.EventError) as caught:
+            self.engine.evaluate(events=[good, bad])
+        self.assertEqual((caught.exception.file, caught.exception.line), ("events[1]", 0))
+        self.assertTrue(str(caught.exception).startswith("events[1]: "), str(caught.exception))
+        typo = dict(good, casue="scheduled_maintenance")
+        result = self.engine.evaluate(events=['{"type": "ticket", "id": "t-0", "opened": "2026-04-01T09:00:00+08:00"}',
+                                              typo])
+        self.assertEqual([w["file"] for w in result.warnings], ["events[1]"])
+        with self.engine.evaluation() as ev:
+            ev.push(good, file="feed", line=7)
+            with self.assertRaises(libcontract.EventError) as caught:
+                ev.push(bad)
+            self.assertEqual(caught.exception.file, "events[1]", "counted among the events pushed one by one")
+
 
 class UsageErrors(ErrorTestCase):
     """Misuse: unknown parameters, bad values, floats, closed handles."""
