@@ -8,6 +8,7 @@ argument and result types.
 import ctypes
 import ctypes.util
 import os
+import subprocess
 
 #: The version of libcontract.h this binding was written for.  Before 1.0
 #: every minor release may change the ABI, so (major, minor) must match;
@@ -182,22 +183,39 @@ _PROTOTYPES = {
 }
 
 
+def _pkg_config_path():
+    """The library in the libdir pkg-config gives for libcontract (an
+    installation under any prefix that PKG_CONFIG_PATH or pkg-config's own
+    search path names), or None."""
+    try:
+        done = subprocess.run(["pkg-config", "--variable=libdir", "libcontract"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = os.path.join(done.stdout.strip(), SONAME)
+    return path if done.returncode == 0 and done.stdout.strip() and os.path.exists(path) else None
+
+
 def _candidate_paths():
-    """The places to look for the shared library, in order."""
+    """The places to look for the shared library, in order (lazily: a
+    later place is looked up only when the earlier ones did not load)."""
     explicit = os.environ.get("LIBCONTRACT_LIBRARY")
     if explicit:
-        return [explicit]
+        yield explicit
+        return
     here = os.path.dirname(os.path.abspath(__file__))
-    installed = [
+    installed = [  # CMake's install: dist-packages next to the library's libdir
         os.path.join(here, "..", "..", "..", SONAME),
         os.path.join(here, "..", "..", "..", "..", "lib", SONAME),
     ]
-    paths = [os.path.normpath(p) for p in installed if os.path.exists(p)]
+    yield from (os.path.normpath(p) for p in installed if os.path.exists(p))
+    from_pkg_config = _pkg_config_path()  # pip's install: a package far from the library
+    if from_pkg_config:
+        yield from_pkg_config
     found = ctypes.util.find_library("contract")
     if found:
-        paths.append(found)
-    paths.append(SONAME)
-    return paths
+        yield found
+    yield SONAME
 
 
 def _load_library():
@@ -209,7 +227,8 @@ def _load_library():
         except OSError as exc:
             failures.append("%s (%s)" % (path, exc))
     raise ImportError("libcontract: cannot load the shared library; tried: %s. "
-                      "Set LIBCONTRACT_LIBRARY to the path of %s." % ("; ".join(failures), SONAME))
+                      "Set LIBCONTRACT_LIBRARY to the path of %s, or PKG_CONFIG_PATH to the folder of "
+                      "libcontract.pc." % ("; ".join(failures), SONAME))
 
 
 def _declare(lib, path):
