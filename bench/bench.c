@@ -348,6 +348,49 @@ failed:
     return -1;
 }
 
+/* A year of n tickets with updates on, then n revisions of tickets drawn
+ * at random (a later answer: a change-data-capture feed), one push each:
+ * the seconds the revisions took; *settle the result's after them. */
+static double run_revisions(const char *rules, long n, double *settle)
+{
+    lib l;
+    lc_error err = {0};
+    lc_event *e = NULL;
+    int64_t amount;
+    if (open_lib(&l, rules, LC_EVAL_UPDATES) || lc_event_new(&e, l.engine, &err)) return -1;
+    int type = lc_engine_event_type(l.engine, "ticket");
+    ticket_fields f = {type, lc_engine_field(l.engine, type, "opened"), lc_engine_field(l.engine, type, "responded"),
+                       lc_engine_field(l.engine, type, "restored")};
+    rng_state = 88172645463325252u;
+    spread at = spread_start(n);
+    counter id;
+    counter_start(&id);
+    for (long i = 0; i < n; i++, counter_next(&id)) {
+        ticket t = next_ticket(&at);
+        if (ticket_event(e, &f, id.text, &t, &err) || lc_eval_push_event(l.ev, e, &err)) goto failed;
+    }
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        long k = (long)(next_random() % (uint64_t)n);
+        char text[24];
+        snprintf(text, sizeof text, "t-%ld", k);
+        ticket t;
+        t.opened = TERM_START + (int64_t)((__int128)k * TERM_SECONDS / n);
+        t.responded = t.opened + 60 + (int64_t)(next_random() % 5940);
+        t.restored = t.responded + 60 + (int64_t)(next_random() % 5940);
+        if (ticket_event(e, &f, text, &t, &err) || lc_eval_push_event(l.ev, e, &err)) goto failed;
+    }
+    double t1 = now();
+    amount = result_amount(l.ev);
+    *settle = now() - t1;
+    lc_event_free(e);
+    close_lib(&l);
+    return amount >= 0 ? t1 - t0 : -1;
+failed:
+    fprintf(stderr, "bench: %s\n", err.message);
+    return -1;
+}
+
 /* 100 values of a threshold over events parsed once. */
 static double run_sweep(const char *rules, const char *path, double *single)
 {
@@ -398,6 +441,7 @@ __attribute__((noinline)) static measure measure_here(const char *what, const ch
     else if (strcmp(what, "typed") == 0) r.seconds = run_typed(rules, n, BATCH, &r.amount);
     else if (strcmp(what, "single") == 0) r.seconds = run_typed(rules, n, 1, &r.amount);
     else if (strcmp(what, "sweep") == 0) r.seconds = run_sweep(rules, path, &r.extra);
+    else if (strcmp(what, "revisions") == 0) r.seconds = run_revisions(rules, n, &r.extra);
     else if (strcmp(what, "load") == 0) r.seconds = run_load(rules);
     else if (strcmp(what, "empty") == 0) {
         lib l;
@@ -509,13 +553,14 @@ static void remove_files(const files *f)
 
 static int report(const char *rules, const files *f, long n, int rounds)
 {
-    measure base, json, mix_base, mix, typed, single, sweep, load, empty, half;
+    measure base, json, mix_base, mix, typed, single, sweep, load, empty, half, revisions;
     double lo, hi, mlo, mhi;
     if (best_pair("baseline", "json", rules, f->tickets, n, rounds, &base, &json, &lo, &hi) ||
         best_pair("baseline", "json", rules, f->mixed, n, rounds, &mix_base, &mix, &mlo, &mhi) ||
         best_of("typed", rules, f->tickets, n, rounds, &typed) || best_of("single", rules, f->tickets, n, 1, &single) ||
         best_of("sweep", rules, f->tickets, n, 1, &sweep) || best_of("load", rules, f->tickets, n, 1, &load) ||
-        best_of("empty", rules, f->tickets, 0, 1, &empty) || best_of("json", rules, f->half, n / 2, 1, &half)) {
+        best_of("empty", rules, f->tickets, 0, 1, &empty) || best_of("json", rules, f->half, n / 2, 1, &half) ||
+        best_of("revisions", rules, f->tickets, n, 1, &revisions)) {
         fprintf(stderr, "bench: a measurement failed\n");
         return 1;
     }
@@ -534,6 +579,9 @@ static int report(const char *rules, const files *f, long n, int rounds)
     printf("sweep: 100 values in %.2f s, one evaluation of the parsed events %.3f s, parsing and one evaluation %.2f s\n",
            sweep.seconds, sweep.extra, json.seconds);
     printf("load: the reference rules in %.2f ms\n", load.seconds * 1000);
+    printf("updates: %ld revisions of random tickets of a %ld-event year at %.0f revisions/s (one per push);\n"
+           "         the result after them in %.2f s\n",
+           n, n, (double)n / revisions.seconds, revisions.extra);
     if (typed.amount != json.amount || single.amount != json.amount) {
         fprintf(stderr, "bench: typed and JSON tickets disagree (%" PRId64 ", %" PRId64 ", %" PRId64 " fen)\n", json.amount,
                 typed.amount, single.amount);
@@ -547,7 +595,7 @@ int main(int argc, char **argv)
     const char *only = argc == 5 && strcmp(argv[3], "--only") == 0 ? argv[4] : NULL;
     if (argc < 2 || argc > 5 || (argc == 5 && !only)) {
         fprintf(stderr, "usage: contract-bench RULES [EVENTS [ROUNDS]]\n"
-                        "       contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load\n");
+                        "       contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load|revisions\n");
         return 2;
     }
     long n = argc > 2 ? atol(argv[2]) : 1000000;
@@ -557,7 +605,8 @@ int main(int argc, char **argv)
         return 2;
     }
     /* typed events and loading need no files: profile them without writing any */
-    if (only && (strcmp(only, "typed") == 0 || strcmp(only, "single") == 0 || strcmp(only, "load") == 0))
+    if (only && (strcmp(only, "typed") == 0 || strcmp(only, "single") == 0 || strcmp(only, "load") == 0 ||
+                 strcmp(only, "revisions") == 0))
         return profile_one(only, argv[1], NULL, n);
     files f;
     if (make_files(&f, n) != 0) return 1;

@@ -9,5 +9,5 @@ bash scripts/setup.sh python3-dask python3-distributed
 bash scripts/build.sh build
 # The library just built, for this process and the workers it starts, and
 # Debian's interpreter: the one python3-distributed is installed for.
-export LIBCONTRACT_LIBRARY="$PWD/build/lib/libcontract.so.0"
+export LIBCONTRACT_LIBRARY="$PWD/build/lib/libcontract.so.0.3"
 exec /usr/bin/python3 examples/scale-out/study.py "$@"

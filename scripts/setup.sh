@@ -3,7 +3,7 @@
 # packages, only when missing (safe to run again).  Run as root.
 set -euo pipefail
 
-PACKAGES=(build-essential cmake pkg-config lua5.4 liblua5.4-dev libcjson-dev libcriterion-dev python3)
+PACKAGES=(build-essential cmake pkg-config lua5.4 liblua5.4-dev libcjson-dev libcriterion-dev python3 python3-venv)
 PACKAGES+=("$@")
 
 missing=()

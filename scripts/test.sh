@@ -10,7 +10,8 @@ bash scripts/build.sh build
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 
 echo "== valgrind memcheck of the golden cases: no error, no leak"
-for pair in "rules/beijing-sme-secops-2026.lua tests/golden/reference" "examples/hosting-sla/rules.lua examples/hosting-sla/tests"; do
+for pair in "rules/beijing-sme-secops-2026.lua tests/golden/reference" "examples/hosting-sla/rules.lua examples/hosting-sla/tests" \
+  "examples/cloud-sla/rules.lua examples/cloud-sla/tests" "examples/implementation/rules.lua examples/implementation/tests"; do
   set -- $pair
   valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
     build/bin/contract test "$1" "$2" | tail -1

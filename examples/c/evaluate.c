@@ -1,5 +1,6 @@
 /* examples/c/evaluate.c — evaluate events under a rule file with the
- * installed libcontract, and read each breach through the C API.
+ * installed libcontract, and read each breach through the C API, by the
+ * names the result's JSON uses (lc_result_text, lc_result_fen, ...).
  *
  *   cc evaluate.c $(pkg-config --cflags --libs libcontract) -o evaluate
  *   ./evaluate RULES EVENTS.jsonl...
@@ -32,7 +33,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s RULES EVENTS.jsonl...\n", argv[0]);
         return 2;
     }
-    if (lc_version_number() / 10000 != LC_VERSION_MAJOR) {
+    /* before 1.0 each minor release may change the ABI */
+    if (lc_version_number() / 100 != LC_VERSION_NUMBER / 100) {
         fprintf(stderr, "libcontract %s does not match the headers (%s)\n", lc_version_string(), LC_VERSION_STRING);
         return 1;
     }
@@ -50,19 +52,30 @@ int main(int argc, char **argv)
         rc = fail(&err);
         goto cleanup;
     }
-    lc_breach b;
-    for (size_t i = 0; lc_result_breach(res, i, &b); i++) {
-        printf("%-9s %-8s %3s%%  ", b.rule, b.period ? b.period : b.at, b.pct);
-        print_amount(b.amount);
-        printf("  %s (%zu events, first %s)\n", b.clause, b.event_count,
-               b.event_count ? lc_result_breach_event(res, i, 0) : "-");
+    for (size_t i = 0; i < lc_result_count(res, "breaches"); i++) {
+        const char *period = lc_result_text(res, "breaches", i, "period");
+        const char *pct = lc_result_text(res, "breaches", i, "pct"); /* NULL: not a percentage */
+        int64_t amount = 0, counted = 0;
+        lc_result_fen(res, "breaches", i, "amount", &amount);
+        lc_result_fen(res, "breaches", i, "counted", &counted);
+        size_t events = lc_result_event_count(res, "breaches", i);
+        printf("%-9s %-8s %3s%%  ", lc_result_text(res, "breaches", i, "rule"),
+               period ? period : lc_result_text(res, "breaches", i, "at"), pct ? pct : "-");
+        print_amount(amount);
+        printf(" (counts ");
+        print_amount(counted);
+        printf(")  %s (%zu events, first %s)\n", lc_result_text(res, "breaches", i, "clause"), events,
+               events ? lc_result_event(res, "breaches", i, 0) : "-");
     }
-    lc_totals t;
-    lc_result_totals(res, &t);
+    int64_t total = 0;
+    int capped = 0, right = 0;
+    lc_result_fen(res, "totals", 0, "amount", &total);
+    lc_result_bool(res, "totals", 0, "capped", &capped);
+    lc_result_bool(res, "termination", 0, "right", &right);
     printf("total ");
-    print_amount(t.amount);
-    printf("%s, %zu breaches, termination right: %s\n", t.capped ? " (capped)" : "", t.breaches,
-           t.termination_right ? "yes" : "no");
+    print_amount(total);
+    printf("%s, %zu breaches, termination right: %s\n", capped ? " (capped)" : "", lc_result_count(res, "breaches"),
+           right ? "yes" : "no");
 cleanup:
     lc_result_free(res);
     lc_eval_free(ev);

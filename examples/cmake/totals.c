@@ -20,10 +20,10 @@ int main(int argc, char **argv)
     if (st) {
         fprintf(stderr, "%s\n", lc_error_format(&err, msg, sizeof msg));
     } else {
-        lc_totals t;
-        lc_result_totals(res, &t);
-        printf("%s: %" PRId64 ".%02" PRId64 " CNY in %zu breaches\n", lc_engine_contract_id(engine), t.amount / 100,
-               t.amount % 100, t.breaches);
+        int64_t amount = 0;
+        lc_result_fen(res, "totals", 0, "amount", &amount);
+        printf("%s: %" PRId64 ".%02" PRId64 " %s in %zu breaches\n", lc_engine_contract_id(engine), amount / 100,
+               amount % 100, lc_result_text(res, "contract", 0, "currency"), lc_result_count(res, "breaches"));
     }
     lc_result_free(res);
     lc_eval_free(ev);

@@ -51,7 +51,7 @@ def import_batch():
     The environment set here is what LocalCluster's worker processes
     inherit, so they load the same library and binding.
     """
-    built = os.path.join(REPO, "build", "lib", "libcontract.so.0")
+    built = os.path.join(REPO, "build", "lib", "libcontract.so.0.3")
     if "LIBCONTRACT_LIBRARY" not in os.environ and os.path.exists(built):
         os.environ["LIBCONTRACT_LIBRARY"] = built
     binding = os.path.join(REPO, "bindings", "python")

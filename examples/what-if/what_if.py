@@ -9,14 +9,14 @@ difference and the breaches that appear (or go).
 
 Run from the repository root:
 
-    LIBCONTRACT_LIBRARY=build/lib/libcontract.so.0 python3 examples/what-if/what_if.py
+    LIBCONTRACT_LIBRARY=build/lib/libcontract.so.0.3 python3 examples/what-if/what_if.py
     python3 examples/what-if/what_if.py --minutes 15     # another delay
 
 (The example year answers tickets in 18 minutes on average and restores
 them in 45, against thresholds of 30 and 60: 10 minutes later changes no
 penalty; 15 minutes does.)
 
-Without LIBCONTRACT_LIBRARY the script uses build/lib/libcontract.so.0 of
+Without LIBCONTRACT_LIBRARY the script uses build/lib/libcontract.so.0.3 of
 this repository when it exists.
 """
 
@@ -37,7 +37,7 @@ SHIFTED_FIELDS = ("responded", "restored")
 def import_binding():
     """Imports libcontract from bindings/python, finding the built library."""
     if "LIBCONTRACT_LIBRARY" not in os.environ:
-        built = os.path.join(REPO, "build", "lib", "libcontract.so.0")
+        built = os.path.join(REPO, "build", "lib", "libcontract.so.0.3")
         if os.path.exists(built):
             os.environ["LIBCONTRACT_LIBRARY"] = built
     sys.path.insert(0, os.path.join(REPO, "bindings", "python"))

@@ -24,9 +24,10 @@ enum {
 typedef struct cli_eval_opts {
     const char *format;
     const char *lang;
+    const char *as_of;     /* --as-of TIME (RFC 3339), or NULL */
     const char **sets;
     size_t nsets;
-    int skip_invalid, strict, explain, bom;
+    int skip_invalid, strict, updates, explain, bom;
     size_t line_limit; /* --line-limit: bytes of one event line; 0: the library's default */
 } cli_eval_opts;
 
@@ -71,11 +72,21 @@ void cli_engine_options(const cli_eval_opts *o, lc_options *out);
  * options (o may be NULL: defaults): 0 or an exit code. */
 int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out);
 
+/* --as-of into *ns (left alone without it): 0, or EXIT_USAGE (printed). */
+int cli_as_of(const cli_eval_opts *o, int64_t *ns);
+
+/* lc_eval_push_file, showing progress on a terminal. */
+lc_status cli_push_file(lc_eval *ev, const char *path, lc_error *err);
+
 /* Evaluates the event files under the engine: 0 or an exit code. */
 int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out);
 
 /* The evaluation flags of --skip-invalid and --strict. */
 unsigned cli_eval_flags(const cli_eval_opts *o);
+
+/* s as a JSON string on stdout: a path, a parameter or an id may hold
+ * any character. */
+void cli_json_text(const char *s);
 
 /* Resolves --format and --lang. */
 int cli_format(const char *name, lc_format *out);
@@ -108,6 +119,21 @@ int cli_write(const char *text, size_t len);
 /* Flushes and closes stdout after a command that returned rc: rc, or
  * EXIT_OUTPUT (printed) when what the command printed was not all written. */
 int cli_finish(int rc);
+
+/* Progress of long work on stderr, when it is a terminal (progress.c). */
+typedef struct cli_progress {
+    const char *what, *unit; /* "sweep", "samples" */
+    double total, start, last, delay;
+    int shown, tty;
+} cli_progress;
+
+void cli_progress_begin(cli_progress *p, const char *what, const char *unit, double total);
+void cli_progress_step(cli_progress *p, double done);
+void cli_progress_end(cli_progress *p);
+
+/* What --help prints (help.c). */
+extern const char cli_help_main[], cli_help_eval[], cli_help_check[], cli_help_diff[], cli_help_sweep[],
+    cli_help_test[];
 
 int cmd_eval(int argc, char **argv);
 int cmd_test(int argc, char **argv);

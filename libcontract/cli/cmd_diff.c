@@ -1,6 +1,6 @@
 /* cmd_diff.c — `contract diff OLD NEW EVENTS... [--set N=V] [--set-old N=V]
  * [--set-new N=V] [--format text|json|csv|html] [--lang zh|en|both]
- * [--table rules|breaches|totals | --output DIR] [--bom]`: evaluate both
+ * [--table rules|breaches|totals|params | --output DIR] [--bom]`: evaluate both
  * rule files over the same events and show what changes.  Exit 0 when
  * identical, 1 when not.  A what-if is a diff of one file with itself and
  * other parameters. */

@@ -3,10 +3,15 @@
  * A case is a directory under DIR holding event files (*.jsonl, every one
  * of them read, in strcmp order of their names), expected.json, and
  * optionally `args` (one option per line: --set NAME=VALUE,
- * --skip-invalid).  The expected file is matched partially: what it states
- * must hold, the rest may differ; arrays must have the expected length.  An
- * expected {"error": {"exit": 4, "line": 3, "message": "text"}} asks for
- * that failure instead of a result.
+ * --skip-invalid).  Every folder under DIR is a case: one without
+ * expected.json fails ("no expected.json").  The expected file is matched
+ * partially — objects: the members it states must hold, the rest may
+ * differ; arrays match whole: as many items, in order, each matched
+ * partially; a length that differs is reported as the items missing and
+ * the items extra.  Numbers and decimal strings compare by exact value
+ * ("8.50" = 8.5, no tolerance), RFC 3339 times as instants ("…T08:00:00Z"
+ * = "…T16:00:00+08:00").  An expected {"error": {"exit": 4, "line": 3,
+ * "message": "text"}} asks for that failure instead of a result.
  *
  * Nothing read from a case has a fixed limit (lists, paths and reports
  * grow), and the whole report is built before it is printed, so an error
@@ -156,18 +161,16 @@ static int is_event_file(const char *path, const char *name)
     return len > 6 && strcmp(name + len - 6, ".jsonl") == 0;
 }
 
-/* A case is a directory holding expected.json.  One whose expected.json
- * cannot even be looked for (a path too long, no permission) is a case
- * too, so that it fails saying why instead of vanishing from the count. */
+/* A case is every folder (not hidden) under the cases' directory: one
+ * without expected.json (a misnamed expect.json) fails saying so instead
+ * of vanishing from the count, and so does one whose entry cannot be
+ * looked at (a path too long, no permission).  Files beside the cases (a
+ * README) are not cases. */
 static int is_case(const char *path, const char *name)
 {
     struct stat st;
     if (name[0] == '.') return 0;
-    char *expected = cli_path(path, "expected.json", "");
-    if (!expected) return -1;
-    int found = stat(expected, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
-    free(expected);
-    return found;
+    return stat(path, &st) != 0 || S_ISDIR(st.st_mode);
 }
 
 /* The whole file into *out (NUL-terminated, the caller's): 0, or an errno
@@ -268,9 +271,11 @@ static void run_case(const char *rules, const list *files, const list *args, out
     if (st == LC_OK) st = lc_engine_new(&engine, &opts, &out->err);
     if (st == LC_OK) st = lc_engine_load_file(engine, rules, &out->err);
     for (size_t i = 0; st == LC_OK && i < o.nsets; i++) st = lc_engine_set_assignment(engine, o.sets[i], &out->err);
-    if (st == LC_OK) st = lc_eval_new(&ev, engine, cli_eval_flags(&o), &out->err);
+    int64_t as_of = 0;
+    if (st == LC_OK && o.as_of && lc_time_parse(o.as_of, strlen(o.as_of), &as_of, NULL, &out->err) != LC_OK) st = LC_EUSAGE;
+    if (st == LC_OK) st = lc_eval_new(&ev, engine, cli_eval_flags(&o) | (o.as_of ? LC_EVAL_KEEP_EVENTS : 0), &out->err);
     for (size_t i = 0; st == LC_OK && i < files->n; i++) st = lc_eval_push_file(ev, files->items[i], &out->err);
-    if (st == LC_OK) st = lc_eval_result(ev, &res, &out->err);
+    if (st == LC_OK) st = o.as_of ? lc_eval_result_as_of(ev, as_of, &res, &out->err) : lc_eval_result(ev, &res, &out->err);
     if (st == LC_OK) st = lc_result_json(res, &out->json, NULL, &out->err);
     out->err.code = st;
     lc_result_free(res);
@@ -310,13 +315,61 @@ static void match_object(const cJSON *want, const cJSON *got, diffs *d)
     }
 }
 
+/* Whether got matches want (partially, as a case's expectation). */
+static int matches(const cJSON *want, const cJSON *got, diffs *d)
+{
+    diffs probe = {{0}, {0}, 0};
+    text_add(&probe.path, "$");
+    match(want, got, &probe);
+    if (probe.report.failed || probe.path.failed) d->report.failed = 1;
+    free(probe.report.s);
+    free(probe.path.s);
+    return probe.count == 0;
+}
+
+/* Arrays of different lengths: the expected items no item matches, in
+ * order (missing), and the items no expected one took (extra). */
+static void note_items(const cJSON *want, const cJSON *got, int nw, int ng, diffs *d)
+{
+    unsigned char *used = calloc((size_t)ng + 1, 1);
+    if (!used) {
+        d->report.failed = 1;
+        return;
+    }
+    note(d, d->path.s, "expected %d items, got %d (arrays match whole: every item, in order)", nw, ng);
+    size_t len = d->path.len;
+    int from = 0, i = 0;
+    for (const cJSON *w = want->child; w; w = w->next, i++) {
+        int k = from;
+        const cJSON *g = cJSON_GetArrayItem(got, k);
+        for (; g && (used[k] || !matches(w, g, d)); g = g->next) k++;
+        if (g) {
+            used[k] = 1, from = k + 1;
+            continue;
+        }
+        char *item = short_json(w, d);
+        text_add(&d->path, "[%d]", i);
+        note(d, d->path.s, "missing: %s", item ? item : "?");
+        text_cut(&d->path, len);
+        cJSON_free(item);
+    }
+    int k = 0;
+    for (const cJSON *g = got->child; g; g = g->next, k++) {
+        if (used[k]) continue;
+        char *item = short_json(g, d);
+        text_add(&d->path, "[%d]", k);
+        note(d, d->path.s, "extra: %s", item ? item : "?");
+        text_cut(&d->path, len);
+        cJSON_free(item);
+    }
+    free(used);
+}
+
 static void match_array(const cJSON *want, const cJSON *got, diffs *d)
 {
     int nw = cJSON_GetArraySize(want), ng = cJSON_GetArraySize(got);
     if (nw != ng) {
-        char *g = short_json(got, d);
-        note(d, d->path.s, "expected %d items, got %d: %s", nw, ng, g ? g : "?");
-        cJSON_free(g);
+        note_items(want, got, nw, ng, d);
         return;
     }
     size_t len = d->path.len;
@@ -329,19 +382,98 @@ static void match_array(const cJSON *want, const cJSON *got, diffs *d)
     }
 }
 
-static int numbers_equal(double a, double b)
+/* ---- values: exact decimals, instants ---- */
+
+/* A decimal's exact value: its significant digits (no leading or trailing
+ * zeros) and the power of ten of the last, so that equal values are equal
+ * records ("8.50" and 8.5; "0" and "-0.00"). */
+typedef struct exact {
+    int neg;
+    char digits[48];
+    int ndigits;
+    long exp;
+} exact;
+
+/* [-]DIGITS[.DIGITS][e[±]DIGITS] (a JSON number's form; the exponent only
+ * when `exponent`), exactly: 1, or 0 when s is not one. */
+static int exact_of(const char *s, int exponent, exact *x)
 {
-    return a == b || fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+    *x = (exact){0};
+    x->neg = *s == '-';
+    s += x->neg;
+    int seen = 0, point = 0;
+    for (; (*s >= '0' && *s <= '9') || (*s == '.' && !point); s++) {
+        if (*s == '.') {
+            point = 1;
+            continue;
+        }
+        seen = 1;
+        if (point) x->exp--;
+        if (*s == '0' && x->ndigits == 0) continue; /* leading zeros */
+        if (x->ndigits == (int)sizeof x->digits) return 0;
+        x->digits[x->ndigits++] = *s;
+    }
+    if (!seen || s[-1] == '.') return 0;
+    if (exponent && (*s == 'e' || *s == 'E')) {
+        char *end;
+        long e = strtol(s + 1, &end, 10);
+        if (end == s + 1 || e > 100000 || e < -100000) return 0;
+        x->exp += e;
+        s = end;
+    }
+    if (*s) return 0;
+    while (x->ndigits && x->digits[x->ndigits - 1] == '0') x->ndigits--, x->exp++;
+    if (!x->ndigits) x->neg = 0, x->exp = 0; /* zero has one form */
+    return 1;
+}
+
+/* A JSON value read as an exact decimal: a number (by its shortest text
+ * that reads back the same) or a string holding a plain decimal. */
+static int exact_value(const cJSON *v, exact *x)
+{
+    if (cJSON_IsString(v)) return exact_of(v->valuestring, 0, x);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return 0;
+    char shortest[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(shortest, sizeof shortest, "%.*g", digits, v->valuedouble);
+        if (strtod(shortest, NULL) == v->valuedouble) break;
+    }
+    return exact_of(shortest, 1, x);
+}
+
+static int same_exact(const exact *a, const exact *b)
+{
+    return a->neg == b->neg && a->exp == b->exp && a->ndigits == b->ndigits && memcmp(a->digits, b->digits, (size_t)a->ndigits) == 0;
+}
+
+/* Two RFC 3339 times that are the same instant. */
+static int same_instant(const cJSON *a, const cJSON *b)
+{
+    int64_t x, y;
+    lc_error err;
+    return cJSON_IsString(a) && cJSON_IsString(b) &&
+           lc_time_parse(a->valuestring, strlen(a->valuestring), &x, NULL, &err) == LC_OK &&
+           lc_time_parse(b->valuestring, strlen(b->valuestring), &y, NULL, &err) == LC_OK && x == y;
+}
+
+/* Two scalars that are the same: equal text, the same exact number, or
+ * the same instant. */
+static int same_scalar(const cJSON *want, const cJSON *got)
+{
+    exact a, b;
+    if (cJSON_IsString(want) && cJSON_IsString(got) && strcmp(want->valuestring, got->valuestring) == 0) return 1;
+    if (cJSON_IsBool(want) && cJSON_IsBool(got)) return cJSON_IsTrue(want) == cJSON_IsTrue(got);
+    if (cJSON_IsNull(want) || cJSON_IsNull(got)) return cJSON_IsNull(want) && cJSON_IsNull(got);
+    if (exact_value(want, &a) && exact_value(got, &b)) return same_exact(&a, &b);
+    return same_instant(want, got);
 }
 
 static void match(const cJSON *want, const cJSON *got, diffs *d)
 {
     if (cJSON_IsObject(want) && cJSON_IsObject(got)) return match_object(want, got, d);
     if (cJSON_IsArray(want) && cJSON_IsArray(got)) return match_array(want, got, d);
-    int same = (cJSON_IsNumber(want) && cJSON_IsNumber(got) && numbers_equal(want->valuedouble, got->valuedouble)) ||
-               (cJSON_IsString(want) && cJSON_IsString(got) && strcmp(want->valuestring, got->valuestring) == 0) ||
-               (cJSON_IsBool(want) && cJSON_IsBool(got) && cJSON_IsTrue(want) == cJSON_IsTrue(got)) ||
-               (cJSON_IsNull(want) && cJSON_IsNull(got));
+    int same = !cJSON_IsObject(want) && !cJSON_IsArray(want) && !cJSON_IsObject(got) && !cJSON_IsArray(got) &&
+               same_scalar(want, got);
     if (same) return;
     char *w = short_json(want, d), *g = short_json(got, d);
     note(d, d->path.s, "expected %s, got %s", w ? w : "?", g ? g : "?");
@@ -415,7 +547,9 @@ static int test_case(const char *rules, const char *dir, list *covered, diffs *d
     cJSON *want = NULL;
     list files = {0}, args = {0};
     outcome got = {{0}, NULL};
-    int rc = read_case_file(dir, "expected.json", 0, &expected, d);
+    int rc = read_case_file(dir, "expected.json", 1, &expected, d);
+    if (rc == 0 && !expected && d->count == 0)
+        note(d, "expected.json", "no expected.json: a case holds its events (*.jsonl) and what they must give");
     if (rc == 0 && expected && !(want = cJSON_Parse(expected))) note(d, "expected.json", "not JSON");
     if (rc == 0) rc = read_inputs(dir, &files, &args, d);
     if (rc == 0 && d->count == 0) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -82,10 +83,12 @@ int cli_eval_option(int argc, char **argv, int *i, cli_eval_opts *o)
     int taken;
     if (strcmp(arg, "--skip-invalid") == 0) return o->skip_invalid = 1;
     if (strcmp(arg, "--strict") == 0) return o->strict = 1;
+    if (strcmp(arg, "--updates") == 0) return o->updates = 1;
     if (strcmp(arg, "--explain") == 0) return o->explain = 1;
     if (strcmp(arg, "--bom") == 0) return o->bom = 1;
     if ((taken = cli_option_value(argc, argv, i, "--format", &o->format))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--lang", &o->lang))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--as-of", &o->as_of))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--line-limit", &set))) return taken < 0 ? taken : line_limit(set, &o->line_limit);
     if ((taken = cli_option_value(argc, argv, i, "--set", &set)) <= 0) return taken;
     const char **sets = realloc(o->sets, (o->nsets + 1) * sizeof *sets);
@@ -183,19 +186,78 @@ int cli_load_engine(const char *rules, const cli_eval_opts *o, lc_engine **out)
 
 unsigned cli_eval_flags(const cli_eval_opts *o)
 {
-    return (o->skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->strict ? LC_EVAL_STRICT : 0);
+    return (o->skip_invalid ? LC_EVAL_SKIP_INVALID : 0) | (o->strict ? LC_EVAL_STRICT : 0) |
+           (o->updates ? LC_EVAL_UPDATES : 0);
+}
+
+static lc_status io_error(lc_error *err, const char *path, const char *what)
+{
+    *err = (lc_error){.code = LC_EIO};
+    snprintf(err->file, sizeof err->file, "%s", path);
+    snprintf(err->message, sizeof err->message, "%s", what);
+    return LC_EIO;
+}
+
+/* lc_eval_push_file, with progress on a terminal (in kB read; the size of
+ * a file, none of stdin). */
+lc_status cli_push_file(lc_eval *ev, const char *path, lc_error *err)
+{
+    enum { CHUNK = 1 << 16 };
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) return io_error(err, path, "cannot open the event file");
+    struct stat st_file;
+    double total = !is_stdin && fstat(fileno(f), &st_file) == 0 ? (double)st_file.st_size / 1024 : 0;
+    char *chunk = malloc(CHUNK);
+    lc_status st = chunk ? LC_OK : LC_ENOMEM;
+    if (!chunk) *err = (lc_error){.code = LC_ENOMEM, .message = "out of memory"};
+    cli_progress p;
+    cli_progress_begin(&p, path, "kB", total);
+    size_t n, done = 0;
+    while (st == LC_OK && (n = fread(chunk, 1, CHUNK, f)) > 0) {
+        st = lc_eval_push_lines(ev, path, chunk, n, err);
+        cli_progress_step(&p, (double)(done += n) / 1024);
+    }
+    cli_progress_end(&p);
+    if (st == LC_OK && ferror(f)) st = io_error(err, path, "read error");
+    if (st == LC_OK) st = lc_eval_end_stream(ev, err);
+    free(chunk);
+    if (!is_stdin) fclose(f);
+    return st;
+}
+
+int cli_as_of(const cli_eval_opts *o, int64_t *ns)
+{
+    lc_error err = {0};
+    if (!o->as_of) return 0;
+    if (lc_time_parse(o->as_of, strlen(o->as_of), ns, NULL, &err) == LC_OK) return 0;
+    return cli_usage("--as-of wants an RFC 3339 time with its offset (2026-06-16T12:00:00+08:00), not '%s': %s",
+                     o->as_of, err.message);
 }
 
 int cli_evaluate(lc_engine *engine, char **events, int nevents, const cli_eval_opts *o, lc_result **out)
 {
     lc_error err = {0};
     lc_eval *ev = NULL;
+    int64_t as_of = 0;
     *out = NULL;
-    lc_status st = lc_eval_new(&ev, engine, cli_eval_flags(o), &err);
-    for (int i = 0; st == LC_OK && i < nevents; i++) st = lc_eval_push_file(ev, events[i], &err);
-    if (st == LC_OK) st = lc_eval_result(ev, out, &err);
+    if (cli_as_of(o, &as_of)) return EXIT_USAGE;
+    lc_status st = lc_eval_new(&ev, engine, cli_eval_flags(o) | (o->as_of ? LC_EVAL_KEEP_EVENTS : 0), &err);
+    for (int i = 0; st == LC_OK && i < nevents; i++) st = cli_push_file(ev, events[i], &err);
+    if (st == LC_OK) st = o->as_of ? lc_eval_result_as_of(ev, as_of, out, &err) : lc_eval_result(ev, out, &err);
     lc_eval_free(ev);
     return st == LC_OK ? 0 : cli_report(&err);
+}
+
+void cli_json_text(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\') printf("\\%c", *p);
+        else if (*p < 0x20) printf("\\u%04x", *p);
+        else putchar(*p);
+    }
+    putchar('"');
 }
 
 int cli_format(const char *name, lc_format *out)
@@ -214,7 +276,8 @@ int cli_format(const char *name, lc_format *out)
 
 int cli_lang(const char *name, lc_lang *out)
 {
-    if (!name || strcmp(name, "both") == 0) *out = LC_LANG_BOTH;
+    if (!name) *out = LC_LANG_CONTRACT; /* the contract's own, else both */
+    else if (strcmp(name, "both") == 0) *out = LC_LANG_BOTH;
     else if (strcmp(name, "zh") == 0) *out = LC_LANG_ZH;
     else if (strcmp(name, "en") == 0) *out = LC_LANG_EN;
     else return cli_usage("unknown language '%s' (zh, en or both)", name);

@@ -3,52 +3,48 @@
 #include <string.h>
 
 #include "cli.h"
+#include "watch.h"
 
-static const char usage[] =
-    "usage: contract <command> [arguments]\n"
-    "\n"
-    "  eval RULES EVENTS... [--format json|text|csv|html] [--set NAME=VALUE]...\n"
-    "                       [--skip-invalid] [--strict] [--lang zh|en|both] [--explain] [--bom]\n"
-    "                       [--table NAME | --output DIR] [--line-limit BYTES|none]\n"
-    "      evaluate JSON Lines event files ('-' is stdin) under a rule file;\n"
-    "      --table prints one CSV table, --output writes them all as DIR/NAME.csv;\n"
-    "      --line-limit bounds one event line (default 1048576; diff and sweep take it too);\n"
-    "      --strict makes a field an event's type does not declare invalid (else a warning)\n"
-    "\n"
-    "  check RULES [--format text|json]\n"
-    "      load and lint a rule file: holes and overlaps in bands, weights, unused parameters\n"
-    "\n"
-    "  diff OLD_RULES NEW_RULES EVENTS... [--set N=V] [--set-old N=V] [--set-new N=V]\n"
-    "                       [--format text|json|csv|html] [--lang zh|en|both] [--bom]\n"
-    "                       [--table rules|breaches|totals | --output DIR]\n"
-    "      evaluate both over the same events; show breaches added, removed, changed\n"
-    "\n"
-    "  sweep RULES EVENTS... --vary NAME=FROM:TO:STEP [--format csv|json]\n"
-    "  sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [--per-sample]\n"
-    "      totals per parameter value, or the distribution of totals over seeded scenarios\n"
-    "\n"
-    "  test RULES DIR [--coverage] [--min PCT]\n"
-    "      run the golden cases in DIR (events + expected result) against the rule file\n"
-    "\n"
-    "exit codes: 0 ok, 1 different/failed, 2 bad usage or an input that cannot be opened,\n"
-    "            3 rule file error, 4 invalid events, 5 out of memory,\n"
-    "            6 output that cannot be written, 70 a bug (please report it)\n";
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"eval", cmd_eval, cli_help_eval},    {"check", cmd_check, cli_help_check}, {"diff", cmd_diff, cli_help_diff},
+    {"sweep", cmd_sweep, cli_help_sweep}, {"test", cmd_test, cli_help_test},   {"watch", cmd_watch, cli_help_watch},
+};
+
+static int asks_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* A command's --help anywhere among its arguments answers alone: its
+ * usage on stdout, exit 0. */
+static int run_command(const command *c, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (asks_help(argv[i])) {
+            fputs(c->help, stdout);
+            return EXIT_OK;
+        }
+    return c->run(argc, argv);
+}
 
 static int run(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+    if (argc < 2 || asks_help(argv[1])) {
+        fputs(cli_help_main, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("contract %s\n", lc_version_string());
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "eval") == 0) return cmd_eval(argc - 2, argv + 2);
-    if (strcmp(argv[1], "test") == 0) return cmd_test(argc - 2, argv + 2);
-    if (strcmp(argv[1], "check") == 0) return cmd_check(argc - 2, argv + 2);
-    if (strcmp(argv[1], "diff") == 0) return cmd_diff(argc - 2, argv + 2);
-    if (strcmp(argv[1], "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return run_command(&commands[i], argc - 2, argv + 2);
     return cli_usage("unknown command '%s'", argv[1]);
 }
 

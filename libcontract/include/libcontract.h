@@ -116,6 +116,13 @@ LC_API const char *lc_version_string(void);
 
 /* ---- options -------------------------------------------------------------- */
 
+/* An allocator for a Lua state, with lua_Alloc's contract (Lua 5.4 manual
+ * §4.6): nsize 0 frees ptr and returns NULL; else it returns a block of
+ * nsize bytes holding the first min(osize, nsize) of ptr's (ptr NULL: a new
+ * block), or NULL when it cannot, leaving ptr as it was.  Called from the
+ * thread that uses the engine or scenario. */
+typedef void *(*lc_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
 /* Limits of the rule sandbox, and the allocator of the engine's Lua state.
  * Versioned so it can grow: always start from LC_OPTIONS_INIT. */
 typedef struct lc_options {
@@ -129,11 +136,17 @@ typedef struct lc_options {
     uint64_t lua_total_instruction_limit; /* VM instructions, and 10 per byte compiled, of all the
                                              Lua calls of one load, one lc_eval_result or one
                                              lc_eval_replay together; 0 = default */
+    /* version 3: */
+    lc_alloc_fn lua_alloc;          /* the allocator of the Lua state (the rule file's, a
+                                       scenario's), under lua_memory_limit; NULL = realloc/free.
+                                       The library's own C memory comes from malloc. */
+    void *lua_alloc_ud;             /* its first argument */
 } lc_options;
 
-/* Version 1 (without lua_total_instruction_limit) is still accepted. */
-#define LC_OPTIONS_VERSION 2u
-#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0}
+/* Versions 1 (without lua_total_instruction_limit) and 2 (without
+ * lua_alloc) are still accepted. */
+#define LC_OPTIONS_VERSION 3u
+#define LC_OPTIONS_INIT {LC_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, NULL, NULL}
 
 #define LC_DEFAULT_LUA_MEMORY_LIMIT ((size_t)64 << 20)     /* 64 MiB */
 #define LC_DEFAULT_LUA_INSTRUCTION_LIMIT UINT64_C(50000000) /* ~0.1-0.5 s */
@@ -231,6 +244,12 @@ typedef struct lc_eval lc_eval;
 #define LC_EVAL_SKIP_INVALID 0x1u /* invalid events become warnings instead of errors */
 #define LC_EVAL_KEEP_EVENTS 0x2u  /* keep the parsed events for lc_eval_replay (sweeps) */
 #define LC_EVAL_STRICT 0x4u       /* every event type is strict: a field it does not declare is invalid */
+/* A line with an id already seen and other content revises that event (the
+ * latest in stream order wins), and {"type": T, "id": I, "retracted": true}
+ * (or lc_eval_retract) takes it back: the result is that of the latest
+ * versions alone, in the order they came.  Without it, other content
+ * under a known id is invalid input, as an audit wants. */
+#define LC_EVAL_UPDATES 0x8u
 
 /* Starts an evaluation under a loaded engine.  The engine must outlive it. */
 LC_API lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error *err);
@@ -322,6 +341,12 @@ LC_API lc_status lc_eval_push_event_at(lc_eval *ev, const lc_event *event, const
  * and the evaluation refuses further events. */
 LC_API lc_status lc_eval_reject(lc_eval *ev, const char *file, long line, const char *message, lc_error *err);
 
+/* Takes back the event of that type and id (an evaluation made with
+ * LC_EVAL_UPDATES; LC_EUSAGE otherwise): what it added no longer counts.
+ * Retracting an id that never came, or twice, is a warning; naming
+ * another type than the event's is invalid input. */
+LC_API lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err);
+
 /* Pushes n built events in order, as n calls of lc_eval_push_event would,
  * but faster: while one event is committed, the ids of the next few are
  * already being looked up (fill a few dozen builders, push them at once).
@@ -368,13 +393,25 @@ typedef struct lc_result lc_result;
  * parameters); each call makes a new result the caller frees. */
 LC_API lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err);
 
+/* The contract as it stands at an instant (ns since 1970): events after it
+ * have not happened, time fields after it are not known yet (an interval
+ * still open is counted to it), the month holding it is in progress (its
+ * figures so far, its breaches provisional) and the months after it are
+ * not assessed.  The evaluation must keep its events (LC_EVAL_KEEP_EVENTS
+ * or LC_EVAL_UPDATES), which it may go on taking; without them LC_EUSAGE. */
+LC_API lc_status lc_eval_result_as_of(lc_eval *ev, int64_t unix_ns, lc_result **out, lc_error *err);
+
 LC_API void lc_eval_free(lc_eval *ev);
 
 /* Frees a result (NULL is fine). */
 LC_API void lc_result_free(lc_result *res);
 
 /* Label language of text, CSV and HTML reports. */
-typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2 } lc_lang;
+/* The reports' labels: Chinese and English, one of them, or the language
+ * the contract declares (contract { lang = "en" }; both when it declares
+ * none).  The words for the amounts are the contract's too
+ * (contract { amounts = "credit" }: service credits, not penalties). */
+typedef enum lc_lang { LC_LANG_BOTH = 0, LC_LANG_ZH = 1, LC_LANG_EN = 2, LC_LANG_CONTRACT = 3 } lc_lang;
 
 #define LC_RENDER_EXPLAIN 0x1u /* text: the numbers and events behind each breach */
 #define LC_RENDER_BOM 0x2u     /* csv: start with a UTF-8 BOM (for Excel) */
@@ -401,6 +438,11 @@ LC_API const char *lc_csv_table(size_t i);
 
 /* Shorthand for the INTERFACE.md JSON. */
 LC_API lc_status lc_result_json(const lc_result *res, char **out, size_t *len, lc_error *err);
+
+/* The structs below (lc_totals, lc_breach, lc_month) are those of 0.2,
+ * kept for its callers: they cannot grow without an ABI break (a breach's
+ * `counted`, a month's bill), so new code reads a result by name
+ * (lc_result_count, lc_result_text, lc_result_fen ..., below). */
 
 /* Totals, in fen (hundredths of the currency unit). */
 typedef struct lc_totals {
@@ -457,12 +499,18 @@ LC_API int lc_result_month_value(const lc_result *res, size_t i, const char *nam
  *           "cap", "cap_index", "breach" (its index in breaches), "rule",
  *           "period", "at", "cut"), "reasons" (termination.reasons),
  *           "parts" (acceptance.parts), "obligations", "instalments",
- *           "params" (stamp.params: "name", "value");
+ *           "params" (stamp.params: "name", "value"), "not_counted" (the events
+ *           that did not count: "type", "reason", "count"), "headroom" (as
+ *           of an instant: "kind", "rule", "crossed", "left", "unit",
+ *           "amount", "at", "used", "gone" (the burn rate: % of the
+ *           month's room used, % of the month gone), "what"; obligations
+ *           gain "due_so_far");
  *   single objects (one item, index 0): "contract" (term.start and
- *           term.end as "term_start", "term_end"), "totals",
+ *           term.end as "term_start", "term_end"; "as_of"), "totals",
  *           "termination", "annual", "acceptance", "payments" (bond.amount,
  *           bond.due, bond.clause as "bond_amount", "bond_due",
- *           "bond_clause"), "stamp".
+ *           "bond_clause"), "stamp", "updates" ("revised", "retracted":
+ *           null without LC_EVAL_UPDATES).
  *
  * lc_result_field(res, list, k) names the k-th field of a list's items
  * (NULL past the last): e.g. "rule", "amount", "period" for breaches; a
@@ -514,9 +562,10 @@ LC_API lc_status lc_result_diff(const lc_result *old_res, const lc_result *new_r
                                 lc_format format, lc_lang lang, char **out, size_t *len,
                                 int *differs, lc_error *err);
 
-/* A diff as one CSV table by name: "rules" (money per rule before and
- * after: what lc_result_diff gives for LC_FORMAT_CSV), "breaches" (added,
- * removed and changed), "totals".  flags: LC_RENDER_BOM. */
+/* A diff as one CSV table by name: "rules" (money per rule on each side,
+ * before the caps and counted after them: what lc_result_diff gives for
+ * LC_FORMAT_CSV), "breaches" (added, removed and changed), "totals",
+ * "params" (the parameters whose values differ).  flags: LC_RENDER_BOM. */
 LC_API lc_status lc_result_diff_csv(const lc_result *old_res, const lc_result *new_res,
                                     const char *table, lc_lang lang, unsigned flags, char **out,
                                     size_t *len, int *differs, lc_error *err);

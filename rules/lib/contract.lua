@@ -328,9 +328,41 @@ local function once(key, what, value, line)
   decl[key] = value
 end
 
+-- The words a contract uses for its amounts in reports: one of these, or
+-- { zh = "...", en = "...", en_plural = "..." }.
+local AMOUNT_WORDS = {
+  penalty = { zh = "违约金", en = "penalty", en_plural = "penalties" },
+  credit = { zh = "服务抵扣", en = "service credit", en_plural = "service credits" },
+  deduction = { zh = "扣款", en = "deduction", en_plural = "deductions" },
+  damages = { zh = "违约赔偿金", en = "liquidated damages", en_plural = "liquidated damages" },
+}
+local REPORT_LANGS = { zh = true, en = true, both = true }
+
+local function amount_words(v, line)
+  if type(v) == "string" then
+    if AMOUNT_WORDS[v] then return AMOUNT_WORDS[v] end
+    local names = {}
+    for k in next, AMOUNT_WORDS do names[#names + 1] = k end
+    table.sort(names)
+    local near = nearest(v, names)
+    fail_at(line, "contract: amounts '%s' is not one of %s%s (or give { zh = ..., en = ... })", v,
+            table.concat(names, ", "), near and format(" (did you mean '%s'?)", near) or "")
+  end
+  expect(v, "table", "contract amounts")
+  strict(v, { "zh", "en", "en_plural" }, "contract amounts", line)
+  local w = { zh = expect(v.zh, "string", "amounts' zh"), en = expect(v.en, "string", "amounts' en") }
+  w.en_plural = v.en_plural ~= nil and expect(v.en_plural, "string", "amounts' en_plural") or w.en .. "s"
+  return w
+end
+
 local function contract(_, spec, line)
-  strict(spec, { "id", "title", "currency", "timezone", "signed", "term", "clause" }, "contract", line)
+  strict(spec, { "id", "title", "currency", "timezone", "signed", "term", "clause", "lang", "amounts" }, "contract", line)
   expect(spec.id, "string", "contract id")
+  local lang, amounts = rawget(spec, "lang"), rawget(spec, "amounts") -- raw: a metatable never runs here
+  if lang ~= nil and not REPORT_LANGS[lang] then
+    fail_at(line, "contract: lang is \"zh\", \"en\" or \"both\", not %s", tostring(lang))
+  end
+  if amounts ~= nil then rawset(spec, "amounts", amount_words(amounts, line)) end
   spec.line = line
   once("contract", "contract", spec, line)
 end

@@ -43,10 +43,12 @@ golden check-reference.txt 0 "$contract" check "$ref"
 golden check-reference.json 0 "$contract" check "$ref" --format json
 golden check-lint.txt 0 "$contract" check tests/cli/fixtures/lint.lua
 golden check-broken.txt 3 "$contract" check tests/cli/fixtures/broken.lua
+# JSON of a file that does not load: the error (file, line, message) in it, and on stderr.
+golden check-broken.json 3 "$contract" check tests/cli/fixtures/broken.lua --format json
 # A cap with a negative percentage printed "(null) costs 0.00" and removed the cap: now refused.
 sed 's/^cap "tiny" .*/cap "tiny" { window = "term", pct = -1, of = P.value }/' tests/cli/fixtures/lint.lua >"$tmp/negcap.lua"
 "$contract" check "$tmp/negcap.lua" >"$tmp/negcap.out" 2>&1
-[ $? = 3 ] && grep -q 'negcap.lua:13: tiny: the percentage is negative' "$tmp/negcap.out" && ! grep -q null "$tmp/negcap.out" ||
+[ $? = 3 ] && grep -q 'negcap.lua:14: tiny: the percentage is negative' "$tmp/negcap.out" && ! grep -q null "$tmp/negcap.out" ||
   { fail "check: a negative cap"; cat "$tmp/negcap.out"; }
 
 # A rule file that differs from the reference in one threshold (both copied
@@ -60,28 +62,71 @@ abs_events=("${events[@]/#/$PWD/}")
 golden diff-threshold.txt 1 in_tmp "$contract" diff tests/cli/v1.lua tests/cli/v2.lua "${abs_events[@]}"
 golden diff-what-if.json 1 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --format json
 golden diff-identical.txt 0 "$contract" diff "$ref" "$ref" "${events[@]}"
+# A what-if where a cap binds: money by rule before the caps and what it counts after, both
+# totals, the parameters that differ; sections with nothing in them are left out.
+"$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --table params --lang en >"$tmp/params.csv"
+[ "$(tr -d '\r' <"$tmp/params.csv")" = "$(printf 'param,old,new\navailability_target,99.9,99.5')" ] ||
+  { fail "diff --table params"; cat "$tmp/params.csv"; }
+golden diff-caps.txt 1 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --set-new cap_pct=2
 
 # A sweep's rows equal single evaluations with the same --set.
-"$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5 >"$tmp/sweep.csv" || fail "sweep exit $?"
+"$contract" sweep "$ref" "${events[@]}" --vary ticket_response_low=30:50:5 --format csv >"$tmp/sweep.csv" || fail "sweep exit $?"
 tail -n +2 "$tmp/sweep.csv" | while IFS=, read -r value amount _; do
   "$contract" eval "$ref" "${events[@]}" --set "ticket_response_low=$value" --format json >"$tmp/single.json"
   single=$(sed -n 's/.*"amount_uncapped": "[0-9.]*", "amount": "\([0-9.]*\)".*/\1/p' "$tmp/single.json")
   [ "$single" = "$amount" ] || { echo "FAIL sweep value $value: $amount, eval gives $single"; exit 1; }
 done || failures=$((failures + 1))
-golden sweep-availability.csv 0 "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99.5:99.95:0.05
+golden sweep-availability.csv 0 "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99.5:99.95:0.05 --format csv
+# Several --vary make a grid, every combination (the last fastest), in text (with the stamp), CSV and JSON;
+# each row equals one evaluation with those --set.
+grid=(--vary availability_target=99.5:99.9:0.4 --vary ticket_response_low=30:45:15)
+golden sweep-grid.txt 0 "$contract" sweep "$ref" "${events[@]}" "${grid[@]}"
+golden sweep-grid.csv 0 "$contract" sweep "$ref" "${events[@]}" "${grid[@]}" --format csv
+"$contract" sweep "$ref" "${events[@]}" "${grid[@]}" --format json >"$tmp/grid.json" || fail "sweep grid json: exit $?"
+python3 - "$tmp/grid.json" "$contract" "$ref" "${events[@]}" <<'PY' || fail "sweep: a grid row differs from its evaluation"
+import json, subprocess, sys
+grid = json.load(open(sys.argv[1]))
+assert grid["parameters"] == ["availability_target", "ticket_response_low"] and "parameter" not in grid, grid
+assert grid["stamp"]["rules"] == sys.argv[3] and grid["stamp"]["params"]["availability_target"] == "99.9", grid["stamp"]
+assert [tuple(r["values"].values()) for r in grid["rows"]] == [("99.5", "30"), ("99.5", "45"), ("99.9", "30"), ("99.9", "45")]
+for row in grid["rows"]:
+    sets = [a for name, value in row["values"].items() for a in ("--set", "%s=%s" % (name, value))]
+    out = subprocess.run([sys.argv[2], "eval", sys.argv[3], *sys.argv[4:], *sets, "--format", "json"],
+                         capture_output=True, check=True, text=True).stdout
+    totals = json.loads(out)["totals"]
+    assert (row["amount"], row["amount_uncapped"], row["capped"]) == (totals["amount"], totals["amount_uncapped"], totals["capped"]), row
+PY
+quiet "sweep: a parameter varied twice" 2 "--vary availability_target is given twice" \
+  "$contract" sweep "$ref" "${events[@]}" --vary availability_target=99:99.5:0.5 --vary availability_target=98:99:1
+quiet "sweep: a grid too large" 2 "has more than 100000 rows" "$contract" sweep "$ref" "${events[@]}" \
+  --vary availability_target=90:99:0.001 --vary ticket_response_low=1:100:1
 # Monte Carlo: the same seed gives the same distribution.
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 3 >"$tmp/mc1" &&
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 3 >"$tmp/mc2" &&
 cmp -s "$tmp/mc1" "$tmp/mc2" || fail "sweep: the same seed gave different results"
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 4 >"$tmp/mc3"
 cmp -s "$tmp/mc1" "$tmp/mc3" && fail "sweep: another seed gave the same results"
+# --per-sample in every format: JSON prints the samples (it printed nothing), text a table.
+per=("$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --seed 3 --per-sample)
+"${per[@]}" --format json >"$tmp/per.json" && "${per[@]}" --format csv >"$tmp/per.csv" && "${per[@]}" >"$tmp/per.txt" ||
+  fail "sweep --per-sample: exit $?"
+python3 - "$tmp/per.json" "$tmp/per.csv" "$tmp/per.txt" <<'PY' || fail "sweep --per-sample: the formats disagree"
+import csv, json, sys
+samples = json.load(open(sys.argv[1]))["samples"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(samples) == 5 and [s["seed"] for s in samples] == [3, 4, 5, 6, 7], samples
+assert [s["amount"] for s in samples] == [r["amount"] for r in rows], (samples, rows)
+text = open(sys.argv[3]).read()
+assert text.startswith("sweep of ") and all(s["amount"] in text for s in samples), text
+PY
 # Each cap's share of the samples (the hosting SLA's monthly and rolling caps), in CSV and
 # JSON; a cap id with a comma and quotes is one CSV field and one JSON key.
 sla=(examples/hosting-sla/rules.lua examples/hosting-sla/events/*.jsonl --scenario examples/scale-out/rough-year.lua)
-golden sweep-caps.csv 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1
+golden sweep-caps.csv 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1 --format csv
 golden sweep-caps.json 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1 --format json
+golden sweep-caps.txt 0 "$contract" sweep "${sla[@]}" --samples 40 --seed 1
 sed 's/^cap "monthly"/cap "monthly, \\"own\\""/' examples/hosting-sla/rules.lua >"$tmp/oddcap.lua"
-"$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 >"$tmp/oddcap.csv"
+"$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 --format csv >"$tmp/oddcap.csv"
 "$contract" sweep "$tmp/oddcap.lua" "${sla[@]:1}" --samples 40 --seed 1 --format json >"$tmp/oddcap.json"
 python3 - "$tmp/oddcap.csv" "$tmp/oddcap.json" <<'PY' || fail "sweep: a cap id with a comma and quotes"
 import csv, json, sys
@@ -199,8 +244,9 @@ echo 'return { perturb = function(event, rng) if rng:chance(0.3) then error("boo
   >"$tmp/boom.lua"
 quiet "--scenario failing" 3 'boom.lua:1: boom' \
   "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/boom.lua" --samples 5 --per-sample
-quiet "--per-sample json" 2 '--per-sample writes csv' \
-  "$contract" sweep "$ref" "${events[@]}" "${scenario[@]}" --per-sample --format json
+quiet "--per-sample with --vary" 2 '--per-sample goes with --scenario' \
+  "${vary[@]}" availability_target=99:99.5:0.5 --per-sample
+quiet "sweep --format html" 2 'sweep writes text, csv or json' "${vary[@]}" availability_target=99:99.5:0.5 --format html
 
 # Output that cannot be written is exit 6 with the reason, never 0: every
 # command's stdout on a full disk, then --output files that cannot be made.
@@ -292,5 +338,128 @@ printf '%s\n' '{"type": "outage", "id": "o-9", "start": "2026-05-12T02:00:00+08:
   { fail "eval: an undeclared field is a warning"; cat "$tmp/typo.out"; }
 quiet "eval --strict" 4 'typo.jsonl:1: field "provider_falt" is not declared for events of type outage (did you mean '"'provider_fault'"'?) (strict)' \
   "$contract" eval "$ref" "$tmp/typo.jsonl" --strict
+
+# test: every folder is a case (no expected.json is a failure, not a skip);
+# numbers and decimal strings compare exactly, times as instants; arrays of
+# another length show the items missing and extra.
+match=$tmp/matching
+mkdir -p "$match/misnamed" "$match/exact" "$match/inexact" "$match/items" "$match/none"
+for c in misnamed exact inexact items none; do cp tests/golden/reference/ticket-response-45-minor5/events.jsonl "$match/$c/"; done
+echo '{"totals": {"amount": "5158.80"}}' >"$match/misnamed/expect.json"
+cat >"$match/exact/expected.json" <<'JSON'
+{"breaches": [{"pct": 3.0, "amount": "5158.8", "counted": 5158.80}],
+ "contract": {"term": {"start": "2026-03-03T16:00:00Z", "end": "2027-03-04T00:00:00.000+08:00"}},
+ "totals": {"pct_of_value": "0.30"}}
+JSON
+echo '{"totals": {"pct_of_value": 0.30000000001}}' >"$match/inexact/expected.json"
+echo '{"breaches": [{"rule": "minor.9"}, {"rule": "minor.5"}]}' >"$match/items/expected.json"
+echo '{"breaches": []}' >"$match/none/expected.json"
+"$contract" test "$ref" "$match" >"$tmp/match.out"
+[ $? = 1 ] && grep -q '^1 passed, 4 failed' "$tmp/match.out" &&
+  grep -q 'expected.json: no expected.json' "$tmp/match.out" &&
+  grep -q 'pct_of_value: expected 0.30000000001, got 0.3' "$tmp/match.out" &&
+  grep -q '\$.breaches: expected 2 items, got 1 (arrays match whole: every item, in order)' "$tmp/match.out" &&
+  grep -q '\$.breaches\[0\]: missing: {"rule":"minor.9"}' "$tmp/match.out" &&
+  [ "$(grep -c 'extra: {"rule":"minor.5"' "$tmp/match.out")" = 1 ] ||
+  { fail "test: case folders and matching"; cat "$tmp/match.out"; }
+
+# Every command answers --help (anywhere among its arguments) with its own
+# usage on stdout, nothing on stderr, exit 0.
+for cmd in eval check diff sweep test; do
+  for form in "--help" "-h" "x --help --bogus"; do
+    # shellcheck disable=SC2086
+    "$contract" "$cmd" $form >"$tmp/help.out" 2>"$tmp/help.err"
+    [ $? = 0 ] && grep -q "^usage: contract $cmd " "$tmp/help.out" && [ ! -s "$tmp/help.err" ] ||
+      { fail "$cmd $form: not its usage"; head -3 "$tmp/help.out" "$tmp/help.err"; }
+  done
+done
+"$contract" --help | grep -q '^  sweep RULES EVENTS' || fail "contract --help lists no commands"
+
+# Progress goes to stderr on a terminal only (script(1) gives one; the delay
+# before the first is 0 so that no timing is involved), and is cleared.
+mc=("$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 20)
+CONTRACT_PROGRESS_DELAY=0 script -qec "${mc[*]} --format csv >$tmp/tty.csv" /dev/null >"$tmp/tty.out" 2>&1
+grep -q 'sweep: 1 of 20 samples' "$tmp/tty.out" && grep -q $'\r\033\[K' "$tmp/tty.out" &&
+  grep -q '^samples,seed' "$tmp/tty.csv" || { fail "progress on a terminal"; cat -v "$tmp/tty.out" | head -3; }
+CONTRACT_PROGRESS_DELAY=0 script -qec "$contract eval $ref examples/events/tickets.jsonl >/dev/null" /dev/null >"$tmp/tty.out" 2>&1
+grep -q 'examples/events/tickets.jsonl: [0-9]* of [0-9]* kB' "$tmp/tty.out" || { fail "progress of an event file"; cat -v "$tmp/tty.out" | head -3; }
+CONTRACT_PROGRESS_DELAY=0 "${mc[@]}" >/dev/null 2>"$tmp/notty.err"
+[ ! -s "$tmp/notty.err" ] || { fail "progress without a terminal"; cat -v "$tmp/notty.err" | head -3; }
+
+# The contract declares its reports' language and the word for its amounts;
+# --lang still overrides; an unknown word is refused with a hint.
+sed 's/^contract { id = "uptime-fixture",/contract { lang = "en", amounts = "credit", id = "uptime-fixture",/' \
+  tests/reports/fixtures/uptime.lua >"$tmp/credits.lua"
+"$contract" eval "$tmp/credits.lua" tests/reports/fixtures/uptime.jsonl >"$tmp/credits.txt" &&
+  "$contract" eval "$tmp/credits.lua" tests/reports/fixtures/uptime.jsonl --lang zh >"$tmp/credits.zh" &&
+  "$contract" eval "$tmp/credits.lua" tests/reports/fixtures/uptime.jsonl --format html >"$tmp/credits.html" ||
+  fail "eval of a contract with its own words: exit $?"
+grep -q '^  Total  ' "$tmp/credits.txt" && grep -q 'Service credit' "$tmp/credits.txt" && ! grep -q '违约\|合计\|enalt' "$tmp/credits.txt" &&
+  grep -q '服务抵扣合计' "$tmp/credits.zh" && ! grep -q 'Total' "$tmp/credits.zh" &&
+  grep -q 'Total service credits' "$tmp/credits.html" && grep -q 'Cumulative service credit after caps' "$tmp/credits.html" &&
+  ! grep -q '违约金' "$tmp/credits.html" || { fail "the contract's language and words"; head -20 "$tmp/credits.txt"; }
+sed 's/^contract { id = "uptime-fixture",/contract { amounts = "credits", id = "uptime-fixture",/' \
+  tests/reports/fixtures/uptime.lua >"$tmp/badword.lua"
+quiet "contract amounts typo" 3 "amounts 'credits' is not one of credit, damages, deduction, penalty (did you mean 'credit'?)" \
+  "$contract" check "$tmp/badword.lua"
+
+# --explain shows the value in force next to the contract's words.
+"$contract" eval "$ref" "${events[@]}" --explain --lang en --set availability_target=99.7 >"$tmp/explain.txt" &&
+  grep -A1 '所提供的服务可用性达不到99.9%' "$tmp/explain.txt" | grep -q 'parameters: availability_target 99.7 (the contract: 99.9)' ||
+  { fail "--explain: the parameter in force"; grep -A2 '可用性达不到' "$tmp/explain.txt" | head -3; }
+
+# The events that did not count, by type and reason, in the JSON and the reports.
+cat >"$tmp/notcounted.jsonl" <<'JSONL'
+{"type": "outage", "id": "o-1", "start": "2026-05-12T02:00:00+08:00", "end": "2026-05-12T02:20:00+08:00", "provider_fault": false}
+{"type": "outage", "id": "o-2", "start": "2025-05-12T02:00:00+08:00", "end": "2025-05-12T02:20:00+08:00"}
+{"type": "outage", "id": "o-3", "start": "2026-06-12T02:00:00+08:00", "end": "2026-06-12T02:20:00+08:00"}
+{"type": "outage", "id": "o-3", "start": "2026-06-12T02:00:00+08:00", "end": "2026-06-12T02:20:00+08:00"}
+{"type": "outage", "id": "o-4"}
+{"type": "nonsense", "id": "x"}
+JSONL
+"$contract" eval "$ref" "$tmp/notcounted.jsonl" --skip-invalid --format json >"$tmp/notcounted.json" &&
+  "$contract" eval "$ref" "$tmp/notcounted.jsonl" --skip-invalid --lang en >"$tmp/notcounted.txt" || fail "not counted: exit $?"
+python3 - "$tmp/notcounted.json" "$tmp/notcounted.txt" <<'PY' || fail "the events that did not count"
+import json, sys
+rows = [(r["type"], r["reason"], r["count"]) for r in json.load(open(sys.argv[1]))["not_counted"]]
+assert rows == [("outage", "condition", 1), ("outage", "outside_term", 1), ("outage", "repeat", 1), (None, "invalid", 2)], rows
+text = open(sys.argv[2]).read()
+assert "Events not counted" in text and "excluded by its type's condition" in text and "invalid, skipped" in text, text
+PY
+
+# --updates: a feed with revisions and a retraction gives the result of its latest versions
+# alone (eval, and sweep's replays); without it a revision is invalid input.
+cat >"$tmp/feed.jsonl" <<'JSONL'
+{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00"}
+{"type": "ticket", "id": "t-2", "opened": "2026-04-02T10:00:00+08:00", "responded": "2026-04-02T12:50:00+08:00", "restored": "2026-04-02T13:00:00+08:00"}
+{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "responded": "2026-04-01T10:50:00+08:00", "restored": "2026-04-01T11:00:00+08:00"}
+{"type": "ticket", "id": "t-2", "retracted": true}
+JSONL
+sed -n 3p "$tmp/feed.jsonl" >"$tmp/final.jsonl"
+"$contract" eval "$ref" "$tmp/feed.jsonl" --updates --format json >"$tmp/feed.json" &&
+  "$contract" eval "$ref" "$tmp/final.jsonl" --format json >"$tmp/final.json" || fail "eval --updates: exit $?"
+python3 - "$tmp/feed.json" "$tmp/final.json" <<'PY' || fail "eval --updates: not the latest versions' result"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a.pop("updates") == {"revised": 1, "retracted": 1}, a
+for d in (a, b):
+    d.pop("warnings"), d.pop("stamp")
+assert a == b, (a, b)
+PY
+mc=(--scenario examples/what-if/late-answers.lua --samples 5 --seed 2 --format csv)
+"$contract" sweep "$ref" "$tmp/feed.jsonl" --updates "${mc[@]}" >"$tmp/feed.mc" &&
+  "$contract" sweep "$ref" "$tmp/final.jsonl" "${mc[@]}" >"$tmp/final.mc" && cmp -s "$tmp/feed.mc" "$tmp/final.mc" ||
+  { fail "sweep --updates: replays of the latest versions"; cat "$tmp/feed.mc" "$tmp/final.mc"; }
+quiet "a revision without --updates" 4 'feed.jsonl:3: event id "t-1" was already used for a different event' \
+  "$contract" eval "$ref" "$tmp/feed.jsonl"
+
+# --as-of: the standing at an instant (golden cases in tests/golden/reference/asof-*); a time
+# that is not RFC 3339 is a usage error, and sweep takes none.
+quiet "--as-of without an offset" 2 "--as-of wants an RFC 3339 time" \
+  "$contract" eval "$ref" "${events[@]}" --as-of 2026-06-16T11:00:00
+quiet "sweep --as-of" 2 "--as-of goes with eval and diff" "${vary[@]}" availability_target=99:99.5:0.5 --as-of 2026-06-16T11:00:00Z
+"$contract" eval "$ref" "${events[@]}" --as-of 2026-06-16T11:00:00+08:00 --lang en >"$tmp/asof.txt" &&
+  grep -q '^  As of 2026-06-16T11:00:00+08:00: its month is in progress' "$tmp/asof.txt" &&
+  grep -q '  minor.1 \*  ' "$tmp/asof.txt" || { fail "eval --as-of: the text report"; head -5 "$tmp/asof.txt"; }
 
 [ "$failures" = 0 ] && echo "cli tests passed" || { echo "$failures cli test(s) failed"; exit 1; }

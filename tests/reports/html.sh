@@ -2,8 +2,10 @@
 # The HTML report in headless Chromium: the page loads, the charts' marks
 # carry the result's values (13 score bars equal to the months' scores in
 # the JSON, the 60/80/90 and 99.9 lines, the cumulative penalty ending at
-# totals.amount), every text is escaped, nothing is loaded from outside,
-# and it renders to a PNG (1200 wide) and to A4 PDF pages.
+# totals.amount), the charts follow what the rules declare (an uptime
+# column at 99.99 % gets a chart with its lines and its breached month
+# marked; no chart for a name), every text is escaped, nothing is loaded
+# from outside, and it renders to a PNG (1200 wide) and to A4 PDF pages.
 # Usage: html.sh CONTRACT_BINARY SOURCE_DIR
 # Installs Debian's chromium when missing (as root); exits 77 (skipped)
 # only when it cannot be installed.  UPDATE=1 also rewrites docs/report.png.
@@ -37,6 +39,9 @@ browse() {
 "$contract" eval "$ref" "${events[@]}" --format json >"$tmp/year.json" || fail "eval --format json: exit $?"
 "$contract" eval "$sla" "${sla_events[@]}" --format html --lang en >"$tmp/sla.html" || fail "sla html: exit $?"
 "$contract" eval "$sla" "${sla_events[@]}" --format json >"$tmp/sla.json" || fail "sla json: exit $?"
+"$contract" eval tests/reports/fixtures/uptime.lua tests/reports/fixtures/uptime.jsonl --format html >"$tmp/uptime.html" ||
+  fail "uptime html: exit $?"
+"$contract" eval tests/reports/fixtures/uptime.lua tests/reports/fixtures/uptime.jsonl --format json >"$tmp/uptime.json"
 "$contract" diff "$ref" "$ref" "${events[@]}" --set-new availability_target=99.5 --format html >"$tmp/diff.html"
 [ $? = 1 ] || fail "diff --format html: expected exit 1"
 
@@ -48,7 +53,7 @@ EOF
 
 # Self-contained: no script, no element that fetches, no URL in attributes
 # or CSS; print and narrow-window CSS.
-python3 - "$tmp"/{year,sla,diff,evil}.html <<'EOF' || fail "a page is not self-contained"
+python3 - "$tmp"/{year,sla,diff,evil,uptime}.html <<'EOF' || fail "a page is not self-contained"
 import re, sys
 from html.parser import HTMLParser
 
@@ -88,7 +93,7 @@ sys.exit(0 if ok else 1)
 EOF
 
 # ---- the DOM after Chromium loaded the pages ----
-for f in year sla diff evil; do
+for f in year sla diff evil uptime; do
   browse --dump-dom "file://$tmp/$f.html" >"$tmp/$f.dom" || fail "$f: chromium --dump-dom: exit $?"
   [ -s "$tmp/$f.dom" ] || fail "$f: empty DOM"
 done
@@ -144,11 +149,12 @@ check([b["data-month"] for b in bars] == [m["month"] for m in res["months"]], "s
 thresholds = sorted(float(e["data-threshold"]) for e in find(d, "line", "scores") if "data-threshold" in e)
 check(thresholds == [60.0, 80.0, 90.0], f"score lines 60/80/90, got {thresholds}")
 check([e for e in find(d, "line", "availability") if e.get("data-threshold") == "99.9"], "the 99.9 availability line")
-points = [e for e in find(d, "circle", "availability") if "data-availability" in e]
+points = [e for e in find(d, "circle", "availability") if "data-value" in e]
 check(len(points) == 13, f"13 availability points, got {len(points)}")
 for p in points:
     m = next(m for m in res["months"] if m["month"] == p["data-month"])
-    check(float(p["data-availability"]) == m["availability"], f"availability {p['data-month']}")
+    check(float(p["data-value"]) == m["availability"], f"availability {p['data-month']}")
+    check(("low" in p.get("class", "")) == (m["availability"] < 99.9), f"availability {p['data-month']} marked as its rules find it")
 check(find(d, "polyline", "availability", data_series="availability"), "the availability line")
 total = res["totals"]["amount"]
 cum = find(d, "polyline", "cumulative", data_series="cumulative")
@@ -175,7 +181,17 @@ check(not [e for e in d.elements if e.get("id") in ("scores", "acceptance", "obl
 check(not [e for e in find(d, "line") if "data-cap" in e], "the SLA has no term cap line")
 cum = find(d, "polyline", "cumulative", data_series="cumulative")
 check(cum and cum[0].get("data-last") == res["totals"]["amount"], "SLA cumulative ends at totals.amount")
-check([e for e in find(d, "line", "availability") if e.get("data-threshold") == "99.9"], "SLA 99.9 line")
+sla_lines = sorted(float(e["data-threshold"]) for e in find(d, "line", "availability") if "data-threshold" in e)
+check(sla_lines == [99.0, 99.5, 99.9], f"the SLA's tiers 99, 99.5, 99.9 as lines, got {sla_lines}")
+
+# -- charts from declarations: an uptime column at 99.99 % --
+res = json.load(open(f"{sys.argv[1]}/uptime.json"))
+d = load("uptime")
+check(not find(d, "svg", data_chart="availability"), "no chart for a name the rules do not use")
+lines = sorted(float(e["data-threshold"]) for e in find(d, "line", "uptime") if "data-threshold" in e)
+check(lines == [99.0, 99.99], f"the uptime chart's lines are the tiers 99 and 99.99, got {lines}")
+marked = [e["data-month"] for e in find(d, "circle", "uptime") if "low" in e.get("class", "")]
+check(marked == [b["period"] for b in res["breaches"]] == ["2026-04"], f"the breached month is marked: {marked}")
 
 # -- the diff --
 d = load("diff")

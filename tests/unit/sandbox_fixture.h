@@ -10,7 +10,7 @@
 
 static inline lci_sandbox *sandbox_with(size_t memory, uint64_t instructions, uint64_t pattern_steps)
 {
-    lci_limits limits = {memory, instructions, pattern_steps, LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT};
+    lci_limits limits = {memory, instructions, pattern_steps, LC_DEFAULT_LUA_TOTAL_INSTRUCTION_LIMIT, NULL, NULL};
     lci_sandbox *sb = lci_sandbox_new(&limits, "the rule file");
     cr_assert_not_null(sb);
     return sb;

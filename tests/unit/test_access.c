@@ -25,8 +25,48 @@ static const place PLACES[] = {
     {"annual", NULL, "annual", 1},          {"acceptance", NULL, "acceptance", 1},
     {"parts", "acceptance", "parts", 0},    {"obligations", NULL, "obligations", 0},
     {"instalments", "payments", "instalments", 0}, {"payments", NULL, "payments", 1},
-    {"stamp", NULL, "stamp", 1},
+    {"stamp", NULL, "stamp", 1},            {"not_counted", NULL, "not_counted", 0},
 };
+
+static void assert_field(const lc_result *res, const char *list, size_t i, const char *field, const cJSON *j);
+static int64_t fen_of(const char *s);
+
+/* stamp.params (an object by name) and cap_cuts (totals.caps[].breaches,
+ * flat), which have no place of their own in the JSON. */
+static void assert_nested(const lc_result *res, const cJSON *root)
+{
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "stamp"), "params");
+    cr_assert_eq(lc_result_count(res, "params"), (size_t)cJSON_GetArraySize(params));
+    size_t i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, params)
+    {
+        cr_assert_str_eq(lc_result_text(res, "params", i, "name"), p->string);
+        cr_assert_str_eq(lc_result_text(res, "params", i++, "value"), p->valuestring);
+    }
+    const cJSON *caps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "totals"), "caps");
+    size_t k = 0, c = 0;
+    const cJSON *cap, *cut;
+    cJSON_ArrayForEach(cap, caps)
+    {
+        cJSON_ArrayForEach(cut, cJSON_GetObjectItemCaseSensitive(cap, "breaches"))
+        {
+            int64_t index = -1, fen = -1, breach = -1;
+            cr_assert(lc_result_int(res, "cap_cuts", k, "cap_index", &index));
+            cr_assert_eq(index, (int64_t)c);
+            cr_assert(lc_result_int(res, "cap_cuts", k, "breach", &breach));
+            cr_assert_str_eq(lc_result_text(res, "cap_cuts", k, "rule"), lc_result_text(res, "breaches", (size_t)breach, "rule"));
+            assert_field(res, "cap_cuts", k, "rule", cJSON_GetObjectItemCaseSensitive(cut, "rule"));
+            assert_field(res, "cap_cuts", k, "period", cJSON_GetObjectItemCaseSensitive(cut, "period"));
+            assert_field(res, "cap_cuts", k, "at", cJSON_GetObjectItemCaseSensitive(cut, "at"));
+            cr_assert(lc_result_fen(res, "cap_cuts", k, "cut", &fen));
+            cr_assert_eq(fen, fen_of(cJSON_GetObjectItemCaseSensitive(cut, "cut")->valuestring));
+            k++;
+        }
+        c++;
+    }
+    cr_assert_eq(lc_result_count(res, "cap_cuts"), k);
+}
 
 /* Fields the accessors offer that the JSON spells another way or not at all. */
 static const cJSON *json_field(const cJSON *item, const char *list, const char *field)
@@ -120,15 +160,7 @@ static void assert_matches_json(const lc_result *res)
             assert_events(res, pl->list, i, cJSON_GetObjectItemCaseSensitive(item, "events"));
         }
     }
-    /* stamp.params, an object: the list "params" in its order */
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "stamp"), "params");
-    cr_assert_eq(lc_result_count(res, "params"), (size_t)cJSON_GetArraySize(params));
-    size_t i = 0;
-    const cJSON *p;
-    cJSON_ArrayForEach(p, params) {
-        cr_assert_str_eq(lc_result_text(res, "params", i, "name"), p->string);
-        cr_assert_str_eq(lc_result_text(res, "params", i++, "value"), p->valuestring);
-    }
+    assert_nested(res, root);
     /* a month lists each field once */
     for (size_t k = 0; lc_result_field(res, "months", k); k++)
         for (size_t k2 = 0; k2 < k; k2++)

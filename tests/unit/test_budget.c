@@ -122,3 +122,70 @@ Test(budget, options_of_version_1_still_work)
     cr_assert_eq(lc_engine_new(&e, &bad, &err), LC_EUSAGE);
     cr_assert_null(e);
 }
+
+Test(budget, options_of_version_2_still_work)
+{
+    struct v2 {
+        unsigned version;
+        size_t lua_memory_limit;
+        uint64_t lua_instruction_limit, lua_pattern_limit;
+        unsigned json_depth_limit;
+        size_t event_line_limit;
+        uint64_t lua_total_instruction_limit;
+    } old = {2, 0, 0, 0, 0, 0, 0};
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, (const lc_options *)(const void *)&old, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(load(e, "", &err), LC_OK, "%s", err.message);
+    lc_engine_free(e);
+}
+
+/* The caller's allocator: counts what it holds, and refuses once a budget
+ * of calls is spent. */
+typedef struct counting {
+    long calls, live, refuse_after;
+} counting;
+
+static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    counting *c = ud;
+    (void)osize;
+    if (nsize == 0) {
+        if (ptr) c->live--;
+        free(ptr);
+        return NULL;
+    }
+    if (c->refuse_after >= 0 && c->calls >= c->refuse_after) return NULL;
+    c->calls++;
+    void *p = realloc(ptr, nsize);
+    if (p && !ptr) c->live++;
+    return p;
+}
+
+Test(budget, the_lua_state_uses_the_callers_allocator)
+{
+    counting c = {0, 0, -1};
+    lc_options o = LC_OPTIONS_INIT;
+    o.lua_alloc = counting_alloc;
+    o.lua_alloc_ud = &c;
+    lc_engine *e = NULL;
+    lc_error err = {0};
+    cr_assert_eq(lc_engine_new(&e, &o, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(load(e, "breach 'b.1' { class = 'x', pct = 1, check = function(month) return false end }\n", &err),
+                 LC_OK, "%s", err.message);
+    cr_assert_gt(c.calls, 100);
+    cr_assert_gt(c.live, 0);
+    lc_engine_free(e);
+    cr_assert_eq(c.live, 0, "%ld blocks left", c.live);
+    /* an allocator that gives out: an error, never a crash or a leak */
+    for (long n = 0; n < 2000; n += 97) {
+        counting d = {0, 0, n};
+        o.lua_alloc_ud = &d;
+        lc_engine *f = NULL;
+        lc_status st = lc_engine_new(&f, &o, &err);
+        if (st == LC_OK) st = load(f, "", &err);
+        cr_assert(st == LC_OK || st == LC_ENOMEM || st == LC_ERULES, "refused after %ld: status %d", n, st);
+        lc_engine_free(f);
+        cr_assert_eq(d.live, 0, "refused after %ld: %ld blocks left", n, d.live);
+    }
+}

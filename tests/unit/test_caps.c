@@ -122,3 +122,19 @@ Test(caps, opening_balances_in_the_term_add_to_the_bill_and_use_the_caps)
     assert_breach(doc, 0, "availability.1", "10.00", "5.00");
     cJSON_Delete(doc);
 }
+
+/* Fields that do not apply are null: no `value` parameter, no penalty
+ * base, no title, no acceptance (INTERFACE.md). */
+Test(caps, what_does_not_apply_is_null)
+{
+    cJSON *doc = evaluate(DOWN_JAN);
+    const cJSON *contract = cJSON_GetObjectItemCaseSensitive(doc, "contract");
+    const cJSON *totals = cJSON_GetObjectItemCaseSensitive(doc, "totals");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(contract, "value")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(contract, "title")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(contract, "penalty_base")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(totals, "pct_of_base")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(totals, "pct_of_value")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(doc, "acceptance")));
+    cJSON_Delete(doc);
+}

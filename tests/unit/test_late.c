@@ -138,3 +138,25 @@ Test(late, mistakes_are_refused_by_name)
     assert_refused("breach 'x' { class = 'd', on = 'milestone', late = { due = 'due', done = 'acepted' }, amount = 1 }",
                    "accepted");
 }
+
+/* Every outcome works with the lateness: a finding names the late work,
+ * an incident counts toward termination, both without money. */
+Test(late, findings_and_incidents_of_lateness)
+{
+    const char rules[] =
+        "contract { id = 'late', timezone = '+08:00', term = { '2026-01-01', '2027-01-01' } }\n"
+        "param { 'n', 1, unit = 'count', min = 1 }\n"
+        "event 'milestone' { anchor = 'due', { 'due', 'time', required = true }, { 'accepted', 'time' } }\n"
+        "finding 'late' { on = 'milestone', late = { due = 'due', done = 'accepted' } }\n"
+        "incident 'L.1' { class = 'L', on = 'milestone', late = { due = 'due', done = 'accepted' } }\n"
+        "termination { { 'late_work', incidents = 'L', at_least = P.n } }\n";
+    cJSON *doc = json_of_rules(rules, "{\"type\":\"milestone\",\"id\":\"m1\",\"due\":\"2026-03-01T02:00:00Z\","
+                                      "\"accepted\":\"2026-03-03T02:00:00Z\"}\n");
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "breaches")), 0);
+    cr_assert_str_eq(json_text(json_item(doc, "incidents", 0), "rule"), "L.1");
+    const cJSON *finding = json_item(doc, "findings", 0);
+    cr_assert(strstr(json_text(finding, "message"), "2 days late"), "%s", json_text(finding, "message"));
+    const cJSON *term = cJSON_GetObjectItemCaseSensitive(doc, "termination");
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(term, "right")));
+    cJSON_Delete(doc);
+}

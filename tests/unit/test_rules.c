@@ -471,3 +471,22 @@ Test(strict, a_key_typo_is_a_load_error_with_a_hint)
     expect_error("breach 'b.1' { class = 'c', pct = 1, on = 'ticket', zzzzzz = 1 }\n", BASE_LINES + 1,
                  "breach \"b.1\" has no key 'zzzzzz'");
 }
+
+/* An event type feeds at most 64 measures while streaming (a bit each):
+ * the 65th is a load error on its line, not a failure of the engine. */
+Test(rules, a_type_feeds_at_most_64_measures)
+{
+    char extra[8192] = "";
+    size_t n = 0;
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(extra + n, sizeof extra - n, "measure 'm%d' { count = 'ticket' }\n", i);
+    expect_error(extra, BASE_LINES + 65, "measure m64: event type ticket feeds more than 64 measures");
+}
+
+/* Instalments and the holdover rate are shares of the contract value:
+ * without a money `value` they would be 0.00, silently. */
+Test(rules, payments_need_a_contract_value)
+{
+    expect_error("payments { instalments = { { pct = 70, due = { working_days = 20, after = { 'signed' } } } } }\n",
+                 BASE_LINES + 1, "payments: instalments and the holdover rate are shares of the contract value");
+}

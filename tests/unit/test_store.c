@@ -238,7 +238,7 @@ Test(plan, presence_conditions_become_truth_tables_that_agree)
     const lci_model *m = &e->model;
     const lci_plan *p = &e->plan;
     int tables = 0;
-    lci_cond_ctx ctx = {m, NULL, 0};
+    lci_cond_ctx ctx = {m, NULL, 0, INT64_MAX};
     for (size_t ti = 0; ti < m->ntypes; ti++) {
         const lci_event_type *t = &m->types[ti];
         for (size_t i = 0; i < p->of[ti].nfeeds; i++) {

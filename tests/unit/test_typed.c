@@ -329,7 +329,10 @@ Test(typed, fields_are_named_with_their_kinds_and_typos_have_a_hint)
     int outage = lc_engine_event_type(f.engine, "outage");
     int users = lc_engine_field(f.engine, outage, "affected_users"), impact = lc_engine_field(f.engine, outage, "impact");
     cr_assert_str_eq(lc_engine_field_kind(f.engine, outage, users), "integer");
-    cr_assert_str_eq(lc_engine_field_kind(f.engine, outage, impact), "enum");
+    cr_assert_str_eq(lc_engine_field_kind(f.engine, outage, impact), "severity");
+    int item = lc_engine_event_type(f.engine, "work_item");
+    cr_assert_str_eq(lc_engine_field_kind(f.engine, item, lc_engine_field(f.engine, item, "item")), "enum");
+    cr_assert_str_eq(lc_engine_field_kind(f.engine, item, lc_engine_field(f.engine, item, "month")), "month");
     size_t n = 0;
     while (lc_engine_field_name(f.engine, f.ticket, (int)n)) {
         cr_assert_eq(lc_engine_field(f.engine, f.ticket, lc_engine_field_name(f.engine, f.ticket, (int)n)), (int)n);

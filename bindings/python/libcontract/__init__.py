@@ -20,7 +20,7 @@ from .engine import Engine
 from .errors import ContractError, ContractIOError, EventError, RulesError, UsageError
 from .evaluation import Evaluation, Scenario
 from .options import EVENT_LINE_UNLIMITED, Options
-from .result import Breach, CapCut, Result, Totals, diff
+from .result import Breach, CapCut, Headroom, Result, Totals, diff
 
 __all__ = [
     "EVENT_LINE_UNLIMITED",
@@ -31,6 +31,7 @@ __all__ = [
     "Engine",
     "Evaluation",
     "EventError",
+    "Headroom",
     "Options",
     "Result",
     "RulesError",
@@ -48,7 +49,7 @@ library_path = _native.library_path
 
 
 def version():
-    """The version of the loaded library ("0.2.0")."""
+    """The version of the loaded library ("0.3.0")."""
     return _native.decode(_native.lib.lc_version_string())
 
 

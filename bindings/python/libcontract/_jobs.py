@@ -241,7 +241,7 @@ class Summary:
     workers spent on it.  The figures (mean, percentile(), p_capped, ...)
     are those of the samples that succeeded, computed as `contract sweep`
     computes them (ValueError when none did); sweep_json() is that
-    command's JSON.
+    command's JSON figures (its stamp names the command's own run).
     """
 
     index: int
@@ -363,7 +363,7 @@ class Summary:
         return {cap: count / n for cap, count in self.caps.items()}
 
     def sweep_json(self):
-        """`contract sweep --scenario ... --format json` for these samples, as a dict."""
+        """The figures of `contract sweep --scenario ... --format json` for these samples, as a dict."""
         n = self._succeeded()
         data = {"samples": n, "seed": self.seed, "scenario": self.scenario, "mean": money_text(self.mean_fen),
                 "min": money_text(min(self.amounts))}

@@ -1,16 +1,21 @@
 """The shared library and the ctypes declarations of libcontract.h.
 
 Only this module touches ctypes prototypes.  It finds the library, checks its
-major version, and declares every function the binding calls with its exact
+ABI version, and declares every function the binding calls with its exact
 argument and result types.
 """
 
 import ctypes
 import ctypes.util
 import os
+import subprocess
 
-#: The major version of libcontract.h this binding was written for.
-MAJOR_VERSION = 0
+#: The version of libcontract.h this binding was written for.  Before 1.0
+#: every minor release may change the ABI, so (major, minor) must match;
+#: from 1.0 on, the major alone.
+ABI_VERSION = (0, 3)
+#: The SONAME of that library.
+SONAME = "libcontract.so.%d.%d" % ABI_VERSION if ABI_VERSION[0] == 0 else "libcontract.so.%d" % ABI_VERSION[0]
 
 # lc_status
 LC_OK = 0
@@ -35,11 +40,13 @@ LC_FORMAT_HTML = 3
 LC_LANG_BOTH = 0
 LC_LANG_ZH = 1
 LC_LANG_EN = 2
+LC_LANG_CONTRACT = 3
 
 # flags
 LC_EVAL_SKIP_INVALID = 0x1
 LC_EVAL_KEEP_EVENTS = 0x2
 LC_EVAL_STRICT = 0x4
+LC_EVAL_UPDATES = 0x8
 
 # lc_value_type
 LC_VALUE_NONE = -1
@@ -155,6 +162,9 @@ _PROTOTYPES = {
     "lc_scenario_free": (None, [SCENARIO_P]),
     "lc_eval_replay": (_c_int, [EVAL_P, EVAL_P, SCENARIO_P, ctypes.c_uint64, ERROR_P]),
     "lc_eval_result": (_c_int, [EVAL_P, ctypes.POINTER(RESULT_P), ERROR_P]),
+    "lc_eval_retract": (_c_int, [EVAL_P, _c_str, _c_str, ERROR_P]),
+    "lc_eval_result_as_of": (_c_int, [EVAL_P, ctypes.c_int64, ctypes.POINTER(RESULT_P), ERROR_P]),
+    "lc_time_parse": (_c_int, [_c_str, _c_size, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int), ERROR_P]),
     "lc_eval_free": (None, [EVAL_P]),
     "lc_result_free": (None, [RESULT_P]),
     "lc_result_render": (_c_int, [RESULT_P, _c_int, _c_int, ctypes.c_uint, _OUT_TEXT, _SIZE_P, ERROR_P]),
@@ -173,22 +183,39 @@ _PROTOTYPES = {
 }
 
 
+def _pkg_config_path():
+    """The library in the libdir pkg-config gives for libcontract (an
+    installation under any prefix that PKG_CONFIG_PATH or pkg-config's own
+    search path names), or None."""
+    try:
+        done = subprocess.run(["pkg-config", "--variable=libdir", "libcontract"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = os.path.join(done.stdout.strip(), SONAME)
+    return path if done.returncode == 0 and done.stdout.strip() and os.path.exists(path) else None
+
+
 def _candidate_paths():
-    """The places to look for the shared library, in order."""
+    """The places to look for the shared library, in order (lazily: a
+    later place is looked up only when the earlier ones did not load)."""
     explicit = os.environ.get("LIBCONTRACT_LIBRARY")
     if explicit:
-        return [explicit]
+        yield explicit
+        return
     here = os.path.dirname(os.path.abspath(__file__))
-    installed = [
-        os.path.join(here, "..", "..", "..", "libcontract.so.0"),
-        os.path.join(here, "..", "..", "..", "..", "lib", "libcontract.so.0"),
+    installed = [  # CMake's install: dist-packages next to the library's libdir
+        os.path.join(here, "..", "..", "..", SONAME),
+        os.path.join(here, "..", "..", "..", "..", "lib", SONAME),
     ]
-    paths = [os.path.normpath(p) for p in installed if os.path.exists(p)]
+    yield from (os.path.normpath(p) for p in installed if os.path.exists(p))
+    from_pkg_config = _pkg_config_path()  # pip's install: a package far from the library
+    if from_pkg_config:
+        yield from_pkg_config
     found = ctypes.util.find_library("contract")
     if found:
-        paths.append(found)
-    paths.append("libcontract.so.0")
-    return paths
+        yield found
+    yield SONAME
 
 
 def _load_library():
@@ -200,7 +227,8 @@ def _load_library():
         except OSError as exc:
             failures.append("%s (%s)" % (path, exc))
     raise ImportError("libcontract: cannot load the shared library; tried: %s. "
-                      "Set LIBCONTRACT_LIBRARY to the path of libcontract.so.0." % "; ".join(failures))
+                      "Set LIBCONTRACT_LIBRARY to the path of %s, or PKG_CONFIG_PATH to the folder of "
+                      "libcontract.pc." % ("; ".join(failures), SONAME))
 
 
 def _declare(lib, path):
@@ -217,15 +245,17 @@ def _declare(lib, path):
 
 
 def _check_version(lib, path):
-    """Refuses a library of another major version than MAJOR_VERSION."""
+    """Refuses a library of another ABI version than ABI_VERSION."""
     lib.lc_version_number.restype = ctypes.c_int
     lib.lc_version_number.argtypes = []
     lib.lc_version_string.restype = ctypes.c_char_p
     lib.lc_version_string.argtypes = []
     number = lib.lc_version_number()
-    if number // 10000 != MAJOR_VERSION:
-        raise ImportError("libcontract: %s is version %s; this binding was written for major version %d"
-                          % (path, lib.lc_version_string().decode(), MAJOR_VERSION))
+    major, minor = number // 10000, number // 100 % 100
+    if major != ABI_VERSION[0] or (major == 0 and minor != ABI_VERSION[1]):
+        raise ImportError("libcontract: %s is version %s; this binding was written for version %s"
+                          % (path, lib.lc_version_string().decode(), "%d.%d" % ABI_VERSION if major == 0
+                             else "%d.x" % ABI_VERSION[0]))
 
 
 lib, library_path = _load_library()

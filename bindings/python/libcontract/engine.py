@@ -196,16 +196,18 @@ class Engine(Handle):
 
     # ---- evaluating --------------------------------------------------------
 
-    def evaluation(self, skip_invalid=False, keep_events=False, strict=False):
+    def evaluation(self, skip_invalid=False, keep_events=False, strict=False, updates=False):
         """A new Evaluation under this engine (also a context manager).
 
         skip_invalid: invalid events become warnings instead of errors;
         keep_events: keep the parsed events for Evaluation.replay;
         strict: a field an event's type does not declare makes the event
-        invalid (`--strict`; else each such field is a warning).
+        invalid (`--strict`; else each such field is a warning);
+        updates: an event pushed again with other content revises it, and
+        Evaluation.retract takes one back (`--updates`).
         """
         from .evaluation import Evaluation
-        return Evaluation(self, skip_invalid=skip_invalid, keep_events=keep_events, strict=strict)
+        return Evaluation(self, skip_invalid=skip_invalid, keep_events=keep_events, strict=strict, updates=updates)
 
     def evaluate(self, events=(), files=(), skip_invalid=False, strict=False):
         """Evaluates event files, then events (dicts or JSON text): a Result."""

@@ -102,7 +102,7 @@ class Evaluation(Handle):
     _kind = "evaluation"
     _free_function = _lib.lc_eval_free
 
-    def __init__(self, engine, skip_invalid=False, keep_events=False, strict=False):
+    def __init__(self, engine, skip_invalid=False, keep_events=False, strict=False, updates=False):
         flags = 0
         if skip_invalid:
             flags |= _native.LC_EVAL_SKIP_INVALID
@@ -110,9 +110,12 @@ class Evaluation(Handle):
             flags |= _native.LC_EVAL_KEEP_EVENTS
         if strict:
             flags |= _native.LC_EVAL_STRICT
+        if updates:
+            flags |= _native.LC_EVAL_UPDATES
         err = _native.lc_error()
         ptr = _native.EVAL_P()
         self._engine = engine
+        self._items = 0  # dicts and lines pushed one by one, to name them
         with engine._using() as engine_ptr:  # a closing engine makes no evaluation
             check(_lib.lc_eval_new(ctypes.byref(ptr), engine_ptr, flags, ctypes.byref(err)), err)
             self._adopt(ptr, gate=engine._gate)
@@ -141,15 +144,20 @@ class Evaluation(Handle):
     def push(self, event, file=None, line=0):
         """Pushes one event given as a dict (json.dumps of it).
 
-        file and line (optional) name it in messages and warnings.
-        Decimal values are written as decimal strings, aware datetimes as
-        RFC 3339.
+        file and line (optional) name it in messages and warnings; without
+        them it is named by its place among the events pushed one by one
+        (push and push_line), as `events[2]` for the third.  Decimal values
+        are written as decimal strings, aware datetimes as RFC 3339.
         """
         self.push_line(event_json(event), file=file, line=line)
 
     def push_line(self, text, file=None, line=0):
-        """Pushes one event given as one JSON object (str or bytes)."""
+        """Pushes one event given as one JSON object (str or bytes), named
+        as push names it."""
         data = _native.encode(text)
+        if file is None and line == 0:
+            file = "events[%d]" % self._items
+        self._items += 1
         self._call(_lib.lc_eval_push_json, data, len(data), _native.encode(file), line)
 
     def push_lines(self, lines, file=None):
@@ -189,11 +197,33 @@ class Evaluation(Handle):
 
     # ---- results out ----------------------------------------------------------
 
-    def result(self):
-        """The Result of the events pushed so far under the current parameters."""
+    def retract(self, type, id):
+        """Takes back the event of that type and id (an evaluation made with updates=True)."""
+        err = _native.lc_error()
+        with self._using() as ev:
+            status = _lib.lc_eval_retract(ev, type.encode("utf-8"), id.encode("utf-8"), ctypes.byref(err))
+        check(status, err)
+        return self
+
+    def result(self, as_of=None):
+        """The Result of the events pushed so far under the current parameters.
+
+        as_of: an RFC 3339 time ("2026-06-16T11:00:00+08:00") or ns since
+        1970: the contract as it stands then (later events have not
+        happened, its month is in progress and its breaches provisional);
+        the evaluation must keep its events (keep_events=True or updates=True).
+        """
         err = _native.lc_error()
         ptr = _native.RESULT_P()
+        if isinstance(as_of, str):
+            ns = ctypes.c_int64()
+            text = as_of.encode("utf-8")
+            check(_lib.lc_time_parse(text, len(text), ctypes.byref(ns), None, ctypes.byref(err)), err)
+            as_of = ns.value
         with self._using() as ev:
-            status = _lib.lc_eval_result(ev, ctypes.byref(ptr), ctypes.byref(err))
+            if as_of is None:
+                status = _lib.lc_eval_result(ev, ctypes.byref(ptr), ctypes.byref(err))
+            else:
+                status = _lib.lc_eval_result_as_of(ev, as_of, ctypes.byref(ptr), ctypes.byref(err))
         check(status, err)
         return Result(ptr)

@@ -19,7 +19,8 @@ FORMATS = {
     "html": _native.LC_FORMAT_HTML,
 }
 
-LANGS = {"both": _native.LC_LANG_BOTH, "zh": _native.LC_LANG_ZH, "en": _native.LC_LANG_EN}
+LANGS = {"both": _native.LC_LANG_BOTH, "zh": _native.LC_LANG_ZH, "en": _native.LC_LANG_EN,
+         None: _native.LC_LANG_CONTRACT}
 
 
 def fen_to_decimal(fen):
@@ -32,7 +33,7 @@ def _choice(table, value, what):
     try:
         return table[value]
     except KeyError:
-        raise ValueError("%s must be one of %s, not %r" % (what, ", ".join(table), value)) from None
+        raise ValueError("%s must be one of %s, not %r" % (what, ", ".join(map(str, table)), value)) from None
 
 
 @dataclasses.dataclass
@@ -109,6 +110,35 @@ class Incident:
     clause: str
     text: Optional[str]
     events: List[str]
+
+
+@dataclasses.dataclass
+class Headroom:
+    """How far a threshold is, as of an instant (Result.headroom): kind
+    "downtime", "count", "average", "cluster", "deadline", "late", "cap" or
+    "termination"; rule the rule, cap or termination reason; left what is
+    left before it applies, in unit ("min", "events", "d", "money",
+    "incidents"...), None when the kind has no distance (an average);
+    amount what it costs then, None for no money; at when it happens (a
+    deadline, or the instant a month's room runs out at the rate so far);
+    used and gone the burn rate (% of the month's room used, % of the month
+    gone); crossed whether it applies already (provisionally); what all of
+    it in words."""
+
+    kind: str
+    rule: str
+    crossed: bool
+    left: Optional[decimal.Decimal]
+    unit: Optional[str]
+    amount: Optional[decimal.Decimal]
+    at: Optional[str]
+    used: Optional[decimal.Decimal]
+    gone: Optional[decimal.Decimal]
+    what: str
+
+
+def _decimal_or_none(text):
+    return None if text is None else decimal.Decimal(text)
 
 
 @dataclasses.dataclass
@@ -251,16 +281,27 @@ class Result(Handle):
                 events=_events(ptr, b"findings", i)))
 
     @property
+    def headroom(self):
+        """As of an instant (Evaluation.result(as_of=...)): how far each
+        threshold is, as Headroom objects; [] for a result not as of one."""
+        with self._using() as ptr:
+            return _items(ptr, b"headroom", lambda get, i: Headroom(
+                kind=get(b"kind"), rule=get(b"rule"), crossed=get(b"crossed"), left=_decimal_or_none(get(b"left")),
+                unit=get(b"unit"), amount=get(b"amount"), at=get(b"at"), used=_decimal_or_none(get(b"used")),
+                gone=_decimal_or_none(get(b"gone")), what=get(b"what")))
+
+    @property
     def warnings(self):
         """The warnings: dicts of file, line and message."""
         with self._using() as ptr:
             return _items(ptr, b"warnings", lambda get, i: {
                 "file": get(b"file"), "line": get(b"line"), "message": get(b"message")})
 
-    def render(self, format="text", lang="both", explain=False, bom=False):
+    def render(self, format="text", lang=None, explain=False, bom=False):
         """The report as text: format "text", "json", "csv" or "html".
 
-        lang: "both", "zh" or "en" (labels of text, CSV and HTML);
+        lang: "both", "zh" or "en" (labels of text, CSV and HTML); None:
+        the language the contract declares, else both;
         explain: the numbers and events behind each breach (text);
         bom: start CSV with a UTF-8 BOM (for Excel).
         """
@@ -283,7 +324,7 @@ class Result(Handle):
         return "<libcontract.Result %d breaches, total %s>" % (totals.breaches, totals.amount)
 
 
-def diff(old, new, format="json", lang="both"):
+def diff(old, new, format="json", lang=None):
     """Compares two results breach by breach: (differs, report).
 
     The report is a dict for format="json", else text (format="text").

@@ -17,7 +17,7 @@ BINDING_DIR = os.path.dirname(HERE)
 SOURCE_DIR = os.environ.get("LIBCONTRACT_SOURCE_DIR") or os.path.normpath(os.path.join(BINDING_DIR, "..", ".."))
 
 if "LIBCONTRACT_LIBRARY" not in os.environ:
-    _fallback = os.path.join(SOURCE_DIR, "build", "lib", "libcontract.so.0")
+    _fallback = os.path.join(SOURCE_DIR, "build", "lib", "libcontract.so.0.3")
     if os.path.exists(_fallback):
         os.environ["LIBCONTRACT_LIBRARY"] = _fallback
 

@@ -166,7 +166,7 @@ class Library(unittest.TestCase):
         return done.returncode, done.stdout, done.stderr
 
     def test_bad_library_path_is_an_import_error(self):
-        env = dict(os.environ, LIBCONTRACT_LIBRARY="/nonexistent/libcontract.so.0", PYTHONPATH=BINDING_DIR)
+        env = dict(os.environ, LIBCONTRACT_LIBRARY="/nonexistent/libcontract.so.0.3", PYTHONPATH=BINDING_DIR)
         code, _out, err = self.run_python("import libcontract", env, BINDING_DIR)
         self.assertNotEqual(code, 0)
         self.assertIn("ImportError", err)
@@ -178,12 +178,12 @@ class Library(unittest.TestCase):
             site = os.path.join(lib_dir, "python3", "dist-packages")
             shutil.copytree(os.path.join(BINDING_DIR, "libcontract"), os.path.join(site, "libcontract"),
                             ignore=shutil.ignore_patterns("__pycache__"))
-            shutil.copy(libcontract.library_path, os.path.join(lib_dir, "libcontract.so.0"))
+            shutil.copy(libcontract.library_path, os.path.join(lib_dir, "libcontract.so.0.3"))
             env = {k: v for k, v in os.environ.items() if k not in ("LIBCONTRACT_LIBRARY", "PYTHONPATH")}
             env["PYTHONPATH"] = site
             code, out, err = self.run_python("import libcontract; print(libcontract.library_path)", env, prefix)
             self.assertEqual(code, 0, err)
-            self.assertEqual(out.strip(), os.path.join(lib_dir, "libcontract.so.0"))
+            self.assertEqual(out.strip(), os.path.join(lib_dir, "libcontract.so.0.3"))
 
 
 if __name__ == "__main__":

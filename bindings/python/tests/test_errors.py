@@ -119,12 +119,89 @@ class EventErrors(ErrorTestCase):
             self.engine.evaluate(events=[typo], strict=True)
         self.assertIn("(strict)", str(caught.exception))
 
+    def test_updates_revise_and_retract(self):
+        late = '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "responded": "2026-04-01T10:45:00+08:00"}'
+        quick = late.replace("10:45", "10:20")
+        with self.engine.evaluation(updates=True) as evaluation:
+            evaluation.push_line(late)
+            with evaluation.result() as result:
+                self.assertEqual([b.rule for b in result.breaches], ["minor.5"])
+            evaluation.push_line(quick)
+            with evaluation.result() as result:
+                self.assertEqual(result.breaches, [])
+            evaluation.push_line(late)
+            evaluation.retract("ticket", "t-1")
+            with evaluation.result() as result:
+                self.assertEqual(result.breaches, [])
+                self.assertEqual(result.data["updates"], {"revised": 2, "retracted": 1})
+        with self.engine.evaluation() as evaluation:
+            with self.assertRaises(libcontract.UsageError):
+                evaluation.retract("ticket", "t-1")
+
+    def test_result_as_of_an_instant(self):
+        late = '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00", "responded": "2026-04-01T10:45:00+08:00"}'
+        with self.engine.evaluation(keep_events=True) as evaluation:
+            evaluation.push_line(late)
+            with evaluation.result(as_of="2026-04-01T10:30:00+08:00") as result:
+                self.assertEqual(result.breaches, [])  # not answered yet
+                self.assertEqual(result.data["as_of"], "2026-04-01T10:30:00+08:00")
+            with evaluation.result(as_of="2026-05-01T00:00:00+08:00") as result:
+                self.assertEqual([(b.rule, result.data["breaches"][0]["provisional"]) for b in result.breaches],
+                                 [("minor.5", False)])
+            with self.assertRaises(libcontract.UsageError):
+                evaluation.result(as_of="yesterday")
+        with self.engine.evaluation() as evaluation:
+            with self.assertRaises(libcontract.UsageError):
+                evaluation.result(as_of=0)
+
+    def test_headroom_as_of_an_instant(self):
+        # June has 30 days: 43.2 min of downtime at 99.9%; a 20-min outage leaves 23.2
+        outage = ('{"type": "outage", "id": "o-1", "start": "2026-06-05T10:00:00+08:00", '
+                  '"end": "2026-06-05T10:20:00+08:00", "impact": "incident"}')
+        with self.engine.evaluation(keep_events=True) as evaluation:
+            evaluation.push_line(outage)
+            with evaluation.result(as_of="2026-06-10T00:00:00+08:00") as result:
+                minor1 = [h for h in result.headroom if h.rule == "minor.1"][0]
+                self.assertIsInstance(minor1, libcontract.Headroom)
+                self.assertEqual((minor1.kind, minor1.left, minor1.unit, minor1.amount, minor1.crossed),
+                                 ("downtime", decimal.Decimal("23.2"), "min", decimal.Decimal("8598.00"), False))
+                self.assertEqual((minor1.used, minor1.gone), (decimal.Decimal("46.3"), decimal.Decimal("30.0")))
+                self.assertEqual(minor1.at, "2026-06-20T10:33:36+08:00")
+                self.assertIn("23.2 min more downtime", minor1.what)
+                cap = [h for h in result.headroom if h.kind == "cap"][0]
+                self.assertEqual((cap.rule, cap.amount), ("term", decimal.Decimal("171960.00")))
+                self.assertEqual(result.headroom, [
+                    libcontract.Headroom(**row) for row in result.data["headroom"]
+                    for row in [dict(row, left=row["left"] and decimal.Decimal(row["left"]),
+                                     amount=row["amount"] and decimal.Decimal(row["amount"]),
+                                     used=row["used"] and decimal.Decimal(row["used"]),
+                                     gone=row["gone"] and decimal.Decimal(row["gone"]))]])
+            with evaluation.result() as result:
+                self.assertEqual(result.headroom, [])
+
     def test_repeated_event_is_a_warning(self):
         with self.engine.evaluation() as evaluation:
             evaluation.push_line(GOOD_TICKET, file="a", line=1)
             evaluation.push_line(GOOD_TICKET, file="a", line=2)
             with evaluation.result() as result:
                 self.assertEqual(result.totals.warnings, 1)
+
+    def test_pushed_dicts_are_named_by_their_index(self):
+        good = {"type": "ticket", "id": "t-1", "opened": "2026-04-01T10:00:00+08:00"}
+        bad = {"type": "ticket", "id": "t-2", "opened": "nope"}
+        with self.assertRaises(libcontract.EventError) as caught:
+            self.engine.evaluate(events=[good, bad])
+        self.assertEqual((caught.exception.file, caught.exception.line), ("events[1]", 0))
+        self.assertTrue(str(caught.exception).startswith("events[1]: "), str(caught.exception))
+        typo = dict(good, casue="scheduled_maintenance")
+        result = self.engine.evaluate(events=['{"type": "ticket", "id": "t-0", "opened": "2026-04-01T09:00:00+08:00"}',
+                                              typo])
+        self.assertEqual([w["file"] for w in result.warnings], ["events[1]"])
+        with self.engine.evaluation() as ev:
+            ev.push(good, file="feed", line=7)
+            with self.assertRaises(libcontract.EventError) as caught:
+                ev.push(bad)
+            self.assertEqual(caught.exception.file, "events[1]", "counted among the events pushed one by one")
 
 
 class UsageErrors(ErrorTestCase):

@@ -81,7 +81,7 @@ class Replay(unittest.TestCase):
     @unittest.skipUnless(have_cli(), "the command line is not built: " + CLI)
     def test_same_samples_as_cli_sweep(self):
         code, out, err = run_cli("sweep", RULES, *EVENT_FILES, "--scenario", SCENARIO, "--samples", "4",
-                                 "--seed", "7", "--per-sample")
+                                 "--seed", "7", "--per-sample", "--format", "csv")
         self.assertEqual(code, 0, err)
         expected = [decimal.Decimal(row["amount"]) for row in csv.DictReader(io.StringIO(out))]
         with libcontract.Scenario(SCENARIO) as scenario:

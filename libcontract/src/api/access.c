@@ -75,15 +75,17 @@ static const char *month_label(const lc_result *res, int month)
 GET(contract_id) { UNUSED_I; return text(res->id); }
 GET(contract_title) { UNUSED_I; return text(res->title); }
 GET(contract_currency) { UNUSED_I; return text(res->currency); }
-GET(contract_value) { UNUSED_I; return fen(res->value); }
+GET(contract_value) { UNUSED_I; return res->value >= 0 ? fen(res->value) : null_value(); }
 GET(contract_base) { UNUSED_I; return res->penalty_base >= 0 ? fen(res->penalty_base) : null_value(); }
 GET(contract_cap) { UNUSED_I; return res->cap >= 0 ? fen(res->cap) : null_value(); }
 GET(contract_start) { UNUSED_I; return text(res->term_start); }
 GET(contract_end) { UNUSED_I; return text(res->term_end); }
+GET(contract_as_of) { UNUSED_I; return text(res->has_as_of ? res->as_of_text : NULL); }
 static const field CONTRACT[] = {{"id", contract_id},         {"title", contract_title},
                                  {"currency", contract_currency}, {"value", contract_value},
                                  {"penalty_base", contract_base}, {"cap", contract_cap},
-                                 {"term_start", contract_start},  {"term_end", contract_end}};
+                                 {"term_start", contract_start},  {"term_end", contract_end},
+                                 {"as_of", contract_as_of}};
 
 GET(breach_rule) { return text(res->breaches[i].rule); }
 GET(breach_class) { return text(res->breaches[i].klass); }
@@ -95,10 +97,12 @@ GET(breach_at) { return text(res->breaches[i].has_at ? res->breaches[i].at_text 
 GET(breach_clause) { return text(res->breaches[i].clause); }
 GET(breach_reason) { return text(res->breaches[i].reason); }
 GET(breach_text) { return text(res->breaches[i].text); }
+GET(breach_provisional) { return res->has_as_of ? flag(res->breaches[i].provisional) : null_value(); }
 static const field BREACHES[] = {{"rule", breach_rule},     {"class", breach_class},   {"pct", breach_pct},
                                  {"amount", breach_amount}, {"counted", breach_counted},
                                  {"period", breach_period}, {"at", breach_at},
-                                 {"clause", breach_clause}, {"reason", breach_reason}, {"text", breach_text}};
+                                 {"clause", breach_clause}, {"reason", breach_reason}, {"text", breach_text},
+                                 {"provisional", breach_provisional}};
 
 GET(incident_rule) { return text(res->incidents[i].rule); }
 GET(incident_class) { return text(res->incidents[i].klass); }
@@ -177,12 +181,17 @@ static const field CAP_CUTS[] = {{"cap", cut_cap},   {"cap_index", cut_cap_index
                                  {"rule", cut_rule}, {"period", cut_period},       {"at", cut_at_time},
                                  {"cut", cut_amount}};
 
-GET(totals_pct_of_base) { UNUSED_I; return text(res->pct_of_base_text); }
+GET(totals_pct_of_base) { UNUSED_I; return text(res->penalty_base >= 0 ? res->pct_of_base_text : NULL); }
 GET(totals_uncapped) { UNUSED_I; return fen(res->amount_uncapped); }
 GET(totals_amount) { UNUSED_I; return fen(res->amount); }
 GET(totals_capped) { UNUSED_I; return flag(res->capped); }
 GET(totals_breaches) { UNUSED_I; return whole((int64_t)res->nbreaches); }
-GET(totals_pct_of_value) { UNUSED_I; return number(lci_result_pct_of_value(res)); }
+GET(totals_pct_of_value)
+{
+    UNUSED_I;
+    double pct;
+    return lci_result_pct_of_value(res, &pct) ? number(pct) : null_value();
+}
 static const field TOTALS[] = {{"pct_of_base", totals_pct_of_base}, {"amount_uncapped", totals_uncapped},
                                {"amount", totals_amount},           {"capped", totals_capped},
                                {"breaches", totals_breaches},       {"pct_of_value", totals_pct_of_value}};
@@ -195,6 +204,40 @@ GET(reason_needed) { return whole(res->reasons[i].needed); }
 GET(reason_message) { return text(res->reasons[i].message); }
 static const field REASONS[] = {{"reason", reason_id},     {"clause", reason_clause}, {"label", reason_label},
                                 {"count", reason_count},   {"needed", reason_needed}, {"message", reason_message}};
+
+GET(nc_type) { return text(res->not_counted[i].type); }
+GET(nc_reason) { return text(res->not_counted[i].reason); }
+GET(nc_count) { return whole((int64_t)res->not_counted[i].count); }
+static const field NOT_COUNTED[] = {{"type", nc_type}, {"reason", nc_reason}, {"count", nc_count}};
+
+GET(updates_revised) { UNUSED_I; return res->has_updates ? whole((int64_t)res->revised) : null_value(); }
+GET(updates_retracted) { UNUSED_I; return res->has_updates ? whole((int64_t)res->retracted) : null_value(); }
+static const field UPDATES[] = {{"revised", updates_revised}, {"retracted", updates_retracted}};
+
+GET(hr_kind) { return text(res->headroom[i].kind); }
+GET(hr_rule) { return text(res->headroom[i].rule); }
+GET(hr_what) { return text(res->headroom[i].what); }
+GET(hr_crossed) { return flag(res->headroom[i].crossed); }
+GET(hr_left) { return text(res->headroom[i].left[0] ? res->headroom[i].left : NULL); }
+GET(hr_unit) { return text(res->headroom[i].unit[0] ? res->headroom[i].unit : NULL); }
+GET(hr_amount) { return res->headroom[i].has_amount ? fen(res->headroom[i].amount) : null_value(); }
+GET(hr_at) { return text(res->headroom[i].at[0] ? res->headroom[i].at : NULL); }
+GET(hr_used) { return text(res->headroom[i].used[0] ? res->headroom[i].used : NULL); }
+GET(hr_gone) { return text(res->headroom[i].gone[0] ? res->headroom[i].gone : NULL); }
+static const field HEADROOM[] = {{"kind", hr_kind}, {"rule", hr_rule},     {"crossed", hr_crossed}, {"left", hr_left},
+                                 {"unit", hr_unit}, {"amount", hr_amount}, {"at", hr_at},           {"used", hr_used},
+                                 {"gone", hr_gone}, {"what", hr_what}};
+
+GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
+GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
+GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
+GET(stamp_params_hash) { UNUSED_I; return text(res->params_hash); }
+static const field STAMP[] = {{"engine", stamp_engine}, {"rules", stamp_rules}, {"rules_hash", stamp_rules_hash},
+                              {"params_hash", stamp_params_hash}};
+
+GET(param_name) { return text(res->param_names[i]); }
+GET(param_value) { return text(res->param_values[i]); }
+static const field PARAMS[] = {{"name", param_name}, {"value", param_value}};
 
 GET(termination_right) { UNUSED_I; return flag(res->termination_right); }
 static const field TERMINATION[] = {{"right", termination_right}};
@@ -218,15 +261,20 @@ static const field PARTS[] = {{"name", part_name}, {"passed", part_passed}, {"va
 GET(obligation_kind) { return text(res->obligations[i].kind); }
 GET(obligation_due) { return whole(res->obligations[i].due); }
 GET(obligation_delivered) { return whole(res->obligations[i].delivered); }
+GET(obligation_due_so_far)
+{
+    const lci_robligation *o = &res->obligations[i];
+    return o->due_so_far < 0 ? null_value() : whole(o->due_so_far);
+}
 GET(obligation_shortfall)
 {
     const lci_robligation *o = &res->obligations[i];
-    return whole(o->due > o->delivered ? o->due - o->delivered : 0);
+    return lci_obligation_shortfall(o) < 0 ? null_value() : whole(lci_obligation_shortfall(o));
 }
 GET(obligation_clause) { return text(res->obligations[i].clause); }
 static const field OBLIGATIONS[] = {{"kind", obligation_kind},           {"due", obligation_due},
                                     {"delivered", obligation_delivered}, {"shortfall", obligation_shortfall},
-                                    {"clause", obligation_clause}};
+                                    {"due_so_far", obligation_due_so_far}, {"clause", obligation_clause}};
 
 GET(instalment_pct) { return text(res->instalments[i].pct_text); }
 GET(instalment_amount) { return fen(res->instalments[i].amount); }
@@ -241,18 +289,6 @@ GET(bond_clause) { UNUSED_I; return text(res->has_bond ? res->bond_clause : NULL
 GET(holdover) { UNUSED_I; return res->has_holdover ? fen(res->holdover_per_day) : null_value(); }
 static const field PAYMENTS[] = {{"bond_amount", bond_amount}, {"bond_due", bond_due}, {"bond_clause", bond_clause},
                                  {"holdover_per_day", holdover}};
-
-GET(stamp_engine) { UNUSED_I; return text(res->engine_version); }
-GET(stamp_rules) { UNUSED_I; return text(res->rules_name); }
-GET(stamp_rules_hash) { UNUSED_I; return text(res->rules_hash); }
-GET(stamp_params_hash) { UNUSED_I; return text(res->params_hash); }
-static const field STAMP[] = {{"engine", stamp_engine}, {"rules", stamp_rules}, {"rules_hash", stamp_rules_hash},
-                              {"params_hash", stamp_params_hash}};
-
-/* params: stamp.params, the parameters the result was made with, in declaration order */
-GET(param_name) { return text(res->param_names[i]); }
-GET(param_value) { return text(res->param_values[i]); }
-static const field PARAMS[] = {{"name", param_name}, {"value", param_value}};
 
 /* months: "month", each column by its key, "score" (dynamic: see below) */
 GET(month_label_of) { return text(res->months[i].label); }
@@ -283,6 +319,8 @@ static size_t n_parts(const lc_result *res) { return res->nparts; }
 static size_t n_obligations(const lc_result *res) { return res->nobligations; }
 static size_t n_instalments(const lc_result *res) { return res->ninstalments; }
 static size_t n_params(const lc_result *res) { return res->nparams; }
+static size_t n_not_counted(const lc_result *res) { return res->nnot_counted; }
+static size_t n_headroom(const lc_result *res) { return res->nheadroom; }
 
 static const lci_refs *breach_events(const lc_result *res, size_t i) { return &res->breaches[i].events; }
 static const lci_refs *incident_events(const lc_result *res, size_t i) { return &res->incidents[i].events; }
@@ -309,6 +347,9 @@ static const list LISTS[] = {
     LIST("instalments", INSTALMENTS, n_instalments, NULL),
     LIST("payments", PAYMENTS, one, NULL),
     LIST("stamp", STAMP, one, NULL),
+    LIST("not_counted", NOT_COUNTED, n_not_counted, NULL),
+    LIST("updates", UPDATES, one, NULL),
+    LIST("headroom", HEADROOM, n_headroom, NULL),
     LIST("params", PARAMS, n_params, NULL),
 };
 
@@ -338,6 +379,10 @@ static value month_field(const lc_result *res, size_t i, const char *name, int *
         if (strcmp(res->column_keys[c], name) == 0) return rvalue(&res->months[i].columns[c]);
     if (strcmp(name, "score") == 0 && res->has_scorecard) return month_score(res, i);
     if (strcmp(name, "counted") == 0) return fen(res->months[i].counted);
+    if (strcmp(name, "assessed") == 0 && res->has_as_of) {
+        int p = res->months[i].progress;
+        return text(p == LCI_MONTH_ASSESSED ? "yes" : p == LCI_MONTH_IN_PROGRESS ? "in_progress" : "no");
+    }
     *found = 0;
     return null_value();
 }

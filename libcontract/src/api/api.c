@@ -58,13 +58,14 @@ const char *lc_version_string(void)
 static void apply_defaults(lc_options *o);
 
 /* Options as the caller's version of the struct has them (a version 1
- * caller's struct ends before lua_total_instruction_limit), defaults for
- * the rest. */
+ * caller's struct ends before lua_total_instruction_limit, a version 2
+ * caller's before lua_alloc), defaults for the rest. */
 lc_status lci_options_read(const lc_options *opts, lc_options *out, lc_error *err)
 {
     lc_options defaults = LC_OPTIONS_INIT;
     *out = defaults;
     if (opts && opts->version == 1) memcpy(out, opts, offsetof(lc_options, lua_total_instruction_limit));
+    else if (opts && opts->version == 2) memcpy(out, opts, offsetof(lc_options, lua_alloc));
     else if (opts && opts->version == LC_OPTIONS_VERSION) *out = *opts;
     else if (opts)
         return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_options version %u is not supported (start from LC_OPTIONS_INIT)",
@@ -77,7 +78,7 @@ lc_status lci_options_read(const lc_options *opts, lc_options *out, lc_error *er
 lci_limits lci_options_limits(const lc_options *o)
 {
     return (lci_limits){o->lua_memory_limit, o->lua_instruction_limit, o->lua_pattern_limit,
-                        o->lua_total_instruction_limit};
+                        o->lua_total_instruction_limit, o->lua_alloc, o->lua_alloc_ud};
 }
 
 static void apply_defaults(lc_options *o)
@@ -147,10 +148,7 @@ lc_status lc_engine_load_string(lc_engine *e, const char *name, const char *text
     if (!(e->name = lci_strdup(name))) return lci_oom(err);
     lc_status st = lci_rules_load(e->sb, name, text ? text : "", len, &e->model, err);
     if (st != LC_OK) return st;
-    int planned = lci_plan_build(&e->plan, &e->model, lci_seed_of(e, 0x706c616e));
-    if (planned == -2)
-        return lci_fail(err, LC_ERULES, name, 0, "an event type feeds more than %d measures", LCI_MAX_FEEDS);
-    if (planned != 0) return lci_oom(err);
+    if (lci_plan_build(&e->plan, &e->model, lci_seed_of(e, 0x706c616e)) != 0) return lci_oom(err);
     e->param_text = calloc(e->model.nparams + 1, sizeof *e->param_text);
     if (!e->param_text) return lci_oom(err);
     for (size_t i = 0; i < e->model.nparams; i++)
@@ -289,6 +287,7 @@ lc_status lc_result_render(const lc_result *res, lc_format format, lc_lang lang,
 {
     if (!res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_render: NULL argument");
     *out = NULL;
+    if (lcr_lang(res, lang, &lang, err) != LC_OK) return LC_EUSAGE;
     switch (format) {
     case LC_FORMAT_JSON: return lci_result_to_json(res, flags, out, len, err);
     case LC_FORMAT_TEXT: return lci_result_to_text(res, lang, flags, out, len, err);

@@ -92,8 +92,15 @@ void lc_result_free(lc_result *res)
     free_outcomes(res);
     free_all(res->column_keys, res->ncolumns);
     free(res->column_units);
+    free(res->column_lines);
+    free(res->not_counted);
+    for (size_t i = 0; i < res->nheadroom; i++) free(res->headroom[i].what);
+    free(res->headroom);
     free_all(res->param_names, res->nparams);
     free_all(res->param_values, res->nparams);
+    free_all(res->param_declared, res->nparams);
+    for (size_t i = 0; res->rule_params && i < res->nrules; i++) free(res->rule_params[i].at);
+    free(res->rule_params);
     free(res->id);
     free(res->title);
     free(res->currency);

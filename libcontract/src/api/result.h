@@ -20,6 +20,7 @@ typedef struct lci_refs {
  * texts (res->texts keeps them alive); reasons and messages are its own. */
 typedef struct lci_rbreach {
     const char *rule, *klass, *clause, *text;
+    int rule_index;   /* in the model's rules */
     char *reason;
     int has_pct;      /* priced as a percentage (else an amount or a rate: pct is null) */
     lci_dec pct;
@@ -27,6 +28,7 @@ typedef struct lci_rbreach {
     int64_t counted;  /* fen, after every cap */
     int month;        /* term month for a month's breach, else -1 */
     int cap_month;    /* the month the amount counts in for monthly caps */
+    int provisional;  /* of the month in progress of an as-of result */
     int has_at;
     lci_time at;
     lci_time sort_time;
@@ -56,7 +58,18 @@ typedef struct lci_rvalue {
     lci_vkind kind;
     double number;
     int64_t integer;
+    int has_shown;   /* NUMBER: shown, the exact value as people see it (lci_shown_value) */
+    lci_dec shown;
+    int flagged;     /* a month's figure a breach or incident rule finds (charts mark it) */
 } lci_rvalue;
+
+/* The bounds the rules compare a month column (or the score) with: the
+ * lines a chart of it draws, sorted, distinct. */
+#define LCI_CHART_LINES 8
+typedef struct lci_rlines {
+    size_t n;
+    lci_dec at[LCI_CHART_LINES];
+} lci_rlines;
 
 typedef struct lci_ritem {
     int present;
@@ -70,12 +83,34 @@ typedef struct lci_rmonth {
     char label[8];       /* "2026-04" */
     lci_rvalue *columns; /* per month column */
     int scored;
+    int score_flagged;   /* a rule on the score finds this month */
     lci_dec score;       /* rounded */
     char score_text[48];
     lci_dec raw_max;     /* Σ max of the items present */
     lci_ritem *items;    /* per scorecard item */
     int64_t counted;     /* what its breaches count after the caps, fen */
+    int progress;        /* as-of results: LCI_MONTH_ASSESSED, _IN_PROGRESS or _NOT_ASSESSED */
 } lci_rmonth;
+
+enum { LCI_MONTH_ASSESSED, LCI_MONTH_IN_PROGRESS, LCI_MONTH_NOT_ASSESSED };
+
+/* How far the contract stands from a threshold, as of an instant
+ * (headroom.c): what more it takes (left, in unit) before a rule applies,
+ * what that costs, when it happens at the present rate or by a deadline;
+ * or that it applies already (crossed). */
+typedef struct lci_rheadroom {
+    const char *kind;  /* "downtime", "average", "count", "cluster", "deadline", "late", "cap", "termination" */
+    const char *rule;  /* the rule, cap or reason (borrowed) */
+    char *what;        /* in words */
+    int crossed;
+    char left[48];     /* a decimal in unit, or "" */
+    const char *unit;  /* "min", "events", "days", ... or "" */
+    int has_amount;
+    int64_t amount;    /* fen */
+    char at[40];       /* RFC 3339, or "" */
+    char used[24];     /* the burn rate: % of the month's room used so far, or "" */
+    char gone[24];     /* ... against the % of the month gone */
+} lci_rheadroom;
 
 /* One breach a cap cut, and by how much. */
 typedef struct lci_rcut {
@@ -106,7 +141,15 @@ typedef struct lci_rpart {
 typedef struct lci_robligation {
     char *kind, *clause;
     int64_t due, delivered;
+    int64_t due_so_far;  /* as of an instant: due by then, -1 judged at the term's end; else due */
 } lci_robligation;
+
+/* What is missing of what is due (so far): -1 when judged at the term's end. */
+static inline int64_t lci_obligation_shortfall(const lci_robligation *o)
+{
+    if (o->due_so_far < 0) return -1;
+    return o->due_so_far > o->delivered ? o->due_so_far - o->delivered : 0;
+}
 
 typedef struct lci_rdue {
     int known;
@@ -143,6 +186,12 @@ struct lc_result {
     /* stamp */
     char *engine_version, *rules_name, *rules_hash, *params_hash;
     char **param_names, **param_values;
+    char **param_declared;   /* per parameter: the rule file's value when --set changed it, else NULL */
+    struct lci_rparams {
+        int *at;             /* indices in param_names */
+        size_t n;
+    } *rule_params;          /* per rule of the model (lci_rbreach.rule_index): the parameters it uses */
+    size_t nrules;
     size_t nparams;
 
     lci_strview ids;      /* the evaluation's event ids, shared (refs index them) */
@@ -154,8 +203,12 @@ struct lc_result {
     lci_rfinding *findings;
     size_t nfindings;
 
+    int lang;                 /* the lc_lang the contract declares, or -1 */
+    const char *amount_zh, *amount_en, *amount_en_plural; /* the word for its amounts (borrowed) */
     char **column_keys;
     lci_unit *column_units;
+    lci_rlines *column_lines; /* per column */
+    lci_rlines score_lines;   /* the scorecard's grades and the rules on the score */
     size_t ncolumns;
     lci_rmonth *months;
     size_t nmonths;
@@ -205,6 +258,18 @@ struct lc_result {
 
     lci_rwarning *warnings;
     size_t nwarnings;
+    struct lci_rnot_counted {
+        const char *type;     /* borrowed from the model's texts; NULL: a line of no known type */
+        const char *reason;   /* "condition", "outside_term", "repeat", "invalid" (static) */
+        uint64_t count;
+    } *not_counted;           /* by type in declaration order, then reason */
+    size_t nnot_counted;
+    int has_as_of;            /* the standing at an instant (lc_eval_result_as_of) */
+    char as_of_text[40];
+    lci_rheadroom *headroom;  /* as of an instant: every threshold's distance */
+    size_t nheadroom, headroom_cap;
+    int has_updates;          /* made with LC_EVAL_UPDATES: revised and retracted events */
+    uint64_t revised, retracted;
 };
 
 /* An empty result (all counts zero), or NULL. */
@@ -218,10 +283,12 @@ static inline const char *lci_result_id(const lc_result *res, uint32_t index)
 
 /* totals.pct_of_value: INTERFACE.md writes this share as a JSON number; it
  * is derived at the last moment from the exact fen (the result holds no
- * money in a double). */
-static inline double lci_result_pct_of_value(const lc_result *res)
+ * money in a double).  Returns 0 (JSON null) without a contract value,
+ * unless nothing was counted: nothing is 0% of any value. */
+static inline int lci_result_pct_of_value(const lc_result *res, double *pct)
 {
-    return res->value > 0 ? (double)res->amount * 100.0 / (double)res->value : 0;
+    *pct = res->value > 0 ? (double)res->amount * 100.0 / (double)res->value : 0;
+    return res->value > 0 || (res->value == 0 && res->amount == 0);
 }
 
 /* The INTERFACE.md JSON (json_out.c); LC_RENDER_EXPLAIN adds the

@@ -48,15 +48,6 @@ static int stage(lci_cap_window w)
     return 3;
 }
 
-static int applies_to(const lci_model *m, const lci_cap *c, const lci_rbreach *br)
-{
-    if (!c->klass && !c->nrules) return 1;
-    if (c->klass) return strcmp(br->klass, c->klass) == 0;
-    for (size_t i = 0; i < c->nrules; i++)
-        if (m->rules[c->rules[i]].id == br->rule) return 1;
-    return 0;
-}
-
 /* The exact sum of a money measure over term months [from, to] (history
  * months before the term, from < 0, from the opening balances). */
 static lci_exact measure_sum(const lci_build *b, int measure, int from, int to)
@@ -124,22 +115,22 @@ static int record_cut(cap_state *s, int m, size_t i, int64_t cut)
     return LCI_PUSH(s->cuts[bucket], s->capcuts[bucket], s->ncuts[bucket], rc);
 }
 
-/* Breach i passes cap s: what it still counts. */
-static int pass(caps *k, cap_state *s, size_t i, int m, int64_t *amount)
+/* Breach i passes cap s: what it still counts.  LC_OK, LC_ENOMEM, or
+ * LC_ERULES when the limit cannot be computed exactly. */
+static lc_status pass(caps *k, cap_state *s, size_t i, int m, int64_t *amount)
 {
     int bucket = s->c->window == LCI_CAP_TERM ? 0 : m;
     int64_t limit;
-    int rc = limit_at(k, s->c, m, &limit);
-    if (rc < 0) return -2;
+    if (limit_at(k, s->c, m, &limit) < 0) return LC_ERULES;
     s->limit[bucket] = limit;
     __int128 room = (__int128)limit - used_in(k, s, m);
     if (room < 0) room = 0;
     if (*amount > room) {
-        if (record_cut(s, m, i, *amount - (int64_t)room) != 0) return -1;
+        if (record_cut(s, m, i, *amount - (int64_t)room) != 0) return LC_ENOMEM;
         *amount = (int64_t)room;
     }
     s->used[bucket_of(k, s, m)] += *amount;
-    return 0;
+    return LC_OK;
 }
 
 static void free_states(caps *k)
@@ -222,6 +213,23 @@ static int records(caps *k)
     return 0;
 }
 
+/* As of an instant: each cap's limit and use in the window holding its
+ * month, for the headroom (headroom.c). */
+static int rooms(caps *k)
+{
+    lci_build *b = k->b;
+    int mi = lci_month_of(b->m, b->ev->as_of);
+    if (!(b->cap_rooms = calloc(b->m->ncaps + 1, sizeof *b->cap_rooms))) return -1;
+    for (size_t j = 0; j < k->n; j++) {
+        const lci_cap *c = k->s[j].c;
+        lci_cap_room *room = &b->cap_rooms[c - b->m->caps];
+        __int128 used = used_in(k, &k->s[j], mi);
+        room->known = limit_at(k, c, mi, &room->limit) == 0 && used <= INT64_MAX;
+        room->used = (int64_t)used;
+    }
+    return 0;
+}
+
 /* The term cap the contract section shows: the least of those for all breaches. */
 static void term_cap(caps *k)
 {
@@ -239,23 +247,25 @@ lc_status lci_apply_caps(lci_build *b)
 {
     lc_result *res = b->res;
     caps k = {b, NULL, 0, lci_history_months(b)};
-    int rc = new_states(&k);
-    if (rc == 0) opening_credits(&k);
+    lc_status rc = new_states(&k) == 0 ? LC_OK : LC_ENOMEM;
+    if (rc == LC_OK) opening_credits(&k);
     res->amount = 0;
-    for (size_t i = 0; rc == 0 && i < res->nbreaches; i++) {
+    for (size_t i = 0; rc == LC_OK && i < res->nbreaches; i++) {
         lci_rbreach *br = &res->breaches[i];
         int64_t a = br->amount;
-        for (size_t j = 0; rc == 0 && j < k.n; j++)
-            if (applies_to(b->m, k.s[j].c, br)) rc = pass(&k, &k.s[j], i, br->cap_month, &a);
+        for (size_t j = 0; rc == LC_OK && j < k.n; j++)
+            if (lci_cap_covers(b->m, k.s[j].c, &b->m->rules[br->rule_index])) rc = pass(&k, &k.s[j], i, br->cap_month, &a);
         br->counted = a;
         res->months[br->cap_month].counted += a; /* no overflow: each month's counted ≤ its amounts */
         res->amount += a;
     }
-    if (rc == 0) rc = records(&k);
-    if (rc == 0) term_cap(&k);
+    if (rc == LC_OK && records(&k) != 0) rc = LC_ENOMEM;
+    if (rc == LC_OK && b->ev->as_of != LCI_NO_AS_OF && rooms(&k) != 0) rc = LC_ENOMEM;
+    if (rc == LC_OK) term_cap(&k);
     res->capped = res->amount < res->amount_uncapped;
     free_states(&k);
-    if (rc == -2) return lci_fail(b->err, LC_ERULES, b->ev->engine->name, 0,
-                                  "a cap's limit (a share of the bills of its window) is too large to be computed exactly");
-    return rc == 0 ? LC_OK : LC_ENOMEM;
+    if (rc == LC_ERULES)
+        return lci_fail(b->err, LC_ERULES, b->ev->engine->name, 0,
+                        "a cap's limit (a share of the bills of its window) is too large to be computed exactly");
+    return rc;
 }

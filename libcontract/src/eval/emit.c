@@ -51,8 +51,7 @@ int lci_rule_matches(const lci_build *b, const lci_rule *r, const lci_record *re
     return 1;
 }
 
-/* The term month an instant falls in (clipped to the term). */
-static int month_of(const lci_model *m, lci_time t)
+int lci_month_of(const lci_model *m, lci_time t)
 {
     int i = lci_model_month_index(m, lci_local_month(t, m->offset_min));
     if (i >= 0) return i;
@@ -73,6 +72,7 @@ static lc_status emit_breach(lci_build *b, const lci_rule *r, lci_emission *e)
     lc_result *res = b->res;
     lci_rbreach br = {0};
     br.rule = r->id;
+    br.rule_index = (int)(r - b->m->rules);
     br.klass = r->klass ? r->klass : "";
     br.clause = r->clause ? r->clause : "";
     br.text = r->text ? r->text : "";
@@ -84,7 +84,8 @@ static lc_status emit_breach(lci_build *b, const lci_rule *r, lci_emission *e)
     br.sort_time = emission_time(b, e);
     br.has_at = e->at != NULL;
     br.at = e->at ? br.sort_time : 0;
-    br.cap_month = e->at ? month_of(b->m, br.at) : e->month;
+    br.cap_month = e->at ? lci_month_of(b->m, br.at) : e->month;
+    br.provisional = b->ev->as_of != LCI_NO_AS_OF && br.cap_month == lci_month_of(b->m, b->ev->as_of);
     char *words = NULL;
     lc_status st = lci_price(b, r, e, br.cap_month, &br.amount, &words);
     if (st != LC_OK) return st;
@@ -179,4 +180,11 @@ lc_status lci_rule_stopped(lci_build *b, const lci_rule *r, const char *msg)
     if (text) snprintf(b->err->message, sizeof b->err->message, "%s", text);
     free(text);
     return LC_ERULES;
+}
+
+int lci_month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v)
+{
+    if (!v->present || !lci_band_has(b->m, &r->band, v->value)) return 0;
+    b->ctx.month_severity = v->severity;
+    return lci_cond_eval(r->impact, NULL, NULL, &b->ctx);
 }

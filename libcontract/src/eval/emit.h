@@ -53,6 +53,10 @@ static inline const lci_store *lci_build_records(const lci_build *b, int type)
  * (unless) applies to it. */
 int lci_rule_matches(const lci_build *b, const lci_rule *r, const lci_record *rec);
 
+/* 1 when a month rule's band holds the month's figure and its impact
+ * admits the month's severity (month and streak kinds; charts). */
+int lci_month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v);
+
 /* Reasons (reasons.c): "outage o-7: duration 130.0 min ≥ 120 min";
  * "average ticket response 45.0 min in (30, 60)" (streak > 0: "for 3
  * consecutive months"); NULL when out of memory. */

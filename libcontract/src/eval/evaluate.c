@@ -41,20 +41,19 @@ static int dec_add(lci_dec a, lci_dec b, lci_dec *sum)
 /* The breaches add up to more than an int64 of fen: the parameters price
  * them too high to add exactly.  Blamed on --set when a parameter was set,
  * else on the rule file. */
-static int sum_overflows(lci_build *b, const char *what)
+static lc_status sum_overflows(lci_build *b, const char *what)
 {
     const lci_model *m = b->m;
     int set = 0;
     for (size_t i = 0; i < m->nparams && !set; i++) set = lci_dec_cmp(m->params[i].value, m->params[i].declared) != 0;
-    b->failed = lci_fail(b->err, set ? LC_EUSAGE : LC_ERULES, set ? NULL : b->ev->engine->name, 0,
-             "%s of %zu breaches is more than can be counted exactly (92233720368547758.07): the amounts the %s "
-             "give are too large", what, b->res->nbreaches, set ? "parameters as set" : "rule file's parameters");
-    return -2;
+    return lci_fail(b->err, set ? LC_EUSAGE : LC_ERULES, set ? NULL : b->ev->engine->name, 0,
+                    "%s of %zu breaches is more than can be counted exactly (92233720368547758.07): the amounts the %s "
+                    "give are too large", what, b->res->nbreaches, set ? "parameters as set" : "rule file's parameters");
 }
 
 /* Orders the breaches and incidents, adds the breaches up (checked: the
  * sum of breaches must be exact) and applies the caps. */
-static int finish_breaches(lci_build *b)
+static lc_status finish_breaches(lci_build *b)
 {
     lc_result *res = b->res;
     res->pct_of_base = (lci_dec){0, 0};
@@ -72,13 +71,7 @@ static int finish_breaches(lci_build *b)
         lci_time_format(res->incidents[i].at, b->m->offset_min, res->incidents[i].at_text, sizeof res->incidents[i].at_text);
     lci_sort(res->breaches, res->nbreaches, sizeof *res->breaches, breach_cmp);
     lci_sort(res->incidents, res->nincidents, sizeof *res->incidents, incident_cmp);
-    lc_status st = lci_apply_caps(b);
-    if (st == LC_ENOMEM) return -1;
-    if (st != LC_OK) {
-        b->failed = st;
-        return -2;
-    }
-    return 0;
+    return lci_apply_caps(b);
 }
 
 /* ---- the result ---- */
@@ -92,26 +85,22 @@ static void free_build(lci_build *b)
         free(b->violations[i].items);
     }
     free(b->violations);
+    free(b->cap_rooms);
 }
 
-static int evaluate(lci_build *b)
+/* LC_OK; LC_ENOMEM; or another status with b->err set. */
+static lc_status evaluate(lci_build *b)
 {
-    if (lci_calendars_build(&b->cals, b->ev) != 0 || lci_figures_compute(&b->fig, b->ev) != 0) return -1;
-    b->ctx = (lci_cond_ctx){b->m, &b->cals, 0};
+    if (lci_calendars_build(&b->cals, b->ev) != 0 || lci_figures_compute(&b->fig, b->ev) != 0) return LC_ENOMEM;
+    b->ctx = (lci_cond_ctx){b->m, &b->cals, 0, b->ev->as_of};
     b->violations = calloc(b->m->nrules + 1, sizeof *b->violations);
-    if (!b->violations || lci_shape(b) != 0) return -1;
-    for (size_t i = 0; i < b->m->nrules; i++) {
-        const lci_rule *r = &b->m->rules[i];
-        lc_status st = r->kind->apply(b, r);
-        if (st == LC_ENOMEM) return -1;
-        if (st != LC_OK) {
-            b->failed = st;
-            return -2;
-        }
-    }
-    int rc = finish_breaches(b);
-    if (rc != 0) return rc;
-    return lci_outcomes(b);
+    if (!b->violations || lci_shape(b) != 0) return LC_ENOMEM;
+    lc_status st = LC_OK;
+    for (size_t i = 0; i < b->m->nrules && st == LC_OK; i++) st = b->m->rules[i].kind->apply(b, &b->m->rules[i]);
+    if (st == LC_OK) st = finish_breaches(b);
+    if (st == LC_OK && lci_outcomes(b) != 0) st = LC_ENOMEM;
+    if (st == LC_OK) st = lci_headroom(b);
+    return st;
 }
 
 lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
@@ -119,6 +108,7 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: out is NULL");
     *out = NULL;
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_result: NULL evaluation");
+    if ((ev->flags & LC_EVAL_UPDATES) && lci_updates_settle(ev, err) != LC_OK) return LC_ENOMEM;
     lci_build b = {0};
     lci_sandbox_begin(ev->engine->sb); /* the rule functions of one result: one budget */
     b.ev = ev;
@@ -129,11 +119,11 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
         b.res->ids = lci_strlist_view(&ev->ids.strings);
         b.res->texts = lci_strlist_view(&ev->m->texts.strings);
     }
-    int rc = b.res ? evaluate(&b) : -1;
+    lc_status st = b.res ? evaluate(&b) : LC_ENOMEM;
     free_build(&b);
-    if (rc != 0) {
+    if (st != LC_OK) {
         lc_result_free(b.res);
-        return rc == -2 ? b.failed : lci_oom(err);
+        return st == LC_ENOMEM ? lci_oom(err) : st;
     }
     *out = b.res;
     return LC_OK;

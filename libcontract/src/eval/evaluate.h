@@ -34,8 +34,8 @@ typedef struct lci_build {
     struct {
         size_t breaches, incidents, findings, caps, reasons, warnings;
     } res_caps;              /* capacities of the result's arrays */
-    lc_error *err;
-    lc_status failed; /* why a step returned -2 (LC_ERULES, LC_EUSAGE); -1 is out of memory */
+    lc_error *err;    /* set by a step that returns a status other than LC_OK or LC_ENOMEM */
+    struct lci_cap_room *cap_rooms; /* as of an instant: per model cap (caps.c) */
 } lci_build;
 
 /* Event ids (indices into the evaluation's table) as the result's: the
@@ -62,8 +62,43 @@ lci_exact lci_history_sum(const lci_build *b, int measure, int month);
 /* outcomes.c: termination, grades, acceptance, obligations, payments. */
 int lci_outcomes(lci_build *b);
 
+/* outcomes.c: how many incidents or violations a termination reason has
+ * counted, and how many it needs: 0, or -1 when out of memory. */
+int lci_termination_count(lci_build *b, const lci_termination_reason *t, int64_t *count, int64_t *needed);
+
+/* headroom.c: as of an instant, how far the contract stands from each
+ * threshold (each kind's headroom, the caps, the termination rights):
+ * LC_OK or LC_ENOMEM. */
+lc_status lci_headroom(lci_build *b);
+
+/* The term month of the instant of an as-of result. */
+int lci_as_of_month(const lci_build *b);
+
+/* Adds an item to the result's headroom; takes what (freed on failure):
+ * 0, or -1 when out of memory. */
+int lci_headroom_add(lci_build *b, const lci_rheadroom *item);
+
+/* A headroom item of that kind for that rule, cap or reason, in unit, the
+ * rest empty. */
+lci_rheadroom lci_headroom_item(const char *kind, const char *rule, const char *unit);
+
+/* The term month an instant falls in (clipped to the term). */
+int lci_month_of(const lci_model *m, lci_time t);
+
+/* caps.c, as of an instant: the limit and what is used of each cap in the
+ * window holding the instant's month, per model cap (NULL: none). */
+typedef struct lci_cap_room {
+    int64_t limit, used;
+    int known;
+} lci_cap_room;
+
 /* shape.c: the contract section, months and score sheets, warnings and
  * the stamp. */
 int lci_shape(lci_build *b);
+
+/* A measure's exact figure as a result's number: the double for the JSON,
+ * and the value as shown against the bands the rules compare it with
+ * (lci_shown_value), so the ledger and the months table say the same. */
+void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue *out);
 
 #endif

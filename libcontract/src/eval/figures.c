@@ -41,7 +41,12 @@ static int64_t union_length(lci_interval *iv, size_t n, lci_time s, lci_time e)
 /* ---- availability ---- */
 
 /* 100 × (1 - down / length) over [s, e), with the events overlapping it. */
-static int availability(lci_mvalue *v, const lc_eval *ev, const lci_measure *me, lci_time s, lci_time e)
+/* Downtime in [s, e) over a period of len ns: as of an instant e is the
+ * instant and len still the whole period's, so the month in progress
+ * shows the best it can still be — the downtime so far cannot be undone,
+ * and a provisional breach is one that stands unless events are corrected
+ * (rules/README.md, choice 22). */
+static int availability(lci_mvalue *v, const lc_eval *ev, const lci_measure *me, lci_time s, lci_time e, int64_t len)
 {
     const lci_event_type *t = &ev->m->types[me->type];
     const lci_store *st = &ev->stores[me->type];
@@ -52,7 +57,7 @@ static int availability(lci_mvalue *v, const lc_eval *ev, const lci_measure *me,
         return -1;
     }
     size_t n = 0;
-    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    lci_cond_ctx ctx = {ev->m, NULL, 0, ev->as_of};
     for (size_t i = 0; i < st->n; i++) {
         const lci_record *r = lci_store_at(st, i);
         lci_time a = r->v[t->anchor], b = r->v[t->ends];
@@ -62,7 +67,7 @@ static int availability(lci_mvalue *v, const lc_eval *ev, const lci_measure *me,
         int sev = lci_has(r, t->severity) ? (int)r->v[t->severity] : 0;
         if (sev > v->severity) v->severity = sev;
     }
-    int64_t len = e - s, down = union_length(iv, n, s, e);
+    int64_t down = union_length(iv, n, s, e);
     free(iv);
     v->ids = v->owned;
     v->present = len > 0;
@@ -214,6 +219,18 @@ static void add_opening(lci_mvalue *v, const lc_eval *ev, int measure, int i)
 
 /* ---- all figures ---- */
 
+/* Month i's bounds as far as it is assessed: 0 for a month after the
+ * instant of an as-of result, the month holding it up to it; *len the
+ * whole month's. */
+static int assessed(const lc_eval *ev, int i, lci_time *s, lci_time *e, int64_t *len)
+{
+    lci_model_month_bounds(ev->m, i, s, e);
+    *len = *e - *s;
+    if (*s >= ev->as_of) return 0;
+    if (*e > ev->as_of) *e = ev->as_of;
+    return 1;
+}
+
 static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
 {
     const lci_model *m = ev->m;
@@ -221,8 +238,9 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
     lci_mvalue *row = &fig->cells[(size_t)mi * (m->nmonths + 1)];
     for (int i = 0; i < m->nmonths; i++) {
         lci_time s, e;
-        lci_model_month_bounds(m, i, &s, &e);
-        if (me->kind == LCI_M_AVAILABILITY && availability(&row[i], ev, me, s, e) != 0) return -1;
+        int64_t len;
+        if (!assessed(ev, i, &s, &e, &len)) continue; /* not assessed: no figure */
+        if (me->kind == LCI_M_AVAILABILITY && availability(&row[i], ev, me, s, e, len) != 0) return -1;
         if (me->kind == LCI_M_AVERAGE || me->kind == LCI_M_SUM) from_accumulator(&row[i], &ev->avg[(size_t)mi * m->nmonths + i]);
         if (me->kind == LCI_M_SUM) {
             row[i].value.den = lci_pow10(m->types[me->type].fields[me->to].scale);
@@ -236,10 +254,13 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
     }
     lci_mvalue *term = &row[m->nmonths];
     switch (me->kind) {
-    case LCI_M_AVAILABILITY: return availability(term, ev, me, m->term_start, m->term_end);
+    case LCI_M_AVAILABILITY:
+        if (m->term_start >= ev->as_of) return 0;
+        return availability(term, ev, me, m->term_start, m->term_end < ev->as_of ? m->term_end : ev->as_of,
+                            m->term_end - m->term_start);
     case LCI_M_AVERAGE: return term_average(term, row, m->nmonths);
     case LCI_M_COUNT:
-        term->present = 1;
+        term->present = m->term_start < ev->as_of;
         term->value = (lci_exact){0, 1};
         for (int i = 0; i < m->nmonths; i++) term->value.num += row[i].value.num;
         return 0;

@@ -68,6 +68,15 @@ static char *reason_message(lci_build *b, const lci_termination_reason *t, int64
     return lci_buf_take(&out, NULL);
 }
 
+int lci_termination_count(lci_build *b, const lci_termination_reason *t, int64_t *count, int64_t *needed)
+{
+    lci_refs events = {0};
+    *needed = whole(b->m, &t->at_least);
+    int rc = t->incident_class ? incident_refs(b, t->incident_class, &events, count) : violation_refs(b, t, &events, count);
+    free(events.ids);
+    return rc;
+}
+
 static int termination_reason(lci_build *b, const lci_termination_reason *t)
 {
     lci_rreason r = {0};
@@ -113,8 +122,7 @@ static int annual(lci_build *b)
     if (m->annual_availability_measure >= 0) {
         const lci_mvalue *v = lci_figure(&b->fig, m->annual_availability_measure, m->nmonths);
         if (v->present) {
-            res->annual_availability.kind = LCI_V_NUMBER;
-            res->annual_availability.number = lci_exact_to_double(v->value, m->measures[m->annual_availability_measure].unit);
+            lci_rvalue_number(m, m->annual_availability_measure, v->value, &res->annual_availability);
         }
     }
     if (m->annual_score_measure < 0) return 0;
@@ -190,8 +198,10 @@ static int acceptance_part(lci_build *b, const lci_acceptance_part *p, lci_rpart
         out->passed = lci_band_has(b->m, &p->band, v);
         out->value.kind = p->kind == LCI_P_INCIDENTS ? LCI_V_INT : LCI_V_NUMBER;
         out->value.integer = (int64_t)v.num;
-        out->value.number = lci_exact_to_double(v, unit);
+        if (p->kind == LCI_P_MEASURE) lci_rvalue_number(b->m, p->measure, v, &out->value);
+        else out->value.number = lci_exact_to_double(v, unit);
         if (p->kind == LCI_P_INCIDENTS) snprintf(num, sizeof num, "%lld", (long long)v.num);
+        else if (out->value.has_shown) lci_dec_format(out->value.shown, num, sizeof num);
         else lci_format_exact(v, unit, num, sizeof num);
         lci_buf_printf(&why, "%s %s: %s", p->name, num, out->passed ? "passed" : "not passed");
     }
@@ -253,6 +263,24 @@ static int late_deliveries(lci_build *b, const lci_obligation *o, const lci_reco
                          o->kind, lci_idtable_get(&b->ev->ids, r->id), (long long)y, mo, d, (long long)by);
 }
 
+/* As of an instant T, what was due by then (rules/README.md, choice 23):
+ * a daily obligation, the whole days of the term gone; one due in each
+ * month by a day, the months whose day has passed (at most its count);
+ * else it is judged at the term's end: -1 before it. */
+static int64_t due_so_far(const lci_build *b, const lci_obligation *o, int64_t due)
+{
+    const lci_model *m = b->m;
+    lci_time t = b->ev->as_of;
+    if (t >= m->term_end) return due;
+    if (t <= m->term_start) return 0;
+    if (o->daily) return (t - m->term_start) / LCI_NS_PER_DAY;
+    if (!o->has_by_day) return -1;
+    int64_t by = whole(m, &o->by_day), n = 0;
+    for (int i = 0; i < m->nmonths && n < due; i++) /* passed once its day `by` has ended */
+        n += t >= lci_day_start(lci_month_first_day(m->first_month + i) + by, m->offset_min);
+    return n;
+}
+
 static int obligation(lci_build *b, const lci_obligation *o, lci_robligation *out)
 {
     const lci_model *m = b->m;
@@ -261,13 +289,17 @@ static int obligation(lci_build *b, const lci_obligation *o, lci_robligation *ou
     out->clause = lci_strdup(o->clause ? o->clause : "");
     if (!out->kind || !out->clause) return -1;
     out->due = o->daily ? (m->term_end - m->term_start) / LCI_NS_PER_DAY : o->due;
+    out->due_so_far = b->ev->as_of == LCI_NO_AS_OF ? out->due : due_so_far(b, o, out->due);
     for (size_t i = 0; i < st->n; i++) {
         const lci_record *r = lci_store_at(st, i);
         if (r->v[m->obligations_field] != o->enum_value) continue;
         out->delivered++;
         if (o->has_by_day && late_deliveries(b, o, r) != 0) return -1;
     }
-    if (out->delivered >= out->due) return 0;
+    if (out->due_so_far < 0 || out->delivered >= out->due_so_far) return 0;
+    if (out->due_so_far < out->due)
+        return findings_text(b, "obligation_shortfall", o->clause, NULL, "%s: %lld of %lld delivered (%lld due so far)",
+                             o->kind, (long long)out->delivered, (long long)out->due, (long long)out->due_so_far);
     return findings_text(b, "obligation_shortfall", o->clause, NULL, "%s: %lld of %lld delivered", o->kind,
                          (long long)out->delivered, (long long)out->due);
 }
@@ -347,7 +379,8 @@ static int payments(lci_build *b)
         res->ninstalments = i + 1;
         o->pct = lci_qty_value(m, &in->pct);
         lci_dec_format_short(o->pct, o->pct_text, sizeof o->pct_text);
-        if (lci_mul_div_round(res->value, o->pct.coef, 100 * lci_pow10(o->pct.scale), &o->amount) != LCI_NUM_OK) o->amount = 0;
+        if (res->value < 0 || lci_mul_div_round(res->value, o->pct.coef, 100 * lci_pow10(o->pct.scale), &o->amount) != LCI_NUM_OK)
+            o->amount = 0;
         o->due = due_date(b, &in->due);
         o->clause = lci_strdup(in->clause ? in->clause : "");
         o->note = lci_strdup(in->note ? in->note : "");
@@ -360,7 +393,8 @@ static int payments(lci_build *b)
         if (!(res->bond_clause = lci_strdup(m->bond_clause ? m->bond_clause : ""))) return -1;
     }
     int64_t days = m->has_holdover ? whole(m, &m->holdover_days) : 0;
-    if (days > 0 && lci_mul_div_round(res->value, 1, days, &res->holdover_per_day) == LCI_NUM_OK) res->has_holdover = 1;
+    if (days > 0 && res->value >= 0 && lci_mul_div_round(res->value, 1, days, &res->holdover_per_day) == LCI_NUM_OK)
+        res->has_holdover = 1;
     return 0;
 }
 

@@ -53,7 +53,8 @@ static void span_text(const lci_build *b, const lci_cond *c, const lci_event_typ
     if (!lci_record_span(r, c->field, c->field2, &ns)) {
         lci_buf_printf(out, "unbounded (no %s) ", t->fields[c->field2].name);
     } else {
-        lci_value_words((lci_exact){ns, 1}, shown, out);
+        const lci_band *band = &c->band;
+        lci_value_band_words(b->m, (lci_exact){ns, 1}, shown, &band, 1, out);
         lci_buf_putc(out, ' ');
     }
     lci_band_words(b->m, &c->band, shown, out);
@@ -109,8 +110,10 @@ char *lci_month_reason(const lci_build *b, const lci_rule *r, const lci_mvalue *
     const lci_measure *me = &b->m->measures[r->measure];
     lci_buf out;
     lci_buf_init(&out);
+    const lci_band *bands[LCI_SHOWN_BANDS];
     lci_buf_printf(&out, "%s ", me->label);
-    lci_value_words(v->value, me->unit, &out);
+    lci_value_band_words(b->m, v->value, me->unit, bands, lci_measure_bands(b->m, r->measure, bands, LCI_SHOWN_BANDS),
+                         &out);
     lci_buf_putc(&out, ' ');
     lci_band_words(b->m, &r->band, me->unit, &out);
     if (streak) lci_buf_printf(&out, " for %d consecutive months", streak);

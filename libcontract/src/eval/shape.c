@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "eval/evaluate.h"
+#include "eval/emit.h"
+#include "rules/words.h"
 
 static int copy_contract(lci_build *b)
 {
@@ -14,22 +16,95 @@ static int copy_contract(lci_build *b)
     char start[40], end[40];
     int value = lci_model_param(m, "value");
     res->id = lci_strdup(m->id);
-    res->title = lci_strdup(m->title ? m->title : "");
+    res->title = m->title ? lci_strdup(m->title) : NULL; /* null in the JSON when not declared */
     res->currency = lci_strdup(m->currency);
     res->offset_min = m->offset_min;
     lci_time_format(m->term_start, m->offset_min, start, sizeof start);
     lci_time_format(m->term_end, m->offset_min, end, sizeof end);
     res->term_start = lci_strdup(start);
     res->term_end = lci_strdup(end);
-    if (value >= 0 && lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK) res->value = 0;
+    /* -1: no `value` parameter (or not money): the contract value and the
+     * share of it are null.  Money parameters are exact in fen (checked at load). */
+    res->value = -1;
+    if (value >= 0 && m->params[value].unit == LCI_UNIT_MONEY &&
+        lci_dec_rescale(m->params[value].value, 2, &res->value) != LCI_NUM_OK)
+        res->value = -1;
+    res->lang = !m->lang ? -1 : strcmp(m->lang, "zh") == 0 ? LC_LANG_ZH : strcmp(m->lang, "en") == 0 ? LC_LANG_EN : LC_LANG_BOTH;
+    res->amount_zh = m->amount_zh;
+    res->amount_en = m->amount_en;
+    res->amount_en_plural = m->amount_en_plural;
     res->penalty_base = -1;
     if (m->has_base && lci_money_value(m, &m->base, &res->penalty_base) != 0) res->penalty_base = -1;
-    return res->id && res->title && res->currency && res->term_start && res->term_end ? 0 : -1;
+    return res->id && (res->title || !m->title) && res->currency && res->term_start && res->term_end ? 0 : -1;
 }
 
-static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)
+void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue *out)
 {
-    lci_rvalue out = {LCI_V_NULL, 0, 0};
+    const lci_band *bands[LCI_SHOWN_BANDS];
+    lci_unit unit = m->measures[measure].unit;
+    out->kind = LCI_V_NUMBER;
+    out->number = lci_exact_to_double(v, unit);
+    out->has_shown = 1;
+    out->shown = lci_shown_value(m, v, unit, bands, lci_measure_bands(m, measure, bands, LCI_SHOWN_BANDS));
+}
+
+/* ---- what a chart draws: the rules' bounds, the months they find ---- */
+
+static void add_line(lci_rlines *l, lci_dec d)
+{
+    size_t i = 0;
+    while (i < l->n && lci_dec_cmp(l->at[i], d) < 0) i++;
+    if ((i < l->n && lci_dec_cmp(l->at[i], d) == 0) || l->n == LCI_CHART_LINES) return;
+    memmove(&l->at[i + 1], &l->at[i], (l->n - i) * sizeof l->at[0]);
+    l->at[i] = d;
+    l->n++;
+}
+
+static void add_band_lines(const lci_model *m, const lci_band *b, lci_rlines *out)
+{
+    if (b->has_lo) add_line(out, lci_qty_value(m, &b->lo));
+    if (b->has_hi) add_line(out, lci_qty_value(m, &b->hi));
+}
+
+/* A rule that costs money or counts as an incident: its bounds are lines. */
+static int charted(const lci_rule *r, int measure)
+{
+    return r->measure == measure && (r->outcome == LCI_R_BREACH || r->outcome == LCI_R_INCIDENT);
+}
+
+static void measure_lines(const lci_model *m, int measure, lci_rlines *out)
+{
+    for (size_t i = 0; i < m->nrules; i++)
+        if (charted(&m->rules[i], measure)) add_band_lines(m, &m->rules[i].band, out);
+}
+
+/* Whether a charted rule finds the measure's figure of month i. */
+static int flagged(lci_build *b, int measure, int month)
+{
+    const lci_mvalue *v = lci_figure(&b->fig, measure, month);
+    for (size_t i = 0; i < b->m->nrules; i++)
+        if (charted(&b->m->rules[i], measure) && lci_month_matches(b, &b->m->rules[i], v)) return 1;
+    return 0;
+}
+
+static int score_measure(const lci_model *m)
+{
+    for (size_t i = 0; i < m->nmeasures; i++)
+        if (m->measures[i].kind == LCI_M_SCORE) return (int)i;
+    return LCI_NONE;
+}
+
+/* The score chart's lines: the grades' bounds, and those of rules on the score. */
+static void score_lines(const lci_model *m, lci_rlines *out)
+{
+    for (size_t i = 0; i < m->scorecard.ngrades; i++) add_band_lines(m, &m->scorecard.grades[i].band, out);
+    if (score_measure(m) >= 0) measure_lines(m, score_measure(m), out);
+}
+
+static lci_rvalue column_value(const lci_model *m, int measure, const lci_mvalue *v)
+{
+    const lci_measure *me = &m->measures[measure];
+    lci_rvalue out = {LCI_V_NULL, 0, 0, 0, {0, 0}, 0};
     if (!v->present) return out;
     if (me->kind == LCI_M_COUNT) {
         out.kind = LCI_V_INT;
@@ -40,8 +115,7 @@ static lci_rvalue column_value(const lci_measure *me, const lci_mvalue *v)
         out.kind = LCI_V_MONEY;
         return out;
     }
-    out.kind = LCI_V_NUMBER;
-    out.number = lci_exact_to_double(v->value, me->unit);
+    lci_rvalue_number(m, measure, v->value, &out);
     return out;
 }
 
@@ -51,15 +125,21 @@ static int copy_month(lci_build *b, int i)
     lci_rmonth *mo = &b->res->months[i];
     size_t nitems = m->scorecard.present ? m->scorecard.nitems : 0;
     lci_month_format(m->first_month + i, mo->label, sizeof mo->label);
+    lci_time start, end;
+    lci_model_month_bounds(m, i, &start, &end);
+    mo->progress = start >= b->ev->as_of ? LCI_MONTH_NOT_ASSESSED : end > b->ev->as_of ? LCI_MONTH_IN_PROGRESS
+                                                                                       : LCI_MONTH_ASSESSED;
     mo->columns = calloc(m->nmonth_columns ? m->nmonth_columns : 1, sizeof *mo->columns);
     mo->items = calloc(nitems ? nitems : 1, sizeof *mo->items);
     if (!mo->columns || !mo->items) return -1;
     for (size_t c = 0; c < m->nmonth_columns; c++) {
         int mi = m->month_columns[c].measure;
-        mo->columns[c] = column_value(&m->measures[mi], lci_figure(&b->fig, mi, i));
+        mo->columns[c] = column_value(m, mi, lci_figure(&b->fig, mi, i));
+        mo->columns[c].flagged = flagged(b, mi, i);
     }
     if (nitems) {
         mo->scored = b->fig.scored[i];
+        mo->score_flagged = score_measure(m) >= 0 && flagged(b, score_measure(m), i);
         mo->score = b->fig.scores[i];
         lci_dec_format_short(mo->score, mo->score_text, sizeof mo->score_text);
         mo->raw_max = b->fig.raw_max[i];
@@ -75,11 +155,14 @@ static int copy_months(lci_build *b)
     size_t n = m->nmonth_columns;
     res->column_keys = calloc(n ? n : 1, sizeof *res->column_keys);
     res->column_units = calloc(n ? n : 1, sizeof *res->column_units);
+    res->column_lines = calloc(n ? n : 1, sizeof *res->column_lines);
     res->months = calloc((size_t)m->nmonths, sizeof *res->months);
-    if (!res->column_keys || !res->column_units || !res->months) return -1;
+    if (!res->column_keys || !res->column_units || !res->column_lines || !res->months) return -1;
     res->ncolumns = n;
+    score_lines(m, &res->score_lines);
     for (size_t c = 0; c < n; c++) {
         res->column_units[c] = m->measures[m->month_columns[c].measure].unit;
+        measure_lines(m, m->month_columns[c].measure, &res->column_lines[c]);
         if (!(res->column_keys[c] = lci_strdup(m->month_columns[c].key))) return -1;
     }
     res->nmonths = (size_t)m->nmonths;
@@ -119,11 +202,18 @@ static int copy_scorecard(lci_build *b)
     return 0;
 }
 
+/* The evaluation whose input the warnings are about: an as-of result's
+ * are its origin's (the lines it read), not those of the replay. */
+static const lc_eval *read_by(const lci_build *b)
+{
+    return b->ev->origin ? b->ev->origin : b->ev;
+}
+
 static int put_warning(lci_build *b, int32_t file, long line, char *message)
 {
     lc_result *res = b->res;
     lci_rwarning *w = &res->warnings[res->nwarnings++];
-    w->file = lci_strdup(file >= 0 ? lci_idtable_get(&b->ev->files, (uint32_t)file) : "");
+    w->file = lci_strdup(file >= 0 ? lci_idtable_get(&read_by(b)->files, (uint32_t)file) : "");
     w->line = line;
     w->message = message;
     return w->file && w->message ? 0 : -1;
@@ -133,7 +223,7 @@ static int put_warning(lci_build *b, int32_t file, long line, char *message)
  * the order the names first came (unknown.h). */
 static int warn_undeclared(lci_build *b)
 {
-    const lci_unknown_tally *u = &b->ev->undeclared;
+    const lci_unknown_tally *u = &read_by(b)->undeclared;
     int ok = 0;
     for (size_t i = 0; ok == 0 && i < u->nfields; i++) {
         const lci_unknown_field *f = &u->fields[i];
@@ -158,7 +248,7 @@ static int warn_undeclared(lci_build *b)
 
 static int copy_warnings(lci_build *b)
 {
-    const lc_eval *ev = b->ev;
+    const lc_eval *ev = read_by(b);
     const lci_unknown_tally *u = &ev->undeclared;
     size_t n = ev->nwarnings + u->nfields + (u->more ? u->ntypes : 0);
     if (!(b->res->warnings = calloc(n ? n : 1, sizeof *b->res->warnings))) return -1;
@@ -189,16 +279,22 @@ static int copy_stamp(lci_build *b)
     res->rules_hash = hex128(e->rules_hash);
     res->param_names = calloc(m->nparams + 1, sizeof *res->param_names);
     res->param_values = calloc(m->nparams + 1, sizeof *res->param_values);
-    if (!res->engine_version || !res->rules_name || !res->rules_hash || !res->param_names || !res->param_values)
+    res->param_declared = calloc(m->nparams + 1, sizeof *res->param_declared);
+    if (!res->engine_version || !res->rules_name || !res->rules_hash || !res->param_names || !res->param_values ||
+        !res->param_declared)
         return -1;
     int ok = 1;
     for (size_t i = 0; i < m->nparams && ok; i++) {
-        char v[48];
-        lci_dec_format(m->params[i].value, v, sizeof v);
-        res->param_names[i] = lci_strdup(m->params[i].name);
+        char v[48], d[48];
+        const lci_param *p = &m->params[i];
+        int set = lci_dec_cmp(p->value, p->declared) != 0;
+        lci_dec_format(p->value, v, sizeof v);
+        lci_dec_format_short(p->declared, d, sizeof d);
+        res->param_names[i] = lci_strdup(p->name);
         res->param_values[i] = lci_strdup(v);
+        res->param_declared[i] = set ? lci_strdup(d) : NULL;
         res->nparams = i + 1;
-        ok = res->param_names[i] && res->param_values[i];
+        ok = res->param_names[i] && res->param_values[i] && (!set || res->param_declared[i]);
         /* the hash is of the value, not its spelling: 99.5 = 99.50 */
         lci_dec_format_short(m->params[i].value, v, sizeof v);
         lci_buf_printf(&all, "%s=%s\n", m->params[i].name, v);
@@ -211,8 +307,53 @@ static int copy_stamp(lci_build *b)
     return res->params_hash ? 0 : -1;
 }
 
+/* The parameters each rule uses, for --explain. */
+static int copy_rule_params(lci_build *b)
+{
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    if (!(res->rule_params = calloc(m->nrules + 1, sizeof *res->rule_params))) return -1;
+    res->nrules = m->nrules;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const lci_rule *r = &m->rules[i];
+        if (!r->nparams) continue;
+        if (!(res->rule_params[i].at = malloc(r->nparams * sizeof *r->params))) return -1;
+        memcpy(res->rule_params[i].at, r->params, r->nparams * sizeof *r->params);
+        res->rule_params[i].n = r->nparams;
+    }
+    return 0;
+}
+
+/* The events that did not count, by type and reason, with how many. */
+static int copy_not_counted(lci_build *b)
+{
+    if (b->ev->as_of != LCI_NO_AS_OF) {
+        b->res->has_as_of = 1;
+        lci_time_format(b->ev->as_of, b->m->offset_min, b->res->as_of_text, sizeof b->res->as_of_text);
+    }
+    if (b->ev->flags & LC_EVAL_UPDATES) {
+        b->res->has_updates = 1;
+        b->res->revised = b->ev->upd.revised;
+        b->res->retracted = b->ev->upd.retracted;
+    }
+    static const char *const reasons[LCI_NC_REASONS] = {"condition", "outside_term", "repeat", "invalid", "not_yet"};
+    const lci_model *m = b->m;
+    lc_result *res = b->res;
+    if (!(res->not_counted = calloc((m->ntypes + 1) * LCI_NC_REASONS, sizeof *res->not_counted))) return -1;
+    for (size_t t = 0; t <= m->ntypes; t++)
+        for (int why = 0; why < LCI_NC_REASONS; why++) {
+            /* as of an instant, the lines the origin refused or repeated are its own */
+            const lc_eval *from = b->ev->origin && (why == LCI_NC_REPEAT || why == LCI_NC_INVALID) ? b->ev->origin : b->ev;
+            uint64_t n = from->not_counted[t][why];
+            if (n) res->not_counted[res->nnot_counted++] = (struct lci_rnot_counted){
+                       t < m->ntypes ? m->types[t].name : NULL, reasons[why], n};
+        }
+    return 0;
+}
+
 int lci_shape(lci_build *b)
 {
     if (copy_contract(b) != 0 || copy_months(b) != 0 || copy_scorecard(b) != 0) return -1;
-    return copy_warnings(b) != 0 || copy_stamp(b) != 0 ? -1 : 0;
+    return copy_warnings(b) != 0 || copy_not_counted(b) != 0 || copy_stamp(b) != 0 || copy_rule_params(b) != 0 ? -1
+                                                                                                                : 0;
 }

@@ -58,8 +58,11 @@ static int span_cond(const lci_cond *c, const lci_record *r, const lci_cond_ctx 
     int64_t ns;
     if (!lci_has(r, c->field)) return 0;
     if (!lci_record_span(r, c->field, c->field2, &ns)) {
-        /* an absent `to` counts as never: only a band open upwards holds it */
-        return c->missing_infinite && !c->band.has_hi;
+        if (!c->missing_infinite) return 0;
+        /* as of an instant an open span lasts until then; else an absent
+         * `to` counts as never: only a band open upwards holds it */
+        if (ctx->now == INT64_MAX) return !c->band.has_hi;
+        ns = ctx->now - r->v[c->field];
     }
     return lci_band_has(ctx->m, &c->band, (lci_exact){ns, 1});
 }

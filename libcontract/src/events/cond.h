@@ -44,6 +44,8 @@ typedef struct lci_cond_ctx {
     const lci_model *m;
     const lci_calendars *cals; /* NULL while streaming: no WITHIN then */
     int month_severity;        /* for conditions on a month: its severity */
+    int64_t now;               /* as of an instant: an open span that counts as endless counts until
+                                  then; INT64_MAX otherwise */
 } lci_cond_ctx;
 
 /* 1 when the record satisfies c (c NULL: always). */

@@ -21,6 +21,7 @@ static void free_accumulators(lc_eval *ev)
     free(ev->counts);
     free(ev->score_slots);
     free(ev->feed_memo);
+    free(ev->not_counted);
     if (ev->stores)
         for (size_t i = 0; i < m->ntypes; i++) free(ev->stores[i].data);
     free(ev->stores);
@@ -34,8 +35,12 @@ void lc_eval_free(lc_eval *ev)
     lci_idtable_free(&ev->strings);
     lci_idtable_free(&ev->files);
     lci_unknown_free(&ev->undeclared);
+    lci_updates_free(&ev->upd);
     free(ev->contents);
     free(ev->log);
+    free(ev->open_seqs);
+    for (size_t i = 0; ev->planned && i < ev->m->ntypes; i++) free(ev->planned[i].data);
+    free(ev->planned);
     for (size_t i = 0; i < ev->nwarnings; i++) free(ev->warnings[i].message);
     free(ev->warnings);
     lci_buf_free(&ev->pending);
@@ -64,7 +69,9 @@ static int alloc_accumulators(lc_eval *ev)
     ev->score_slots = malloc(slots * sizeof *ev->score_slots);
     ev->scratch = malloc(sizeof(lci_record) + 64 * sizeof(int64_t));
     ev->key_seen = calloc(ev->plan->keys.n ? ev->plan->keys.n : 1, sizeof *ev->key_seen);
-    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen)
+    ev->not_counted = calloc(m->ntypes + 1, sizeof *ev->not_counted);
+    if (!ev->stores || !ev->feed_memo || !ev->avg || !ev->counts || !ev->score_slots || !ev->scratch || !ev->key_seen ||
+        !ev->not_counted)
         return -1;
     for (size_t i = 0; i < LCI_QUEUE; i++)
         if (!(ev->queue[i].rec = malloc(sizeof(lci_record) + 64 * sizeof(int64_t)))) return -1;
@@ -79,7 +86,7 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     if (!out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: out is NULL");
     *out = NULL;
     if (!engine || !engine->loaded) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: the engine has no rules loaded");
-    unsigned known = LC_EVAL_SKIP_INVALID | LC_EVAL_KEEP_EVENTS | LC_EVAL_STRICT;
+    unsigned known = LC_EVAL_SKIP_INVALID | LC_EVAL_KEEP_EVENTS | LC_EVAL_STRICT | LC_EVAL_UPDATES;
     if (flags & ~known) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_new: unknown flags 0x%x", flags & ~known);
     lc_eval *ev = calloc(1, sizeof *ev);
     if (!ev) return lci_oom(err);
@@ -87,6 +94,7 @@ lc_status lc_eval_new(lc_eval **out, lc_engine *engine, unsigned flags, lc_error
     ev->m = &engine->model;
     ev->plan = &engine->plan;
     ev->flags = flags;
+    ev->as_of = LCI_NO_AS_OF;
     /* the address varies from run to run (ASLR): crafted ids cannot aim at
      * one bucket; results never depend on the seed */
     uint64_t seed = lci_hash(&ev, sizeof ev, (uint64_t)(uintptr_t)ev);
@@ -169,7 +177,7 @@ static int contents_equal(const lci_content *a, const lci_content *b)
  * ticket is left out of the average). */
 static uint64_t feeds_taken(const lc_eval *ev, const lci_event_type *t, const lci_type_plan *tp, const lci_record *rec)
 {
-    lci_cond_ctx ctx = {ev->m, NULL, 0};
+    lci_cond_ctx ctx = {ev->m, NULL, 0, ev->as_of};
     uint64_t taken = 0;
     for (size_t i = 0; i < tp->nfeeds; i++) {
         const lci_feed *f = &tp->feeds[i];
@@ -294,15 +302,18 @@ static lc_status keep(lc_eval *ev, const lci_event_type *t, lci_record *rec, con
 
 /* An id seen before: an exact repeat is counted once, with a warning;
  * other content under the same id is invalid. */
-__attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, size_t index, const lci_content *content,
-                                                          const char *id, const char *file, long line, lc_error *err)
+__attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, int type, size_t index,
+                                                          const lci_content *content, const char *id, const char *file,
+                                                          long line, lc_error *err)
 {
     if (contents_equal(&ev->contents[index], content)) {
+        lci_eval_not_counted(ev, type, LCI_NC_REPEAT);
         if (lci_eval_warn(ev, file, line, "event \"%s\" repeats an earlier event: counted once", id) != 0)
             return lci_oom(err);
         return LC_OK;
     }
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
+        lci_eval_not_counted(ev, type, LCI_NC_INVALID);
         if (lci_eval_warn(ev, file, line, "skipped: event id \"%s\" was already used for a different event", id) != 0)
             return lci_oom(err);
         return LC_OK;
@@ -314,10 +325,12 @@ __attribute__((cold, noinline)) static lc_status repeated(lc_eval *ev, size_t in
 
 /* An event outside the evaluation window: kept (its id is taken) and
  * named in a warning, but counted toward nothing. */
-__attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const lci_event_type *t, const lci_record *rec,
-                                                              const char *id, const char *file, long line, lc_error *err)
+__attribute__((cold, noinline)) lc_status lci_eval_outside(lc_eval *ev, const lci_record *rec, const char *id,
+                                                           const char *file, long line, lc_error *err)
 {
+    const lci_event_type *t = &ev->m->types[rec->type];
     char at[40];
+    lci_eval_not_counted(ev, (int)rec->type, LCI_NC_OUTSIDE);
     lci_time_format(rec->v[t->anchor], ev->m->offset_min, at, sizeof at);
     if (t->fields[t->anchor].kind == LCI_F_MONTH) lci_month_format(rec->v[t->anchor], at, sizeof at);
     if (lci_eval_warn(ev, file, line, "%s \"%s\" at %s is outside the term: not evaluated", t->name, id, at) != 0)
@@ -325,9 +338,37 @@ __attribute__((cold, noinline)) static lc_status outside_term(lc_eval *ev, const
     return LC_OK;
 }
 
+lci_placement lci_eval_place(lc_eval *ev, const lci_record *rec)
+{
+    const lci_event_type *t = &ev->m->types[rec->type];
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    lci_placement p = {-1, 0, 0, 0};
+    p.in_window = accepted(ev, t, tp, rec, &p.month);
+    lci_cond_ctx ctx = {ev->m, NULL, 0, ev->as_of};
+    p.counts = p.in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
+    p.taken = p.counts && p.month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
+    return p;
+}
+
+void lci_eval_feed_sums(lc_eval *ev, const lci_record *rec, int month, uint64_t taken, int sign)
+{
+    const lci_type_plan *tp = &ev->plan->of[rec->type];
+    for (; taken; taken &= taken - 1) {
+        const lci_feed *f = &tp->feeds[__builtin_ctzll(taken)];
+        size_t cell = f->cell + (size_t)month;
+        if (!f->average) {
+            ev->counts[cell] += sign;
+            continue;
+        }
+        ev->avg[cell].sum += sign * (__int128)lci_feed_value(f, rec);
+        ev->avg[cell].count += sign;
+    }
+}
+
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash, const lci_content *content,
                           const char *file, long line, lc_error *err)
 {
+    if (ev->flags & LC_EVAL_UPDATES) return lci_updates_commit(ev, rec, id, idlen, hash, content, file, line, err);
     const lci_model *m = ev->m;
     const lci_event_type *t = &m->types[rec->type];
     size_t slot;
@@ -336,13 +377,11 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         return lci_oom(err);
     }
     long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
-    if (found >= 0) return repeated(ev, (size_t)found, content, id, file, line, err);
-    int month;
+    if (found >= 0) return repeated(ev, (int)rec->type, (size_t)found, content, id, file, line, err);
     const lci_type_plan *tp = &ev->plan->of[rec->type];
-    int in_window = accepted(ev, t, tp, rec, &month);
-    lci_cond_ctx ctx = {m, NULL, 0};
-    int counts = in_window && lci_test_holds(&tp->counts_when, t, rec, &ctx); /* else recorded, counts toward nothing */
-    uint64_t taken = counts && month >= 0 ? feeds_of(ev, t, tp, rec) : 0;
+    lci_placement p = lci_eval_place(ev, rec);
+    int month = p.month, in_window = p.in_window, counts = p.counts;
+    uint64_t taken = p.taken;
     uint32_t index = (uint32_t)lci_idtable_count(&ev->ids); /* the index the id is about to get */
     if (reserve(ev, t, rec) != 0 || accumulate(ev, t, tp, rec, month, taken, index) != 0) {
         ev->broken = 1;
@@ -362,7 +401,10 @@ lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t i
         ev->log_len += ev->stores[rec->type].stride;
         ev->log_count++;
     }
-    if (!in_window) return outside_term(ev, t, rec, id, file, line, err);
-    if (!counts) return LC_OK;
+    if (!in_window) return lci_eval_outside(ev, rec, id, file, line, err);
+    if (!counts) {
+        lci_eval_not_counted(ev, (int)rec->type, LCI_NC_CONDITION);
+        return LC_OK;
+    }
     return keep(ev, t, rec, file, line, err);
 }

@@ -48,6 +48,7 @@ typedef struct lci_queued {
     uint64_t idhash;
     lci_content content;
     long line;
+    int retract;     /* a retraction (LC_EVAL_UPDATES) of rec->type's event id */
 } lci_queued;
 
 /* What lc_eval_push_lines knows of the line it holds back until its end
@@ -67,6 +68,40 @@ typedef struct lci_warning {
     long line;
     char *message;
 } lci_warning;
+
+#define LCI_NO_AS_OF INT64_MAX
+
+/* Why an event did not count: its type's counts_when said so, its anchor
+ * lies outside the evaluation window, it repeats an earlier event, or it
+ * was invalid and skipped (--skip-invalid). */
+typedef enum lci_not_counted {
+    LCI_NC_CONDITION,
+    LCI_NC_OUTSIDE,
+    LCI_NC_REPEAT,
+    LCI_NC_INVALID,
+    LCI_NC_NOT_YET,   /* after the instant of an as-of result */
+    LCI_NC_REASONS
+} lci_not_counted;
+
+/* LC_EVAL_UPDATES (updates.c): a line with a known id and other content
+ * revises the event, a retraction removes it.  Every event's latest
+ * version is kept in an arena (the versions it replaced become garbage,
+ * compacted when they outweigh the live ones); the accumulators are
+ * updated as versions come and go; what only a result needs (the stores
+ * the rules read, the events behind each average, the score slots) is
+ * rebuilt from the latest versions, in the order they came, when a result
+ * is asked for. */
+enum { LCI_ST_NONE, LCI_ST_COUNTED, LCI_ST_CONDITION, LCI_ST_OUTSIDE, LCI_ST_RETRACTED };
+
+typedef struct lci_updates {
+    unsigned char *arena;  /* versions, one after the other */
+    size_t len, cap, live; /* bytes used, allocated, and of the latest versions */
+    uint64_t *latest;      /* per id index: 1 + the offset of its latest version, or 0 */
+    uint8_t *status;       /* per id index: LCI_ST_* */
+    size_t state_cap;
+    uint64_t revised, retracted;
+    int dirty;             /* stores, averages' events and score slots to rebuild */
+} lci_updates;
 
 /* The key the last JSON event had at a member position, as the key map
  * placed it (jsonevent.c): streams repeat their keys in the same order. */
@@ -110,6 +145,16 @@ struct lc_eval {
     lci_warning *warnings;
     size_t nwarnings, warnings_cap;
     lci_unknown_tally undeclared; /* fields of events their types do not declare */
+    uint64_t (*not_counted)[LCI_NC_REASONS]; /* per event type, and one more for lines of no known type */
+    lci_updates upd;        /* LC_EVAL_UPDATES */
+    /* an evaluation made for lc_eval_result_as_of (asof.c): the instant
+     * (LCI_NO_AS_OF otherwise), and the evaluation whose events it holds
+     * as they stood then (warnings and lines refused are the origin's) */
+    lci_time as_of;
+    const lc_eval *origin;
+    uint32_t *open_seqs;    /* ... the records still open then (their end counted to it), by seq */
+    size_t nopen, open_cap;
+    lci_store *planned;     /* ... per type, planned events due after it (or NULL) */
 
     /* LC_EVAL_KEEP_EVENTS: every committed record, for replays */
     unsigned char *log;
@@ -138,9 +183,15 @@ struct lc_eval {
     lci_record *scratch;
 };
 
-/* The index of a file name in ev->files: -1 for NULL, -2 when out of
- * memory. */
-int32_t lci_eval_file(lc_eval *ev, const char *file);
+/* The index of a file name in ev->files into *index (-1 for NULL):
+ * LC_OK or LC_ENOMEM. */
+lc_status lci_eval_file(lc_eval *ev, const char *file, int32_t *index);
+
+/* Counts an event of type `type` (-1: not known) that did not count. */
+static inline void lci_eval_not_counted(lc_eval *ev, int type, lci_not_counted why)
+{
+    ev->not_counted[type >= 0 ? (size_t)type : ev->m->ntypes][why]++;
+}
 
 /* Adds a warning; -1 when out of memory. */
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
@@ -182,6 +233,58 @@ static inline uint64_t lci_eval_id_hash(const lc_eval *ev, const char *id, size_
     lci_idtable_prefetch(&ev->ids, hash);
     return hash;
 }
+
+/* Where an event stands: its term month (or -1), whether its anchor is in
+ * the window, whether it counts (counts_when), the feeds it counts toward. */
+typedef struct lci_placement {
+    int month, in_window, counts;
+    uint64_t taken;
+} lci_placement;
+
+lci_placement lci_eval_place(lc_eval *ev, const lci_record *rec);
+
+/* The warning of an event outside the window (eval.c). */
+lc_status lci_eval_outside(lc_eval *ev, const lci_record *rec, const char *id, const char *file, long line,
+                           lc_error *err);
+
+/* Adds (sign 1) or takes back (-1) what an event's sums and counts hold
+ * (the events behind an average are not kept: updates.c rebuilds them). */
+void lci_eval_feed_sums(lc_eval *ev, const lci_record *rec, int month, uint64_t taken, int sign);
+
+/* LC_EVAL_UPDATES (updates.c): commits rec as the latest version of its
+ * id; retracts the event of that id; makes the stores and figures a
+ * result reads true again (LC_OK or LC_ENOMEM); the records to replay, in
+ * the order they came (the caller frees the array). */
+lc_status lci_updates_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash,
+                             const lci_content *content, const char *file, long line, lc_error *err);
+lc_status lci_updates_retract(lc_eval *ev, int type, const char *id, size_t idlen, uint64_t hash, const char *file,
+                              long line, lc_error *err);
+lc_status lci_updates_settle(lc_eval *ev, lc_error *err);
+lc_status lci_updates_records(const lc_eval *ev, const lci_record ***out, size_t *n);
+void lci_updates_free(lci_updates *u);
+
+/* A record of src copied into dst->scratch, its strings moved to dst's
+ * table (replay.c): 1, or 0 when out of memory.  Then committed into dst
+ * under its id and content in src. */
+int lci_eval_copy_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
+lc_status lci_eval_commit_copy(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
+
+/* Whether a record of an as-of evaluation was still open at its instant
+ * (its end after it, counted to it: asof.c). */
+int lci_eval_open_at_as_of(const lc_eval *ev, const lci_record *r);
+
+/* The planned events of a type (types[].planned) an as-of evaluation knows
+ * and are due after its instant, as they stood then (asof.c). */
+const lci_store *lci_eval_planned(const lc_eval *ev, int type);
+
+/* The records src keeps (LC_EVAL_KEEP_EVENTS, or LC_EVAL_UPDATES: the
+ * latest versions), in the order they came, for fn(ctx, record) until it
+ * returns other than LC_OK (replay.c). */
+lc_status lci_eval_each_record(const lc_eval *src, lc_status (*fn)(void *ctx, const lci_record *r), void *ctx);
+
+/* Commits the events of a stream still queued (ingest.c): an event pushed
+ * another way, or a retraction, comes after them. */
+lc_status lci_eval_flush(lc_eval *ev, lc_error *err);
 
 /* Checks and commits one record whose fields are set (eval.c). */
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t idhash,

@@ -15,12 +15,15 @@ typedef struct why {
     char text[LC_ERROR_MESSAGE_MAX];
 } why;
 
-int32_t lci_eval_file(lc_eval *ev, const char *file)
+lc_status lci_eval_file(lc_eval *ev, const char *file, int32_t *index)
 {
     uint32_t idx;
     int added;
-    if (!file) return -1;
-    return lci_idtable_intern(&ev->files, file, strlen(file), &idx, &added) == 0 ? (int32_t)idx : -2;
+    *index = -1;
+    if (!file) return LC_OK;
+    if (lci_idtable_intern(&ev->files, file, strlen(file), &idx, &added) != 0) return LC_ENOMEM;
+    *index = (int32_t)idx;
+    return LC_OK;
 }
 
 int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...)
@@ -30,9 +33,9 @@ int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    lci_warning w = {lci_eval_file(ev, file), line, lci_strdup(text)};
+    lci_warning w = {-1, line, lci_strdup(text)};
     if (!w.message) return -1;
-    if (w.file == -2 || LCI_PUSH(ev->warnings, ev->warnings_cap, ev->nwarnings, w) != 0) {
+    if (lci_eval_file(ev, file, &w.file) != LC_OK || LCI_PUSH(ev->warnings, ev->warnings_cap, ev->nwarnings, w) != 0) {
         free(w.message);
         return -1;
     }
@@ -42,6 +45,7 @@ int lci_eval_warn(lc_eval *ev, const char *file, long line, const char *fmt, ...
 lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char *text, lc_error *err)
 {
     if (ev->flags & LC_EVAL_SKIP_INVALID) {
+        lci_eval_not_counted(ev, -1, LCI_NC_INVALID);
         if (lci_eval_warn(ev, file, line, "skipped: %s", text) != 0) return lci_oom(err);
         return LC_OK;
     }
@@ -49,42 +53,45 @@ lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char 
     return lci_fail(err, LC_EEVENT, file, line, "%s", text);
 }
 
-static int parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, why *w)
+static lc_status parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, why *w)
 {
     const char *end = NULL;
     unsigned depth = ev->engine->opts.json_depth_limit;
     int r = lci_scan_line(&ev->scan, json, len, depth, w->text, sizeof w->text);
-    if (r == 1) {
-        snprintf(w->text, sizeof w->text, "not a JSON object");
-        return -1;
-    }
-    if (r) return r;
+    if (r == 1) snprintf(w->text, sizeof w->text, "not a JSON object");
+    if (r == 1 || r == -1) return LC_EEVENT;
+    if (r) return LC_ENOMEM;
     /* the scan validated the syntax: cJSON can only fail for memory */
     *out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    return *out ? 0 : -2;
+    return *out ? LC_OK : LC_ENOMEM;
 }
 
-/* Reads one line into rec and *p: 0, -1 invalid (w), -2 out of memory.
- * *obj is cJSON's object (p->id lies in it) for the caller to delete. */
-static int read_event(lc_eval *ev, const char *json, size_t len, const char *file, long line, lci_record *rec,
-                      lci_jevent *p, cJSON **obj, why *w)
+/* Reads one line into rec and *p: LC_OK, LC_EEVENT (w says why), LC_ENOMEM
+ * or LC_EINTERNAL.  *obj is cJSON's object (p->id lies in it) for the
+ * caller to delete. */
+static lc_status read_event(lc_eval *ev, const char *json, size_t len, const char *file, long line, lci_record *rec,
+                            lci_jevent *p, cJSON **obj, why *w)
 {
     ev->reading_file = file;
     ev->reading_line = line;
-    int r = parse_object(ev, json, len, obj, w);
-    if (r == 0) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
-    if (r == 0 && lci_record_complete(ev, rec) != 0) {
+    lc_status r = parse_object(ev, json, len, obj, w);
+    if (r == LC_OK) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
+    if (r == LC_OK && p->retract) rec->type = (uint32_t)p->type; /* committed as a retraction */
+    else if (r == LC_OK && lci_record_complete(ev, rec) != 0) {
         lci_record_explain(ev, rec, w->text, sizeof w->text);
-        r = -1;
+        r = LC_EEVENT;
     }
     return r;
 }
 
-static lc_status refused(lc_eval *ev, int r, const char *file, long line, const why *w, lc_error *err)
+/* A line read_event did not take: invalid input (a warning when skipped),
+ * or the error that stops the evaluation. */
+static lc_status refused(lc_eval *ev, lc_status r, const char *file, long line, const why *w, lc_error *err)
 {
-    if (r != -2) return lci_eval_invalid(ev, file, line, w->text, err);
+    if (r == LC_EEVENT) return lci_eval_invalid(ev, file, line, w->text, err);
     ev->broken = 1;
-    return lci_oom(err);
+    if (r == LC_ENOMEM) return lci_oom(err);
+    return lci_fail(err, r, file, line, "%s", w->text);
 }
 
 /* The evaluation stopped at an error it returned: nothing more is read. */
@@ -101,19 +108,29 @@ static const char *too_long_text(const lc_eval *ev, why *w)
     return w->text;
 }
 
+/* Commits a line read: an event, or with updates a retraction. */
+static lc_status commit_line(lc_eval *ev, lci_record *rec, int retract, const char *id, size_t idlen, uint64_t hash,
+                             const lci_content *content, const char *file, long line, lc_error *err)
+{
+    if (retract) return lci_updates_retract(ev, (int)rec->type, id, idlen, hash, file, line, err);
+    return lci_eval_commit(ev, rec, id, idlen, hash, content, file, line, err);
+}
+
 lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const char *file, long line, lc_error *err)
 {
     if (!ev || (!json && len)) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_json: NULL argument");
     while (len && (json[len - 1] == '\n' || json[len - 1] == '\r')) len--;
     why w;
     if (ev->broken) return stopped(file, line, err);
+    lc_status flushed = ev->queue_len ? lci_eval_flush(ev, err) : LC_OK; /* after the lines pushed before */
+    if (flushed != LC_OK) return flushed;
     if (len > ev->engine->opts.event_line_limit) return lci_eval_invalid(ev, file, line, too_long_text(ev, &w), err);
     w.text[0] = '\0';
     cJSON *obj = NULL;
     lci_jevent p = {0};
-    int r = read_event(ev, json, len, file, line, ev->scratch, &p, &obj, &w);
+    lc_status r = read_event(ev, json, len, file, line, ev->scratch, &p, &obj, &w);
     lc_status st = r ? refused(ev, r, file, line, &w, err)
-                     : lci_eval_commit(ev, ev->scratch, p.id, p.idlen, p.idhash, &p.content, file, line, err);
+                     : commit_line(ev, ev->scratch, p.retract, p.id, p.idlen, p.idhash, &p.content, file, line, err);
     cJSON_Delete(obj);
     return st;
 }
@@ -122,13 +139,14 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
 
 /* Commits every queued event in order.  After an error the rest are
  * dropped: the evaluation has stopped, and they come after the error. */
-static lc_status flush(lc_eval *ev, lc_error *err)
+lc_status lci_eval_flush(lc_eval *ev, lc_error *err)
 {
     lc_status st = LC_OK;
     for (; ev->queue_len; ev->queue_len--, ev->queue_head = (ev->queue_head + 1) % LCI_QUEUE) {
         lci_queued *q = &ev->queue[ev->queue_head];
         if (st == LC_OK && !ev->broken)
-            st = lci_eval_commit(ev, q->rec, q->id.data, q->id.len, q->idhash, &q->content, ev->file, q->line, err);
+            st = commit_line(ev, q->rec, q->retract, q->id.data, q->id.len, q->idhash, &q->content, ev->file, q->line,
+                             err);
     }
     return st;
 }
@@ -139,28 +157,29 @@ static lc_status flush(lc_eval *ev, lc_error *err)
 static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line, lc_error *err)
 {
     lc_status st;
-    if (ev->broken) return (st = flush(ev, err)) != LC_OK ? st : stopped(ev->file, line, err);
+    if (ev->broken) return (st = lci_eval_flush(ev, err)) != LC_OK ? st : stopped(ev->file, line, err);
     why w;
     w.text[0] = '\0';
     cJSON *obj = NULL;
     lci_jevent p = {0};
     lci_queued *q = &ev->queue[(ev->queue_head + ev->queue_len) % LCI_QUEUE];
-    int r = read_event(ev, json, len, ev->file, line, q->rec, &p, &obj, &w);
-    if (r == 0) {
+    lc_status r = read_event(ev, json, len, ev->file, line, q->rec, &p, &obj, &w);
+    if (r == LC_OK) {
         lci_buf_reset(&q->id);
-        if (lci_buf_put(&q->id, p.id, p.idlen) != 0) r = -2;
+        if (lci_buf_put(&q->id, p.id, p.idlen) != 0) r = LC_ENOMEM;
     }
     cJSON_Delete(obj);
-    if (r != 0) return (st = flush(ev, err)) != LC_OK ? st : refused(ev, r, ev->file, line, &w, err);
+    if (r != LC_OK) return (st = lci_eval_flush(ev, err)) != LC_OK ? st : refused(ev, r, ev->file, line, &w, err);
     q->idhash = p.idhash;
     q->content = p.content;
     q->line = line;
+    q->retract = p.retract;
     if (++ev->queue_len < LCI_QUEUE) return LC_OK;
     lci_queued *oldest = &ev->queue[ev->queue_head];
     ev->queue_head = (ev->queue_head + 1) % LCI_QUEUE;
     ev->queue_len--;
-    return lci_eval_commit(ev, oldest->rec, oldest->id.data, oldest->id.len, oldest->idhash, &oldest->content, ev->file,
-                           oldest->line, err);
+    return commit_line(ev, oldest->rec, oldest->retract, oldest->id.data, oldest->id.len, oldest->idhash,
+                       &oldest->content, ev->file, oldest->line, err);
 }
 
 /* ---- streams of lines ---- */
@@ -244,7 +263,7 @@ static lc_status refuse(lc_eval *ev, const char *text, int ended, lc_error *err)
     ev->stream_started = 1;
     reset_line(ev);
     ev->watch.dropping = !ended;
-    lc_status st = flush(ev, err);
+    lc_status st = lci_eval_flush(ev, err);
     if (st != LC_OK) return st;
     return ev->broken ? stopped(ev->file, ev->lineno, err) : lci_eval_invalid(ev, ev->file, ev->lineno, text, err);
 }
@@ -376,7 +395,7 @@ lc_status lc_eval_push_lines(lc_eval *ev, const char *file, const char *data, si
         ev->stream_started = 0;
     }
     /* every event of the chunk is committed before the call returns */
-    lc_status st = push_chunk(ev, data, len, err), rest = flush(ev, err);
+    lc_status st = push_chunk(ev, data, len, err), rest = lci_eval_flush(ev, err);
     return st != LC_OK ? st : rest;
 }
 
@@ -386,7 +405,7 @@ lc_status lc_eval_end_stream(lc_eval *ev, lc_error *err)
     lc_status st = LC_OK;
     if (ev->pending.len) { /* a last line without LF (a refused one was reported already) */
         st = push_line(ev, ev->pending.data, ev->pending.len, err);
-        lc_status rest = flush(ev, err);
+        lc_status rest = lci_eval_flush(ev, err);
         if (st == LC_OK) st = rest;
     }
     reset_line(ev);

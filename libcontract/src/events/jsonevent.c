@@ -21,14 +21,14 @@ typedef struct why {
     size_t size;
 } why;
 
-static int reason(why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reason(why *w, const char *fmt, ...)
+static lc_status reason(why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static lc_status reason(why *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(w->text, w->size, fmt, ap);
     va_end(ap);
-    return -1;
+    return LC_EEVENT;
 }
 
 /* A member's value as the field readers see it. */
@@ -46,7 +46,7 @@ typedef struct value {
 
 #define KIND_SEED(k) (UINT64_C(0x9e3779b97f4a7c15) * (uint64_t)((k) + 1))
 
-static uint64_t hash_node(const cJSON *v, uint64_t seed, why *w, int *bad);
+static uint64_t hash_node(const cJSON *v, uint64_t seed, why *w, lc_status *bad);
 
 /* Numbers are equal by value (1 = 1.0 = 1e0): the literal is normalised
  * exactly when it fits a decimal, else the double stands for it. */
@@ -100,13 +100,13 @@ static const cJSON *repeated_nested(nested_key *keys, size_t n)
 
 /* An object nested in the event: members summed as at the top, and its
  * keys must be distinct too (cJSON would keep both silently). */
-static uint64_t hash_object(const cJSON *v, uint64_t seed, why *w, int *bad)
+static uint64_t hash_object(const cJSON *v, uint64_t seed, why *w, lc_status *bad)
 {
     size_t n = 0;
     for (const cJSON *c = v->child; c; c = c->next) n++;
     nested_key few[16], *keys = n <= 16 ? few : malloc(n * sizeof *keys);
     if (!keys) {
-        *bad = -2;
+        *bad = LC_ENOMEM;
         return 0;
     }
     uint64_t acc = seed ^ KIND_SEED(LCI_J_OBJECT);
@@ -121,7 +121,7 @@ static uint64_t hash_object(const cJSON *v, uint64_t seed, why *w, int *bad)
     return acc;
 }
 
-static uint64_t hash_array(const cJSON *v, uint64_t seed, why *w, int *bad)
+static uint64_t hash_array(const cJSON *v, uint64_t seed, why *w, lc_status *bad)
 {
     uint64_t acc = seed ^ KIND_SEED(LCI_J_ARRAY), position = 0;
     for (const cJSON *c = v->child; c; c = c->next, position++)
@@ -130,7 +130,7 @@ static uint64_t hash_array(const cJSON *v, uint64_t seed, why *w, int *bad)
 }
 
 /* A nested value, from cJSON's tree (its numbers by their double). */
-static uint64_t hash_node(const cJSON *v, uint64_t seed, why *w, int *bad)
+static uint64_t hash_node(const cJSON *v, uint64_t seed, why *w, lc_status *bad)
 {
     lci_dec none = {0, 0};
     if (cJSON_IsString(v)) return lci_fast_hash(v->valuestring, strlen(v->valuestring), seed ^ KIND_SEED(LCI_J_STRING));
@@ -143,7 +143,7 @@ static uint64_t hash_node(const cJSON *v, uint64_t seed, why *w, int *bad)
 
 /* A top-level member: the hash of its value under the plan's seed (a
  * string's may be known already), folded with its key's. */
-static uint64_t hash_member(const value *v, uint64_t known, uint64_t key_hash, uint64_t seed, why *w, int *bad)
+static uint64_t hash_member(const value *v, uint64_t known, uint64_t key_hash, uint64_t seed, why *w, lc_status *bad)
 {
     uint64_t h;
     switch (v->kind) {
@@ -164,17 +164,17 @@ static const char *const KIND_NAMES[] = {"an RFC 3339 timestamp with offset", "t
                                          "a fraction from 0 to 1", "one of its values", "a string",
                                          "a month \"YYYY-MM\"", "a severity level"};
 
-static int read_time(const lci_field *f, const value *v, int64_t *out, why *w)
+static lc_status read_time(const lci_field *f, const value *v, int64_t *out, why *w)
 {
     char detail[160];
     int offset;
     if (v->kind != LCI_J_STRING) return reason(w, "field \"%s\" must be %s", f->name, KIND_NAMES[f->kind]);
     if (lci_time_parse(v->text, v->len, out, &offset, detail, sizeof detail) != 0)
         return reason(w, "field \"%s\" is not a valid timestamp (\"%s\"): %s", f->name, v->text, detail);
-    return 0;
+    return LC_OK;
 }
 
-static int read_decimal(const lci_field *f, const value *v, int64_t *out, why *w)
+static lc_status read_decimal(const lci_field *f, const value *v, int64_t *out, why *w)
 {
     lci_dec d = v->dec;
     int digits = v->digits, is_string = v->kind == LCI_J_STRING;
@@ -188,18 +188,18 @@ static int read_decimal(const lci_field *f, const value *v, int64_t *out, why *w
     if (st != LCI_NUM_OK || (!is_string && digits > 15))
         return reason(w, "field \"%s\": %.*s has more significant digits than can be kept exactly%s", f->name, len,
                       v->text, f->kind == LCI_F_MONEY ? " (send it as a decimal string)" : "");
-    if (lci_dec_rescale(d, f->scale, out) == LCI_NUM_OK) return 0;
+    if (lci_dec_rescale(d, f->scale, out) == LCI_NUM_OK) return LC_OK;
     if (f->scale == 0) return reason(w, "field \"%s\" must be a whole number, not %.*s", f->name, len, v->text);
     return reason(w, "field \"%s\": %.*s has more than %d decimal places", f->name, len, v->text, f->scale);
 }
 
-static int read_choice(const lci_namemap *choices, const lci_field *f, const value *v, int64_t *out, why *w)
+static lc_status read_choice(const lci_namemap *choices, const lci_field *f, const value *v, int64_t *out, why *w)
 {
     if (v->kind != LCI_J_STRING) return reason(w, "field \"%s\" must be a string", f->name);
     int i = lci_namemap_find(choices, v->text, v->len, lci_namemap_hash(choices, v->text, v->len));
     if (i >= 0) {
         *out = i;
-        return 0;
+        return LC_OK;
     }
     char list[300] = "";
     for (size_t k = 0; k < choices->n && strlen(list) + choices->names[k].len + 4 < sizeof list; k++) {
@@ -209,26 +209,26 @@ static int read_choice(const lci_namemap *choices, const lci_field *f, const val
     return reason(w, "field \"%s\" cannot be \"%s\" (expected one of: %s)", f->name, v->text, list);
 }
 
-static int read_string(lc_eval *ev, const lci_field *f, const value *v, int64_t *out, why *w)
+static lc_status read_string(lc_eval *ev, const lci_field *f, const value *v, int64_t *out, why *w)
 {
     uint32_t idx;
     int added;
     if (v->kind != LCI_J_STRING) return reason(w, "field \"%s\" must be a string", f->name);
-    if (lci_idtable_intern(&ev->strings, v->text, v->len, &idx, &added) != 0) return -2;
+    if (lci_idtable_intern(&ev->strings, v->text, v->len, &idx, &added) != 0) return LC_ENOMEM;
     *out = idx;
-    return 0;
+    return LC_OK;
 }
 
-static int read_month(const lci_field *f, const value *v, int64_t *out, why *w)
+static lc_status read_month(const lci_field *f, const value *v, int64_t *out, why *w)
 {
     char detail[120];
     if (v->kind != LCI_J_STRING) return reason(w, "field \"%s\" must be %s", f->name, KIND_NAMES[f->kind]);
     if (lci_month_parse(v->text, v->len, out, detail, sizeof detail) != 0)
         return reason(w, "field \"%s\": \"%s\" is not a month: %s", f->name, v->text, detail);
-    return 0;
+    return LC_OK;
 }
 
-static int check_range(const lci_field *f, int64_t x, why *w)
+static lc_status check_range(const lci_field *f, int64_t x, why *w)
 {
     char bound[48];
     if (f->has_min && x < f->min) {
@@ -239,20 +239,20 @@ static int check_range(const lci_field *f, int64_t x, why *w)
         lci_dec_format((lci_dec){f->max, f->scale}, bound, sizeof bound);
         return reason(w, "field \"%s\" must be at most %s", f->name, bound);
     }
-    return 0;
+    return LC_OK;
 }
 
-/* 0 ok, -1 invalid (w set), -2 out of memory. */
-static int read_field(lc_eval *ev, const lci_type_plan *tp, int fi, const lci_field *f, const value *v, int64_t *out,
-                      why *w)
+/* LC_OK, LC_EEVENT (w says why) or LC_ENOMEM. */
+static lc_status read_field(lc_eval *ev, const lci_type_plan *tp, int fi, const lci_field *f, const value *v, int64_t *out,
+                            why *w)
 {
-    int r;
+    lc_status r;
     switch (f->kind) {
     case LCI_F_TIME: return read_time(f, v, out, w);
     case LCI_F_BOOL:
         if (v->kind != LCI_J_TRUE && v->kind != LCI_J_FALSE) return reason(w, "field \"%s\" must be true or false", f->name);
         *out = v->kind == LCI_J_TRUE;
-        return 0;
+        return LC_OK;
     case LCI_F_INTEGER:
     case LCI_F_NUMBER:
     case LCI_F_MONEY:
@@ -308,16 +308,16 @@ static void find_key(lc_eval *ev, size_t i, const char *text, lci_jkey *k)
 
 /* Pass one: every key's hash and place in the key map; the first "type"
  * and "id" members. */
-static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **type, lci_jkey **id)
+static lc_status index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **type, lci_jkey **id)
 {
     const lci_plan *plan = ev->plan;
     size_t n = ev->scan.nmembers;
-    if (lci_grow((void **)&ev->jkeys, &ev->jkeys_cap, n ? n : 1, sizeof *ev->jkeys) != 0) return -2;
+    if (lci_grow((void **)&ev->jkeys, &ev->jkeys_cap, n ? n : 1, sizeof *ev->jkeys) != 0) return LC_ENOMEM;
     lci_jkey *keys = ev->jkeys;
     const cJSON *c = obj->child;
     *type = *id = NULL;
     for (size_t i = 0; i < n; i++, c = c->next) {
-        if (!c) return -3;
+        if (!c) return LC_EINTERNAL;
         lci_jkey *k = &keys[i];
         k->node = c;
         k->len = decoded_len(ev->scan.members[i].key_len, c->string);
@@ -327,7 +327,7 @@ static int index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **
         if (k->key == plan->key_id && !*id) *id = k;
     }
     *out = keys;
-    return c ? -3 : 0; /* cJSON saw other members than the scan: cannot happen */
+    return c ? LC_EINTERNAL : LC_OK; /* cJSON saw other members than the scan: cannot happen */
 }
 
 /* A string member's value: its text, decoded length and hash (kept for
@@ -340,7 +340,7 @@ static const char *string_of(const lc_eval *ev, lci_jkey *k, size_t *len)
     return s;
 }
 
-static int read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci_jevent *p, why *w)
+static lc_status read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci_jevent *p, why *w)
 {
     const lci_plan *plan = ev->plan;
     size_t len;
@@ -354,7 +354,7 @@ static int read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci_jeven
     p->id = string_of(ev, id, &p->idlen);
     p->idhash = id->vhash; /* the id table hashes under the same seed */
     lci_idtable_prefetch(&ev->ids, p->idhash);
-    return 0;
+    return LC_OK;
 }
 
 /* Above this many members, keys no type declares are checked for repeats
@@ -399,18 +399,18 @@ static int repeated_key(lc_eval *ev, const lci_jkey *keys, size_t i)
 }
 
 /* An empty set of undeclared keys for an event of n members. */
-static int clear_unknown(lc_eval *ev, size_t n)
+static lc_status clear_unknown(lc_eval *ev, size_t n)
 {
     size_t need = 2;
     while (need < 2 * n) need *= 2;
     if (need > ev->unknown_cap) {
         uint32_t *set = realloc(ev->unknown, need * sizeof *set);
-        if (!set) return -2;
+        if (!set) return LC_ENOMEM;
         ev->unknown = set;
         ev->unknown_cap = need;
     }
     memset(ev->unknown, 0, ev->unknown_cap * sizeof *ev->unknown);
-    return 0;
+    return LC_OK;
 }
 
 static void value_of(const lci_jmember *mb, const cJSON *c, const char *line, value *v)
@@ -443,7 +443,7 @@ static void next_stamp(lc_eval *ev)
 
 /* A field the event's type does not declare: invalid when the type or the
  * evaluation is strict, else tallied (unknown.h). */
-static int undeclared(lc_eval *ev, const lci_event_type *t, int type, size_t i, const lci_jkey *k, why *w)
+static lc_status undeclared(lc_eval *ev, const lci_event_type *t, int type, size_t i, const lci_jkey *k, why *w)
 {
     if (t->strict || (ev->flags & LC_EVAL_STRICT)) {
         char hint[96];
@@ -451,19 +451,19 @@ static int undeclared(lc_eval *ev, const lci_event_type *t, int type, size_t i, 
                       lci_hint(lci_model_nearest_field(t, k->node->string), hint, sizeof hint));
     }
     int32_t *file;
-    if (lci_unknown_note(&ev->undeclared, type, i, k->node->string, k->len, ev->reading_line, &file) != 0) return -2;
-    if (file && (*file = lci_eval_file(ev, ev->reading_file)) == -2) return -2;
-    return 0;
+    if (lci_unknown_note(&ev->undeclared, type, i, k->node->string, k->len, ev->reading_line, &file) != 0) return LC_ENOMEM;
+    if (file && lci_eval_file(ev, ev->reading_file, file) != LC_OK) return LC_ENOMEM;
+    return LC_OK;
 }
 
 /* Pass two, in the members' order: repeated keys, the content hash, the
  * fields' values. */
-static int read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci_jevent *p, lci_record *rec, why *w)
+static lc_status read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci_jevent *p, lci_record *rec, why *w)
 {
     const lci_type_plan *tp = &ev->plan->of[p->type];
     const lci_event_type *t = &ev->m->types[p->type];
     uint64_t seed = ev->plan->seed;
-    if (ev->scan.nmembers > FEW_MEMBERS && clear_unknown(ev, ev->scan.nmembers) != 0) return -2;
+    if (ev->scan.nmembers > FEW_MEMBERS && clear_unknown(ev, ev->scan.nmembers) != 0) return LC_ENOMEM;
     next_stamp(ev);
     p->content.h = 0;
     for (size_t i = 0; i < ev->scan.nmembers; i++) {
@@ -471,32 +471,49 @@ static int read_members(lc_eval *ev, const lci_jkey *keys, const char *line, lci
         if (repeated_key(ev, keys, i)) return reason(w, "key \"%s\" appears twice", k->node->string);
         value v;
         value_of(&ev->scan.members[i], k->node, line, &v);
-        int bad = 0;
+        lc_status bad = LC_OK;
         p->content.h += hash_member(&v, k->vhash, k->hash, seed, w, &bad);
         if (bad) return bad;
         int f = k->key >= 0 ? tp->field_of_key[k->key] : -1;
         if (f < 0 && k->key != ev->plan->key_type && k->key != ev->plan->key_id) {
-            int u = undeclared(ev, t, p->type, i, k, w);
+            lc_status u = undeclared(ev, t, p->type, i, k, w);
             if (u) return u;
             continue;
         }
         if (f < 0 || v.kind == LCI_J_NULL) continue; /* null is absent */
-        int r = read_field(ev, tp, f, &t->fields[f], &v, &rec->v[f], w);
+        lc_status r = read_field(ev, tp, f, &t->fields[f], &v, &rec->v[f], w);
         if (r) return r;
         rec->present |= UINT64_C(1) << f;
     }
-    return 0;
+    return LC_OK;
 }
 
-int lci_json_event(lc_eval *ev, const cJSON *obj, const char *line, lci_jevent *p, lci_record *rec, char *why_text,
-                   size_t why_size)
+/* With updates, a member "retracted" that the type does not declare makes
+ * the line a retraction: type, id and "retracted": true, nothing else. */
+static lc_status retraction(const lc_eval *ev, const lci_jkey *keys, lci_jevent *p, why *w)
+{
+    const lci_event_type *t = &ev->m->types[p->type];
+    if (lci_model_field(t, "retracted") >= 0) return LC_OK;
+    for (size_t i = 0; i < ev->scan.nmembers; i++) {
+        if (strcmp(keys[i].node->string, "retracted") != 0) continue;
+        if (!cJSON_IsTrue(keys[i].node)) return reason(w, "\"retracted\" must be true (a retraction) or absent");
+        if (ev->scan.nmembers != 3) return reason(w, "a retraction has only \"type\", \"id\" and \"retracted\": true");
+        p->retract = 1;
+        return LC_OK;
+    }
+    return LC_OK;
+}
+
+lc_status lci_json_event(lc_eval *ev, const cJSON *obj, const char *line, lci_jevent *p, lci_record *rec,
+                         char *why_text, size_t why_size)
 {
     why w = {why_text, why_size};
     lci_jkey *keys, *type, *id;
-    int r = index_keys(ev, obj, &keys, &type, &id);
-    if (r == -3) return reason(&w, "the JSON reader and the scan disagree on the members");
-    if (r == 0) r = read_type_and_id(ev, type, id, p, &w);
-    if (r) return r;
+    lc_status r = index_keys(ev, obj, &keys, &type, &id);
+    if (r == LC_EINTERNAL) reason(&w, "the JSON reader and the scan disagree on the members");
+    if (r == LC_OK) r = read_type_and_id(ev, type, id, p, &w);
+    if (r == LC_OK && (ev->flags & LC_EVAL_UPDATES)) r = retraction(ev, keys, p, &w);
+    if (r || p->retract) return r;
     const lci_event_type *t = &ev->m->types[p->type];
     memset(rec, 0, sizeof *rec + t->nfields * sizeof rec->v[0]);
     rec->type = (uint32_t)p->type;

@@ -42,7 +42,7 @@ static lci_test make_test(const lci_model *m, const lci_event_type *t, const lci
         return x;
     }
     lci_record probe = {0}; /* presence alone is read: no values needed */
-    lci_cond_ctx ctx = {m, NULL, 0};
+    lci_cond_ctx ctx = {m, NULL, 0, INT64_MAX};
     for (unsigned row = 0; row < 1u << x.nfields; row++) {
         probe.present = 0;
         for (int j = 0; j < x.nfields; j++)
@@ -86,7 +86,7 @@ static int build_feeds(lci_type_plan *tp, const lci_model *m, size_t type)
         const lci_measure *me = &m->measures[i];
         if (me->type != (int)type || (me->kind != LCI_M_AVERAGE && me->kind != LCI_M_COUNT && me->kind != LCI_M_SUM))
             continue;
-        if (tp->nfeeds == LCI_MAX_FEEDS) return -2;
+        if (tp->nfeeds == LCI_MAX_FEEDS) return -1; /* refused at load (rules.c): cannot happen */
         lci_feed *f = &tp->feeds[tp->nfeeds++];
         f->measure = (int)i;
         f->cell = i * (size_t)m->nmonths;

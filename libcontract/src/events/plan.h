@@ -84,9 +84,9 @@ typedef struct lci_plan {
     int64_t ndays;
 } lci_plan;
 
-/* Builds the plan of a loaded model; seed varies the name maps' hashes.
- * 0, -1 when out of memory, -2 when a type feeds more than LCI_MAX_FEEDS
- * measures (p is then empty). */
+/* Builds the plan of a loaded model (whose types feed at most
+ * LCI_MAX_FEEDS measures each: the loader refuses more); seed varies the
+ * name maps' hashes.  0, or -1 when out of memory (p is then empty). */
 int lci_plan_build(lci_plan *p, const lci_model *m, uint64_t seed);
 void lci_plan_free(lci_plan *p);
 

@@ -322,12 +322,20 @@ static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, const
     return lci_eval_commit(ev, rec, e->id, e->idlen, idhash, &content, file, line, err);
 }
 
+/* Whether the evaluation takes another event: not after an error, and
+ * only once the JSON lines pushed before it are in (they come first). */
+static lc_status ready(lc_eval *ev, const char *file, long line, lc_error *err)
+{
+    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
+    return ev->queue_len ? lci_eval_flush(ev, err) : LC_OK;
+}
+
 lc_status lc_eval_push_event_at(lc_eval *ev, const lc_event *e, const char *file, long line, lc_error *err)
 {
     if (!ev) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_push_event: NULL evaluation");
     lc_status st = check_built(ev, e, err);
     if (st != LC_OK) return st;
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
+    if ((st = ready(ev, file, line, err)) != LC_OK) return st;
     return push_one(ev, e, lci_eval_id_hash(ev, e->id, e->idlen), file, line, err);
 }
 
@@ -339,8 +347,8 @@ lc_status lc_eval_push_event(lc_eval *ev, const lc_event *e, lc_error *err)
 lc_status lc_eval_reject(lc_eval *ev, const char *file, long line, const char *message, lc_error *err)
 {
     if (!ev || !message) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_reject: NULL argument");
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, file, line, "the evaluation stopped at an earlier error");
-    return lci_eval_invalid(ev, file, line, message, err);
+    lc_status st = ready(ev, file, line, err);
+    return st != LC_OK ? st : lci_eval_invalid(ev, file, line, message, err);
 }
 
 /* Events whose ids are hashed, and their slots in the id table asked
@@ -358,7 +366,8 @@ lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t
         lc_status st = check_built(ev, events[i], err);
         if (st != LC_OK) return st;
     }
-    if (ev->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "the evaluation stopped at an earlier error");
+    lc_status ok = ready(ev, NULL, 0, err);
+    if (ok != LC_OK) return ok;
     for (size_t i = 0; i < n && i < AHEAD; i++) hashes[i] = lci_eval_id_hash(ev, events[i]->id, events[i]->idlen);
     for (size_t i = 0; i < n; i++) {
         uint64_t hash = hashes[i % AHEAD];
@@ -368,4 +377,17 @@ lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t
         if (pushed) *pushed = i + 1;
     }
     return LC_OK;
+}
+
+lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err)
+{
+    if (!ev || !type || !id) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: NULL argument");
+    if (!(ev->flags & LC_EVAL_UPDATES))
+        return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: the evaluation takes no updates (LC_EVAL_UPDATES)");
+    lc_status st = ready(ev, NULL, 0, err);
+    if (st != LC_OK) return st;
+    int t = lci_model_type(ev->m, type);
+    if (t < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: unknown event type '%s'", type);
+    size_t len = strlen(id);
+    return lci_updates_retract(ev, t, id, len, lci_eval_id_hash(ev, id, len), NULL, 0, err);
 }

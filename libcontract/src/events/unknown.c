@@ -48,8 +48,11 @@ static int note_more(lci_unknown_tally *t, int type, long line, int32_t **file)
     return 0;
 }
 
-/* The field of (type, name), added when new: its index, or -1 when out of
- * memory, -2 when the tally is full. */
+#define OUT_OF_MEMORY -1
+#define TALLY_FULL -2
+
+/* The field of (type, name), added when new: its index, or OUT_OF_MEMORY,
+ * or TALLY_FULL when the name is new and the tally holds as many as it may. */
 static long field_of(lci_unknown_tally *t, int type, const char *name, size_t len)
 {
     char key[LCI_UNKNOWN_NAME_MAX + 16];
@@ -60,11 +63,11 @@ static long field_of(lci_unknown_tally *t, int type, const char *name, size_t le
     if (t->nfields == LCI_UNKNOWN_NAMES) {
         size_t slot;
         long found = lci_idtable_lookup(&t->keys, key, (size_t)prefix + len, lci_idtable_hash(&t->keys, key, (size_t)prefix + len), &slot);
-        return found >= 0 ? found : -2;
+        return found >= 0 ? found : TALLY_FULL;
     }
     /* room first: a key is never interned without its field */
-    if (lci_grow((void **)&t->fields, &t->fields_cap, t->nfields + 1, sizeof *t->fields) != 0) return -1;
-    if (lci_idtable_intern(&t->keys, key, (size_t)prefix + len, &index, &added) != 0) return -1;
+    if (lci_grow((void **)&t->fields, &t->fields_cap, t->nfields + 1, sizeof *t->fields) != 0) return OUT_OF_MEMORY;
+    if (lci_idtable_intern(&t->keys, key, (size_t)prefix + len, &index, &added) != 0) return OUT_OF_MEMORY;
     if (added) t->fields[t->nfields++] = (lci_unknown_field){type, index, (size_t)prefix, 0, -1, 0};
     return (long)index; /* fields are added in the order of the keys: the same index */
 }
@@ -80,8 +83,8 @@ int lci_unknown_note(lci_unknown_tally *t, int type, size_t pos, const char *nam
         f = memo->field;
     } else {
         f = field_of(t, type, name, len);
-        if (f == -2) return note_more(t, type, line, file);
-        if (f < 0) return -1;
+        if (f == TALLY_FULL) return note_more(t, type, line, file);
+        if (f == OUT_OF_MEMORY) return -1;
         if (memo) {
             memo->type = type;
             memo->len = (uint8_t)len;

@@ -10,6 +10,7 @@
  * by default the type's anchor → ends) add up to at least total_ge, the
  * rule applies once at this event and those events are counted, never to
  * apply again. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kinds/shared.h"
@@ -133,30 +134,103 @@ static lc_status emit_cluster(lci_build *b, const lci_rule *r, const item *items
     return lci_emit(b, r, &e);
 }
 
-static lc_status apply(lci_build *b, const lci_rule *r)
+/* The events the rule looks at, in (start, seq) order, and its window in ns. */
+static item *gather(lci_build *b, const lci_rule *r, size_t *n, lci_time *span)
 {
     const cluster *k = r->data;
     const lci_store *st = lci_build_records(b, r->type);
     const lci_event_type *t = &b->m->types[r->type];
     item *items = malloc((st->n ? st->n : 1) * sizeof *items);
-    if (!items) return LC_ENOMEM;
-    size_t n = 0;
+    if (!items) return NULL;
+    *n = 0;
     for (size_t i = 0; i < st->n; i++) {
         const lci_record *rec = lci_store_at(st, i);
         int64_t duration = k->from >= 0 && k->to >= 0 ? rec->v[k->to] - rec->v[k->from] : 0;
-        if (lci_rule_matches(b, r, rec)) items[n++] = (item){rec, rec->v[t->anchor], duration};
+        if (lci_rule_matches(b, r, rec)) items[(*n)++] = (item){rec, rec->v[t->anchor], duration};
     }
-    lci_sort(items, n, sizeof *items, by_start);
+    lci_sort(items, *n, sizeof *items, by_start);
     lci_dec wd = lci_qty_value(b->m, &k->window);
-    lci_time span = (lci_time)((__int128)wd.coef * lci_unit_ns(k->window.unit) / lci_pow10(wd.scale));
-    window w = {0, 0, 0};
+    *span = (lci_time)((__int128)wd.coef * lci_unit_ns(k->window.unit) / lci_pow10(wd.scale));
+    return items;
+}
+
+/* One pass over the events (emitting when emit is set); *w is left on the
+ * events not yet counted in the last window. */
+static lc_status pass(lci_build *b, const lci_rule *r, const item *items, size_t n, lci_time span, int emit, window *w)
+{
     lc_status rc = LC_OK;
+    *w = (window){0, 0, 0};
     for (size_t i = 0; i < n && rc == LC_OK; i++) {
-        slide(items, n, i, span, &w);
-        if (!fires(b, k, &w)) continue;
-        rc = emit_cluster(b, r, items, &w, i);
-        w = (window){w.hi, w.hi, 0}; /* counted, never to fire again */
+        slide(items, n, i, span, w);
+        if (!fires(b, r->data, w)) continue;
+        if (emit) rc = emit_cluster(b, r, items, w, i);
+        *w = (window){w->hi, w->hi, 0}; /* counted, never to fire again */
     }
+    return rc;
+}
+
+static lc_status apply(lci_build *b, const lci_rule *r)
+{
+    size_t n;
+    lci_time span;
+    item *items = gather(b, r, &n, &span);
+    if (!items) return LC_ENOMEM;
+    window w;
+    lc_status rc = pass(b, r, items, n, span, 1, &w);
+    free(items);
+    return rc;
+}
+
+/* ---- headroom, as of an instant: how far a window ending now is ---- */
+
+/* One threshold of the window at the instant: `have` against `need`. */
+static int window_room(lci_build *b, const lci_rule *r, const lci_qty *need, __int128 have, lci_unit unit,
+                       const lci_emission *e, const char *words)
+{
+    lci_dec q = lci_qty_value(b->m, need);
+    __int128 need_in_unit = (__int128)q.coef * lci_unit_ns(unit) / lci_pow10(q.scale); /* ns, or a count */
+    if (unit == LCI_UNIT_COUNT || unit == LCI_UNIT_NONE) need_in_unit = ((__int128)q.coef + lci_pow10(q.scale) - 1) / lci_pow10(q.scale);
+    __int128 left = need_in_unit > have ? need_in_unit - have : 0;
+    int events = unit == LCI_UNIT_COUNT || unit == LCI_UNIT_NONE;
+    lci_rheadroom h = lci_headroom_item("cluster", r->id, events ? "events" : "min");
+    if (r->outcome == LCI_R_BREACH) h.has_amount = lci_price(b, r, e, lci_as_of_month(b), &h.amount, NULL) == LC_OK;
+    if (events) snprintf(h.left, sizeof h.left, "%lld", (long long)left);
+    else lci_format_exact((lci_exact){(int64_t)left, 1}, LCI_UNIT_MIN, h.left, sizeof h.left);
+    char amount[32] = "";
+    if (h.has_amount) lci_fen_format(h.amount, amount, sizeof amount);
+    h.what = lci_format("%s; %s more %s within the window and %s applies%s%s", words, h.left,
+                        !events ? "min" : left == 1 ? "event" : "events", r->id, h.has_amount ? ", " : "", amount);
+    return lci_headroom_add(b, &h);
+}
+
+/* The uncounted events whose start lies in the window that ends at the
+ * instant: how many more events, or minutes, before the rule applies. */
+static int headroom(lci_build *b, const lci_rule *r)
+{
+    const cluster *k = r->data;
+    size_t n;
+    lci_time span, now = b->ev->as_of;
+    item *items = gather(b, r, &n, &span);
+    if (!items) return -1;
+    window w;
+    pass(b, r, items, n, span, 0, &w);
+    __int128 from = (__int128)now - span;
+    for (; w.lo < w.hi && items[w.lo].start < from; w.lo++) w.total -= items[w.lo].duration;
+    lci_buf words;
+    lci_buf_init(&words);
+    lci_buf_printf(&words, "%zu %s%s within ", w.hi - w.lo, b->m->types[r->type].label, w.hi - w.lo == 1 ? "" : "s");
+    lci_qty_words(b->m, &k->window, LCI_UNIT_NONE, &words);
+    if (k->has_total_ge) {
+        lci_buf_puts(&words, ", in all ");
+        lci_value_words((lci_exact){w.total, 1}, LCI_UNIT_MIN, &words);
+    }
+    lci_buf_puts(&words, " so far");
+    lci_emission e = LCI_EMISSION_INIT;
+    e.at = w.hi > w.lo ? items[w.hi - 1].rec : NULL;
+    int rc = words.failed || !words.data ? -1 : 0;
+    if (rc == 0 && k->has_count_ge) rc = window_room(b, r, &k->count_ge, (__int128)(w.hi - w.lo), LCI_UNIT_COUNT, &e, words.data);
+    if (rc == 0 && k->has_total_ge) rc = window_room(b, r, &k->total_ge, w.total, k->total_ge.unit, &e, words.data);
+    lci_buf_free(&words);
     free(items);
     return rc;
 }
@@ -197,5 +271,6 @@ const lci_kind lci_kind_cluster = {
     .read = read,
     .needs = lci_kind_needs_events,
     .apply = apply,
+    .headroom = headroom,
     .describe = describe,
 };

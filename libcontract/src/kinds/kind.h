@@ -75,6 +75,10 @@ typedef struct lci_kind {
     /* Finds what the rule finds in the evaluation, calling lci_emit for
      * each: LC_OK, LC_ENOMEM, or another status with b->err set. */
     lc_status (*apply)(struct lci_build *b, const lci_rule *rule);
+    /* As of an instant (lc_eval_result_as_of): how far the rule stands
+     * from applying in the month in progress, through lci_headroom_add
+     * (NULL: nothing to say); 0, or -1 when out of memory. */
+    int (*headroom)(struct lci_build *b, const lci_rule *rule);
     /* Adds `contract check` findings of its own (NULL: none). */
     int (*lint)(const lci_model *m, const lci_rule *rule, struct lci_findings *out);
     /* What it looks at, in words ("each outage where ...", "each month whose

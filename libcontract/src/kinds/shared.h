@@ -9,13 +9,13 @@
 /* Reads month = measure, band, impact. */
 int lci_kind_read_month(lci_reader *r, int spec, lci_rule *rule);
 
-/* 1 when the month's figure is in the band and its severity admitted. */
-int lci_month_matches(lci_build *b, const lci_rule *r, const lci_mvalue *v);
-
 /* The month's emission (streak > 0: the run it ends). */
 lc_status lci_emit_month(lci_build *b, const lci_rule *r, int month, const lci_mvalue *v, int streak);
 
 void lci_kind_describe_month(const lci_model *m, const lci_rule *r, lci_buf *out);
+
+/* As of an instant: how far the month's figure stands from the band. */
+int lci_kind_month_headroom(lci_build *b, const lci_rule *r);
 
 extern const lci_key lci_month_keys[];
 

@@ -174,49 +174,15 @@ static void free_pairing(pairing *p)
     free(p->inc_new);
 }
 
-/* ---- money per rule ---- */
-
-typedef struct rule_money {
-    const char *rule;
-    int64_t before, after;
-} rule_money;
-
-static int add_money(rule_money **rows, size_t *n, size_t *cap, const char *rule, int64_t before, int64_t after)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*rows)[i].rule, rule) == 0) {
-            (*rows)[i].before += before;
-            (*rows)[i].after += after;
-            return 0;
-        }
-    rule_money row = {rule, before, after};
-    return LCI_PUSH(*rows, *cap, *n, row);
-}
-
-static int money_rows(const lc_result *a, const lc_result *b, rule_money **rows, size_t *n)
-{
-    size_t cap = 0;
-    *rows = NULL;
-    *n = 0;
-    for (size_t i = 0; i < a->nbreaches; i++)
-        if (add_money(rows, n, &cap, a->breaches[i].rule, a->breaches[i].amount, 0) != 0) return -1;
-    for (size_t i = 0; i < b->nbreaches; i++)
-        if (add_money(rows, n, &cap, b->breaches[i].rule, 0, b->breaches[i].amount) != 0) return -1;
-    return 0;
-}
-
-static int money_cmp(const void *x, const void *y)
-{
-    return lci_natural_cmp(((const rule_money *)x)->rule, ((const rule_money *)y)->rule);
-}
-
 /* ---- rendering ---- */
 
 typedef struct diff_ctx {
     const lc_result *a, *b;
     pairing p;
-    rule_money *rows;
+    lcr_rule_money *rows;
     size_t nrows;
+    lcr_param_change *params; /* those that differ */
+    size_t nparams;
     lci_buf *out;
     int differs;
 } diff_ctx;
@@ -273,45 +239,79 @@ static void text_changed(diff_ctx *d, size_t i)
     lci_buf_putc(d->out, '\n');
 }
 
+/* A section's heading, before its first line only: empty sections are left out. */
+static void text_heading(diff_ctx *d, const char *heading, int *shown)
+{
+    if (!*shown) lci_buf_printf(d->out, "%s\n", heading);
+    *shown = 1;
+}
+
+static void text_params(diff_ctx *d)
+{
+    int shown = 0;
+    for (size_t i = 0; i < d->nparams; i++) {
+        const lcr_param_change *c = &d->params[i];
+        text_heading(d, "parameters (old → new)", &shown);
+        lci_buf_printf(d->out, "  %-24s %s → %s\n", c->name, c->old_value ? c->old_value : "(none)",
+                       c->new_value ? c->new_value : "(none)");
+    }
+}
+
 static void text_sections(diff_ctx *d)
 {
     const lc_result *a = d->a, *b = d->b;
-    lci_buf_puts(d->out, "\nbreaches added\n");
+    int shown = 0;
     for (size_t j = 0; j < b->nbreaches; j++)
-        if (!d->p.new_taken[j]) text_breach(d, '+', b, &b->breaches[j]);
-    lci_buf_puts(d->out, "breaches removed\n");
+        if (!d->p.new_taken[j]) text_heading(d, "breaches added", &shown), text_breach(d, '+', b, &b->breaches[j]);
+    shown = 0;
     for (size_t i = 0; i < a->nbreaches; i++)
-        if (d->p.match_of_old[i] < 0) text_breach(d, '-', a, &a->breaches[i]);
-    lci_buf_puts(d->out, "breaches changed\n");
+        if (d->p.match_of_old[i] < 0) text_heading(d, "breaches removed", &shown), text_breach(d, '-', a, &a->breaches[i]);
+    shown = 0;
     for (size_t i = 0; i < a->nbreaches; i++) {
         int j = d->p.match_of_old[i];
-        if (j >= 0 && !same_breach(a, &a->breaches[i], b, &b->breaches[j])) text_changed(d, i);
+        if (j >= 0 && !same_breach(a, &a->breaches[i], b, &b->breaches[j]))
+            text_heading(d, "breaches changed", &shown), text_changed(d, i);
     }
-    lci_buf_puts(d->out, "incidents\n");
+    shown = 0;
     for (size_t i = 0; i < a->nincidents; i++)
-        if (!d->p.inc_old[i]) lci_buf_printf(d->out, "  - %s %s\n", a->incidents[i].rule, event_id(a, &a->incidents[i].events, 0));
+        if (!d->p.inc_old[i]) {
+            text_heading(d, "incidents", &shown);
+            lci_buf_printf(d->out, "  - %s %s\n", a->incidents[i].rule, event_id(a, &a->incidents[i].events, 0));
+        }
     for (size_t j = 0; j < b->nincidents; j++)
-        if (!d->p.inc_new[j]) lci_buf_printf(d->out, "  + %s %s\n", b->incidents[j].rule, event_id(b, &b->incidents[j].events, 0));
+        if (!d->p.inc_new[j]) {
+            text_heading(d, "incidents", &shown);
+            lci_buf_printf(d->out, "  + %s %s\n", b->incidents[j].rule, event_id(b, &b->incidents[j].events, 0));
+        }
 }
 
+/* An old → new line of money: "  label  old → new  (delta)". */
+static void text_money_line(diff_ctx *d, const char *label, int64_t old, int64_t nw, const char *tail)
+{
+    char before[32], after[32], delta[40];
+    money_text(old, before, sizeof before);
+    money_text(nw, after, sizeof after);
+    signed_money(nw - old, delta, sizeof delta);
+    lci_buf_printf(d->out, "%s %s → %s (%s)%s\n", label, before, after, delta, tail);
+}
+
+/* Money per rule is what the breaches cost before the caps, and what they
+ * count after them; the totals likewise (the cap is why they differ). */
 static void text_money(diff_ctx *d)
 {
-    lci_buf_puts(d->out, "money by rule (before → after)\n");
+    int shown = 0;
     for (size_t i = 0; i < d->nrows; i++) {
-        const rule_money *r = &d->rows[i];
-        char before[32], after[32], delta[40];
-        if (r->before == r->after) continue;
-        money_text(r->before, before, sizeof before);
-        money_text(r->after, after, sizeof after);
-        signed_money(r->after - r->before, delta, sizeof delta);
-        lci_buf_printf(d->out, "  %-9s %12s → %12s  %s\n", r->rule, before, after, delta);
+        const lcr_rule_money *r = &d->rows[i];
+        char label[64];
+        if (r->old_amount == r->new_amount && r->old_counted == r->new_counted) continue;
+        text_heading(d, "money by rule (old → new), before the caps; counted after them", &shown);
+        snprintf(label, sizeof label, "  %-9s", r->rule);
+        text_money_line(d, label, r->old_amount, r->new_amount, "");
+        if (r->old_counted != r->old_amount || r->new_counted != r->new_amount)
+            text_money_line(d, "    counted", r->old_counted, r->new_counted, "");
     }
-    char before[32], after[32], delta[40];
-    money_text(d->a->amount, before, sizeof before);
-    money_text(d->b->amount, after, sizeof after);
-    signed_money(d->b->amount - d->a->amount, delta, sizeof delta);
-    lci_buf_printf(d->out, "total: %s → %s (%s)%s\n", before, after, delta,
-                   d->b->capped ? ", capped" : "");
+    text_money_line(d, "total before the caps:", d->a->amount_uncapped, d->b->amount_uncapped, "");
+    text_money_line(d, "total after the caps:", d->a->amount, d->b->amount, d->b->capped ? ", capped" : "");
     lci_buf_printf(d->out, "termination right: %s → %s\n", d->a->termination_right ? "yes" : "no",
                    d->b->termination_right ? "yes" : "no");
 }
@@ -321,10 +321,12 @@ static void render_text(diff_ctx *d)
     lci_buf_printf(d->out, "old: %s (rules %.12s, params %.12s)\nnew: %s (rules %.12s, params %.12s)\n",
                    d->a->rules_name, d->a->rules_hash, d->a->params_hash, d->b->rules_name, d->b->rules_hash,
                    d->b->params_hash);
+    text_params(d);
     if (!d->differs) {
         lci_buf_puts(d->out, "identical results\n");
         return;
     }
+    lci_buf_putc(d->out, '\n');
     text_sections(d);
     text_money(d);
 }
@@ -404,6 +406,24 @@ static void json_incidents(diff_ctx *d)
     lci_buf_puts(d->out, first ? "],\n" : "\n  ],\n");
 }
 
+static void json_params(diff_ctx *d)
+{
+    lci_buf_puts(d->out, "  \"params\": [");
+    for (size_t i = 0; i < d->nparams; i++) {
+        const lcr_param_change *c = &d->params[i];
+        lci_buf_puts(d->out, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+        lci_buf_json_string(d->out, c->name);
+        lci_buf_puts(d->out, ", \"old\": ");
+        if (c->old_value) lci_buf_json_string(d->out, c->old_value);
+        else lci_buf_puts(d->out, "null");
+        lci_buf_puts(d->out, ", \"new\": ");
+        if (c->new_value) lci_buf_json_string(d->out, c->new_value);
+        else lci_buf_puts(d->out, "null");
+        lci_buf_puts(d->out, "}");
+    }
+    lci_buf_puts(d->out, d->nparams ? "\n  ],\n" : "],\n");
+}
+
 static void render_json(diff_ctx *d)
 {
     char before[32], after[32], delta[40];
@@ -414,19 +434,30 @@ static void render_json(diff_ctx *d)
     json_list(d, "removed", 1);
     json_list(d, "changed", 2);
     json_incidents(d);
+    json_params(d);
+    /* by_rule: old and new before the caps, old_counted and new_counted after */
     lci_buf_puts(d->out, "  \"by_rule\": [");
     for (size_t i = 0; i < d->nrows; i++) {
-        money_text(d->rows[i].before, before, sizeof before);
-        money_text(d->rows[i].after, after, sizeof after);
+        const lcr_rule_money *r = &d->rows[i];
+        char oc[32], nc[32];
+        money_text(r->old_amount, before, sizeof before);
+        money_text(r->new_amount, after, sizeof after);
+        money_text(r->old_counted, oc, sizeof oc);
+        money_text(r->new_counted, nc, sizeof nc);
         lci_buf_puts(d->out, i ? ",\n    {\"rule\": " : "\n    {\"rule\": ");
-        lci_buf_json_string(d->out, d->rows[i].rule);
-        lci_buf_printf(d->out, ", \"old\": \"%s\", \"new\": \"%s\"}", before, after);
+        lci_buf_json_string(d->out, r->rule);
+        lci_buf_printf(d->out, ", \"old\": \"%s\", \"new\": \"%s\", \"old_counted\": \"%s\", \"new_counted\": \"%s\"}",
+                       before, after, oc, nc);
     }
     lci_buf_puts(d->out, d->nrows ? "\n  ],\n" : "],\n");
+    /* totals: old, new and delta after the caps (as INTERFACE.md's totals.amount), then before */
     money_text(d->a->amount, before, sizeof before);
     money_text(d->b->amount, after, sizeof after);
     signed_money(d->b->amount - d->a->amount, delta, sizeof delta);
     lci_buf_printf(d->out, "  \"totals\": {\"old\": \"%s\", \"new\": \"%s\", \"delta\": \"%s\", ", before, after, delta);
+    money_text(d->a->amount_uncapped, before, sizeof before);
+    money_text(d->b->amount_uncapped, after, sizeof after);
+    lci_buf_printf(d->out, "\"old_uncapped\": \"%s\", \"new_uncapped\": \"%s\", ", before, after);
     lci_buf_printf(d->out, "\"old_capped\": %s, \"new_capped\": %s},\n", d->a->capped ? "true" : "false",
                    d->b->capped ? "true" : "false");
     lci_buf_printf(d->out, "  \"termination\": {\"old\": %s, \"new\": %s}\n}\n", d->a->termination_right ? "true" : "false",
@@ -470,15 +501,17 @@ static lc_status diff_render(const lc_result *old_res, const lc_result *new_res,
 {
     if (!old_res || !new_res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_diff: NULL argument");
     *out = NULL;
+    if (lcr_lang(new_res, lang, &lang, err) != LC_OK) return LC_EUSAGE;
     lci_buf buf;
     lci_buf_init(&buf);
-    diff_ctx d = {old_res, new_res, {0}, NULL, 0, &buf, 0};
-    if (pair_up(old_res, new_res, &d.p) != 0 || money_rows(old_res, new_res, &d.rows, &d.nrows) != 0) {
+    diff_ctx d = {old_res, new_res, {0}, NULL, 0, NULL, 0, &buf, 0};
+    if (pair_up(old_res, new_res, &d.p) != 0 || lcr_money_by_rule(old_res, new_res, &d.rows, &d.nrows) != 0 ||
+        lcr_param_changes(old_res, new_res, &d.params, &d.nparams) != 0) {
         free_pairing(&d.p);
         free(d.rows);
+        free(d.params);
         return lci_oom(err);
     }
-    lci_sort(d.rows, d.nrows, sizeof *d.rows, money_cmp);
     d.differs = any_difference(&d);
     lc_status st = LC_OK;
     if (format == LC_FORMAT_JSON) render_json(&d);
@@ -486,6 +519,7 @@ static lc_status diff_render(const lc_result *old_res, const lc_result *new_res,
     else render_text(&d);
     free_pairing(&d.p);
     free(d.rows);
+    free(d.params);
     if (differs) *differs = d.differs;
     if (st != LC_OK) {
         lci_buf_free(&buf);

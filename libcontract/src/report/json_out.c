@@ -112,7 +112,8 @@ static void contract(jw *w)
     str(w, r->currency);
     lci_buf_puts(w->b, ",\n               ");
     key(w, "value");
-    money(w, r->value);
+    if (r->value >= 0) money(w, r->value);
+    else lci_buf_puts(w->b, "null");
     lci_buf_puts(w->b, ", ");
     key(w, "penalty_base");
     if (r->penalty_base >= 0) money(w, r->penalty_base);
@@ -150,6 +151,7 @@ static void breach(jw *w, const lci_rbreach *b)
     lci_buf_puts(w->b, ", ");
     key(w, "counted");
     money(w, b->counted);
+    if (w->res->has_as_of) lci_buf_printf(w->b, ", \"provisional\": %s", b->provisional ? "true" : "false");
     lci_buf_puts(w->b, ", ");
     key(w, "period");
     str(w, b->month >= 0 ? w->res->months[b->month].label : NULL);
@@ -234,6 +236,10 @@ static void months(jw *w)
         lci_buf_puts(w->b, ", ");
         key(w, "counted");
         money(w, r->months[i].counted);
+        if (r->has_as_of) /* as of an instant: whether the month is assessed, in progress or not yet */
+            lci_buf_printf(w->b, ", \"assessed\": \"%s\"", r->months[i].progress == LCI_MONTH_ASSESSED ? "yes"
+                                                        : r->months[i].progress == LCI_MONTH_IN_PROGRESS ? "in_progress"
+                                                                                                        : "no");
         lci_buf_puts(w->b, "}");
     }
     close_list(w, r->nmonths);
@@ -293,12 +299,21 @@ static void caps(jw *w)
     lci_buf_puts(w->b, "]");
 }
 
+/* Null without a contract value (lci_result_pct_of_value). */
+static void pct_of_value(jw *w)
+{
+    double pct;
+    if (lci_result_pct_of_value(w->res, &pct)) number(w, pct);
+    else lci_buf_puts(w->b, "null");
+}
+
 static void totals(jw *w)
 {
     const lc_result *r = w->res;
     lci_buf_puts(w->b, "  \"totals\": {");
-    key(w, "pct_of_base");
-    dec(w, r->pct_of_base);
+    key(w, "pct_of_base"); /* null without a penalty base: percentages of other bases do not add up */
+    if (r->penalty_base >= 0) dec(w, r->pct_of_base);
+    else lci_buf_puts(w->b, "null");
     lci_buf_puts(w->b, ", ");
     key(w, "amount_uncapped");
     money(w, r->amount_uncapped);
@@ -310,7 +325,7 @@ static void totals(jw *w)
     lci_buf_puts(w->b, r->capped ? "true" : "false");
     lci_buf_puts(w->b, ", ");
     key(w, "pct_of_value");
-    number(w, lci_result_pct_of_value(r));
+    pct_of_value(w);
     lci_buf_puts(w->b, ", ");
     key(w, "caps");
     caps(w);
@@ -402,13 +417,17 @@ static void obligations(jw *w)
     lci_buf_puts(w->b, "  \"obligations\": [");
     for (size_t i = 0; i < r->nobligations; i++) {
         const lci_robligation *o = &r->obligations[i];
-        int64_t short_by = o->due > o->delivered ? o->due - o->delivered : 0;
+        int64_t short_by = lci_obligation_shortfall(o);
         sep(w, i);
         lci_buf_puts(w->b, "{");
         key(w, "kind");
         str(w, o->kind);
-        lci_buf_printf(w->b, ", \"due\": %lld, \"delivered\": %lld, \"shortfall\": %lld, ", (long long)o->due,
-                       (long long)o->delivered, (long long)short_by);
+        lci_buf_printf(w->b, ", \"due\": %lld, \"delivered\": %lld, ", (long long)o->due, (long long)o->delivered);
+        if (r->has_as_of && o->due_so_far < 0) lci_buf_puts(w->b, "\"due_so_far\": null, \"shortfall\": null, ");
+        else if (r->has_as_of)
+            lci_buf_printf(w->b, "\"due_so_far\": %lld, \"shortfall\": %lld, ", (long long)o->due_so_far,
+                           (long long)short_by);
+        else lci_buf_printf(w->b, "\"shortfall\": %lld, ", (long long)short_by);
         key(w, "clause");
         str(w, o->clause);
         lci_buf_puts(w->b, "}");
@@ -502,6 +521,71 @@ static void warnings(jw *w)
     lci_buf_puts(w->b, ",\n");
 }
 
+/* As of an instant: how far the contract stands from each threshold. */
+static void headroom(jw *w)
+{
+    const lc_result *r = w->res;
+    lci_buf_puts(w->b, "  \"headroom\": [");
+    for (size_t i = 0; i < r->nheadroom; i++) {
+        const lci_rheadroom *h = &r->headroom[i];
+        sep(w, i);
+        lci_buf_puts(w->b, "{");
+        key(w, "kind");
+        str(w, h->kind);
+        lci_buf_puts(w->b, ", ");
+        key(w, "rule");
+        str(w, h->rule);
+        lci_buf_printf(w->b, ", \"crossed\": %s, ", h->crossed ? "true" : "false");
+        key(w, "left");
+        str(w, h->left[0] ? h->left : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "unit");
+        str(w, h->unit[0] ? h->unit : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "amount");
+        if (h->has_amount) money(w, h->amount);
+        else lci_buf_puts(w->b, "null");
+        lci_buf_puts(w->b, ", ");
+        key(w, "at");
+        str(w, h->at[0] ? h->at : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "used");
+        str(w, h->used[0] ? h->used : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "gone");
+        str(w, h->gone[0] ? h->gone : NULL);
+        lci_buf_puts(w->b, ", ");
+        key(w, "what");
+        str(w, h->what);
+        lci_buf_puts(w->b, "}");
+    }
+    close_list(w, r->nheadroom);
+    lci_buf_puts(w->b, ",\n");
+}
+
+/* The events that did not count, by type and reason. */
+static void not_counted(jw *w)
+{
+    const lc_result *r = w->res;
+    lci_buf_puts(w->b, "  \"not_counted\": [");
+    for (size_t i = 0; i < r->nnot_counted; i++) {
+        sep(w, i);
+        lci_buf_puts(w->b, "{");
+        key(w, "type");
+        str(w, r->not_counted[i].type);
+        lci_buf_puts(w->b, ", ");
+        key(w, "reason");
+        str(w, r->not_counted[i].reason);
+        lci_buf_printf(w->b, ", \"count\": %llu}", (unsigned long long)r->not_counted[i].count);
+    }
+    close_list(w, r->nnot_counted);
+    lci_buf_puts(w->b, ",\n");
+    if (r->has_as_of) headroom(w);
+    if (r->has_updates)
+        lci_buf_printf(w->b, "  \"updates\": {\"revised\": %llu, \"retracted\": %llu},\n", (unsigned long long)r->revised,
+                       (unsigned long long)r->retracted);
+}
+
 static void stamp(jw *w)
 {
     const lc_result *r = w->res;
@@ -533,6 +617,7 @@ lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, s
     jw w = {&b, res, flags};
     lci_buf_puts(&b, "{\n");
     contract(&w);
+    if (res->has_as_of) lci_buf_printf(&b, "  \"as_of\": \"%s\",\n", res->as_of_text);
     breaches(&w);
     incidents(&w);
     months(&w);
@@ -544,6 +629,7 @@ lc_status lci_result_to_json(const lc_result *res, unsigned flags, char **out, s
     findings(&w);
     payments(&w);
     warnings(&w);
+    not_counted(&w);
     stamp(&w);
     lci_buf_puts(&b, "}\n");
     *out = lci_buf_take(&b, len);

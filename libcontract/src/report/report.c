@@ -8,6 +8,54 @@
 
 /* ---- labels ---- */
 
+lc_status lcr_lang(const lc_result *res, lc_lang asked, lc_lang *out, lc_error *err)
+{
+    if ((unsigned)asked > LC_LANG_CONTRACT) return lci_fail(err, LC_EUSAGE, NULL, 0, "unknown language %d", (int)asked);
+    *out = asked != LC_LANG_CONTRACT ? asked : res->lang >= 0 ? (lc_lang)res->lang : LC_LANG_BOTH;
+    return LC_OK;
+}
+
+void lcr_amount_words(const lc_result *res, const char *zh_fmt, const char *en_fmt, int en_form, char *zh, char *en)
+{
+    char word[LCR_LABEL_MAX];
+    const char *w = en_form == LCR_PLURAL ? res->amount_en_plural : res->amount_en;
+    snprintf(word, sizeof word, "%s", w ? w : "penalty");
+    if (en_form == LCR_CAPITAL && word[0] >= 'a' && word[0] <= 'z') word[0] = (char)(word[0] - 'a' + 'A');
+    snprintf(zh, LCR_LABEL_MAX, zh_fmt, res->amount_zh ? res->amount_zh : "违约金");
+    snprintf(en, LCR_LABEL_MAX, en_fmt, word);
+}
+
+/* A code's words in both languages from a table of {code, zh, en}; the
+ * code itself when the table has none. */
+static void words_of(const char *const (*words)[3], size_t n, const char *code, const char **zh, const char **en)
+{
+    *zh = *en = code;
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(words[i][0], code) == 0) *zh = words[i][1], *en = words[i][2];
+}
+
+void lcr_not_counted_words(const char *reason, const char **zh, const char **en)
+{
+    static const char *const words[][3] = {
+        {"condition", "按条件不计", "excluded by its type's condition"},
+        {"outside_term", "合同期外", "outside the term"},
+        {"repeat", "重复", "repeats an earlier event"},
+        {"invalid", "无效，已跳过", "invalid, skipped"},
+        {"not_yet", "截至时尚未发生", "not yet at the instant"},
+    };
+    words_of(words, LCI_ARRAY_LEN(words), reason, zh, en);
+}
+
+void lcr_headroom_words(const char *kind, const char **zh, const char **en)
+{
+    static const char *const words[][3] = {
+        {"downtime", "可用性", "downtime"},  {"count", "计数", "count"},       {"average", "平均值", "average"},
+        {"cluster", "窗口内", "window"},     {"deadline", "时限", "deadline"},  {"late", "逾期", "late"},
+        {"cap", "上限", "cap"},              {"termination", "解约权", "termination"},
+    };
+    words_of(words, LCI_ARRAY_LEN(words), kind, zh, en);
+}
+
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size)
 {
     if (lang == LC_LANG_ZH) return zh;
@@ -90,16 +138,6 @@ int lcr_column(const lc_result *res, const char *key)
     return -1;
 }
 
-int lcr_param(const lc_result *res, const char *name, lci_dec *out)
-{
-    for (size_t i = 0; i < res->nparams; i++)
-        if (strcmp(res->param_names[i], name) == 0) {
-            const char *v = res->param_values[i];
-            return lci_dec_parse(v, strlen(v), out, NULL) == LCI_NUM_OK ? 0 : -1;
-        }
-    return -1;
-}
-
 int lcr_dec_digits(lci_dec d)
 {
     while (d.scale > 0 && d.coef % 10 == 0) {
@@ -133,6 +171,10 @@ int lcr_value_dec(const lci_rvalue *v, lci_dec *out)
 {
     if (v->kind == LCI_V_INT || v->kind == LCI_V_MONEY) {
         *out = (lci_dec){v->integer, v->kind == LCI_V_MONEY ? 2 : 0};
+        return 0;
+    }
+    if (v->kind == LCI_V_NUMBER && v->has_shown) {
+        *out = v->shown; /* rounded from the exact value, as the ledger says it */
         return 0;
     }
     if (v->kind != LCI_V_NUMBER || lci_dec_from_double(v->number, out) != LCI_NUM_OK) return -1;
@@ -220,18 +262,17 @@ int lcr_sheet_points(const lc_result *res, const lci_rmonth *mo, lci_dec *out)
     return 0;
 }
 
-/* ---- diff: money per rule ---- */
+/* ---- diff: money per rule, parameters ---- */
 
-static int add_rule(lcr_rule_money **rows, size_t *n, size_t *cap, const char *rule, int64_t before, int64_t after)
+static int add_rule(lcr_rule_money **rows, size_t *n, size_t *cap, const lci_rbreach *br, int side)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*rows)[i].rule, rule) == 0) {
-            (*rows)[i].before += before;
-            (*rows)[i].after += after;
-            return 0;
-        }
-    lcr_rule_money row = {rule, before, after};
-    return LCI_PUSH(*rows, *cap, *n, row);
+    size_t i = 0;
+    while (i < *n && strcmp((*rows)[i].rule, br->rule) != 0) i++;
+    if (i == *n && LCI_PUSH(*rows, *cap, *n, ((lcr_rule_money){br->rule, 0, 0, 0, 0})) != 0) return -1;
+    lcr_rule_money *r = &(*rows)[i];
+    *(side ? &r->new_amount : &r->old_amount) += br->amount;
+    *(side ? &r->new_counted : &r->old_counted) += br->counted;
+    return 0;
 }
 
 static int rule_cmp(const void *x, const void *y)
@@ -239,26 +280,70 @@ static int rule_cmp(const void *x, const void *y)
     return lci_natural_cmp(((const lcr_rule_money *)x)->rule, ((const lcr_rule_money *)y)->rule);
 }
 
-int lcr_diff_rules(const lci_diff_view *v, lcr_rule_money **rows, size_t *n)
+int lcr_money_by_rule(const lc_result *a, const lc_result *b, lcr_rule_money **rows, size_t *n)
 {
     size_t cap = 0;
+    int ok = 0;
     *rows = NULL;
     *n = 0;
-    for (size_t i = 0; i < v->a->nbreaches; i++)
-        if (add_rule(rows, n, &cap, v->a->breaches[i].rule, v->a->breaches[i].amount, 0) != 0) goto fail;
-    for (size_t i = 0; i < v->b->nbreaches; i++)
-        if (add_rule(rows, n, &cap, v->b->breaches[i].rule, 0, v->b->breaches[i].amount) != 0) goto fail;
+    for (size_t i = 0; ok == 0 && i < a->nbreaches; i++) ok = add_rule(rows, n, &cap, &a->breaches[i], 0);
+    for (size_t i = 0; ok == 0 && i < b->nbreaches; i++) ok = add_rule(rows, n, &cap, &b->breaches[i], 1);
+    if (ok != 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return -1;
+    }
     lci_sort(*rows, *n, sizeof **rows, rule_cmp);
     return 0;
-fail:
-    free(*rows);
-    *rows = NULL;
-    *n = 0;
+}
+
+/* The index of parameter name in r, or -1. */
+static long param_index(const lc_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strcmp(r->param_names[i], name) == 0) return (long)i;
     return -1;
+}
+
+/* Two values of a parameter as the same number (99.9 and 99.90). */
+static int same_value(const char *x, const char *y)
+{
+    lci_dec a, b;
+    if (lci_dec_parse(x, strlen(x), &a, NULL) != LCI_NUM_OK || lci_dec_parse(y, strlen(y), &b, NULL) != LCI_NUM_OK)
+        return strcmp(x, y) == 0;
+    return lci_dec_cmp(a, b) == 0;
+}
+
+int lcr_param_changes(const lc_result *a, const lc_result *b, lcr_param_change **out, size_t *n)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < a->nparams; i++) {
+        long j = param_index(b, a->param_names[i]);
+        if (j >= 0 && same_value(a->param_values[i], b->param_values[j])) continue;
+        lcr_param_change c = {a->param_names[i], a->param_values[i], j >= 0 ? b->param_values[j] : NULL};
+        if (LCI_PUSH(*out, cap, *n, c) != 0) return -1;
+    }
+    for (size_t j = 0; j < b->nparams; j++) {
+        if (param_index(a, b->param_names[j]) >= 0) continue;
+        lcr_param_change c = {b->param_names[j], NULL, b->param_values[j]};
+        if (LCI_PUSH(*out, cap, *n, c) != 0) return -1;
+    }
+    return 0;
 }
 
 const char *lcr_pct(const lci_rbreach *br, char *buf, size_t size)
 {
     snprintf(buf, size, br->has_pct ? "%s%%" : "-", br->pct_text);
     return buf;
+}
+
+void lcr_headroom_texts(const lci_rheadroom *h, char *left, size_t left_size, char *used, size_t used_size)
+{
+    int unit = h->left[0] && h->unit[0] && strcmp(h->unit, "money") != 0; /* money: the amount says it */
+    snprintf(left, left_size, "%s%s%s", h->left[0] ? h->left : "-", unit ? " " : "", unit ? h->unit : "");
+    if (h->used[0]) snprintf(used, used_size, "%s%% / %s%%", h->used, h->gone);
+    else snprintf(used, used_size, "-");
 }

@@ -25,6 +25,26 @@
 /* zh, en or "zh en" by lang, in buf (or one of the arguments). */
 const char *lcr_label(lc_lang lang, const char *zh, const char *en, char *buf, size_t size);
 
+/* Why events did not count (lc_result's not_counted reasons), in words. */
+void lcr_not_counted_words(const char *reason, const char **zh, const char **en);
+
+/* A headroom item's kind ("downtime", "cap"...) in both languages. */
+void lcr_headroom_words(const char *kind, const char **zh, const char **en);
+
+/* A headroom item's "left" ("23.2 min", "-") and burn rate ("46.3% / 30.0%", "-") as shown. */
+void lcr_headroom_texts(const lci_rheadroom *h, char *left, size_t left_size, char *used, size_t used_size);
+
+/* The language a render asked for, LC_LANG_CONTRACT resolved: LC_OK, or
+ * LC_EUSAGE for a value that is no lc_lang. */
+lc_status lcr_lang(const lc_result *res, lc_lang asked, lc_lang *out, lc_error *err);
+
+/* A label with the contract's word for its amounts: zh_fmt with the
+ * Chinese word ("%s合计": 违约金合计, 服务抵扣合计), en_fmt with the
+ * English one in the form asked (LCR_SINGULAR "penalty", LCR_PLURAL
+ * "penalties", LCR_CAPITAL "Penalty"); into zh and en, LCR_LABEL_MAX each. */
+enum { LCR_SINGULAR, LCR_PLURAL, LCR_CAPITAL };
+void lcr_amount_words(const lc_result *res, const char *zh_fmt, const char *en_fmt, int en_form, char *zh, char *en);
+
 /* The Chinese name of a grade the rule file names in English ("good" ->
  * "良好"); the name itself when it is not one of the four of 附件7. */
 const char *lcr_grade_zh(const char *grade);
@@ -55,8 +75,6 @@ void lcr_percent(int64_t part, int64_t whole, int decimals, char *buf, size_t si
 /* The month column with this key, or -1. */
 int lcr_column(const lc_result *res, const char *key);
 
-/* A declared parameter's current value; 0 when found, else -1. */
-int lcr_param(const lc_result *res, const char *name, lci_dec *out);
 
 /* d written with exactly `scale` decimals when it has no more ("1.5" at
  * 3 -> "1.500"), else as it is. */
@@ -168,9 +186,12 @@ void lcr_html_label(lci_buf *b, lc_lang lang, const char *zh, const char *en);
 void lcr_html_head(lci_buf *b, lc_lang lang, const char *title);
 void lcr_html_foot(lci_buf *b);
 
-/* The three charts as inline SVG (report_svg.c). */
+/* The charts as inline SVG (report_svg.c): the score; each percentage
+ * column the rules compare with bands (lcr_svg_charted); the cumulative
+ * penalty. */
 void lcr_svg_scores(lci_buf *b, const lc_result *res, lc_lang lang);
-void lcr_svg_availability(lci_buf *b, const lc_result *res, lc_lang lang);
+int lcr_svg_charted(const lc_result *res, size_t col);
+void lcr_svg_percent(lci_buf *b, const lc_result *res, size_t col, lc_lang lang);
 void lcr_svg_cumulative(lci_buf *b, const lc_result *res, const lcr_money *m, lc_lang lang);
 
 /* ---- diff (filled by diff.c) ---- */
@@ -186,15 +207,29 @@ struct lci_diff_view {
     int (*changed)(const lci_diff_view *v, size_t i);
 };
 
+/* Money per rule on the old and the new side: what its breaches cost
+ * (before the caps) and what they count (after them). */
 typedef struct lcr_rule_money {
     const char *rule;
-    int64_t before, after;
+    int64_t old_amount, new_amount;
+    int64_t old_counted, new_counted;
 } lcr_rule_money;
 
-/* Money per rule before and after, in natural order of rule ids. */
-int lcr_diff_rules(const lci_diff_view *v, lcr_rule_money **rows, size_t *n);
+/* Money per rule of two results, in natural order of rule ids: 0, or -1
+ * when out of memory. */
+int lcr_money_by_rule(const lc_result *a, const lc_result *b, lcr_rule_money **rows, size_t *n);
 
-/* Diff CSV tables: "rules" (the default), "breaches", "totals"; and the
+/* A parameter whose value differs between two results (old or new_value
+ * NULL: only the other side declares it). */
+typedef struct lcr_param_change {
+    const char *name, *old_value, *new_value;
+} lcr_param_change;
+
+/* The parameters that differ, in the old side's order then the new
+ * side's own: 0, or -1 when out of memory. */
+int lcr_param_changes(const lc_result *a, const lc_result *b, lcr_param_change **out, size_t *n);
+
+/* Diff CSV tables: "rules" (the default), "breaches", "totals", "params"; and the
  * diff page (report_diff.c).  Both append to out. */
 const char *lci_diff_csv_table_name(size_t i);
 lc_status lci_diff_to_csv(const lci_diff_view *v, const char *table, lc_lang lang, unsigned flags, lci_buf *out,

@@ -124,9 +124,10 @@ static void breaches(csv *c)
 
 static void months(csv *c)
 {
-    static const char *const tail[][2] = {
-        {"违约条数", "breaches"}, {"违约金", "amount"}, {"计入", "counted"}, {"累计", "cumulative"}};
     const lc_result *res = c->res;
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s", "amount", LCR_SINGULAR, wz, we);
+    const char *const tail[][2] = {{"违约条数", "breaches"}, {wz, "amount"}, {"计入", "counted"}, {"累计", "cumulative"}};
     lcr_csv_label(c->b, c->lang, "月份", "month", 1);
     for (size_t k = 0; k < res->ncolumns; k++) lcr_csv_text(c->b, res->column_keys[k], 0);
     for (size_t k = 0; k < LCI_ARRAY_LEN(tail); k++) lcr_csv_label(c->b, c->lang, tail[k][0], tail[k][1], 0);
@@ -250,7 +251,8 @@ static void obligations(csv *c)
         lcr_csv_text(c->b, o->kind, 1);
         count_field(c, (long long)o->due, 0);
         count_field(c, (long long)o->delivered, 0);
-        count_field(c, (long long)(o->due > o->delivered ? o->due - o->delivered : 0), 0);
+        if (lci_obligation_shortfall(o) < 0) lcr_csv_text(c->b, "", 0); /* judged at the term's end */
+        else count_field(c, (long long)lci_obligation_shortfall(o), 0);
         lcr_csv_text(c->b, o->clause, 0);
         lcr_csv_end(c->b);
     }
@@ -299,5 +301,6 @@ lc_status lc_result_csv(const lc_result *res, const char *table, lc_lang lang, u
 {
     if (!res || !out) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_result_csv: NULL argument");
     *out = NULL;
+    if (lcr_lang(res, lang, &lang, err) != LC_OK) return LC_EUSAGE;
     return lci_result_to_csv(res, table, lang, flags, out, len, err);
 }

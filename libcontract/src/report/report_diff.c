@@ -56,16 +56,23 @@ static void csv_money(dview *d, int64_t fen, int present)
 
 static void csv_rules(dview *d)
 {
+    /* old, new, delta: what the breaches cost before the caps; *_counted: after them */
     lcr_csv_label(d->b, d->lang, "条目", "rule", 1);
-    lcr_csv_label(d->b, d->lang, "原金额", "old", 0);
-    lcr_csv_label(d->b, d->lang, "新金额", "new", 0);
-    lcr_csv_label(d->b, d->lang, "差额", "delta", 0);
+    lcr_csv_label(d->b, d->lang, "原金额（封顶前）", "old", 0);
+    lcr_csv_label(d->b, d->lang, "新金额（封顶前）", "new", 0);
+    lcr_csv_label(d->b, d->lang, "差额（封顶前）", "delta", 0);
+    lcr_csv_label(d->b, d->lang, "原计入（封顶后）", "old_counted", 0);
+    lcr_csv_label(d->b, d->lang, "新计入（封顶后）", "new_counted", 0);
+    lcr_csv_label(d->b, d->lang, "差额（封顶后）", "counted_delta", 0);
     lcr_csv_end(d->b);
     for (size_t i = 0; i < d->nrows; i++) {
         lcr_csv_text(d->b, d->rows[i].rule, 1);
-        csv_money(d, d->rows[i].before, 1);
-        csv_money(d, d->rows[i].after, 1);
-        csv_money(d, d->rows[i].after - d->rows[i].before, 1);
+        csv_money(d, d->rows[i].old_amount, 1);
+        csv_money(d, d->rows[i].new_amount, 1);
+        csv_money(d, d->rows[i].new_amount - d->rows[i].old_amount, 1);
+        csv_money(d, d->rows[i].old_counted, 1);
+        csv_money(d, d->rows[i].new_counted, 1);
+        csv_money(d, d->rows[i].new_counted - d->rows[i].old_counted, 1);
         lcr_csv_end(d->b);
     }
 }
@@ -144,7 +151,9 @@ static void csv_totals(dview *d)
     lcr_csv_label(d->b, d->lang, "差额", "delta", 0);
     lcr_csv_end(d->b);
     csv_total_money(d, "封顶前合计", "amount_uncapped", a->amount_uncapped, b->amount_uncapped);
-    csv_total_money(d, "违约金合计", "amount", a->amount, b->amount);
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(b, "%s合计", "amount", LCR_SINGULAR, wz, we);
+    csv_total_money(d, wz, "amount", a->amount, b->amount);
     csv_total_row(d, "是否封顶", "capped", a->capped ? "true" : "false", b->capped ? "true" : "false", "");
     csv_total_row(d, "解除合同权", "termination_right", a->termination_right ? "true" : "false",
                   b->termination_right ? "true" : "false", "");
@@ -152,10 +161,29 @@ static void csv_totals(dview *d)
     csv_total_count(d, "事故数", "incidents", (long long)a->nincidents, (long long)b->nincidents);
 }
 
+/* The parameters whose values differ. */
+static void csv_params(dview *d)
+{
+    lcr_param_change *c = NULL;
+    size_t n = 0;
+    if (lcr_param_changes(d->v->a, d->v->b, &c, &n) != 0) d->b->failed = 1;
+    lcr_csv_label(d->b, d->lang, "参数", "param", 1);
+    lcr_csv_label(d->b, d->lang, "原值", "old", 0);
+    lcr_csv_label(d->b, d->lang, "新值", "new", 0);
+    lcr_csv_end(d->b);
+    for (size_t i = 0; i < n; i++) {
+        lcr_csv_text(d->b, c[i].name, 1);
+        lcr_csv_number(d->b, c[i].old_value ? c[i].old_value : "", 0);
+        lcr_csv_number(d->b, c[i].new_value ? c[i].new_value : "", 0);
+        lcr_csv_end(d->b);
+    }
+    free(c);
+}
+
 static const struct {
     const char *name;
     void (*render)(dview *d);
-} csv_tables[] = {{"rules", csv_rules}, {"breaches", csv_breaches}, {"totals", csv_totals}};
+} csv_tables[] = {{"rules", csv_rules}, {"breaches", csv_breaches}, {"totals", csv_totals}, {"params", csv_params}};
 
 const char *lci_diff_csv_table_name(size_t i)
 {
@@ -176,7 +204,7 @@ lc_status lci_diff_to_csv(const lci_diff_view *v, const char *table, lc_lang lan
     if (t == LCI_ARRAY_LEN(csv_tables))
         return lci_fail(err, LC_EUSAGE, NULL, 0, "unknown diff table '%s' (rules, breaches or totals)", table);
     dview d = {v, out, lang, NULL, 0, 0};
-    if (lcr_diff_rules(v, &d.rows, &d.nrows) != 0) return lci_oom(err);
+    if (lcr_money_by_rule(v->a, v->b, &d.rows, &d.nrows) != 0) return lci_oom(err);
     if (flags & LC_RENDER_BOM) lci_buf_puts(out, "\xEF\xBB\xBF");
     csv_tables[t].render(&d);
     free(d.rows);
@@ -202,13 +230,6 @@ static void td(dview *d, int numeric, const char *text)
     lci_buf_puts(d->b, numeric ? "<td class=\"n\">" : "<td>");
     lcr_html_escape(d->b, text);
     lci_buf_puts(d->b, "</td>");
-}
-
-static void none(dview *d, const char *open, const char *close)
-{
-    lci_buf_puts(d->b, open);
-    lab(d, "无", "none");
-    lci_buf_puts(d->b, close);
 }
 
 static void html_side(dview *d, const char *zh, const char *en, const lc_result *r)
@@ -242,8 +263,8 @@ static void html_summary(dview *d)
     signed_money(b->amount - a->amount, delta, sizeof delta);
     lci_buf_printf(d->b, "<div class=\"cards\" id=\"totals\" data-old=\"%s\" data-new=\"%s\" data-delta=\"%s\">\n", old,
                    nw, delta);
-    html_card(d, NULL, "原合计", "Old total", old);
-    html_card(d, NULL, "新合计", "New total", nw);
+    html_card(d, NULL, "原合计（封顶后）", "Old total, after the caps", old);
+    html_card(d, NULL, "新合计（封顶后）", "New total, after the caps", nw);
     html_card(d, b->amount > a->amount ? "bad" : b->amount < a->amount ? "ok" : NULL, "差额", "Change", delta);
     snprintf(term, sizeof term, "%s → %s",
              a->termination_right ? lcr_label(d->lang, "有", "yes", l1, sizeof l1) : lcr_label(d->lang, "无", "no", l1, sizeof l1),
@@ -255,26 +276,34 @@ static void html_summary(dview *d)
 static void html_rules(dview *d)
 {
     lci_buf_puts(d->b, "<h2>");
-    lab(d, "各条目金额（前 → 后）", "Money by rule (before → after)");
+    lab(d, "各条目金额（原 → 新）：封顶前的金额，封顶后的计入", "Money by rule (old → new): amounts before the caps, counted after them");
     lci_buf_puts(d->b, "</h2>\n<div class=\"scroll\"><table class=\"rules\"><thead><tr>");
     th(d, 0, "条目", "Rule");
     th(d, 1, "原金额", "Old");
     th(d, 1, "新金额", "New");
     th(d, 1, "差额", "Change");
+    th(d, 1, "原计入", "Old counted");
+    th(d, 1, "新计入", "New counted");
     lci_buf_puts(d->b, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < d->nrows; i++) {
         const lcr_rule_money *r = &d->rows[i];
-        char before[32], after[32], delta[40];
-        money(r->before, before, sizeof before);
-        money(r->after, after, sizeof after);
-        signed_money(r->after - r->before, delta, sizeof delta);
-        lci_buf_printf(d->b, "<tr%s data-rule=\"", r->before == r->after ? " class=\"muted\"" : "");
+        char before[32], after[32], delta[40], oc[32], nc[32];
+        money(r->old_amount, before, sizeof before);
+        money(r->new_amount, after, sizeof after);
+        money(r->old_counted, oc, sizeof oc);
+        money(r->new_counted, nc, sizeof nc);
+        signed_money(r->new_amount - r->old_amount, delta, sizeof delta);
+        int same = r->old_amount == r->new_amount && r->old_counted == r->new_counted;
+        lci_buf_printf(d->b, "<tr%s data-rule=\"", same ? " class=\"muted\"" : "");
         lcr_html_escape(d->b, r->rule);
-        lci_buf_printf(d->b, "\" data-before=\"%s\" data-after=\"%s\">", before, after);
+        lci_buf_printf(d->b, "\" data-before=\"%s\" data-after=\"%s\" data-old-counted=\"%s\" data-new-counted=\"%s\">",
+                       before, after, oc, nc);
         td(d, 0, r->rule);
         td(d, 1, before);
         td(d, 1, after);
         td(d, 1, delta);
+        td(d, 1, oc);
+        td(d, 1, nc);
         lci_buf_puts(d->b, "</tr>\n");
     }
     lci_buf_puts(d->b, "</tbody></table></div>\n");
@@ -308,8 +337,18 @@ static void html_change(dview *d, change kind, const lci_rbreach *old, const lci
     lci_buf_puts(d->b, "</tr>\n");
 }
 
+static void count_change(dview *d, change kind, const lci_rbreach *old, const lci_rbreach *nw)
+{
+    (void)kind, (void)old, (void)nw;
+    d->shown++;
+}
+
+/* The breaches that differ; left out when none does. */
 static void html_changes(dview *d)
 {
+    each_change(d, count_change);
+    if (!d->shown) return;
+    d->shown = 0;
     lci_buf_puts(d->b, "<h2>");
     lab(d, "违约变化", "Breaches added, removed, changed");
     lci_buf_puts(d->b, "</h2>\n<div class=\"scroll\"><table class=\"changes\"><thead><tr>");
@@ -323,14 +362,17 @@ static void html_changes(dview *d)
     th(d, 0, "原因", "Reason");
     lci_buf_puts(d->b, "</tr></thead><tbody>\n");
     each_change(d, html_change);
-    if (!d->shown) none(d, "<tr><td colspan=\"8\" class=\"muted\">", "</td></tr>\n");
     lci_buf_puts(d->b, "</tbody></table></div>\n");
 }
 
+/* The incidents on one side only; left out when none. */
 static void html_incidents(dview *d)
 {
     const lci_diff_view *v = d->v;
     size_t shown = 0;
+    for (size_t i = 0; i < v->a->nincidents; i++) shown += !v->inc_old[i];
+    for (size_t j = 0; j < v->b->nincidents; j++) shown += !v->inc_new[j];
+    if (!shown) return;
     lci_buf_puts(d->b, "<h2>");
     lab(d, "事故变化", "Incidents added and removed");
     lci_buf_puts(d->b, "</h2>\n<ul>\n");
@@ -339,7 +381,6 @@ static void html_incidents(dview *d)
         const int *matched = side ? v->inc_new : v->inc_old;
         for (size_t i = 0; i < r->nincidents; i++) {
             if (matched[i]) continue;
-            shown++;
             lci_buf_puts(d->b, side ? "<li>+ " : "<li>− ");
             lcr_html_escape(d->b, r->incidents[i].rule);
             lci_buf_puts(d->b, " ");
@@ -347,23 +388,50 @@ static void html_incidents(dview *d)
             lci_buf_puts(d->b, "</li>\n");
         }
     }
-    if (!shown) none(d, "<li class=\"muted\">", "</li>\n");
     lci_buf_puts(d->b, "</ul>\n");
+}
+
+/* The parameters whose values differ; left out when none does. */
+static void html_params(dview *d)
+{
+    lcr_param_change *c = NULL;
+    size_t n = 0;
+    if (lcr_param_changes(d->v->a, d->v->b, &c, &n) != 0) d->b->failed = 1;
+    if (n) {
+        lci_buf_puts(d->b, "<h2>");
+        lab(d, "参数（原 → 新）", "Parameters (old → new)");
+        lci_buf_puts(d->b, "</h2>\n<ul id=\"params\">\n");
+        for (size_t i = 0; i < n; i++) {
+            lci_buf_puts(d->b, "<li data-param=\"");
+            lcr_html_escape(d->b, c[i].name);
+            lci_buf_puts(d->b, "\">");
+            lcr_html_escape(d->b, c[i].name);
+            lci_buf_puts(d->b, ": ");
+            lcr_html_escape(d->b, c[i].old_value ? c[i].old_value : "-");
+            lci_buf_puts(d->b, " → ");
+            lcr_html_escape(d->b, c[i].new_value ? c[i].new_value : "-");
+            lci_buf_puts(d->b, "</li>\n");
+        }
+        lci_buf_puts(d->b, "</ul>\n");
+    }
+    free(c);
 }
 
 lc_status lci_diff_to_html(const lci_diff_view *v, lc_lang lang, lci_buf *out, lc_error *err)
 {
-    char l[LCR_LABEL_MAX];
+    char l[LCR_LABEL_MAX], wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
     dview d = {v, out, lang, NULL, 0, 0};
-    if (lcr_diff_rules(v, &d.rows, &d.nrows) != 0) return lci_oom(err);
-    lcr_html_head(out, lang, lcr_label(lang, "违约金比较", "Penalty diff", l, sizeof l));
+    if (lcr_money_by_rule(v->a, v->b, &d.rows, &d.nrows) != 0) return lci_oom(err);
+    lcr_amount_words(v->b, "%s比较", "%s diff", LCR_CAPITAL, wz, we);
+    lcr_html_head(out, lang, lcr_label(lang, wz, we, l, sizeof l));
     lci_buf_puts(out, "<header>\n<h1>");
-    lab(&d, "违约金比较", "Penalty diff");
+    lab(&d, wz, we);
     lci_buf_printf(out, "</h1>\n<ul class=\"meta\" data-identical=\"%s\">\n", v->differs ? "false" : "true");
     html_side(&d, "原", "Old", v->a);
     html_side(&d, "新", "New", v->b);
     lci_buf_puts(out, "</ul>\n</header>\n");
     html_summary(&d);
+    html_params(&d);
     html_rules(&d);
     html_changes(&d);
     html_incidents(&d);

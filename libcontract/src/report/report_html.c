@@ -154,12 +154,14 @@ static void header(html *h)
     lci_fen_format(res->penalty_base, base, sizeof base);
     lci_fen_format(res->cap, cap, sizeof cap);
     lci_buf_puts(h->b, "<header>\n<h1>");
-    esc(h, res->title[0] ? res->title : res->id);
+    esc(h, res->title ? res->title : res->id);
     lci_buf_puts(h->b, "</h1>\n<p class=\"meta\">");
     esc(h, res->id);
     lci_buf_printf(h->b, " · %.10s – %.10s · ", res->term_start, res->term_end);
-    lab(h, "合同金额", "Value");
-    lci_buf_printf(h->b, " %s ", v);
+    if (res->value >= 0) {
+        lab(h, "合同金额", "Value");
+        lci_buf_printf(h->b, " %s ", v);
+    }
     esc(h, res->currency);
     if (res->penalty_base >= 0) {
         lci_buf_puts(h->b, " · ");
@@ -193,7 +195,9 @@ static void card_total(html *h)
     lcr_percent(res->amount, res->value, 2, of_value, sizeof of_value);
     lci_buf_printf(h->b, "<div class=\"card\" id=\"total\" data-amount=\"%s\"%s%s%s><div class=\"k\">", a,
                    res->cap >= 0 ? " data-cap=\"" : "", res->cap >= 0 ? cap : "", res->cap >= 0 ? "\"" : "");
-    lab(h, "违约金合计", "Total penalties");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s合计", "Total %s", LCR_PLURAL, wz, we);
+    lab(h, wz, we);
     lci_buf_printf(h->b, "</div><div class=\"v\">%s ", a);
     esc(h, res->currency);
     lci_buf_puts(h->b, "</div>");
@@ -203,8 +207,11 @@ static void card_total(html *h)
         lab(h, "上限", "cap");
         lci_buf_printf(h->b, " %s · %s%%</div>", cap, used);
     }
-    lci_buf_printf(h->b, "<div class=\"s\">%s%% ", of_value);
-    lab(h, "合同金额", "of value");
+    lci_buf_puts(h->b, "<div class=\"s\">");
+    if (res->value > 0) {
+        lci_buf_printf(h->b, "%s%% ", of_value);
+        lab(h, "合同金额", "of value");
+    }
     if (res->capped) {
         lci_fen_format(res->amount_uncapped, a, sizeof a);
         lci_buf_puts(h->b, " · ");
@@ -279,7 +286,8 @@ static void charts(html *h)
     section(h, "charts", 0, "图表", "Charts");
     lci_buf_puts(h->b, "<div class=\"charts\">\n");
     if (res->has_scorecard) lcr_svg_scores(h->b, res, h->lang);
-    if (lcr_column(res, "availability") >= 0) lcr_svg_availability(h->b, res, h->lang);
+    for (size_t k = 0; k < res->ncolumns; k++)
+        if (lcr_svg_charted(res, k)) lcr_svg_percent(h->b, res, k, h->lang);
     lcr_svg_cumulative(h->b, res, &h->money, h->lang);
     lci_buf_puts(h->b, "</div>\n</section>\n");
 }
@@ -421,7 +429,9 @@ static void months(html *h)
         lci_buf_puts(h->b, "</th>");
     }
     th(h, "n", "违约", "Breaches");
-    th(h, "n", "违约金", "Penalty");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s", "%s", LCR_CAPITAL, wz, we);
+    th(h, "n", wz, we);
     th(h, "n", "累计", "Cumulative");
     lci_buf_puts(h->b, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < res->nmonths; i++) month_row(h, i);
@@ -632,12 +642,77 @@ static void obligations(html *h)
     lci_buf_puts(h->b, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < res->nobligations; i++) {
         const lci_robligation *o = &res->obligations[i];
-        long long short_by = o->due > o->delivered ? (long long)(o->due - o->delivered) : 0;
+        long long short_by = lci_obligation_shortfall(o) > 0 ? (long long)lci_obligation_shortfall(o) : 0;
         lci_buf_puts(h->b, "<tr>");
         td(h, NULL, o->kind);
         lci_buf_printf(h->b, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n%s\">%lld</td>",
                        (long long)o->due, (long long)o->delivered, short_by ? " bad" : "", short_by);
         td(h, NULL, o->clause);
+        lci_buf_puts(h->b, "</tr>\n");
+    }
+    lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
+}
+
+/* As of an instant: how far each threshold is, a row per item with what
+ * it says in words (data-crossed for the ones that apply already). */
+static void headroom(html *h)
+{
+    const lc_result *res = h->res;
+    if (!res->has_as_of || !res->nheadroom) return;
+    section(h, "headroom", 0, "距离阈值的余量（暂定）", "Headroom (provisional)");
+    lci_buf_puts(h->b, "<div class=\"scroll\"><table><thead><tr>");
+    th(h, NULL, "规则", "Rule");
+    th(h, NULL, "类型", "Kind");
+    th(h, "n", "余量", "Left");
+    th(h, "n", "金额", "Amount");
+    th(h, "n", "已用/已过", "Used/gone");
+    th(h, NULL, "时刻", "At");
+    th(h, NULL, "说明", "What");
+    lci_buf_puts(h->b, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < res->nheadroom; i++) {
+        const lci_rheadroom *x = &res->headroom[i];
+        const char *zh, *en;
+        char left[80], used[64];
+        lcr_headroom_words(x->kind, &zh, &en);
+        lcr_headroom_texts(x, left, sizeof left, used, sizeof used);
+        lci_buf_printf(h->b, "<tr data-kind=\"%s\" data-crossed=\"%s\">", x->kind, x->crossed ? "true" : "false");
+        td(h, NULL, x->rule);
+        open_tag(h, "td", NULL);
+        lab(h, zh, en);
+        lci_buf_puts(h->b, "</td>");
+        td(h, "n", left);
+        if (x->has_amount) td_money(h, x->amount);
+        else td(h, "n", "-");
+        td(h, "n", used);
+        td(h, NULL, x->at[0] ? x->at : "-");
+        td(h, NULL, x->what);
+        lci_buf_puts(h->b, "</tr>\n");
+    }
+    lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
+}
+
+/* The events that did not count, by type and why. */
+static void not_counted(html *h)
+{
+    const lc_result *res = h->res;
+    if (!res->nnot_counted) return;
+    section(h, "not-counted", 0, "未计入的事件", "Events not counted");
+    lci_buf_puts(h->b, "<div class=\"scroll\"><table><thead><tr>");
+    th(h, NULL, "类型", "Type");
+    th(h, NULL, "原因", "Reason");
+    th(h, "n", "数量", "Events");
+    lci_buf_puts(h->b, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < res->nnot_counted; i++) {
+        const char *zh, *en;
+        char n[32];
+        lcr_not_counted_words(res->not_counted[i].reason, &zh, &en);
+        snprintf(n, sizeof n, "%llu", (unsigned long long)res->not_counted[i].count);
+        lci_buf_printf(h->b, "<tr data-reason=\"%s\" data-count=\"%s\">", res->not_counted[i].reason, n);
+        td(h, NULL, res->not_counted[i].type ? res->not_counted[i].type : "-");
+        open_tag(h, "td", NULL);
+        lab(h, zh, en);
+        lci_buf_puts(h->b, "</td>");
+        td(h, "n", n);
         lci_buf_puts(h->b, "</tr>\n");
     }
     lci_buf_puts(h->b, "</tbody></table></div>\n</section>\n");
@@ -729,9 +804,10 @@ lc_status lci_result_to_html(const lc_result *res, lc_lang lang, unsigned flags,
     lci_buf_init(&b);
     html h = {&b, res, lang, flags, {0}};
     if (lcr_money_init(&h.money, res) != 0) return lci_oom(err);
-    lcr_html_head(&b, lang, res->title[0] ? res->title : res->id);
+    lcr_html_head(&b, lang, res->title ? res->title : res->id);
     header(&h);
     summary(&h);
+    headroom(&h);
     charts(&h);
     ledger(&h);
     months(&h);
@@ -740,6 +816,7 @@ lc_status lci_result_to_html(const lc_result *res, lc_lang lang, unsigned flags,
     termination(&h);
     acceptance(&h);
     obligations(&h);
+    not_counted(&h);
     findings(&h);
     payments(&h);
     footer(&h);

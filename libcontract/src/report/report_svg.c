@@ -1,8 +1,10 @@
 /* report_svg.c — the HTML report's charts as inline SVG.
  *
- * Monthly score against the grade lines (附件7: 60/80/90, from the
- * parameters when the contract declares them), monthly availability
- * against the target, cumulative penalty after the caps against the cap.
+ * Charts follow what the rules declare, never names: the monthly score
+ * against the lines of the grades and of the rules on the score (附件7:
+ * 60/80/90); each percentage column that rules compare with a band (an
+ * availability, an uptime) against the bounds of those bands, the months a
+ * rule finds marked; cumulative penalty after the caps against the cap.
  * Coordinates are computed in tenths of a unit with integer arithmetic
  * (money never passes through a double); availability, a double in the
  * result, is drawn from its double.  Every mark carries its value in a
@@ -104,32 +106,40 @@ static int64_t score_y(lci_dec d)
     return (int64_t)Y1 * 10 - off;
 }
 
-static void score_lines(chart *c, lci_dec *pass)
+/* A threshold line at each of the result's lines for a chart. */
+static void threshold_lines(chart *c, const lci_rlines *l, int64_t (*y)(const void *ctx, lci_dec d), const void *ctx)
 {
-    static const char *const names[3][2] = {{"grade_pass", "60"}, {"grade_good", "80"}, {"grade_excellent", "90"}};
+    for (size_t i = 0; i < l->n; i++) {
+        char text[48];
+        lci_dec_format_short(l->at[i], text, sizeof text);
+        hline(c, "thr", "data-threshold", text, y(ctx, l->at[i]), NULL, text);
+    }
+}
+
+static int64_t score_line_y(const void *ctx, lci_dec d)
+{
+    (void)ctx;
+    return score_y(d);
+}
+
+static void score_lines(chart *c)
+{
     for (int v = 0; v <= 100; v += 20) {
         char label[8];
         snprintf(label, sizeof label, "%d", v);
         hline(c, "grid", NULL, NULL, score_y((lci_dec){v, 0}), label, NULL);
     }
-    for (int i = 0; i < 3; i++) {
-        lci_dec d;
-        char text[48];
-        if (lcr_param(c->res, names[i][0], &d) != 0) lci_dec_parse(names[i][1], strlen(names[i][1]), &d, NULL);
-        if (i == 0) *pass = d;
-        lci_dec_format_short(d, text, sizeof text);
-        hline(c, "thr", "data-threshold", text, score_y(d), NULL, text);
-    }
+    threshold_lines(c, &c->res->score_lines, score_line_y, NULL);
 }
 
-static void score_bar(chart *c, size_t i, lci_dec pass)
+static void score_bar(chart *c, size_t i)
 {
     const lci_rmonth *mo = &c->res->months[i];
     int64_t w = (int64_t)(X1 - X0) * 10 * 6 / 10 / (int64_t)c->res->nmonths, y = score_y(mo->score);
     char score[48];
     lci_dec_format(mo->score, score, sizeof score);
     lci_buf_printf(c->b, "<rect class=\"bar%s\" data-month=\"%s\" data-score=\"%s\" x=\"",
-                   lci_dec_cmp(mo->score, pass) < 0 ? " low" : "", mo->label, score);
+                   mo->score_flagged ? " low" : "", mo->label, score);
     bar_geometry(c->b, month_x(c->res->nmonths, i) - w / 2, y, w);
     lci_buf_printf(c->b, "\"><title>%s: %s</title></rect>\n", mo->label, score);
     lci_buf_puts(c->b, "<text text-anchor=\"middle\" font-size=\"9\" x=\"");
@@ -142,21 +152,24 @@ static void score_bar(chart *c, size_t i, lci_dec pass)
 void lcr_svg_scores(lci_buf *b, const lc_result *res, lc_lang lang)
 {
     chart c = {b, res, lang};
-    lci_dec pass = {60, 0};
-    open_chart(&c, "scores", "月度得分（附件7）", "Monthly score (附件7)");
-    score_lines(&c, &pass);
+    char zh[160], en[160];
+    int cited = res->score_clause && res->score_clause[0];
+    snprintf(zh, sizeof zh, cited ? "月度得分（%s）" : "月度得分%s", cited ? res->score_clause : "");
+    snprintf(en, sizeof en, cited ? "Monthly score (%s)" : "Monthly score%s", cited ? res->score_clause : "");
+    open_chart(&c, "scores", zh, en);
+    score_lines(&c);
     for (size_t i = 0; i < res->nmonths; i++)
-        if (res->months[i].scored) score_bar(&c, i, pass);
+        if (res->months[i].scored) score_bar(&c, i);
     close_chart(&c);
 }
 
-/* ---- availability ---- */
+/* ---- a percentage column against the bounds of its rules ---- */
 
 typedef struct range {
     double lo, hi;
 } range;
 
-static int64_t avail_y(range r, double v)
+static int64_t pct_y(range r, double v)
 {
     double t = (v - r.lo) / (r.hi - r.lo);
     if (t < 0) t = 0;
@@ -164,9 +177,16 @@ static int64_t avail_y(range r, double v)
     return (int64_t)Y1 * 10 - (int64_t)llround(t * (Y1 - Y0) * 10);
 }
 
-static range avail_range(const lc_result *res, int col, double target)
+static int64_t pct_line_y(const void *ctx, lci_dec d)
 {
-    double low = target;
+    return pct_y(*(const range *)ctx, lci_dec_to_double(d));
+}
+
+/* From a little below the lowest value or line to 100. */
+static range pct_range(const lc_result *res, size_t col)
+{
+    const lci_rlines *l = &res->column_lines[col];
+    double low = l->n ? lci_dec_to_double(l->at[0]) : 100.0;
     for (size_t i = 0; i < res->nmonths; i++) {
         const lci_rvalue *v = &res->months[i].columns[col];
         if (v->kind == LCI_V_NUMBER && v->number < low) low = v->number;
@@ -177,17 +197,17 @@ static range avail_range(const lc_result *res, int col, double target)
     return r;
 }
 
-static void avail_points(chart *c, int col, range r, double target)
+static void pct_points(chart *c, size_t col, range r)
 {
     const lc_result *res = c->res;
-    lci_buf_puts(c->b, "<polyline class=\"series\" data-series=\"availability\" points=\"");
+    lci_buf_printf(c->b, "<polyline class=\"series\" data-series=\"%s\" points=\"", res->column_keys[col]);
     for (size_t i = 0, k = 0; i < res->nmonths; i++) {
         const lci_rvalue *v = &res->months[i].columns[col];
         if (v->kind != LCI_V_NUMBER) continue;
         lci_buf_puts(c->b, k++ ? " " : "");
         num(c->b, month_x(res->nmonths, i));
         lci_buf_putc(c->b, ',');
-        num(c->b, avail_y(r, v->number));
+        num(c->b, pct_y(r, v->number));
     }
     lci_buf_puts(c->b, "\"/>\n");
     for (size_t i = 0; i < res->nmonths; i++) {
@@ -196,32 +216,33 @@ static void avail_points(chart *c, int col, range r, double target)
         if (v->kind != LCI_V_NUMBER) continue;
         lcr_value_json(v, raw, sizeof raw);
         lcr_value_text(v, 4, shown, sizeof shown);
-        lci_buf_printf(c->b, "<circle class=\"pt%s\" r=\"3.5\" data-month=\"%s\" data-availability=\"%s\" cx=\"",
-                       v->number < target ? " low" : "", res->months[i].label, raw);
+        lci_buf_printf(c->b, "<circle class=\"pt%s\" r=\"3.5\" data-month=\"%s\" data-value=\"%s\" cx=\"",
+                       v->flagged ? " low" : "", res->months[i].label, raw);
         num(c->b, month_x(res->nmonths, i));
         lci_buf_puts(c->b, "\" cy=\"");
-        num(c->b, avail_y(r, v->number));
+        num(c->b, pct_y(r, v->number));
         lci_buf_printf(c->b, "\"><title>%s: %s%%</title></circle>\n", res->months[i].label, shown);
     }
 }
 
-void lcr_svg_availability(lci_buf *b, const lc_result *res, lc_lang lang)
+int lcr_svg_charted(const lc_result *res, size_t col)
+{
+    return res->column_units[col] == LCI_UNIT_PCT && res->column_lines[col].n > 0;
+}
+
+void lcr_svg_percent(lci_buf *b, const lc_result *res, size_t col, lc_lang lang)
 {
     chart c = {b, res, lang};
-    int col = lcr_column(res, "availability");
-    lci_dec target = {999, 1};
-    char text[48], lo[32];
-    if (col < 0) return;
-    lcr_param(res, "availability_target", &target);
-    double t = lci_dec_to_double(target);
-    range r = avail_range(res, col, t);
-    lci_dec_format_short(target, text, sizeof text);
+    char lo[32], zh[96], en[96];
+    range r = pct_range(res, col);
     snprintf(lo, sizeof lo, "%.1f", r.lo);
-    open_chart(&c, "availability", "月度可用性 %", "Monthly availability %");
-    hline(&c, "grid", NULL, NULL, avail_y(r, r.hi), "100", NULL);
-    hline(&c, "grid", NULL, NULL, avail_y(r, r.lo), lo, NULL);
-    hline(&c, "thr", "data-threshold", text, avail_y(r, t), NULL, text);
-    avail_points(&c, col, r, t);
+    snprintf(zh, sizeof zh, "月度 %s %%", res->column_keys[col]);
+    snprintf(en, sizeof en, "Monthly %s %%", res->column_keys[col]);
+    open_chart(&c, res->column_keys[col], zh, en);
+    hline(&c, "grid", NULL, NULL, pct_y(r, r.hi), "100", NULL);
+    hline(&c, "grid", NULL, NULL, pct_y(r, r.lo), lo, NULL);
+    threshold_lines(&c, &res->column_lines[col], pct_line_y, &r);
+    pct_points(&c, col, r);
     close_chart(&c);
 }
 
@@ -281,9 +302,11 @@ void lcr_svg_cumulative(lci_buf *b, const lc_result *res, const lcr_money *m, lc
     char text[32], label[LCR_LABEL_MAX + 40], l[LCR_LABEL_MAX];
     if (!n) return;
     if (top <= 0) top = 100;
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
     if (res->cap >= 0)
-        open_chart(&c, "cumulative", "累计违约金（封顶后）与上限", "Cumulative penalty after caps, against the cap");
-    else open_chart(&c, "cumulative", "累计违约金（封顶后）", "Cumulative penalty after caps");
+        lcr_amount_words(res, "累计%s（封顶后）与上限", "Cumulative %s after caps, against the cap", LCR_SINGULAR, wz, we);
+    else lcr_amount_words(res, "累计%s（封顶后）", "Cumulative %s after caps", LCR_SINGULAR, wz, we);
+    open_chart(&c, "cumulative", wz, we);
     hline(&c, "grid", NULL, NULL, money_y(0, top), "0", NULL);
     lci_fen_format(top, text, sizeof text);
     if (res->cap < 0) hline(&c, "grid", NULL, NULL, money_y(top, top), text, NULL);

@@ -51,10 +51,15 @@ static void header(report *r)
     money(res->penalty_base, base, sizeof base);
     money(res->cap, cap, sizeof cap);
     lci_buf_printf(r->b, "%s  %s\n", L(r, "合同", "Contract", l1), res->id);
-    if (res->title[0]) lci_buf_printf(r->b, "  %s\n", res->title);
+    if (res->title) lci_buf_printf(r->b, "  %s\n", res->title);
     lci_buf_printf(r->b, "  %s %.10s .. %.10s ([start, end))\n", L(r, "服务期", "Term", l1), res->term_start,
                    res->term_end);
-    lci_buf_printf(r->b, "  %s %s %s", L(r, "合同金额", "Value", l1), v, res->currency);
+    if (res->has_as_of)
+        lci_buf_printf(r->b, "  %s %s: %s\n", L(r, "截至", "As of", l1), res->as_of_text,
+                       L(r, "当月进行中，其违约（*）为暂定，以后各月未评估",
+                         "its month is in progress, its breaches (*) provisional; the months after it not assessed", l2));
+    if (res->value >= 0) lci_buf_printf(r->b, "  %s %s %s", L(r, "合同金额", "Value", l1), v, res->currency);
+    else lci_buf_printf(r->b, "  %s %s", L(r, "币种", "Currency", l1), res->currency);
     if (res->penalty_base >= 0) lci_buf_printf(r->b, " · %s %s", L(r, "取费基数", "Penalty base", l2), base);
     if (res->cap >= 0) lci_buf_printf(r->b, " · %s %s", L(r, "上限", "Cap", l3), cap);
     lci_buf_putc(r->b, '\n');
@@ -68,7 +73,9 @@ static void summary_money(report *r, lcr_table *t)
     label_buf l;
     char a[32], pct[32];
     money(res->amount, a, sizeof a);
-    lcr_cell_label(t, r->lang, "违约金合计", "Total");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s合计", "Total", LCR_SINGULAR, wz, we);
+    lcr_cell_label(t, r->lang, wz, we);
     lcr_cellf(t, "%s %s", a, res->currency);
     lcr_row_end(t);
     if (res->capped) {
@@ -77,10 +84,12 @@ static void summary_money(report *r, lcr_table *t)
         lcr_cell(t, a);
         lcr_row_end(t);
     }
-    lcr_percent(res->amount, res->value, 2, pct, sizeof pct);
-    lcr_cell_label(t, r->lang, "占合同金额", "Of contract value");
-    lcr_cellf(t, "%s%%", pct);
-    lcr_row_end(t);
+    if (res->value > 0) {
+        lcr_percent(res->amount, res->value, 2, pct, sizeof pct);
+        lcr_cell_label(t, r->lang, "占合同金额", "Of contract value");
+        lcr_cellf(t, "%s%%", pct);
+        lcr_row_end(t);
+    }
     if (res->cap >= 0) {
         money(res->cap, a, sizeof a);
         lcr_percent(res->amount, res->cap, 1, pct, sizeof pct);
@@ -106,6 +115,14 @@ static void summary_counts(report *r, lcr_table *t)
     lcr_cell_label(t, r->lang, "解除合同权", "Termination right");
     lcr_cell(t, res->termination_right ? L(r, "有", "yes", l) : L(r, "无", "no", l));
     lcr_row_end(t);
+    if (res->has_updates) {
+        char counts[LCR_LABEL_MAX];
+        lcr_cell_label(t, r->lang, "更新", "Updates");
+        snprintf(counts, sizeof counts, "%llu %s, %llu %s", (unsigned long long)res->revised,
+                 L(r, "修订", "revised", l), (unsigned long long)res->retracted, L(r, "撤回", "retracted", l));
+        lcr_cell(t, counts);
+        lcr_row_end(t);
+    }
 }
 
 static void summary_year(report *r, lcr_table *t)
@@ -160,6 +177,25 @@ static void ledger_head(report *r, lcr_table *t)
     lcr_table_rule(t);
 }
 
+/* The parameters a breach's rule uses, with the value in force: after
+ * --set, the contract's words say one number and the rule used another
+ * ("availability_target 99.5 (the contract: 99.9)"). */
+static void explain_params(report *r, const lci_rbreach *br)
+{
+    const lc_result *res = r->res;
+    const struct lci_rparams *p = br->rule_index >= 0 && (size_t)br->rule_index < res->nrules ? &res->rule_params[br->rule_index] : NULL;
+    label_buf l;
+    if (!p || !p->n) return;
+    lci_buf_printf(r->b, "    %s: ", L(r, "参数", "parameters", l));
+    for (size_t i = 0; i < p->n; i++) {
+        int k = p->at[i];
+        lci_buf_printf(r->b, "%s%s %s", i ? ", " : "", res->param_names[k], res->param_values[k]);
+        if (res->param_declared[k])
+            lci_buf_printf(r->b, " (%s: %s)", L(r, "合同", "the contract", l), res->param_declared[k]);
+    }
+    lci_buf_putc(r->b, '\n');
+}
+
 /* --explain: the contract's words and the events behind each breach. */
 static void explain(report *r)
 {
@@ -174,6 +210,7 @@ static void explain(report *r)
         lci_buf_printf(r->b, "  %s  %s  %s\n    ", when, br->rule, br->clause);
         inline_text(r, br->text);
         lci_buf_putc(r->b, '\n');
+        explain_params(r, br);
         if (!br->events.n) continue;
         lci_buf ev;
         lci_buf_init(&ev);
@@ -196,7 +233,8 @@ static void ledger_row(report *r, lcr_table *t, size_t i)
     money(r->money.counted[i], counted, sizeof counted);
     money(r->money.running[i], run, sizeof run);
     lcr_cell(t, when);
-    lcr_cell(t, br->rule);
+    if (br->provisional) lcr_cellf(t, "%s *", br->rule); /* as of an instant: the month is not over */
+    else lcr_cell(t, br->rule);
     lcr_cell(t, br->clause);
     lcr_cell(t, br->reason);
     lcr_cell(t, lcr_pct(br, pct, sizeof pct));
@@ -271,7 +309,9 @@ static void months(report *r)
     lcr_cell_label(&t, r->lang, "月份", "Month");
     for (size_t c = 0; c < res->ncolumns; c++) lcr_cell(&t, res->column_keys[c]);
     lcr_cell_label(&t, r->lang, "违约", "Breaches");
-    lcr_cell_label(&t, r->lang, "违约金", "Penalty");
+    char wz[LCR_LABEL_MAX], we[LCR_LABEL_MAX];
+    lcr_amount_words(res, "%s", "%s", LCR_CAPITAL, wz, we);
+    lcr_cell_label(&t, r->lang, wz, we);
     lcr_cell_label(&t, r->lang, "累计", "Cumulative");
     lcr_table_rule(&t);
     for (size_t i = 0; i < res->nmonths; i++) {
@@ -501,7 +541,8 @@ static void obligations(report *r)
         lcr_cell(&t, o->kind);
         lcr_cellf(&t, "%lld", (long long)o->due);
         lcr_cellf(&t, "%lld", (long long)o->delivered);
-        lcr_cellf(&t, "%lld", (long long)(o->due > o->delivered ? o->due - o->delivered : 0));
+        if (lci_obligation_shortfall(o) < 0) lcr_cell(&t, "-"); /* judged at the term's end */
+        else lcr_cellf(&t, "%lld", (long long)lci_obligation_shortfall(o));
         lcr_cell(&t, o->clause);
         lcr_row_end(&t);
     }
@@ -557,6 +598,71 @@ static void payments(report *r)
     lcr_table_render(&t, r->b, "  ");
 }
 
+/* As of an instant: how far each threshold is (the sentences, in
+ * English, after the table in an English or bilingual report). */
+static void headroom(report *r)
+{
+    const lc_result *res = r->res;
+    lcr_table t;
+    label_buf l;
+    if (!res->has_as_of || !res->nheadroom) return;
+    heading(r, "距离阈值的余量（暂定）", "Headroom (provisional)");
+    lcr_table_init(&t, 6, "llrrrl");
+    lcr_cell_label(&t, r->lang, "规则", "Rule");
+    lcr_cell_label(&t, r->lang, "类型", "Kind");
+    lcr_cell_label(&t, r->lang, "余量", "Left");
+    lcr_cell_label(&t, r->lang, "金额", "Amount");
+    lcr_cell_label(&t, r->lang, "已用/已过", "Used/gone");
+    lcr_cell_label(&t, r->lang, "时刻", "At");
+    lcr_table_rule(&t);
+    for (size_t i = 0; i < res->nheadroom; i++) {
+        const lci_rheadroom *h = &res->headroom[i];
+        const char *zh, *en;
+        char amount[32] = "-";
+        lcr_headroom_words(h->kind, &zh, &en);
+        if (h->has_amount) money(h->amount, amount, sizeof amount);
+        lcr_cellf(&t, "%s%s", h->rule, h->crossed ? " *" : "");
+        lcr_cell(&t, L(r, zh, en, l));
+        char left[80], used[64];
+        lcr_headroom_texts(h, left, sizeof left, used, sizeof used);
+        lcr_cell(&t, left);
+        lcr_cell(&t, amount);
+        lcr_cell(&t, used);
+        lcr_cell(&t, h->at[0] ? h->at : "-");
+        lcr_row_end(&t);
+    }
+    lcr_table_render(&t, r->b, "  ");
+    for (size_t i = 0; r->lang != LC_LANG_ZH && i < res->nheadroom; i++) {
+        lci_buf_puts(r->b, "  - ");
+        inline_text(r, res->headroom[i].what);
+        lci_buf_putc(r->b, '\n');
+    }
+}
+
+/* The events that did not count, by type and why. */
+static void not_counted(report *r)
+{
+    const lc_result *res = r->res;
+    lcr_table t;
+    label_buf l;
+    if (!res->nnot_counted) return;
+    heading(r, "未计入的事件", "Events not counted");
+    lcr_table_init(&t, 3, "llr");
+    lcr_cell_label(&t, r->lang, "类型", "Type");
+    lcr_cell_label(&t, r->lang, "原因", "Reason");
+    lcr_cell_label(&t, r->lang, "数量", "Events");
+    lcr_table_rule(&t);
+    for (size_t i = 0; i < res->nnot_counted; i++) {
+        const char *zh, *en;
+        lcr_not_counted_words(res->not_counted[i].reason, &zh, &en);
+        lcr_cell(&t, res->not_counted[i].type ? res->not_counted[i].type : "-");
+        lcr_cell(&t, L(r, zh, en, l));
+        lcr_cellf(&t, "%llu", (unsigned long long)res->not_counted[i].count);
+        lcr_row_end(&t);
+    }
+    lcr_table_render(&t, r->b, "  ");
+}
+
 static void warnings(report *r)
 {
     const lc_result *res = r->res;
@@ -580,6 +686,7 @@ lc_status lci_result_to_text(const lc_result *res, lc_lang lang, unsigned flags,
     if (lcr_money_init(&r.money, res) != 0) return lci_oom(err);
     header(&r);
     summary(&r);
+    headroom(&r);
     ledger(&r);
     months(&r);
     score_sheets(&r);
@@ -589,6 +696,7 @@ lc_status lci_result_to_text(const lc_result *res, lc_lang lang, unsigned flags,
     obligations(&r);
     findings(&r);
     payments(&r);
+    not_counted(&r);
     warnings(&r);
     lcr_money_free(&r.money);
     *out = lci_buf_take(&b, len);

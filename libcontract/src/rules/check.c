@@ -67,10 +67,8 @@ static lci_exact qty_exact(const lci_model *m, const lci_qty *q, int base_ns)
 
 /* ---- findings ---- */
 
-static int add_finding(lci_findings *out, const char *kind, int line, const char *clause, const char *rules,
-                       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int add_finding(lci_findings *out, const char *kind, int line, const char *clause, const char *rules,
-                       const char *fmt, ...)
+int lci_finding_add(lci_findings *out, const char *kind, int line, const char *clause, const char *rules,
+                    const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -282,7 +280,7 @@ static int evaluate_grid(family *f)
     lci_interval *items[64] = {0};
     size_t counts[64] = {0};
     lci_calendars cals = {items, counts, f->m->ncalendars < 64 ? f->m->ncalendars : 64};
-    lci_cond_ctx ctx = {f->m, &cals, 0};
+    lci_cond_ctx ctx = {f->m, &cals, 0, INT64_MAX};
     lci_record *r = malloc(sizeof *r + 64 * sizeof r->v[0]);
     f->count = calloc(f->total, 1);
     f->first = calloc(f->total, 1);
@@ -551,11 +549,11 @@ static int report_cell(const family *f, const cell *c, int overlap, lci_findings
     int line = f->grades ? f->m->scorecard.line : f->rules[overlap ? c->a : 0]->line;
     int rc;
     if (overlap)
-        rc = add_finding(out, "overlap", line, clauses.data, ids.data, "%s: both %s and %s apply%s", region.data,
+        rc = lci_finding_add(out, "overlap", line, clauses.data, ids.data, "%s: both %s and %s apply%s", region.data,
                          rule_name(f, c->a), rule_name(f, c->b),
                          yields(f, c->a, c->b) ? (f->grades ? " (the first listed wins)" : " (resolved by unless)") : "");
     else
-        rc = add_finding(out, "hole", line, clauses.data, ids.data, "%s: no rule applies", region.data);
+        rc = lci_finding_add(out, "hole", line, clauses.data, ids.data, "%s: no rule applies", region.data);
     lci_buf_free(&region);
     lci_buf_free(&clauses);
     lci_buf_free(&ids);
@@ -654,7 +652,7 @@ static int check_weights(const lci_model *m, lci_findings *out)
         if (sum.coef == 1000000) continue;
         char text[48];
         lci_dec_format_short(sum, text, sizeof text);
-        if (add_finding(out, "weights", s->line, s->clause, s->items[i].id,
+        if (lci_finding_add(out, "weights", s->line, s->clause, s->items[i].id,
                         "scorecard item %s: the weights sum to %s, not 1 (kept as written)", s->items[i].id, text) != 0)
             return -1;
     }
@@ -666,7 +664,7 @@ static int check_params(const lci_model *m, lci_findings *out)
     for (size_t i = 0; i < m->nparams; i++) {
         const lci_param *p = &m->params[i];
         if (p->uses || strcmp(p->name, "value") == 0) continue;
-        if (add_finding(out, "unused_parameter", p->line, p->clause, p->name, "parameter %s is declared but no rule uses it",
+        if (lci_finding_add(out, "unused_parameter", p->line, p->clause, p->name, "parameter %s is declared but no rule uses it",
                         p->name) != 0)
             return -1;
     }
@@ -681,7 +679,7 @@ static int check_ranges(const lci_model *m, lci_findings *out)
     for (size_t i = 0; i < m->nparams; i++) {
         const lci_param *p = &m->params[i];
         if (p->has_min || p->has_max) continue;
-        if (add_finding(out, "no_range", p->line, p->clause, p->name,
+        if (lci_finding_add(out, "no_range", p->line, p->clause, p->name,
                         "parameter %s declares no range (min = , max = ): --set may give it any value", p->name) != 0)
             return -1;
     }
@@ -696,7 +694,7 @@ static int constant_bound(const lci_model *m, const lci_band *b, const char *own
         if (!q[i] || q[i]->param >= 0 || q[i]->constant.coef == 0) continue;
         char v[48];
         lci_dec_format_short(q[i]->constant, v, sizeof v);
-        if (add_finding(out, "unnamed_threshold", q[i]->line, clause, owner,
+        if (lci_finding_add(out, "unnamed_threshold", q[i]->line, clause, owner,
                         "%s: the threshold %s is a constant; make it a parameter so --set can change it", owner, v) != 0)
             return -1;
     }
@@ -734,7 +732,7 @@ static int check_duplicates(const lci_model *m, lci_findings *out)
     for (size_t i = 0; i < m->nrules; i++)
         for (size_t j = 0; j < i; j++) {
             if (strcmp(m->rules[i].id, m->rules[j].id) != 0) continue;
-            if (add_finding(out, "duplicate_id", m->rules[i].line, m->rules[i].clause, m->rules[i].id,
+            if (lci_finding_add(out, "duplicate_id", m->rules[i].line, m->rules[i].clause, m->rules[i].id,
                             "rule id %s is used twice (lines %d and %d)", m->rules[i].id, m->rules[j].line,
                             m->rules[i].line) != 0)
                 return -1;
@@ -743,27 +741,57 @@ static int check_duplicates(const lci_model *m, lci_findings *out)
     return 0;
 }
 
-static int check_caps(const lci_model *m, lci_findings *out)
+/* A cap whose limit is below one breach it applies to (of the breaches
+ * whose price is known from the rule file: not a share of a bill). */
+static int check_cap(const lci_model *m, const lci_cap *c, lci_findings *out)
 {
-    int64_t largest = 0;
+    int64_t largest = 0, limit;
     const char *which = NULL;
     for (size_t i = 0; i < m->nrules; i++) {
         const lci_rule *r = &m->rules[i];
         int64_t amount;
-        if (r->outcome == LCI_R_BREACH && lci_breach_price(m, r, &amount) == 0 && amount > largest) {
+        if (lci_cap_covers(m, c, r) && lci_breach_price(m, r, &amount) == 0 && amount > largest) {
             largest = amount;
             which = r->id;
         }
     }
-    for (size_t i = 0; which && i < m->ncaps; i++) {
-        int64_t limit;
-        if (lci_cap_window_limit(m, &m->caps[i], &limit) != 0 || limit >= largest) continue;
-        char a[32], b[32];
-        lci_fen_format(limit, a, sizeof a);
-        lci_fen_format(largest, b, sizeof b);
-        if (add_finding(out, "cap_below_item", m->caps[i].line, m->caps[i].clause, m->caps[i].id,
-                        "cap %s (%s) is below a single breach: %s costs %s", m->caps[i].id, a, which, b) != 0)
+    if (!which || lci_cap_window_limit(m, c, &limit) != 0 || limit >= largest) return 0;
+    char a[32], b[32];
+    lci_fen_format(limit, a, sizeof a);
+    lci_fen_format(largest, b, sizeof b);
+    return lci_finding_add(out, "cap_below_item", c->line, c->clause, c->id, "cap %s (%s) is below a single breach: %s costs %s",
+                       c->id, a, which, b);
+}
+
+static int check_caps(const lci_model *m, lci_findings *out)
+{
+    for (size_t i = 0; i < m->ncaps; i++)
+        if (check_cap(m, &m->caps[i], out) != 0) return -1;
+    return 0;
+}
+
+/* A rate by time without a max grows with the delay, bounded only by a
+ * cap, if any: worth a second look. */
+static int check_rates(const lci_model *m, lci_findings *out)
+{
+    for (size_t i = 0; i < m->nrules; i++) {
+        const lci_rule *r = &m->rules[i];
+        const lci_amount *a = &r->amount;
+        if (r->outcome != LCI_R_BREACH || a->kind != LCI_A_RATE || a->per == LCI_PER_EVENT || a->has_max) continue;
+        if (lci_finding_add(out, "unbounded_rate", r->line, r->clause, r->id,
+                            "%s: a rate per %s without max = ... grows with the span it counts, held only by the caps",
+                            r->id, a->per == LCI_PER_DAY ? "day" : a->per == LCI_PER_HOUR ? "hour" : "minute") != 0)
             return -1;
+    }
+    return 0;
+}
+
+/* What each rule's kind finds in it (kinds/kind.h lint). */
+static int check_kinds(const lci_model *m, lci_findings *out)
+{
+    for (size_t i = 0; i < m->nrules; i++) {
+        const lci_rule *r = &m->rules[i];
+        if (r->kind->lint && r->kind->lint(m, r, out) != 0) return -1;
     }
     return 0;
 }
@@ -776,7 +804,7 @@ static int ranges_to_confirm(const lci_day_range *r, size_t n, const char *owner
         char from[16], to[16];
         lci_date_format(r[i].from, from, sizeof from);
         lci_date_format(r[i].to, to, sizeof to);
-        if (add_finding(out, "to_confirm", r[i].line, r[i].clause ? r[i].clause : clause, owner,
+        if (lci_finding_add(out, "to_confirm", r[i].line, r[i].clause ? r[i].clause : clause, owner,
                         "%s %s..%s %s: %s", owner, from, to, r[i].name ? r[i].name : "",
                         r[i].note ? r[i].note : "dates to be confirmed by the administrator") != 0)
             return -1;
@@ -803,7 +831,7 @@ int lci_check(const lci_model *m, lci_findings *out)
             return -1;
     if (m->scorecard.present && grade_family(m, out) != 0) return -1;
     if (check_weights(m, out) || check_params(m, out) || check_ranges(m, out) || check_constants(m, out) || check_duplicates(m, out) ||
-        check_caps(m, out) || check_calendars(m, out))
+        check_caps(m, out) || check_rates(m, out) || check_kinds(m, out) || check_calendars(m, out))
         return -1;
     return 0;
 }

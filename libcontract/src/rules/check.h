@@ -16,7 +16,8 @@
 #include "rules/model.h"
 
 typedef struct lci_finding {
-    char *kind;    /* hole, overlap, weights, unused_parameter, unnamed_threshold, duplicate_id, cap_below_item, to_confirm */
+    char *kind;    /* hole, overlap, weights, unused_parameter, no_range, unnamed_threshold, duplicate_id, cap_below_item,
+                      to_confirm, and the kinds' own (unbounded_rate) */
     char *clause;
     char *rules;   /* the rule ids concerned, comma separated */
     char *message;
@@ -29,6 +30,11 @@ typedef struct lci_findings {
 } lci_findings;
 
 int lci_check(const lci_model *m, lci_findings *out);
+
+/* Adds a finding (rules: the ids concerned; clause may be NULL); 0, or -1
+ * when out of memory.  For the checks here and the kinds' lint hooks. */
+int lci_finding_add(lci_findings *out, const char *kind, int line, const char *clause, const char *rules,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void lci_findings_free(lci_findings *f);
 
 #endif

@@ -44,6 +44,7 @@ static void free_rules(lci_model *m)
         lci_cond_free(r->where);
         lci_cond_free(r->impact);
         free(r->unless);
+        free(r->params);
     }
     free(m->rules);
 }
@@ -170,6 +171,22 @@ void lci_model_month_bounds(const lci_model *m, int i, lci_time *start, lci_time
     lci_time e = lci_day_start(lci_month_first_day(m->first_month + i + 1), m->offset_min);
     *start = s > m->term_start ? s : m->term_start;
     *end = e < m->term_end ? e : m->term_end;
+}
+
+int lci_rule_note_param(lci_rule *r, int p)
+{
+    for (size_t i = 0; i < r->nparams; i++)
+        if (r->params[i] == p) return 0;
+    return LCI_PUSH(r->params, r->params_cap, r->nparams, p);
+}
+
+int lci_cap_covers(const lci_model *m, const lci_cap *c, const lci_rule *r)
+{
+    if (r->outcome != LCI_R_BREACH) return 0;
+    if (c->klass) return r->klass && strcmp(r->klass, c->klass) == 0;
+    for (size_t i = 0; i < c->nrules; i++)
+        if (&m->rules[c->rules[i]] == r) return 1;
+    return c->nrules == 0;
 }
 
 const char *const lci_field_kind_names[LCI_FIELD_KINDS] = {

@@ -164,6 +164,7 @@ typedef struct lci_event_type {
     int adds_to;      /* calendar index the intervals add to, or LCI_NONE */
     int severity;     /* field index of the severity field, or LCI_NONE */
     int stored;       /* records kept for the evaluation at the end */
+    int planned;      /* its anchor is a due date: known before it (kinds/late.c) */
     int strict;       /* strict = true: a field it does not declare makes an event invalid */
     int line;
 } lci_event_type;
@@ -238,6 +239,8 @@ typedef struct lci_rule {
     lci_cond *impact;            /* ... and the month's severity; NULL = any */
     int *unless;                 /* rule indices that take precedence (on the same events) */
     size_t nunless;
+    int *params;                 /* the parameters it uses (bounds, prices, windows), once each, in order */
+    size_t nparams, params_cap;
     int line;
     int order;                   /* item number parsed from the id, for sorting */
     int class_rank;              /* classes rank in the order the rule file first uses them */
@@ -408,6 +411,8 @@ typedef struct lci_model {
     lci_idtable texts;
     size_t text_bytes;
     const char *id, *title, *currency, *clause;
+    const char *lang;                        /* the reports' language ("zh", "en", "both") or NULL */
+    const char *amount_zh, *amount_en, *amount_en_plural; /* the word for its amounts (违约金, penalty) */
     int offset_min;            /* the contract's time zone */
     int64_t signed_day;        /* days since epoch */
     lci_time term_start, term_end; /* [start, end) */
@@ -445,6 +450,7 @@ typedef struct lci_model {
     const char *obligations_clause;
     lci_instalment *instalments;
     size_t ninstalments;
+    int payments_line;
     int has_bond;
     lci_money_expr bond;
     const char *bond_clause;
@@ -459,6 +465,9 @@ typedef struct lci_model {
 } lci_model;
 
 void lci_model_free(lci_model *m);
+
+/* Notes that rule r uses parameter p (once): 0, or -1 when out of memory. */
+int lci_rule_note_param(lci_rule *r, int p);
 
 /* Frees a condition read for the model (NULL is fine). */
 void lci_cond_free(lci_cond *c);
@@ -485,6 +494,10 @@ int lci_model_param(const lci_model *m, const char *name);
 
 /* The declared field of t a misspelt name most likely meant, or NULL. */
 const char *lci_model_nearest_field(const lci_event_type *t, const char *name);
+
+/* 1 when cap c applies to rule r's breaches: all of them, its class, or
+ * the rules it lists. */
+int lci_cap_covers(const lci_model *m, const lci_cap *c, const lci_rule *r);
 
 /* The declared name nearest to a misspelt one (for "did you mean"), or NULL. */
 typedef enum { LCI_NAMES_TYPES, LCI_NAMES_MEASURES, LCI_NAMES_PARAMS, LCI_NAMES_RULES } lci_names;

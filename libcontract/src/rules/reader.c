@@ -224,17 +224,25 @@ int lci_read_integer(lci_reader *r, int line, const char *what, int64_t *out)
     return 0;
 }
 
+static const struct {
+    const char *name;
+    lci_unit unit;
+} UNITS[] = {{"min", LCI_UNIT_MIN},   {"h", LCI_UNIT_HOUR},         {"d", LCI_UNIT_DAY},
+             {"%", LCI_UNIT_PCT},     {"money", LCI_UNIT_MONEY},    {"count", LCI_UNIT_COUNT},
+             {"points", LCI_UNIT_POINTS}, {"months", LCI_UNIT_MONTHS}};
+
 lci_unit lci_unit_named(const char *s)
 {
-    static const struct {
-        const char *name;
-        lci_unit unit;
-    } units[] = {{"min", LCI_UNIT_MIN},       {"h", LCI_UNIT_HOUR},        {"d", LCI_UNIT_DAY},
-                 {"%", LCI_UNIT_PCT},         {"money", LCI_UNIT_MONEY},   {"count", LCI_UNIT_COUNT},
-                 {"points", LCI_UNIT_POINTS}, {"months", LCI_UNIT_MONTHS}};
-    for (size_t i = 0; s && i < LCI_ARRAY_LEN(units); i++)
-        if (strcmp(units[i].name, s) == 0) return units[i].unit;
+    for (size_t i = 0; s && i < LCI_ARRAY_LEN(UNITS); i++)
+        if (strcmp(UNITS[i].name, s) == 0) return UNITS[i].unit;
     return LCI_UNIT_NONE;
+}
+
+const char *lci_unit_name(lci_unit unit)
+{
+    for (size_t i = 0; i < LCI_ARRAY_LEN(UNITS); i++)
+        if (UNITS[i].unit == unit) return UNITS[i].name;
+    return "";
 }
 
 /* ---- quantities, bands, money ---- */
@@ -265,6 +273,7 @@ int lci_read_qty(lci_reader *r, int t, const char *key, lci_qty *q, int *present
             else {
                 r->m->params[q->param].uses++;
                 q->unit = r->m->params[q->param].unit;
+                if (r->rule && lci_rule_note_param(r->rule, q->param) != 0) ok = lci_read_oom(r);
             }
         } else if (ok == 0) {
             ok = lci_read_borrow(r, idx, "unit", 0, &unit);

@@ -21,6 +21,7 @@ typedef struct lci_reader {
     lci_model *m;
     lc_error *err;
     int line;         /* the declaration being read, for messages */
+    lci_rule *rule;   /* the rule being read: the parameters it uses are noted in it */
 } lci_reader;
 
 /* Fills the error at `line` (the declaration's when 0); returns -1. */
@@ -60,6 +61,9 @@ int lci_read_decimal(lci_reader *r, int line, const char *what, lci_dec *out);
 int lci_read_integer(lci_reader *r, int line, const char *what, int64_t *out);
 /* "YYYY-MM-DD" to days since 1970. */
 int lci_read_day(lci_reader *r, const char *s, int line, int64_t *day);
+
+/* A unit's name, "" for none. */
+const char *lci_unit_name(lci_unit unit);
 
 /* A unit by name ("min", "%", "money"...); LCI_UNIT_NONE when unknown. */
 lci_unit lci_unit_named(const char *s);

@@ -58,12 +58,23 @@ static void charge_allocation(lci_sandbox *sb, size_t bytes)
     lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
 }
 
+/* The caller's allocator, else realloc and free. */
+static void *base_alloc(const lci_sandbox *sb, void *ptr, size_t osize, size_t nsize)
+{
+    if (sb->limits.alloc) return sb->limits.alloc(sb->limits.alloc_ud, ptr, osize, nsize);
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, nsize);
+}
+
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     lci_sandbox *sb = ud;
     size_t old = ptr ? osize : 0; /* without ptr, osize names a type, not a size */
     if (nsize == 0) {
-        free(ptr);
+        base_alloc(sb, ptr, osize, 0);
         sb->used -= old;
         return NULL;
     }
@@ -71,7 +82,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->out_of_memory = 1;
         return NULL;
     }
-    void *p = realloc(ptr, nsize);
+    void *p = base_alloc(sb, ptr, osize, nsize);
     if (!p) {
         sb->out_of_memory = 1;
         return NULL;

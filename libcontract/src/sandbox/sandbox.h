@@ -22,6 +22,8 @@ typedef struct lci_limits {
     uint64_t instructions;  /* per call */
     uint64_t pattern_steps; /* per call of a string pattern function, counted */
     uint64_t total;         /* per session (a load, an evaluation, a replay): all its calls and compiling */
+    lc_alloc_fn alloc;      /* the caller's allocator (lc_options.lua_alloc), or NULL */
+    void *alloc_ud;
 } lci_limits;
 
 typedef struct lci_sandbox lci_sandbox;

@@ -490,23 +490,10 @@ static lc_status commit_record(lc_eval *dst, const char *id, const char *source,
 
 /* ---- replay ---- */
 
-/* A kept record copied into dst: ids and strings move to dst's tables. */
+/* A kept record committed into dst as it is. */
 static lc_status replay_plain(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err)
 {
-    const lci_event_type *t = &src->m->types[from->type];
-    lci_record *r = dst->scratch;
-    memcpy(r, from, sizeof *r + t->nfields * sizeof r->v[0]);
-    for (size_t f = 0; f < t->nfields; f++) {
-        uint32_t index;
-        int added;
-        if (t->fields[f].kind != LCI_F_STRING || !lci_has(r, (int)f)) continue;
-        const char *s = lci_idtable_get(&src->strings, (uint32_t)r->v[f]);
-        if (lci_idtable_intern(&dst->strings, s, strlen(s), &index, &added) != 0) return lci_oom(err);
-        r->v[f] = index;
-    }
-    const char *id = lci_idtable_get(&src->ids, from->id);
-    size_t idlen = strlen(id);
-    return lci_eval_commit(dst, r, id, idlen, lci_eval_id_hash(dst, id, idlen), &src->contents[from->id], NULL, 0, err);
+    return lci_eval_copy_record(dst, src, from, err) ? lci_eval_commit_copy(dst, src, from, err) : lci_oom(err);
 }
 
 /* A runtime error of the scenario, located in its file. */
@@ -585,6 +572,15 @@ static lc_status call_perturb(step *st)
     return st->ready ? commit_record(st->dst, st->id, st->sc->name, st->err) : LC_OK;
 }
 
+/* One kept record through the scenario's perturb, or as it is. */
+static lc_status replay_step(void *ctx, const lci_record *r)
+{
+    step *st = ctx;
+    st->from = r;
+    if (st->sc && st->sc->perturb_ref != LUA_NOREF) return call_perturb(st);
+    return replay_plain(st->dst, st->src, r, st->err);
+}
+
 lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc, uint64_t seed, lc_error *err)
 {
     if (!dst || !src) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: NULL argument");
@@ -600,13 +596,8 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
         return lci_oom(err);
     }
     st.rng = base + 1;
-    lc_status rc = LC_OK;
-    for (size_t off = 0; rc == LC_OK && off < src->log_len;) {
-        st.from = (const lci_record *)(const void *)(src->log + off);
-        off += src->stores[st.from->type].stride;
-        if (sc && sc->perturb_ref != LUA_NOREF) rc = call_perturb(&st);
-        else rc = replay_plain(dst, src, st.from, err);
-    }
+    lc_status rc = lci_eval_each_record(src, replay_step, &st);
+    if (rc == LC_ENOMEM) lci_oom(err);
     if (rc == LC_OK && sc && sc->extra_ref != LUA_NOREF && (rc = run_step(&st, extra_step)) == LC_OK) rc = st.status;
     if (L) lua_settop(L, base);
     return rc;
