@@ -325,6 +325,13 @@ LC_API lc_status lc_event_set_decimal(lc_event *event, int field, const char *va
 LC_API lc_status lc_event_set_string(lc_event *event, int field, const char *value,
                                      lc_error *err);
 
+/* Notes that the event carries a field its type does not declare, by name
+ * (copied), as a JSON line may: on push it is a warning tallied once per
+ * name, with the nearest declared field as a likely typo; when the type or
+ * the evaluation is strict the event is invalid input naming it (exactly
+ * as for a JSON line).  LC_EUSAGE for a declared field (set its value). */
+LC_API lc_status lc_event_set_undeclared(lc_event *event, const char *name, lc_error *err);
+
 /* Pushes a built event: the same checks as JSON input (required fields,
  * order of times, duplicates), the same results. */
 LC_API lc_status lc_eval_push_event(lc_eval *ev, const lc_event *event, lc_error *err);

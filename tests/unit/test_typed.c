@@ -401,3 +401,59 @@ Test(typed, pushed_at_a_file_and_line_and_rejected_like_json_lines)
     lc_eval_free(skip);
     lc_engine_free(f.engine);
 }
+
+/* ticket_json's line with one more member, "respnded": true, before the closing brace. */
+static void ticket_json_with_typo(char *out, size_t size, int i)
+{
+    ticket_json(out, size, i);
+    size_t n = strlen(out);
+    snprintf(out + n - 1, size - (n - 1), ",\"respnded\":true}");
+}
+
+Test(typed, undeclared_fields_warn_or_refuse_as_in_json_lines)
+{
+    fixture f = load();
+    lc_event *e;
+    lc_eval *typed, *json, *strict, *strict_json;
+    lc_error err = {0}, json_err = {0};
+    char line[512], a[2048], b[2048];
+    cr_assert_eq(lc_event_new(&e, f.engine, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&typed, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&json, f.engine, 0, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&strict, f.engine, LC_EVAL_STRICT, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&strict_json, f.engine, LC_EVAL_STRICT, &err), LC_OK);
+    for (int i = 1; i <= 3; i++) {
+        ticket(&f, e, i, "t");
+        cr_assert_eq(lc_event_set_undeclared(e, "respnded", &err), LC_OK, "%s", err.message);
+        cr_assert_eq(lc_eval_push_event_at(typed, e, "feed", i, &err), LC_OK, "%s", err.message);
+        ticket_json_with_typo(line, sizeof line, i);
+        cr_assert_eq(lc_eval_push_json(json, line, strlen(line), "feed", i, &err), LC_OK, "%s", err.message);
+    }
+    warnings_of(typed, a, sizeof a);
+    warnings_of(json, b, sizeof b);
+    cr_assert(strstr(a, "respnded") != NULL, "%s", a);
+    cr_assert_str_eq(a, b, "typed:\n%s\njson:\n%s", a, b);
+    /* strict: the same refusal, naming the nearest field */
+    ticket(&f, e, 1, "t");
+    cr_assert_eq(lc_event_set_undeclared(e, "respnded", &err), LC_OK);
+    cr_assert_eq(lc_eval_push_event_at(strict, e, "feed", 1, &err), LC_EEVENT);
+    ticket_json_with_typo(line, sizeof line, 1);
+    cr_assert_eq(lc_eval_push_json(strict_json, line, strlen(line), "feed", 1, &json_err), LC_EEVENT);
+    cr_assert_str_eq(err.message, json_err.message);
+    cr_assert(strstr(err.message, "'responded'") != NULL, "%s", err.message);
+    /* a declared field is set, not noted; a reset forgets the names */
+    cr_assert_eq(lc_event_set_undeclared(e, "opened", &err), LC_EUSAGE);
+    ticket(&f, e, 9, "t");
+    cr_assert_eq(lc_eval_push_event_at(strict, e, "feed", 2, &err), LC_EUSAGE, "the evaluation stopped");
+    lc_eval *fresh;
+    cr_assert_eq(lc_eval_new(&fresh, f.engine, LC_EVAL_STRICT, &err), LC_OK);
+    cr_assert_eq(lc_eval_push_event_at(fresh, e, "feed", 1, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_event_set_undeclared(NULL, "x", &err), LC_EUSAGE);
+    lc_event_free(e);
+    lc_eval_free(typed);
+    lc_eval_free(json);
+    lc_eval_free(strict);
+    lc_eval_free(strict_json);
+    lc_eval_free(fresh);
+    lc_engine_free(f.engine);
+}

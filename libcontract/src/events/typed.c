@@ -24,6 +24,8 @@ struct lc_event {
     int16_t offsets[MAX_FIELDS];
     char *strings[MAX_FIELDS]; /* STRING values until pushed */
     uint64_t string_fields;    /* bit per field whose strings[] is set */
+    char **undeclared;         /* names of fields the type does not declare (copies) */
+    size_t nundeclared, undeclared_cap;
 };
 
 int lc_engine_event_type(const lc_engine *engine, const char *type)
@@ -90,10 +92,18 @@ static void clear_strings(lc_event *e)
     e->string_fields = 0;
 }
 
+static void clear_undeclared(lc_event *e)
+{
+    for (size_t i = 0; i < e->nundeclared; i++) free(e->undeclared[i]);
+    e->nundeclared = 0;
+}
+
 void lc_event_free(lc_event *e)
 {
     if (!e) return;
     clear_strings(e);
+    clear_undeclared(e);
+    free(e->undeclared);
     free(e->rec);
     free(e->id);
     free(e);
@@ -120,6 +130,7 @@ lc_status lc_event_reset(lc_event *e, int type, const char *id, lc_error *err)
     if (!e || !id || !id[0]) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: an event needs a non-empty id");
     if (type < 0 || (size_t)type >= e->m->ntypes) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_reset: unknown event type %d", type);
     if (e->string_fields) clear_strings(e);
+    if (e->nundeclared) clear_undeclared(e);
     if (!lci_text_valid(id, strlen(id))) return lci_fail(err, LC_EEVENT, NULL, 0, "lc_event_reset: the id is not UTF-8 text");
     if (copy_id(e, id) != 0) {
         e->type = -1; /* nothing to push until the next reset */
@@ -220,6 +231,22 @@ lc_status lc_event_set_decimal(lc_event *e, int field, const char *value, lc_err
     return st == LC_OK ? set(e, field, v, 0) : st;
 }
 
+lc_status lc_event_set_undeclared(lc_event *e, const char *name, lc_error *err)
+{
+    if (!e || !name) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_event_set_undeclared: NULL argument");
+    if (e->type < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "call lc_event_reset before setting fields");
+    if (lci_model_field(&e->m->types[e->type], name) >= 0)
+        return lci_fail(err, LC_EUSAGE, NULL, 0, "field %s is declared: set its value", name);
+    if (!lci_text_valid(name, strlen(name)))
+        return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: a field name is not UTF-8 text", e->id);
+    char *copy = lci_strdup(name);
+    if (!copy || LCI_PUSH(e->undeclared, e->undeclared_cap, e->nundeclared, copy) != 0) {
+        free(copy);
+        return lci_oom(err);
+    }
+    return LC_OK;
+}
+
 static int index_of(const char **values, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
@@ -269,6 +296,9 @@ static uint64_t typed_content(const lc_event *e, const lci_record *rec, uint64_t
         uint64_t value = e->string_fields >> f & 1 ? string_value(e, f, seed) : (uint64_t)rec->v[f];
         h = lci_fold(h ^ value ^ LCI_FAST_K3, where ^ seed ^ LCI_FAST_K1);
     }
+    /* undeclared fields are content too, as the members of a JSON line are */
+    for (size_t i = 0; i < e->nundeclared; i++)
+        h = lci_fold(h ^ lci_fast_hash(e->undeclared[i], strlen(e->undeclared[i]), seed), LCI_FAST_K2 ^ i);
     return h;
 }
 
@@ -302,6 +332,32 @@ static int intern_strings(lc_eval *ev, const lc_event *e, lci_record *rec)
     return 0;
 }
 
+/* A field its type does not declare in an evaluation that is strict (or
+ * of a strict type): why the event is invalid, in the words a JSON line
+ * gets (jsonevent.c), into text; 0 when none. */
+static int strict_refuses(const lc_eval *ev, const lc_event *e, char *text, size_t size)
+{
+    const lci_event_type *t = &ev->m->types[e->type];
+    char hint[96];
+    if (!e->nundeclared || (!t->strict && !(ev->flags & LC_EVAL_STRICT))) return 0;
+    snprintf(text, size, "field \"%s\" is not declared for events of type %s%s (strict)", e->undeclared[0], t->name,
+             lci_hint(lci_model_nearest_field(t, e->undeclared[0]), hint, sizeof hint));
+    return 1;
+}
+
+/* Tallies the undeclared fields of an event at file:line for the
+ * result's warnings (unknown.h); 0 or -1 when out of memory. */
+static int note_undeclared(lc_eval *ev, const lc_event *e, const char *file, long line)
+{
+    for (size_t i = 0; i < e->nundeclared; i++) {
+        int32_t *slot;
+        const char *name = e->undeclared[i];
+        if (lci_unknown_note(&ev->undeclared, e->type, i, name, strlen(name), line, &slot) != 0) return -1;
+        if (slot && lci_eval_file(ev, file, slot) != LC_OK) return -1;
+    }
+    return 0;
+}
+
 /* One checked builder into the evaluation, named file:line in messages and
  * warnings; idhash from lci_eval_id_hash. */
 static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, const char *file, long line, lc_error *err)
@@ -314,6 +370,11 @@ static lc_status push_one(lc_eval *ev, const lc_event *e, uint64_t idhash, const
     if (e->nfields > 8) memcpy(rec->v + 8, e->rec->v + 8, (e->nfields - 8) * sizeof rec->v[0]);
     lci_content content = {typed_content(e, rec, ev->plan->seed)};
     if (e->string_fields && intern_strings(ev, e, rec) != 0) return lci_oom(err);
+    if (e->nundeclared) {
+        char text[LC_ERROR_MESSAGE_MAX];
+        if (strict_refuses(ev, e, text, sizeof text)) return lci_eval_invalid(ev, file, line, text, err);
+        if (note_undeclared(ev, e, file, line) != 0) return lci_oom(err);
+    }
     if (lci_record_complete(ev, rec) != 0) return incomplete(ev, e, rec, file, line, err);
     /* fields still absent read as 0 (a reset does not clear the builder's values) */
     uint64_t all = e->nfields ? (UINT64_C(2) << (e->nfields - 1)) - 1 : 0;
