@@ -20,10 +20,14 @@
  * way with code 2 (usage); wrong Lua argument types raise the usual
  * "bad argument" strings.
  *
- * JSON: the binding reads and writes it itself, so that integers stay
- * integers both ways (cJSON keeps every number as a double) and floats are
- * written with the fewest digits that read back to the same double; JSON
- * null is contract.null. */
+ * Results are read through the accessors (lc_result_count, lc_result_text,
+ * ...), never by parsing their JSON: result:table() builds the JSON's shape
+ * from them.  A Lua table pushed as an event is built as a typed event
+ * (lc_event_*, the setter chosen by the field's kind) and refused, warned
+ * about or tallied as its JSON line would be.  Times go through
+ * lc_time_parse and lc_time_format.  contract.decode keeps a small JSON
+ * reader for scripts that read feeds (integers stay integers; JSON null is
+ * contract.null). */
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -52,7 +56,7 @@ EXPORT int luaopen_contract(lua_State *L);
 #define MT_NULL "contract.null"
 #define MT_ERROR "contract.Error"
 
-#define JSON_MAX_DEPTH 200
+#define JSON_MAX_DEPTH 200 /* contract.decode */
 
 typedef struct l_engine {
     lc_engine *h;
@@ -62,8 +66,10 @@ typedef struct l_engine {
 
 typedef struct l_eval {
     lc_eval *h;
-    l_engine *eng; /* anchored by the uservalue */
-    long pushes;   /* single events pushed (default line numbers) */
+    l_engine *eng;      /* anchored by the uservalue */
+    long pushes;        /* single events pushed (default line numbers) */
+    unsigned flags;     /* LC_EVAL_* it was made with */
+    lc_event *builder;  /* where pushed tables are built, once one is */
 } l_eval;
 
 typedef struct l_result {
@@ -268,30 +274,28 @@ static void float_text(double d, char *buf, size_t size)
         if (*p == ',') *p = '.'; /* a C locale with a decimal comma */
 }
 
-/* A float for JSON: as float_text, and "2.0" rather than "2" so that it
- * reads back as a float (the library takes 300.0 where it takes 300). */
-static void json_float_text(double d, char *buf, size_t size)
+/* A Lua number as decimal text: an integer exactly, a float with the
+ * fewest digits that read back; NULL for NaN and infinities. */
+static const char *number_text(lua_State *L, int idx, char *buf, size_t size)
 {
+    if (lua_isinteger(L, idx)) {
+        snprintf(buf, size, "%" PRId64, (int64_t)lua_tointeger(L, idx));
+        return buf;
+    }
+    double d = (double)lua_tonumber(L, idx);
+    if (!isfinite(d)) return NULL;
     float_text(d, buf, size);
-    if (!strpbrk(buf, ".eE") && strlen(buf) + 3 <= size) strcat(buf, ".0");
+    return buf;
 }
 
 /* A parameter or decimal value given as a string or a number. */
 static const char *decimal_arg(lua_State *L, int idx, char *buf, size_t size)
 {
     if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
-    if (lua_isinteger(L, idx)) {
-        snprintf(buf, size, "%" PRId64, (int64_t)lua_tointeger(L, idx));
-        return buf;
-    }
-    if (lua_type(L, idx) == LUA_TNUMBER) {
-        double d = (double)lua_tonumber(L, idx);
-        if (!isfinite(d)) luaL_argerror(L, idx, "not a finite number");
-        float_text(d, buf, size);
-        return buf;
-    }
-    luaL_typeerror(L, idx, "string or number");
-    return NULL;
+    if (lua_type(L, idx) != LUA_TNUMBER) luaL_typeerror(L, idx, "string or number");
+    const char *text = number_text(L, idx, buf, size);
+    if (!text) luaL_argerror(L, idx, "not a finite number");
+    return text;
 }
 
 /* Rejects keys a table of options does not know (so typos are caught). */
@@ -361,13 +365,17 @@ static lc_format format_arg(lua_State *L, int idx, const char *def, int json_tex
     return LC_FORMAT_JSON;
 }
 
+/* The reports' language; by default the contract's (contract { lang = }),
+ * else both, as the command line's --lang. */
 static lc_lang lang_arg(lua_State *L, int idx)
 {
-    const char *name = luaL_optstring(L, idx, "both");
+    if (lua_isnoneornil(L, idx)) return LC_LANG_CONTRACT;
+    const char *name = luaL_checkstring(L, idx);
+    if (strcmp(name, "contract") == 0) return LC_LANG_CONTRACT;
     if (strcmp(name, "both") == 0) return LC_LANG_BOTH;
     if (strcmp(name, "zh") == 0) return LC_LANG_ZH;
     if (strcmp(name, "en") == 0) return LC_LANG_EN;
-    raise_usage(L, "unknown language '%s' (zh, en or both)", name);
+    raise_usage(L, "unknown language '%s' (zh, en, both or contract)", name);
     return LC_LANG_BOTH;
 }
 
@@ -401,196 +409,6 @@ static int is_null(lua_State *L, int idx)
 static int null_tostring(lua_State *L)
 {
     lua_pushliteral(L, "null");
-    return 1;
-}
-
-/* ---- JSON: Lua values to text -------------------------------------------- */
-
-typedef struct sbuf {
-    char *data;
-    size_t len, cap;
-} sbuf;
-
-static void free_sbuf(void *p)
-{
-    sbuf *s = p;
-    free(s->data);
-    free(s);
-}
-
-static void sb_add(lua_State *L, sbuf *s, const char *text, size_t n)
-{
-    if (s->cap - s->len < n + 1) {
-        size_t cap = s->cap ? s->cap : 256;
-        while (cap - s->len < n + 1) {
-            if (cap > SIZE_MAX / 2) luaL_error(L, "contract: JSON text too long");
-            cap *= 2;
-        }
-        char *p = realloc(s->data, cap);
-        if (!p) luaL_error(L, "contract: out of memory");
-        s->data = p;
-        s->cap = cap;
-    }
-    memcpy(s->data + s->len, text, n);
-    s->len += n;
-    s->data[s->len] = '\0';
-}
-
-#define SB_LIT(L, s, lit) sb_add(L, s, lit, sizeof lit - 1)
-
-static void sb_string(lua_State *L, sbuf *s, const char *str, size_t n)
-{
-    SB_LIT(L, s, "\"");
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)str[i];
-        const char *esc = NULL;
-        char hex[8];
-        switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                snprintf(hex, sizeof hex, "\\u%04x", c);
-                esc = hex;
-            }
-        }
-        if (esc) {
-            sb_add(L, s, str + i - run, run);
-            run = 0;
-            sb_add(L, s, esc, strlen(esc));
-        } else run++;
-    }
-    sb_add(L, s, str + n - run, run);
-    SB_LIT(L, s, "\"");
-}
-
-typedef struct keyref {
-    const char *s;
-    size_t n;
-} keyref;
-
-static int keyref_cmp(const void *a, const void *b)
-{
-    const keyref *x = a, *y = b;
-    size_t n = x->n < y->n ? x->n : y->n;
-    int c = memcmp(x->s, y->s, n);
-    return c ? c : (x->n > y->n) - (x->n < y->n);
-}
-
-static void encode_value(lua_State *L, sbuf *s, int idx, int depth);
-
-/* A table: an array when its keys are exactly 1..n (n > 0), an object when
- * they are all strings (written in sorted order); {} is an empty object. */
-static void encode_table(lua_State *L, sbuf *s, int idx, int depth)
-{
-    if (depth > JSON_MAX_DEPTH) luaL_error(L, "contract: cannot encode a table nested deeper than %d (a cycle?)", JSON_MAX_DEPTH);
-    luaL_checkstack(L, 6, "contract: JSON nesting");
-    size_t nstr = 0, nint = 0;
-    lua_Integer maxint = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) == LUA_TSTRING) nstr++;
-        else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
-            nint++;
-            if (lua_tointeger(L, -1) > maxint) maxint = lua_tointeger(L, -1);
-        } else luaL_error(L, "contract: cannot encode a table with a %s key as JSON", luaL_typename(L, -1));
-    }
-    if (nint && nstr) luaL_error(L, "contract: cannot encode a table with both string and integer keys as JSON");
-    if (nint) {
-        if ((size_t)maxint != nint) luaL_error(L, "contract: cannot encode a sparse array as JSON");
-        SB_LIT(L, s, "[");
-        for (lua_Integer i = 1; i <= maxint; i++) {
-            if (i > 1) SB_LIT(L, s, ",");
-            lua_rawgeti(L, idx, i);
-            encode_value(L, s, lua_gettop(L), depth + 1);
-            lua_pop(L, 1);
-        }
-        SB_LIT(L, s, "]");
-        return;
-    }
-    keyref *keys = lua_newuserdatauv(L, (nstr ? nstr : 1) * sizeof *keys, 0);
-    size_t k = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (k < nstr) {
-            keys[k].s = lua_tolstring(L, -1, &keys[k].n); /* anchored by the table */
-            k++;
-        }
-    }
-    qsort(keys, k, sizeof *keys, keyref_cmp);
-    SB_LIT(L, s, "{");
-    for (size_t i = 0; i < k; i++) {
-        if (i) SB_LIT(L, s, ",");
-        sb_string(L, s, keys[i].s, keys[i].n);
-        SB_LIT(L, s, ":");
-        lua_pushlstring(L, keys[i].s, keys[i].n);
-        lua_rawget(L, idx);
-        encode_value(L, s, lua_gettop(L), depth + 1);
-        lua_pop(L, 1);
-    }
-    SB_LIT(L, s, "}");
-    lua_pop(L, 1); /* keys */
-}
-
-static void encode_value(lua_State *L, sbuf *s, int idx, int depth)
-{
-    char num[64];
-    switch (lua_type(L, idx)) {
-    case LUA_TNIL: SB_LIT(L, s, "null"); break;
-    case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx)) SB_LIT(L, s, "true");
-        else SB_LIT(L, s, "false");
-        break;
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) snprintf(num, sizeof num, "%" PRId64, (int64_t)lua_tointeger(L, idx));
-        else {
-            double d = (double)lua_tonumber(L, idx);
-            if (!isfinite(d)) luaL_error(L, "contract: cannot encode %s as JSON", isnan(d) ? "NaN" : "an infinite number");
-            json_float_text(d, num, sizeof num);
-        }
-        sb_add(L, s, num, strlen(num));
-        break;
-    case LUA_TSTRING: {
-        size_t n;
-        const char *str = lua_tolstring(L, idx, &n);
-        sb_string(L, s, str, n);
-        break;
-    }
-    case LUA_TTABLE: encode_table(L, s, idx, depth); break;
-    default:
-        if (is_null(L, idx)) SB_LIT(L, s, "null");
-        else luaL_error(L, "contract: cannot encode a %s as JSON", luaL_typename(L, idx));
-    }
-}
-
-/* Encodes the value at idx; pushes a box owning the sbuf and returns it. */
-static sbuf *encode_boxed(lua_State *L, int idx)
-{
-    idx = lua_absindex(L, idx);
-    box *b = box_new(L, free_sbuf);
-    sbuf *s = calloc(1, sizeof *s);
-    if (!s) luaL_error(L, "contract: out of memory");
-    b->p = s;
-    encode_value(L, s, idx, 0);
-    if (!s->data) sb_add(L, s, "", 0);
-    return s;
-}
-
-/* contract.encode(value) -> JSON text */
-static int l_encode(lua_State *L)
-{
-    luaL_checkany(L, 1);
-    sbuf *s = encode_boxed(L, 1);
-    lua_pushlstring(L, s->data, s->len);
-    box_release(lua_touserdata(L, -2));
     return 1;
 }
 
@@ -815,135 +633,36 @@ static int l_decode(lua_State *L)
     return 1;
 }
 
-/* ---- time: RFC 3339 <-> ns since the epoch --------------------------------- */
+/* ---- time: RFC 3339 through lc_time_parse / lc_time_format -------------------- */
 
 #define NS_PER_SEC INT64_C(1000000000)
 #define NS_PER_MIN (60 * NS_PER_SEC)
 #define NS_PER_HOUR (60 * NS_PER_MIN)
 #define NS_PER_DAY (24 * NS_PER_HOUR)
 
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* The reason lc_time_parse gives, without its "not an RFC 3339 time: "
+ * (the callers say what they read). */
+static const char *time_reason(const lc_error *err)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    static const char prefix[] = "not an RFC 3339 time: ";
+    return strncmp(err->message, prefix, sizeof prefix - 1) == 0 ? err->message + sizeof prefix - 1 : err->message;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+/* RFC 3339 text at idx as ns and offset; raises a usage error naming it. */
+static void check_time(lua_State *L, int idx, int64_t *ns, int *offset)
 {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-static int digits(const char *s, size_t len, size_t *pos, int count, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < count; i++, (*pos)++) {
-        if (*pos >= len || s[*pos] < '0' || s[*pos] > '9') return -1;
-        v = v * 10 + (s[*pos] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-static int expect(const char *s, size_t len, size_t *pos, const char *any)
-{
-    if (*pos >= len || !s[*pos] || !strchr(any, s[*pos])) return -1;
-    (*pos)++;
-    return 0;
-}
-
-/* YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), as libcontract reads times
- * (years 1900..2200, no leap seconds, 'T' and 'Z' in either case, fraction
- * digits past the ninth dropped).  0 or -1 with a reason in *why. */
-static int time_parse(const char *s, size_t len, int64_t *ns, int *offset, const char **why)
-{
-    size_t p = 0;
-    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 1;
-    *why = "expected YYYY-MM-DDTHH:MM:SS";
-    if (digits(s, len, &p, 4, &y) || expect(s, len, &p, "-") || digits(s, len, &p, 2, &mo) || expect(s, len, &p, "-") ||
-        digits(s, len, &p, 2, &d) || expect(s, len, &p, "Tt") || digits(s, len, &p, 2, &h) ||
-        expect(s, len, &p, ":") || digits(s, len, &p, 2, &mi) || expect(s, len, &p, ":") || digits(s, len, &p, 2, &se))
-        return -1;
-    int64_t frac = 0;
-    if (p < len && s[p] == '.') {
-        int n = 0;
-        for (p++; p < len && s[p] >= '0' && s[p] <= '9'; p++, n++)
-            if (n < 9) frac = frac * 10 + (s[p] - '0');
-        if (n == 0) return *why = "no digits after the decimal point", -1;
-        for (; n < 9; n++) frac *= 10;
-    }
-    if (p < len && (s[p] == 'Z' || s[p] == 'z')) p++;
-    else if (p < len && (s[p] == '+' || s[p] == '-')) {
-        sign = s[p++] == '-' ? -1 : 1;
-        if (digits(s, len, &p, 2, &oh) || expect(s, len, &p, ":") || digits(s, len, &p, 2, &om))
-            return *why = "offset must be ±HH:MM", -1;
-    } else return *why = "missing offset (add Z or +08:00)", -1;
-    if (p != len) return *why = "unexpected text after the offset", -1;
-    if (y < 1900 || y > 2200) return *why = "year outside 1900..2200", -1;
-    if (mo < 1 || mo > 12) return *why = "month must be 01..12", -1;
-    if (d < 1 || d > days_in_month(y, mo)) return *why = "that day does not exist in that month", -1;
-    if (h > 23 || mi > 59 || se > 59) return *why = "time of day out of range", -1;
-    if (oh > 23 || om > 59) return *why = "offset out of range", -1;
-    *offset = sign * (oh * 60 + om);
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - (int64_t)*offset * 60;
-    *ns = secs * NS_PER_SEC + frac;
-    return 0;
-}
-
-static size_t time_format(int64_t t, int offset, char *buf, size_t size)
-{
-    int64_t local = t + (int64_t)offset * NS_PER_MIN;
-    int64_t days = local / NS_PER_DAY, rem = local % NS_PER_DAY;
-    if (rem < 0) {
-        rem += NS_PER_DAY;
-        days--;
-    }
-    int64_t y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    int64_t sec = rem / NS_PER_SEC, frac = rem % NS_PER_SEC;
-    int n = snprintf(buf, size, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(sec / 3600), (int)(sec / 60 % 60),
-                     (int)(sec % 60));
-    if (frac) {
-        int width = 9;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            width--;
-        }
-        n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, width, frac);
-    }
-    int mag = offset < 0 ? -offset : offset;
-    n += snprintf(buf + n, size - (size_t)n, "%c%02d:%02d", offset < 0 ? '-' : '+', mag / 60, mag % 60);
-    return (size_t)n;
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+    lc_error err = {0};
+    if (lc_time_parse(s, len, ns, offset, &err) != LC_OK) raise_usage(L, "time \"%s\": %s", s, time_reason(&err));
 }
 
 /* contract.time(text) -> ns since the epoch, offset in minutes */
 static int l_time(lua_State *L)
 {
-    size_t len;
-    const char *s = luaL_checklstring(L, 1, &len);
     int64_t ns;
     int offset;
-    const char *why;
-    if (time_parse(s, len, &ns, &offset, &why) != 0) return raise_usage(L, "time \"%s\": %s", s, why);
+    check_time(L, 1, &ns, &offset);
     lua_pushinteger(L, ns);
     lua_pushinteger(L, offset);
     return 2;
@@ -962,10 +681,83 @@ static int l_iso(lua_State *L)
     lua_Integer t = luaL_checkinteger(L, 1);
     int off = offset_arg(L, 2);
     luaL_argcheck(L, t > INT64_MIN + NS_PER_DAY && t < INT64_MAX - NS_PER_DAY, 1, "time out of range");
-    char buf[64];
-    size_t n = time_format(t, off, buf, sizeof buf);
+    char buf[LC_TIME_TEXT_MAX];
+    size_t n = lc_time_format(t, off, buf, sizeof buf);
+    luaL_argcheck(L, n > 0 && n < sizeof buf, 1, "time out of range");
     lua_pushlstring(L, buf, n);
     return 1;
+}
+
+/* ---- Lua values into typed events ----------------------------------------------- */
+
+/* What a field of each kind takes, in the words a JSON line's error uses
+ * (jsonevent.c), so that a table and a line are refused alike. */
+static const char *kind_takes(const char *kind)
+{
+    static const char *const takes[][2] = {
+        {"time", "an RFC 3339 timestamp with offset"}, {"bool", "true or false"},
+        {"integer", "a whole number"},                  {"number", "a number"},
+        {"money", "an amount (number or decimal string)"}, {"fraction", "a fraction from 0 to 1"},
+        {"month", "a month \"YYYY-MM\""}};
+    for (size_t i = 0; i < sizeof takes / sizeof takes[0]; i++)
+        if (strcmp(takes[i][0], kind) == 0) return takes[i][1];
+    return "a string"; /* enum, severity, string */
+}
+
+static int is_decimal_kind(const char *kind)
+{
+    return strcmp(kind, "integer") == 0 || strcmp(kind, "number") == 0 || strcmp(kind, "money") == 0 ||
+           strcmp(kind, "fraction") == 0;
+}
+
+/* Refuses a value as event input: LC_EEVENT with the reason in *err. */
+static lc_status refuse(lc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static lc_status refuse(lc_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->code = LC_EEVENT;
+    err->file[0] = '\0';
+    err->line = 0;
+    return LC_EEVENT;
+}
+
+static lc_status set_time_text(lua_State *L, lc_event *b, const char *name, int f, int idx, lc_error *err)
+{
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    int64_t ns;
+    int off;
+    lc_error why = {0};
+    if (lc_time_parse(s, len, &ns, &off, &why) != LC_OK)
+        return refuse(err, "field \"%s\" is not a valid timestamp (\"%s\"): %s", name, s, time_reason(&why));
+    return lc_event_set_time(b, f, ns, off, err);
+}
+
+/* Sets field f (named `name`, of `kind`) of a builder from the Lua value
+ * at idx: RFC 3339 text for a time, a boolean, a number (or, for money, a
+ * decimal string, as JSON takes it; `lenient` takes decimal strings for
+ * every number, as builder:set always has), text for the rest.  A value
+ * of the wrong type is refused as a JSON line's would be. */
+static lc_status set_value(lua_State *L, lc_event *b, const char *name, const char *kind, int f, int idx, int lenient,
+                           lc_error *err)
+{
+    int type = lua_type(L, idx);
+    char buf[64];
+    if (strcmp(kind, "time") == 0) {
+        if (type == LUA_TSTRING) return set_time_text(L, b, name, f, idx, err);
+    } else if (strcmp(kind, "bool") == 0) {
+        if (type == LUA_TBOOLEAN) return lc_event_set_bool(b, f, lua_toboolean(L, idx), err);
+    } else if (is_decimal_kind(kind)) {
+        const char *text = type == LUA_TNUMBER ? number_text(L, idx, buf, sizeof buf) : NULL;
+        if (type == LUA_TSTRING && (lenient || strcmp(kind, "money") == 0)) text = lua_tostring(L, idx);
+        if (text) return lc_event_set_decimal(b, f, text, err);
+    } else if (type == LUA_TSTRING) {
+        return lc_event_set_string(b, f, lua_tostring(L, idx), err);
+    }
+    return refuse(err, "field \"%s\" must be %s", name, kind_takes(kind));
 }
 
 /* ---- handles --------------------------------------------------------------- */
@@ -1217,23 +1009,24 @@ static int engine_check(lua_State *L)
     return 2;
 }
 
-/* engine:evaluation{ skip_invalid = false, keep_events = false, strict = false } */
+/* engine:evaluation{ skip_invalid = false, keep_events = false, strict = false, updates = false } */
 static int engine_evaluation(lua_State *L)
 {
     l_engine *e = check_engine(L, 1);
     unsigned flags = 0;
     if (!lua_isnoneornil(L, 2)) {
-        static const char *const known[] = {"skip_invalid", "keep_events", "strict", NULL};
+        static const char *const known[] = {"skip_invalid", "keep_events", "strict", "updates", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
         check_keys(L, 2, "evaluation", known);
         flags = (opt_flag(L, 2, "skip_invalid") ? LC_EVAL_SKIP_INVALID : 0) |
                 (opt_flag(L, 2, "keep_events") ? LC_EVAL_KEEP_EVENTS : 0) |
-                (opt_flag(L, 2, "strict") ? LC_EVAL_STRICT : 0);
+                (opt_flag(L, 2, "strict") ? LC_EVAL_STRICT : 0) | (opt_flag(L, 2, "updates") ? LC_EVAL_UPDATES : 0);
     }
     l_eval *v = lua_newuserdatauv(L, sizeof *v, 1);
     memset(v, 0, sizeof *v);
     luaL_setmetatable(L, MT_EVAL);
     CHECK(L, lc_eval_new(&v->h, e->h, flags, ERR));
+    v->flags = flags;
     v->eng = e;
     e->users++;
     lua_pushvalue(L, 1);
@@ -1241,7 +1034,7 @@ static int engine_evaluation(lua_State *L)
     return 1;
 }
 
-static int result_new_from(lua_State *L, lc_eval *ev);
+static int result_new_from(lua_State *L, lc_eval *ev, const int64_t *as_of);
 
 /* engine:evaluate(files [, options]) -> result: each file (a path or a
  * list of paths) pushed with push_file into a new evaluation. */
@@ -1277,7 +1070,7 @@ static int engine_evaluate(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    result_new_from(L, v->h);
+    result_new_from(L, v->h, NULL);
     lc_eval_free(v->h);
     v->h = NULL;
     engine_unuse(v->eng);
@@ -1320,6 +1113,125 @@ static int engine_tostring(lua_State *L)
     return 1;
 }
 
+/* ---- tables as events ----------------------------------------------------------- */
+
+/* The builder an evaluation builds tables in (made on first use). */
+static lc_event *table_builder(l_eval *v, lc_error *err)
+{
+    if (!v->builder && lc_event_new(&v->builder, v->eng->h, err) != LC_OK) return NULL;
+    return v->builder;
+}
+
+/* The string keys of the table at idx but "type" and "id", sorted (so
+ * that the first problem reported is the same every time), in a userdata
+ * left on the stack; the names are the table's own strings.  -1 when a
+ * key is not a string. */
+static int sorted_keys(lua_State *L, int idx, const char ***out, size_t *n)
+{
+    size_t count = 0, k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        count++;
+    }
+    const char **keys = lua_newuserdatauv(L, (count ? count : 1) * sizeof *keys, 0);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            return -1;
+        }
+        const char *key = lua_tostring(L, -1);
+        if (strcmp(key, "type") == 0 || strcmp(key, "id") == 0) continue;
+        size_t j = k++;
+        for (; j > 0 && strcmp(keys[j - 1], key) > 0; j--) keys[j] = keys[j - 1];
+        keys[j] = key;
+    }
+    *out = keys;
+    *n = k;
+    return 0;
+}
+
+/* Reads "type" and "id" as a JSON line's are read: *type the event type
+ * (*name as written), *id its id; else the reason, in a JSON line's
+ * words, into err.  Both values stay on the stack. */
+static lc_status table_head(lua_State *L, int idx, const lc_engine *eng, int *type, const char **name, const char **id,
+                            lc_error *err)
+{
+    lua_getfield(L, idx, "type");
+    lua_getfield(L, idx, "id");
+    if (lua_isnil(L, -2)) return refuse(err, "missing \"type\"");
+    if (lua_type(L, -2) != LUA_TSTRING) return refuse(err, "\"type\" must be a string");
+    *name = lua_tostring(L, -2);
+    if ((*type = lc_engine_event_type(eng, *name)) < 0)
+        return refuse(err, "unknown event type \"%s\" (the rule file does not declare it)", *name);
+    if (lua_isnil(L, -1)) return refuse(err, "missing \"id\"");
+    if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0) return refuse(err, "\"id\" must be a non-empty string");
+    *id = lua_tostring(L, -1);
+    return LC_OK;
+}
+
+/* With updates, {type =, id =, retracted = true} takes the event back (a
+ * type that declares "retracted" keeps it as a field).  1 when the table
+ * is a retraction, 0 when not, -1 when it is a malformed one (err). */
+static int table_retraction(lua_State *L, int idx, l_eval *v, int type, size_t nkeys, lc_error *err)
+{
+    if (!(v->flags & LC_EVAL_UPDATES) || lc_engine_field(v->eng->h, type, "retracted") >= 0) return 0;
+    lua_getfield(L, idx, "retracted");
+    int retracted = lua_type(L, -1) == LUA_TBOOLEAN && lua_toboolean(L, -1), absent = lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (absent) return 0;
+    if (!retracted) return refuse(err, "\"retracted\" must be true (a retraction) or absent"), -1;
+    if (nkeys != 1) return refuse(err, "a retraction has only \"type\", \"id\" and \"retracted\": true"), -1;
+    return 1;
+}
+
+/* Sets the builder's fields from the table's keys: a declared field by its
+ * kind (contract.null is absent, as JSON null is), any other noted as
+ * undeclared. */
+static lc_status table_fields(lua_State *L, int idx, lc_event *b, const lc_engine *eng, int type, const char **keys,
+                              size_t n, lc_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int f = lc_engine_field(eng, type, keys[i]);
+        lc_status st;
+        if (f < 0) st = lc_event_set_undeclared(b, keys[i], err);
+        else {
+            lua_getfield(L, idx, keys[i]);
+            st = is_null(L, -1) ? LC_OK : set_value(L, b, keys[i], lc_engine_field_kind(eng, type, f), f, -1, 0, err);
+            lua_pop(L, 1);
+        }
+        if (st != LC_OK) return st;
+    }
+    return LC_OK;
+}
+
+/* Builds and pushes the table at idx as a JSON line of it would be read:
+ * the same refusals (as invalid input: a warning under skip_invalid),
+ * undeclared fields tallied (refused when strict), with updates a
+ * retraction. */
+static lc_status push_table(lua_State *L, l_eval *v, int idx, const char *file, long line, lc_error *err)
+{
+    const lc_engine *eng = v->eng->h;
+    lc_event *b = table_builder(v, err);
+    const char *id = NULL, *name = NULL, **keys = NULL;
+    size_t n = 0;
+    int type = -1, retract = 0;
+    if (!b) return err->code;
+    lc_status st = table_head(L, idx, eng, &type, &name, &id, err);
+    if (st == LC_OK && sorted_keys(L, idx, &keys, &n) != 0) st = refuse(err, "a key of an event must be a string");
+    if (st == LC_OK && (retract = table_retraction(L, idx, v, type, n, err)) < 0) st = LC_EEVENT;
+    if (st == LC_OK && retract) return lc_eval_retract_at(v->h, name, id, file, line, err);
+    if (st == LC_OK) st = lc_event_reset(b, type, id, err);
+    if (st == LC_OK) st = table_fields(L, idx, b, eng, type, keys, n, err);
+    if (st == LC_OK) return lc_eval_push_event_at(v->h, b, file, line, err);
+    if (st == LC_ENOMEM) return st;
+    char why[LC_ERROR_MESSAGE_MAX];
+    snprintf(why, sizeof why, "%s", err->message);
+    return lc_eval_reject(v->h, file, line, why, err);
+}
+
 /* ---- evaluation ----------------------------------------------------------- */
 
 static const char *file_arg(lua_State *L, int idx, l_eval *v, long *line)
@@ -1335,28 +1247,39 @@ static const char *file_arg(lua_State *L, int idx, l_eval *v, long *line)
     return file ? file : "(lua)";
 }
 
-/* ev:push(event [, file [, line]]) -> ev.  event is a table (written as
- * JSON) or JSON text.  Without a file the event is named "(lua)" and
- * numbered by the count of single events pushed so far. */
+/* ev:push(event [, file [, line]]) -> ev.  event is a table (built as a
+ * typed event, read as its JSON line would be) or JSON text.  Without a
+ * file the event is named "(lua)" and numbered by the count of single
+ * events pushed so far. */
 static int eval_push(lua_State *L)
 {
     l_eval *v = check_eval(L, 1);
-    if (lua_type(L, 2) != LUA_TTABLE && lua_type(L, 2) != LUA_TSTRING) luaL_typeerror(L, 2, "table or JSON text");
+    int type = lua_type(L, 2);
+    if (type != LUA_TTABLE && type != LUA_TSTRING) luaL_typeerror(L, 2, "table or JSON text");
     long line;
     const char *file = file_arg(L, 3, v, &line);
-    const char *json;
-    size_t len;
-    box *b = NULL;
-    if (lua_type(L, 2) == LUA_TTABLE) {
-        sbuf *s = encode_boxed(L, 2);
-        b = lua_touserdata(L, -1);
-        json = s->data;
-        len = s->len;
-    } else json = lua_tolstring(L, 2, &len);
     lc_error err = {0};
-    lc_status st = lc_eval_push_json(v->h, json, len, file, line, &err);
-    if (b) box_release(b);
+    lc_status st;
+    if (type == LUA_TTABLE) st = push_table(L, v, 2, file, line, &err);
+    else {
+        size_t len;
+        const char *json = lua_tolstring(L, 2, &len);
+        st = lc_eval_push_json(v->h, json, len, file, line, &err);
+    }
     if (st != LC_OK) return raise_lc(L, st, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ev:retract(type, id [, file [, line]]) -> ev: takes an event back (an
+ * evaluation made with updates = true) */
+static int eval_retract(lua_State *L)
+{
+    l_eval *v = check_eval(L, 1);
+    const char *type = luaL_checkstring(L, 2), *id = luaL_checkstring(L, 3);
+    long line;
+    const char *file = file_arg(L, 4, v, &line);
+    CHECK(L, lc_eval_retract_at(v->h, type, id, file, line, ERR));
     lua_settop(L, 1);
     return 1;
 }
@@ -1449,20 +1372,40 @@ static int eval_replay(lua_State *L)
     return 1;
 }
 
-static int result_new_from(lua_State *L, lc_eval *ev)
+/* The as_of option at idx (RFC 3339 text or ns since 1970); 0 when absent. */
+static int as_of_arg(lua_State *L, int idx, int64_t *ns)
+{
+    static const char *const known[] = {"as_of", NULL};
+    if (lua_isnoneornil(L, idx)) return 0;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    check_keys(L, idx, "result", known);
+    lua_getfield(L, idx, "as_of");
+    int given = !lua_isnil(L, -1), offset;
+    if (lua_type(L, -1) == LUA_TSTRING) check_time(L, lua_gettop(L), ns, &offset);
+    else if (given) *ns = luaL_checkinteger(L, lua_gettop(L));
+    lua_pop(L, 1);
+    return given;
+}
+
+static int result_new_from(lua_State *L, lc_eval *ev, const int64_t *as_of)
 {
     l_result *r = lua_newuserdatauv(L, sizeof *r, 0);
     r->h = NULL;
     luaL_setmetatable(L, MT_RESULT);
-    CHECK(L, lc_eval_result(ev, &r->h, ERR));
+    if (as_of) CHECK(L, lc_eval_result_as_of(ev, *as_of, &r->h, ERR));
+    else CHECK(L, lc_eval_result(ev, &r->h, ERR));
     return 1;
 }
 
-/* ev:result() -> result */
+/* ev:result([{ as_of = time }]) -> result: the events so far, or the
+ * contract as it stands at that instant (RFC 3339 text or ns; the
+ * evaluation keeps its events: keep_events or updates) */
 static int eval_result(lua_State *L)
 {
     l_eval *v = check_eval(L, 1);
-    return result_new_from(L, v->h);
+    int64_t ns = 0;
+    int as_of = as_of_arg(L, 2, &ns);
+    return result_new_from(L, v->h, as_of ? &ns : NULL);
 }
 
 /* ev:engine() -> the engine it evaluates under */
@@ -1477,6 +1420,8 @@ static int eval_close(lua_State *L)
 {
     l_eval *v = luaL_checkudata(L, 1, MT_EVAL);
     if (v->h) {
+        lc_event_free(v->builder);
+        v->builder = NULL;
         lc_eval_free(v->h);
         v->h = NULL;
         engine_unuse(v->eng);
@@ -1523,12 +1468,8 @@ static int event_time(lua_State *L)
     int f = event_field(L, b, 2);
     int64_t ns;
     int off;
-    if (lua_type(L, 3) == LUA_TSTRING) {
-        size_t len;
-        const char *s = lua_tolstring(L, 3, &len);
-        const char *why;
-        if (time_parse(s, len, &ns, &off, &why) != 0) raise_usage(L, "time \"%s\": %s", s, why);
-    } else {
+    if (lua_type(L, 3) == LUA_TSTRING) check_time(L, 3, &ns, &off);
+    else {
         ns = luaL_checkinteger(L, 3);
         off = offset_arg(L, 4);
     }
@@ -1536,7 +1477,6 @@ static int event_time(lua_State *L)
     lua_settop(L, 1);
     return 1;
 }
-
 static int event_bool(lua_State *L)
 {
     l_event *b = check_event(L, 1);
@@ -1576,43 +1516,28 @@ static int event_string(lua_State *L)
     return 1;
 }
 
-/* builder:set(field, value) -> builder: the setter chosen from the value —
- * a boolean, an integer (or a decimal for a decimal field), a float as a
- * decimal, an RFC 3339 string as a time, any other string as text (or a
- * decimal for a decimal field).  The public API does not tell a field's
- * kind, so a setter that refuses the kind (LC_EUSAGE) is followed by the
- * next that may take it. */
+/* builder:set(field, value) -> builder: the setter the field's kind takes
+ * (lc_engine_field_kind): RFC 3339 text for a time, a boolean, a number or
+ * decimal text for a number, text for the rest. */
 static int event_set(lua_State *L)
 {
     l_event *b = check_event(L, 1);
     int f = event_field(L, b, 2);
+    const char *name = lua_tostring(L, 2);
     lc_error err = {0};
-    lc_status st;
-    char buf[64];
-    int64_t ns;
-    int off;
-    const char *why;
-    switch (lua_type(L, 3)) {
-    case LUA_TBOOLEAN: st = lc_event_set_bool(b->h, f, lua_toboolean(L, 3), &err); break;
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, 3)) {
-            st = lc_event_set_int(b->h, f, lua_tointeger(L, 3), &err);
-            if (st != LC_EUSAGE) break;
-        }
-        st = lc_event_set_decimal(b->h, f, decimal_arg(L, 3, buf, sizeof buf), &err);
-        break;
-    case LUA_TSTRING: {
-        size_t len;
-        const char *s = lua_tolstring(L, 3, &len);
-        st = LC_EUSAGE;
-        if (time_parse(s, len, &ns, &off, &why) == 0) st = lc_event_set_time(b->h, f, ns, off, &err);
-        if (st == LC_EUSAGE) st = lc_event_set_string(b->h, f, s, &err);
-        if (st == LC_EUSAGE) st = lc_event_set_decimal(b->h, f, s, &err);
-        break;
-    }
-    default: return luaL_typeerror(L, 3, "boolean, number or string");
-    }
+    lc_status st = set_value(L, b->h, name, lc_engine_field_kind(b->eng->h, b->type, f), f, 3, 1, &err);
     if (st != LC_OK) return raise_lc(L, st, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* builder:undeclared(name) -> builder: the event carries a field its type
+ * does not declare (a warning on push, invalid when strict) */
+static int event_undeclared(lua_State *L)
+{
+    l_event *b = check_event(L, 1);
+    if (b->type < 0) raise_usage(L, "call builder:reset(type, id) before setting fields");
+    CHECK(L, lc_event_set_undeclared(b->h, luaL_checkstring(L, 2), ERR));
     lua_settop(L, 1);
     return 1;
 }
@@ -1666,110 +1591,224 @@ static int scenario_close(lua_State *L)
     return 0;
 }
 
-/* ---- result ------------------------------------------------------------------------ */
+/* ---- result: read by name (lc_result_count, lc_result_text, ...) -------------------- */
 
-/* result:totals() */
-static int result_totals(lua_State *L)
+/* How items are made into tables: money also as integer fen (name_fen),
+ * nulls as contract.null (else left out), the fields and shapes of the
+ * INTERFACE.md JSON (result:table()). */
+#define ITEM_FEN 1u
+#define ITEM_JSON 2u
+
+/* Lists whose items name the events behind them ("events"). */
+static int has_events(const char *list)
 {
-    l_result *r = check_result(L, 1);
-    lc_totals t;
-    lc_result_totals(r->h, &t);
-    lua_createtable(L, 0, 12);
-    set_amount(L, "amount", t.amount);
-    set_amount(L, "amount_uncapped", t.amount_uncapped);
-    set_int(L, "amount_fen", t.amount);
-    set_int(L, "amount_uncapped_fen", t.amount_uncapped);
-    if (t.cap >= 0) {
-        set_amount(L, "cap", t.cap);
-        set_int(L, "cap_fen", t.cap);
-    }
-    set_bool(L, "capped", t.capped);
-    set_bool(L, "termination_right", t.termination_right);
-    set_int(L, "breaches", (lua_Integer)t.breaches);
-    set_int(L, "incidents", (lua_Integer)t.incidents);
-    set_int(L, "warnings", (lua_Integer)t.warnings);
-    return 1;
+    return strcmp(list, "breaches") == 0 || strcmp(list, "incidents") == 0 || strcmp(list, "findings") == 0 ||
+           strcmp(list, "reasons") == 0;
 }
 
-static int push_breach(lua_State *L, const lc_result *res, size_t i)
+static int is_pair(const char *list, const char *field, const char *const (*pairs)[2], size_t n)
 {
-    lc_breach b;
-    if (!lc_result_breach(res, i, &b)) return 0;
-    lua_createtable(L, 0, 11);
-    set_str(L, "rule", b.rule);
-    set_str(L, "class", b.class_);
-    set_str(L, "clause", b.clause);
-    set_str(L, "reason", b.reason);
-    set_str(L, "pct", b.pct);
-    set_amount(L, "amount", b.amount);
-    set_int(L, "amount_fen", b.amount);
-    set_str(L, "period", b.period);
-    set_str(L, "at", b.at);
-    lua_createtable(L, (int)b.event_count, 0);
-    for (size_t j = 0; j < b.event_count; j++) {
-        const char *id = lc_result_breach_event(res, i, j);
-        if (!id) break;
-        lua_pushstring(L, id);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(pairs[i][0], list) == 0 && strcmp(pairs[i][1], field) == 0) return 1;
+    return 0;
+}
+
+/* Fields the accessors give that the JSON writes elsewhere (nested or
+ * moved) or only with --explain. */
+static int json_moves(const char *list, const char *field)
+{
+    static const char *const moved[][2] = {
+        {"contract", "as_of"},      {"contract", "term_start"}, {"contract", "term_end"},  {"payments", "bond_amount"},
+        {"payments", "bond_due"},   {"payments", "bond_clause"}, {"breaches", "text"},     {"incidents", "text"},
+        {"reasons", "label"},       {"totals", "breaches"}};
+    return is_pair(list, field, moved, sizeof moved / sizeof moved[0]);
+}
+
+/* Fields that mean something only in a result as of an instant (the JSON
+ * writes them only then). */
+static int only_as_of(const lc_result *res, const char *list, const char *field)
+{
+    static const char *const pairs[][2] = {{"breaches", "provisional"}, {"obligations", "due_so_far"}};
+    return is_pair(list, field, pairs, sizeof pairs / sizeof pairs[0]) &&
+           lc_result_type(res, "contract", 0, "as_of") != LC_VALUE_TEXT;
+}
+
+/* Decimal text the JSON writes as a number ("pct": 3). */
+static int json_number(const char *list, const char *field)
+{
+    static const char *const numbers[][2] = {
+        {"breaches", "pct"}, {"totals", "pct_of_base"}, {"instalments", "pct"}, {"annual", "score"}};
+    return is_pair(list, field, numbers, sizeof numbers / sizeof numbers[0]);
+}
+
+static void push_fen(lua_State *L, int64_t fen)
+{
+    char buf[32];
+    fen_text(fen, buf, sizeof buf);
+    lua_pushstring(L, buf);
+}
+
+/* Pushes a value by its type: text, money as decimal text ("5158.80"),
+ * whole numbers as integers, numbers as floats, flags as booleans.
+ * Returns its type; nothing is pushed for a null or a missing field. */
+static lc_value_type push_value(lua_State *L, const lc_result *res, const char *list, size_t i, const char *field)
+{
+    lc_value_type type = lc_result_type(res, list, i, field);
+    int64_t v = 0;
+    double x = 0;
+    int flag = 0;
+    switch (type) {
+    case LC_VALUE_TEXT: lua_pushstring(L, lc_result_text(res, list, i, field)); break;
+    case LC_VALUE_FEN: lc_result_fen(res, list, i, field, &v), push_fen(L, v); break;
+    case LC_VALUE_INT: lc_result_int(res, list, i, field, &v), lua_pushinteger(L, v); break;
+    case LC_VALUE_NUMBER: lc_result_number(res, list, i, field, &x), lua_pushnumber(L, x); break;
+    case LC_VALUE_BOOL: lc_result_bool(res, list, i, field, &flag), lua_pushboolean(L, flag); break;
+    default: break;
+    }
+    return type;
+}
+
+/* Sets t[field] (t on top of the stack) from item i of a list. */
+static void set_value_of(lua_State *L, const lc_result *res, const char *list, size_t i, const char *field, unsigned mode)
+{
+    lc_value_type type = push_value(L, res, list, i, field);
+    if (type == LC_VALUE_NULL && (mode & ITEM_JSON)) push_null(L);
+    else if (type <= LC_VALUE_NULL) return;
+    if (type == LC_VALUE_TEXT && (mode & ITEM_JSON) && json_number(list, field) && lua_stringtonumber(L, lua_tostring(L, -1)))
+        lua_remove(L, -2);
+    lua_setfield(L, -2, field);
+    if (type == LC_VALUE_FEN && (mode & ITEM_FEN)) {
+        int64_t fen = 0;
+        lc_result_fen(res, list, i, field, &fen);
+        lua_pushinteger(L, fen);
+        lua_pushfstring(L, "%s_fen", field);
+        lua_insert(L, -2);
+        lua_settable(L, -3);
+    }
+}
+
+static void push_events_of(lua_State *L, const lc_result *res, const char *list, size_t i)
+{
+    size_t n = lc_result_event_count(res, list, i);
+    lua_createtable(L, (int)n, 0);
+    for (size_t j = 0; j < n; j++) {
+        lua_pushstring(L, lc_result_event(res, list, i, j));
         lua_rawseti(L, -2, (lua_Integer)j + 1);
     }
-    lua_setfield(L, -2, "events");
+}
+
+/* Item i of a list as a table of every field the accessors name (and a
+ * month's "assessed" as of an instant), with the event ids behind it. */
+static void push_item(lua_State *L, const lc_result *res, const char *list, size_t i, unsigned mode)
+{
+    lua_newtable(L);
+    for (size_t k = 0; lc_result_field(res, list, k); k++) {
+        const char *field = lc_result_field(res, list, k);
+        if (!only_as_of(res, list, field) && !((mode & ITEM_JSON) && json_moves(list, field)))
+            set_value_of(L, res, list, i, field, mode);
+    }
+    if (strcmp(list, "months") == 0) set_value_of(L, res, list, i, "assessed", mode & ~ITEM_JSON);
+    if (has_events(list)) {
+        push_events_of(L, res, list, i);
+        lua_setfield(L, -2, "events");
+    }
+}
+
+static void push_list(lua_State *L, const lc_result *res, const char *list, unsigned mode)
+{
+    size_t n = lc_result_count(res, list);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_item(L, res, list, i, mode);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* result:NAME() for a list of the result: the items as tables (money as
+ * text and as NAME_fen, nulls left out). */
+static int result_list(lua_State *L, const char *list)
+{
+    push_list(L, check_result(L, 1)->h, list, ITEM_FEN);
     return 1;
 }
 
-/* result:breaches() -> list (period / at nil when the breach has none) */
-static int result_breaches(lua_State *L)
-{
-    l_result *r = check_result(L, 1);
-    size_t n = lc_result_breach_count(r->h);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++)
-        if (push_breach(L, r->h, i)) lua_rawseti(L, -2, (lua_Integer)i + 1);
-    return 1;
-}
+static int result_breaches(lua_State *L) { return result_list(L, "breaches"); }
+static int result_months(lua_State *L) { return result_list(L, "months"); }
+static int result_incidents(lua_State *L) { return result_list(L, "incidents"); }
+static int result_findings(lua_State *L) { return result_list(L, "findings"); }
+static int result_warnings(lua_State *L) { return result_list(L, "warnings"); }
+static int result_headroom(lua_State *L) { return result_list(L, "headroom"); }
+static int result_obligations(lua_State *L) { return result_list(L, "obligations"); }
+static int result_not_counted(lua_State *L) { return result_list(L, "not_counted"); }
 
 /* result:breach(i) -> breach i (1-based) or nil */
 static int result_breach(lua_State *L)
 {
-    l_result *r = check_result(L, 1);
+    const lc_result *res = check_result(L, 1)->h;
     lua_Integer i = luaL_checkinteger(L, 2);
-    if (i < 1 || (size_t)i > lc_result_breach_count(r->h) || !push_breach(L, r->h, (size_t)i - 1)) lua_pushnil(L);
+    if (i < 1 || (size_t)i > lc_result_count(res, "breaches")) lua_pushnil(L);
+    else push_item(L, res, "breaches", (size_t)i - 1, ITEM_FEN);
     return 1;
 }
 
-static void set_number_or_nil(lua_State *L, const char *key, double v)
+/* result:updates() -> { revised =, retracted = }, or nil without updates */
+static int result_updates(lua_State *L)
 {
-    if (!isnan(v)) {
-        lua_pushnumber(L, v);
-        lua_setfield(L, -2, key);
-    }
+    const lc_result *res = check_result(L, 1)->h;
+    if (lc_result_type(res, "updates", 0, "revised") != LC_VALUE_INT) lua_pushnil(L);
+    else push_item(L, res, "updates", 0, 0);
+    return 1;
 }
 
-/* result:months() -> { {month=, availability=, score=}, ... } (nil when missing) */
-static int result_months(lua_State *L)
+/* result:as_of() -> the instant the result stands at (RFC 3339), or nil */
+static int result_as_of(lua_State *L)
 {
-    l_result *r = check_result(L, 1);
-    size_t n = lc_result_month_count(r->h);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lc_month m;
-        if (!lc_result_month(r->h, i, &m)) continue;
-        lua_createtable(L, 0, 3);
-        set_str(L, "month", m.month);
-        set_number_or_nil(L, "availability", m.availability);
-        set_number_or_nil(L, "score", m.score);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
+    const char *at = lc_result_text(check_result(L, 1)->h, "contract", 0, "as_of");
+    if (at) lua_pushstring(L, at);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* Sets t[key] to money from the accessors, with key_fen; nothing for null. */
+static void set_money(lua_State *L, const lc_result *res, const char *list, const char *field, const char *key)
+{
+    int64_t fen;
+    if (!lc_result_fen(res, list, 0, field, &fen)) return;
+    set_amount(L, key, fen);
+    lua_pushinteger(L, fen);
+    lua_pushfstring(L, "%s_fen", key);
+    lua_insert(L, -2);
+    lua_settable(L, -3);
+}
+
+/* result:totals() */
+static int result_totals(lua_State *L)
+{
+    const lc_result *res = check_result(L, 1)->h;
+    int flag = 0;
+    lua_createtable(L, 0, 12);
+    set_money(L, res, "totals", "amount", "amount");
+    set_money(L, res, "totals", "amount_uncapped", "amount_uncapped");
+    set_money(L, res, "contract", "cap", "cap");
+    lc_result_bool(res, "totals", 0, "capped", &flag);
+    set_bool(L, "capped", flag);
+    flag = 0;
+    lc_result_bool(res, "termination", 0, "right", &flag);
+    set_bool(L, "termination_right", flag);
+    set_int(L, "breaches", (lua_Integer)lc_result_count(res, "breaches"));
+    set_int(L, "incidents", (lua_Integer)lc_result_count(res, "incidents"));
+    set_int(L, "warnings", (lua_Integer)lc_result_count(res, "warnings"));
     return 1;
 }
 
 /* result:month_value(i, name) -> number or nil (i is 1-based) */
 static int result_month_value(lua_State *L)
 {
-    l_result *r = check_result(L, 1);
+    const lc_result *res = check_result(L, 1)->h;
     lua_Integer i = luaL_checkinteger(L, 2);
     const char *name = luaL_checkstring(L, 3);
     double v;
-    if (i >= 1 && (size_t)i <= lc_result_month_count(r->h) && lc_result_month_value(r->h, (size_t)i - 1, name, &v) &&
+    if (i >= 1 && (size_t)i <= lc_result_count(res, "months") && lc_result_month_value(res, (size_t)i - 1, name, &v) &&
         !isnan(v))
         lua_pushnumber(L, v);
     else lua_pushnil(L);
@@ -1787,32 +1826,145 @@ static int result_json(lua_State *L)
     return 1;
 }
 
-/* result:table() -> the JSON as Lua tables (null as contract.null) */
+/* ---- result:table(): the JSON's shape, built from the accessors ---- */
+
+static void set_json_item(lua_State *L, const lc_result *res, const char *list, const char *key)
+{
+    push_item(L, res, list, 0, ITEM_JSON);
+    lua_setfield(L, -2, key);
+}
+
+static void set_json_list(lua_State *L, const lc_result *res, const char *list, const char *key)
+{
+    push_list(L, res, list, ITEM_JSON);
+    lua_setfield(L, -2, key);
+}
+
+/* Sets t[key] to { name = item's field, ... } for the given fields of
+ * item 0, or to null when the first is null (a bond the rules do not
+ * declare). */
+static void set_json_group(lua_State *L, const lc_result *res, const char *list, const char *key,
+                           const char *const *fields, const char *const *names)
+{
+    if (lc_result_type(res, list, 0, fields[0]) == LC_VALUE_NULL) push_null(L);
+    else {
+        lua_newtable(L);
+        for (size_t k = 0; fields[k]; k++) {
+            if (push_value(L, res, list, 0, fields[k]) <= LC_VALUE_NULL) push_null(L);
+            lua_setfield(L, -2, names[k]);
+        }
+    }
+    lua_setfield(L, -2, key);
+}
+
+static void json_contract(lua_State *L, const lc_result *res)
+{
+    static const char *const term[] = {"term_start", "term_end", NULL}, *const term_names[] = {"start", "end"};
+    push_item(L, res, "contract", 0, ITEM_JSON);
+    set_json_group(L, res, "contract", "term", term, term_names);
+    lua_setfield(L, -2, "contract");
+    if (lc_result_type(res, "contract", 0, "as_of") == LC_VALUE_TEXT) {
+        lua_pushstring(L, lc_result_text(res, "contract", 0, "as_of"));
+        lua_setfield(L, -2, "as_of");
+    }
+}
+
+/* totals, with each cap and the breaches it cut (cap_cuts, by cap_index). */
+static void json_totals(lua_State *L, const lc_result *res)
+{
+    push_item(L, res, "totals", 0, ITEM_JSON);
+    push_list(L, res, "caps", ITEM_JSON);
+    size_t n = lc_result_count(res, "caps");
+    for (size_t c = 0; c < n; c++) {
+        lua_rawgeti(L, -1, (lua_Integer)c + 1);
+        lua_newtable(L);
+        lua_setfield(L, -2, "breaches");
+        lua_pop(L, 1);
+    }
+    for (size_t k = 0; k < lc_result_count(res, "cap_cuts"); k++) {
+        static const char *const fields[] = {"rule", "period", "at", "cut"};
+        int64_t c = 0;
+        lc_result_int(res, "cap_cuts", k, "cap_index", &c);
+        lua_rawgeti(L, -1, c + 1);
+        lua_getfield(L, -1, "breaches");
+        lua_newtable(L);
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) set_value_of(L, res, "cap_cuts", k, fields[f], ITEM_JSON);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        lua_pop(L, 2);
+    }
+    lua_setfield(L, -2, "caps");
+    lua_setfield(L, -2, "totals");
+}
+
+static void json_termination(lua_State *L, const lc_result *res)
+{
+    push_item(L, res, "termination", 0, ITEM_JSON);
+    set_json_list(L, res, "reasons", "reasons");
+    lua_setfield(L, -2, "termination");
+}
+
+/* acceptance: passed, each part's value by its name, the parts; null
+ * when the rules declare none. */
+static void json_acceptance(lua_State *L, const lc_result *res)
+{
+    if (lc_result_type(res, "acceptance", 0, "passed") != LC_VALUE_BOOL) push_null(L);
+    else {
+        push_item(L, res, "acceptance", 0, ITEM_JSON);
+        for (size_t i = 0; i < lc_result_count(res, "parts"); i++) {
+            if (push_value(L, res, "parts", i, "value") <= LC_VALUE_NULL) push_null(L);
+            lua_setfield(L, -2, lc_result_text(res, "parts", i, "name"));
+        }
+        set_json_list(L, res, "parts", "parts");
+    }
+    lua_setfield(L, -2, "acceptance");
+}
+
+static void json_payments(lua_State *L, const lc_result *res)
+{
+    static const char *const bond[] = {"bond_amount", "bond_due", "bond_clause", NULL},
+                             *const bond_names[] = {"amount", "due", "clause"};
+    push_item(L, res, "payments", 0, ITEM_JSON);
+    set_json_list(L, res, "instalments", "instalments");
+    set_json_group(L, res, "payments", "bond", bond, bond_names);
+    lua_setfield(L, -2, "payments");
+}
+
+/* stamp, with the parameters as an object by name. */
+static void json_stamp(lua_State *L, const lc_result *res)
+{
+    push_item(L, res, "stamp", 0, ITEM_JSON);
+    lua_newtable(L);
+    for (size_t i = 0; i < lc_result_count(res, "params"); i++) {
+        lua_pushstring(L, lc_result_text(res, "params", i, "value"));
+        lua_setfield(L, -2, lc_result_text(res, "params", i, "name"));
+    }
+    lua_setfield(L, -2, "params");
+    lua_setfield(L, -2, "stamp");
+}
+
+/* result:table() -> the INTERFACE.md JSON as Lua tables (null as
+ * contract.null), read through the accessors */
 static int result_table(lua_State *L)
 {
-    result_json(L);
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    decode_text(L, text, len);
+    const lc_result *res = check_result(L, 1)->h;
+    lua_createtable(L, 0, 18);
+    json_contract(L, res);
+    set_json_list(L, res, "breaches", "breaches");
+    set_json_list(L, res, "incidents", "incidents");
+    set_json_list(L, res, "months", "months");
+    json_totals(L, res);
+    json_termination(L, res);
+    set_json_item(L, res, "annual", "annual");
+    json_acceptance(L, res);
+    set_json_list(L, res, "obligations", "obligations");
+    set_json_list(L, res, "findings", "findings");
+    json_payments(L, res);
+    set_json_list(L, res, "warnings", "warnings");
+    set_json_list(L, res, "not_counted", "not_counted");
+    if (lc_result_type(res, "contract", 0, "as_of") == LC_VALUE_TEXT) set_json_list(L, res, "headroom", "headroom");
+    if (lc_result_type(res, "updates", 0, "revised") == LC_VALUE_INT) set_json_item(L, res, "updates", "updates");
+    json_stamp(L, res);
     return 1;
-}
-
-/* A member of the result's JSON (for what has no C accessor). */
-static int result_member(lua_State *L, const char *key)
-{
-    result_table(L);
-    lua_getfield(L, -1, key);
-    return 1;
-}
-
-static int result_warnings(lua_State *L)
-{
-    return result_member(L, "warnings");
-}
-
-static int result_incidents(lua_State *L)
-{
-    return result_member(L, "incidents");
 }
 
 /* result:render([format = "text" [, lang = "both" [, {explain=, bom=}]]]) -> text */
@@ -1866,11 +2018,14 @@ static int result_tostring(lua_State *L)
         lua_pushliteral(L, "contract.result (closed)");
         return 1;
     }
-    lc_totals t;
-    lc_result_totals(r->h, &t);
+    int64_t fen = 0;
+    int capped = 0;
+    lc_result_fen(r->h, "totals", 0, "amount", &fen);
+    lc_result_bool(r->h, "totals", 0, "capped", &capped);
     char amount[32];
-    fen_text(t.amount, amount, sizeof amount);
-    lua_pushfstring(L, "contract.result (%d breaches, total %s%s)", (int)t.breaches, amount, t.capped ? ", capped" : "");
+    fen_text(fen, amount, sizeof amount);
+    lua_pushfstring(L, "contract.result (%d breaches, total %s%s)", (int)lc_result_count(r->h, "breaches"), amount,
+                    capped ? ", capped" : "");
     return 1;
 }
 
@@ -1962,6 +2117,7 @@ EXPORT int luaopen_contract(lua_State *L)
         {"push_file", eval_push_file},
         {"push_event", eval_push_event},
         {"push_events", eval_push_events},
+        {"retract", eval_retract},
         {"replay", eval_replay},
         {"result", eval_result},
         {"engine", eval_engine},
@@ -1975,6 +2131,12 @@ EXPORT int luaopen_contract(lua_State *L)
         {"month_value", result_month_value},
         {"warnings", result_warnings},
         {"incidents", result_incidents},
+        {"findings", result_findings},
+        {"headroom", result_headroom},
+        {"obligations", result_obligations},
+        {"not_counted", result_not_counted},
+        {"updates", result_updates},
+        {"as_of", result_as_of},
         {"json", result_json},
         {"table", result_table},
         {"render", result_render},
@@ -1984,7 +2146,8 @@ EXPORT int luaopen_contract(lua_State *L)
     static const luaL_Reg scenario_methods[] = {{NULL, NULL}};
     static const luaL_Reg event_methods[] = {
         {"reset", event_reset},   {"set", event_set},         {"time", event_time},     {"bool", event_bool},
-        {"int", event_int},       {"decimal", event_decimal}, {"string", event_string}, {NULL, NULL},
+        {"int", event_int},       {"decimal", event_decimal}, {"string", event_string}, {"undeclared", event_undeclared},
+        {NULL, NULL},
     };
     static const luaL_Reg functions[] = {
         {"engine", l_engine_new},
@@ -1992,7 +2155,6 @@ EXPORT int luaopen_contract(lua_State *L)
         {"scenario", l_scenario_new},
         {"scenario_from_string", l_scenario_from_string},
         {"diff", l_diff},
-        {"encode", l_encode},
         {"decode", l_decode},
         {"time", l_time},
         {"iso", l_iso},

@@ -353,6 +353,10 @@ LC_API lc_status lc_eval_reject(lc_eval *ev, const char *file, long line, const 
  * Retracting an id that never came, or twice, is a warning; naming
  * another type than the event's is invalid input. */
 LC_API lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err);
+/* lc_eval_retract with the file and line (file may be NULL) that name the
+ * retraction in its error and warnings, as a retraction line's are. */
+LC_API lc_status lc_eval_retract_at(lc_eval *ev, const char *type, const char *id, const char *file, long line,
+                                    lc_error *err);
 
 /* Pushes n built events in order, as n calls of lc_eval_push_event would,
  * but faster: while one event is committed, the ids of the next few are

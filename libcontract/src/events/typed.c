@@ -316,7 +316,9 @@ __attribute__((cold, noinline)) static lc_status incomplete(lc_eval *ev, const l
 {
     char why[LC_ERROR_MESSAGE_MAX], text[LC_ERROR_MESSAGE_MAX + 64];
     lci_record_explain(ev, rec, why, sizeof why);
-    snprintf(text, sizeof text, "event %s: %s", e->id, why);
+    /* at a file and line the event is named as a JSON line is; else by its id */
+    if (file) snprintf(text, sizeof text, "%s", why);
+    else snprintf(text, sizeof text, "event %s: %s", e->id, why);
     return lci_eval_invalid(ev, file, line, text, err);
 }
 
@@ -440,15 +442,20 @@ lc_status lc_eval_push_events(lc_eval *ev, const lc_event *const *events, size_t
     return LC_OK;
 }
 
-lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err)
+lc_status lc_eval_retract_at(lc_eval *ev, const char *type, const char *id, const char *file, long line, lc_error *err)
 {
     if (!ev || !type || !id) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: NULL argument");
     if (!(ev->flags & LC_EVAL_UPDATES))
         return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: the evaluation takes no updates (LC_EVAL_UPDATES)");
-    lc_status st = ready(ev, NULL, 0, err);
+    lc_status st = ready(ev, file, line, err);
     if (st != LC_OK) return st;
     int t = lci_model_type(ev->m, type);
     if (t < 0) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_retract: unknown event type '%s'", type);
     size_t len = strlen(id);
-    return lci_updates_retract(ev, t, id, len, lci_eval_id_hash(ev, id, len), NULL, 0, err);
+    return lci_updates_retract(ev, t, id, len, lci_eval_id_hash(ev, id, len), file, line, err);
+}
+
+lc_status lc_eval_retract(lc_eval *ev, const char *type, const char *id, lc_error *err)
+{
+    return lc_eval_retract_at(ev, type, id, NULL, 0, err);
 }
