@@ -1167,7 +1167,8 @@ static lc_status table_head(lua_State *L, int idx, const lc_engine *eng, int *ty
     if ((*type = lc_engine_event_type(eng, *name)) < 0)
         return refuse(err, "unknown event type \"%s\" (the rule file does not declare it)", *name);
     if (lua_isnil(L, -1)) return refuse(err, "missing \"id\"");
-    if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0) return refuse(err, "\"id\" must be a non-empty string");
+    if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+        return refuse(err, "\"id\" must be a non-empty string");
     *id = lua_tostring(L, -1);
     return LC_OK;
 }
@@ -1657,25 +1658,24 @@ static lc_value_type push_value(lua_State *L, const lc_result *res, const char *
     int64_t v = 0;
     double x = 0;
     int flag = 0;
-    switch (type) {
-    case LC_VALUE_TEXT: lua_pushstring(L, lc_result_text(res, list, i, field)); break;
-    case LC_VALUE_FEN: lc_result_fen(res, list, i, field, &v), push_fen(L, v); break;
-    case LC_VALUE_INT: lc_result_int(res, list, i, field, &v), lua_pushinteger(L, v); break;
-    case LC_VALUE_NUMBER: lc_result_number(res, list, i, field, &x), lua_pushnumber(L, x); break;
-    case LC_VALUE_BOOL: lc_result_bool(res, list, i, field, &flag), lua_pushboolean(L, flag); break;
-    default: break;
-    }
+    if (type == LC_VALUE_TEXT) lua_pushstring(L, lc_result_text(res, list, i, field));
+    else if (type == LC_VALUE_FEN && lc_result_fen(res, list, i, field, &v)) push_fen(L, v);
+    else if (type == LC_VALUE_INT && lc_result_int(res, list, i, field, &v)) lua_pushinteger(L, v);
+    else if (type == LC_VALUE_NUMBER && lc_result_number(res, list, i, field, &x)) lua_pushnumber(L, x);
+    else if (type == LC_VALUE_BOOL && lc_result_bool(res, list, i, field, &flag)) lua_pushboolean(L, flag);
+    else if (type != LC_VALUE_NULL) type = LC_VALUE_NONE;
     return type;
 }
 
 /* Sets t[field] (t on top of the stack) from item i of a list. */
-static void set_value_of(lua_State *L, const lc_result *res, const char *list, size_t i, const char *field, unsigned mode)
+static void set_value_of(lua_State *L, const lc_result *res, const char *list, size_t i, const char *field,
+                         unsigned mode)
 {
     lc_value_type type = push_value(L, res, list, i, field);
     if (type == LC_VALUE_NULL && (mode & ITEM_JSON)) push_null(L);
     else if (type <= LC_VALUE_NULL) return;
-    if (type == LC_VALUE_TEXT && (mode & ITEM_JSON) && json_number(list, field) && lua_stringtonumber(L, lua_tostring(L, -1)))
-        lua_remove(L, -2);
+    int as_number = type == LC_VALUE_TEXT && (mode & ITEM_JSON) && json_number(list, field);
+    if (as_number && lua_stringtonumber(L, lua_tostring(L, -1))) lua_remove(L, -2);
     lua_setfield(L, -2, field);
     if (type == LC_VALUE_FEN && (mode & ITEM_FEN)) {
         int64_t fen = 0;
@@ -1869,29 +1869,49 @@ static void json_contract(lua_State *L, const lc_result *res)
     }
 }
 
-/* totals, with each cap and the breaches it cut (cap_cuts, by cap_index). */
-static void json_totals(lua_State *L, const lc_result *res)
+/* The caps that cut something, each with the breaches it cut (cap_cuts,
+ * by cap_index: rule, period, at, cut) as "breaches". */
+static void push_caps(lua_State *L, const lc_result *res, unsigned mode)
 {
-    push_item(L, res, "totals", 0, ITEM_JSON);
-    push_list(L, res, "caps", ITEM_JSON);
-    size_t n = lc_result_count(res, "caps");
-    for (size_t c = 0; c < n; c++) {
+    static const char *const fields[] = {"rule", "period", "at", "cut"};
+    push_list(L, res, "caps", mode);
+    for (size_t c = 0; c < lc_result_count(res, "caps"); c++) {
         lua_rawgeti(L, -1, (lua_Integer)c + 1);
         lua_newtable(L);
         lua_setfield(L, -2, "breaches");
         lua_pop(L, 1);
     }
     for (size_t k = 0; k < lc_result_count(res, "cap_cuts"); k++) {
-        static const char *const fields[] = {"rule", "period", "at", "cut"};
         int64_t c = 0;
         lc_result_int(res, "cap_cuts", k, "cap_index", &c);
         lua_rawgeti(L, -1, c + 1);
         lua_getfield(L, -1, "breaches");
         lua_newtable(L);
-        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) set_value_of(L, res, "cap_cuts", k, fields[f], ITEM_JSON);
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            set_value_of(L, res, "cap_cuts", k, fields[f], mode);
+        if (!(mode & ITEM_JSON)) { /* for result:breach(i), 1-based */
+            int64_t breach = 0;
+            lc_result_int(res, "cap_cuts", k, "breach", &breach);
+            lua_pushinteger(L, breach + 1);
+            lua_setfield(L, -2, "breach");
+        }
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
         lua_pop(L, 2);
     }
+}
+
+/* result:caps() -> { { cap =, window =, period =, limit =, cut =, breaches = { { rule =, period =, at =, cut =,
+ * breach = i (result:breach(i)) }, ... } }, ... } */
+static int result_caps(lua_State *L)
+{
+    push_caps(L, check_result(L, 1)->h, ITEM_FEN);
+    return 1;
+}
+
+static void json_totals(lua_State *L, const lc_result *res)
+{
+    push_item(L, res, "totals", 0, ITEM_JSON);
+    push_caps(L, res, ITEM_JSON);
     lua_setfield(L, -2, "caps");
     lua_setfield(L, -2, "totals");
 }
@@ -2135,6 +2155,7 @@ EXPORT int luaopen_contract(lua_State *L)
         {"headroom", result_headroom},
         {"obligations", result_obligations},
         {"not_counted", result_not_counted},
+        {"caps", result_caps},
         {"updates", result_updates},
         {"as_of", result_as_of},
         {"json", result_json},
@@ -2146,8 +2167,8 @@ EXPORT int luaopen_contract(lua_State *L)
     static const luaL_Reg scenario_methods[] = {{NULL, NULL}};
     static const luaL_Reg event_methods[] = {
         {"reset", event_reset},   {"set", event_set},         {"time", event_time},     {"bool", event_bool},
-        {"int", event_int},       {"decimal", event_decimal}, {"string", event_string}, {"undeclared", event_undeclared},
-        {NULL, NULL},
+        {"int", event_int},       {"decimal", event_decimal}, {"string", event_string},
+        {"undeclared", event_undeclared}, {NULL, NULL},
     };
     static const luaL_Reg functions[] = {
         {"engine", l_engine_new},

@@ -457,3 +457,24 @@ Test(typed, undeclared_fields_warn_or_refuse_as_in_json_lines)
     lc_eval_free(fresh);
     lc_engine_free(f.engine);
 }
+
+Test(typed, a_retraction_is_named_by_its_file_and_line_as_a_retraction_line)
+{
+    fixture f = load();
+    lc_eval *api, *json;
+    lc_error err = {0};
+    char a[1024], b[1024];
+    static const char line[] = "{\"type\": \"ticket\", \"id\": \"t-404\", \"retracted\": true}";
+    cr_assert_eq(lc_eval_new(&api, f.engine, LC_EVAL_UPDATES, &err), LC_OK);
+    cr_assert_eq(lc_eval_new(&json, f.engine, LC_EVAL_UPDATES, &err), LC_OK);
+    cr_assert_eq(lc_eval_retract_at(api, "ticket", "t-404", "feed", 5, &err), LC_OK, "%s", err.message);
+    cr_assert_eq(lc_eval_push_json(json, line, strlen(line), "feed", 5, &err), LC_OK, "%s", err.message);
+    warnings_of(api, a, sizeof a);
+    warnings_of(json, b, sizeof b);
+    cr_assert(strstr(a, "feed:5: ") == a, "%s", a);
+    cr_assert_str_eq(a, b);
+    cr_assert_eq(lc_eval_retract_at(api, "meteor", "m", "feed", 6, &err), LC_EUSAGE);
+    lc_eval_free(api);
+    lc_eval_free(json);
+    lc_engine_free(f.engine);
+}

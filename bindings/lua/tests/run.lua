@@ -595,6 +595,13 @@ test("counted: each breach and month after the caps, by hand", function()
   for _, m in ipairs(r:months()) do months = months + m.counted_fen end
   assert(breaches == t.amount_fen and months == t.amount_fen, breaches .. " " .. months)
   assert(find(r:months(), "month", "2026-04").counted == "5158.80")
+  -- the cap over the term and what it cut from each breach
+  local caps = r:caps()
+  assert(#caps == 1 and caps[1].cap == "term" and caps[1].limit == "17196.00" and caps[1].cut == "27513.60", dump(caps))
+  local cut = caps[1].breaches[1]
+  assert(cut.rule == "minor.2" and cut.cut == "1719.60" and cut.cut_fen == 171960 and cut.breach == 3, dump(cut))
+  assert(r:breach(cut.breach).rule == "minor.2")
+  assert(#eval_files(engine()):result():caps() == 0)
   assert(r:breach(3).counted == "3439.20" and r:breach(99) == nil)
   assert_equal(r:table(), cli_eval_json({ "--set", "cap_pct=1" }), "capped result")
 end)
