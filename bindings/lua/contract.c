@@ -1208,6 +1208,16 @@ static lc_status table_fields(lua_State *L, int idx, lc_event *b, const lc_engin
     return LC_OK;
 }
 
+/* A setter's reason without its "event ID: ": the event is named by its
+ * file and line, as a JSON line is. */
+static const char *line_words(const char *message, const char *id)
+{
+    size_t n = strlen(id);
+    if (strncmp(message, "event ", 6) == 0 && strncmp(message + 6, id, n) == 0 && strncmp(message + 6 + n, ": ", 2) == 0)
+        return message + 8 + n;
+    return message;
+}
+
 /* Builds and pushes the table at idx as a JSON line of it would be read:
  * the same refusals (as invalid input: a warning under skip_invalid),
  * undeclared fields tallied (refused when strict), with updates a
@@ -1229,7 +1239,7 @@ static lc_status push_table(lua_State *L, l_eval *v, int idx, const char *file, 
     if (st == LC_OK) return lc_eval_push_event_at(v->h, b, file, line, err);
     if (st == LC_ENOMEM) return st;
     char why[LC_ERROR_MESSAGE_MAX];
-    snprintf(why, sizeof why, "%s", err->message);
+    snprintf(why, sizeof why, "%s", id ? line_words(err->message, id) : err->message);
     return lc_eval_reject(v->h, file, line, why, err);
 }
 

@@ -315,7 +315,10 @@ LC_API const char *lc_engine_nearest_field(const lc_engine *engine, int type, co
 LC_API lc_status lc_event_reset(lc_event *event, int type, const char *id, lc_error *err);
 /* Field setters, by field index.  Times are ns since the Unix epoch plus
  * the offset (minutes) they were written in; decimals are text ("0.85",
- * "1000000.00"); enums and strings are text. */
+ * "1000000.00"); enums and strings are text.  A field of another kind is
+ * LC_EUSAGE; a value the field cannot take (out of its range, too many
+ * decimals, not one of its values) is LC_EEVENT, "event ID: " and the
+ * words a JSON line with that value gets. */
 LC_API lc_status lc_event_set_time(lc_event *event, int field, int64_t unix_ns, int offset_min,
                                    lc_error *err);
 LC_API lc_status lc_event_set_bool(lc_event *event, int field, int value, lc_error *err);

@@ -711,6 +711,15 @@ test("push tables: refused, warned about and tallied as their JSON lines", funct
     '{"type": "outage", "id": "o", "start": "2026-04-02T10:00:00+08:00", "end": "2026-04-02T11:00:00+08:00", "provider_fault": "yes"}',
     '{"type": "work_item", "id": "w", "month": 4, "item": "security_inspection", "timeliness": 1, "quality": 1, "documentation": 1}',
     '{"type": "ticket", "id": "t-1", "opened": "2026-04-01T09:00:00+08:00", "responded": "2026-04-01T08:00:00+08:00"}',
+    -- values the setters refuse: too many decimals, out of range, not among the values, not a month
+    '{"type": "outage", "id": "o", "start": "2026-04-02T10:00:00+08:00", "end": "2026-04-02T11:00:00+08:00", "loss": "1.234567"}',
+    '{"type": "outage", "id": "o", "start": "2026-04-02T10:00:00+08:00", "end": "2026-04-02T11:00:00+08:00", "loss": "12x"}',
+    '{"type": "outage", "id": "o", "start": "2026-04-02T10:00:00+08:00", "end": "2026-04-02T11:00:00+08:00", "affected_users": -5}',
+    '{"type": "outage", "id": "o", "start": "2026-04-02T10:00:00+08:00", "end": "2026-04-02T11:00:00+08:00", "affected_users": 2.5}',
+    '{"type": "outage", "id": "o", "start": "2026-04-02T10:00:00+08:00", "end": "2026-04-02T11:00:00+08:00", "impact": "huge"}',
+    '{"type": "work_item", "id": "w", "month": "2026-04", "item": "security_inspection", "timeliness": 1.5, "quality": 1, "documentation": 1}',
+    '{"type": "work_item", "id": "w", "month": "2026-04", "item": "nothing", "timeliness": 1, "quality": 1, "documentation": 1}',
+    '{"type": "work_item", "id": "w", "month": "2026-13", "item": "security_inspection", "timeliness": 1, "quality": 1, "documentation": 1}',
   }
   for i, line in ipairs(lines_) do
     local via_table = e:evaluation()

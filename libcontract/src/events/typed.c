@@ -3,6 +3,7 @@
  * For callers that already hold the data: the builder fills a record the
  * way the JSON reader does, and a push runs the same checks (required
  * fields, order of times, ranges, duplicates) with the same results. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,10 +203,31 @@ lc_status lc_event_set_bool(lc_event *e, int field, int value, lc_error *err)
     return set(e, field, value != 0, 0);
 }
 
+/* A value a setter refuses: "event ID: " and the words a JSON line with
+ * that value gets (jsonevent.c), so that a caller that names the event by
+ * its file and line instead can drop the prefix and say what a line says. */
+static lc_status refused(const lc_event *e, lc_error *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static lc_status refused(const lc_event *e, lc_error *err, const char *fmt, ...)
+{
+    char why[LC_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: %s", e->id ? e->id : "?", why);
+}
+
 static lc_status check_bounds(lc_event *e, const lci_field *f, int64_t v, lc_error *err)
 {
-    if ((f->has_min && v < f->min) || (f->has_max && v > f->max))
-        return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s is out of its range", e->id ? e->id : "?", f->name);
+    char bound[48];
+    if (f->has_min && v < f->min) {
+        lci_dec_format((lci_dec){f->min, f->scale}, bound, sizeof bound);
+        return refused(e, err, "field \"%s\" must be at least %s", f->name, bound);
+    }
+    if (f->has_max && v > f->max) {
+        lci_dec_format((lci_dec){f->max, f->scale}, bound, sizeof bound);
+        return refused(e, err, "field \"%s\" must be at most %s", f->name, bound);
+    }
     return LC_OK;
 }
 
@@ -224,9 +246,14 @@ lc_status lc_event_set_decimal(lc_event *e, int field, const char *value, lc_err
     lci_dec d;
     int64_t v;
     if (!f) return LC_EUSAGE;
-    if (lci_dec_parse(value, strlen(value), &d, NULL) != LCI_NUM_OK || lci_dec_rescale(d, f->scale, &v) != LCI_NUM_OK)
-        return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s: \"%s\" is not a decimal with at most %d decimals",
-                        e->id ? e->id : "?", f->name, value, f->scale);
+    lci_num_status parsed = lci_dec_parse(value, strlen(value), &d, NULL);
+    if (parsed == LCI_NUM_SYNTAX) return refused(e, err, "field \"%s\": \"%s\" is not a decimal number", f->name, value);
+    if (parsed != LCI_NUM_OK)
+        return refused(e, err, "field \"%s\": %s has more significant digits than can be kept exactly", f->name, value);
+    if (lci_dec_rescale(d, f->scale, &v) != LCI_NUM_OK) {
+        if (f->scale == 0) return refused(e, err, "field \"%s\" must be a whole number, not %s", f->name, value);
+        return refused(e, err, "field \"%s\": %s has more than %d decimal places", f->name, value, f->scale);
+    }
     lc_status st = check_bounds(e, f, v, err);
     return st == LC_OK ? set(e, field, v, 0) : st;
 }
@@ -254,16 +281,33 @@ static int index_of(const char **values, size_t n, const char *s)
     return -1;
 }
 
+/* A word that is not one of an enum's or the severity's values, listing
+ * them as a JSON line's message does. */
+static lc_status not_one_of(const lc_event *e, const lci_field *f, const char **values, size_t n, const char *value,
+                            lc_error *err)
+{
+    char list[300] = "";
+    for (size_t k = 0; k < n && strlen(list) + strlen(values[k]) + 4 < sizeof list; k++) {
+        strcat(list, k ? ", " : "");
+        strcat(list, values[k]);
+    }
+    return refused(e, err, "field \"%s\" cannot be \"%s\" (expected one of: %s)", f->name, value, list);
+}
+
 lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_error *err)
 {
     unsigned kinds = 1u << LCI_F_ENUM | 1u << LCI_F_SEVERITY | 1u << LCI_F_STRING | 1u << LCI_F_MONTH;
     const lci_field *f = e && value ? field_of(e, field, kinds, err) : NULL;
     if (!f) return LC_EUSAGE;
     int64_t v = -1;
-    if (f->kind == LCI_F_ENUM) v = index_of(f->values, f->nvalues, value);
-    else if (f->kind == LCI_F_SEVERITY) v = index_of(e->m->severity_levels, e->m->nseverity, value);
-    else if (f->kind == LCI_F_MONTH && lci_month_parse(value, strlen(value), &v, NULL, 0) != 0) v = -1;
-    else if (f->kind == LCI_F_STRING) {
+    char why[120];
+    if (f->kind == LCI_F_ENUM && (v = index_of(f->values, f->nvalues, value)) < 0)
+        return not_one_of(e, f, f->values, f->nvalues, value, err);
+    if (f->kind == LCI_F_SEVERITY && (v = index_of(e->m->severity_levels, e->m->nseverity, value)) < 0)
+        return not_one_of(e, f, e->m->severity_levels, e->m->nseverity, value, err);
+    if (f->kind == LCI_F_MONTH && lci_month_parse(value, strlen(value), &v, why, sizeof why) != 0)
+        return refused(e, err, "field \"%s\": \"%s\" is not a month: %s", f->name, value, why);
+    if (f->kind == LCI_F_STRING) {
         if (!lci_text_valid(value, strlen(value)))
             return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s is not UTF-8 text", e->id, f->name);
         char *copy = lci_strdup(value);
@@ -273,7 +317,6 @@ lc_status lc_event_set_string(lc_event *e, int field, const char *value, lc_erro
         e->string_fields |= UINT64_C(1) << field;
         v = 0;
     }
-    if (v < 0) return lci_fail(err, LC_EEVENT, NULL, 0, "event %s: field %s cannot be \"%s\"", e->id, f->name, value);
     return set(e, field, v, 0);
 }
 
