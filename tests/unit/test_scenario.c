@@ -50,7 +50,7 @@ Test(scenario_table, unknown_keys_are_refused_with_a_hint)
 {
     assert_refused("return { pertub = function(e) return e end }", "did you mean 'perturb'");
     assert_refused("return { perturb = function(e) return e end, weights = {} }", "no key 'weights'");
-    assert_refused("return { [1] = function(e) return e end }", "only the keys perturb and extra");
+    assert_refused("return { [1] = function(e) return e end }", "only the keys perturb, extra and touches");
 }
 
 Test(scenario_table, a_valid_scenario_loads)
@@ -109,4 +109,35 @@ Test(scenario_events, iso_writes_what_time_reads_back)
                        "  assert(iso(e.opened, -1439) == '2026-03-31T01:01:00-23:59')\n"
                        "  return e end }";
     cr_assert_eq(replay_status(text, &err), LC_OK, "%s", err.message);
+}
+
+Test(scenario_table, touches_is_a_list_of_type_names_with_a_perturb)
+{
+    assert_refused("return { perturb = function(e) return e end, touches = 'ticket' }",
+                   "touches must be a list of event types, not a string");
+    assert_refused("return { perturb = function(e) return e end, touches = {} }", "non-empty list");
+    assert_refused("return { perturb = function(e) return e end, touches = { 5 } }", "touches[1] must be an event type's name");
+    assert_refused("return { perturb = function(e) return e end, touches = setmetatable({ 'ticket' }, {}) }",
+                   "plain, non-empty list");
+    assert_refused("return { touches = { 'ticket' } }", "it has no perturb");
+    assert_refused("return { perturb = function(e) return e end, touchs = { 'ticket' } }", "did you mean 'touches'");
+}
+
+Test(scenario_events, touches_names_declared_types)
+{
+    lc_error err = {0};
+    cr_assert_eq(replay_status("return { perturb = function(e) return e end, touches = { 'tickt' } }", &err), LC_ERULES);
+    cr_assert(strstr(err.message, "touches \"tickt\", which the rules do not declare (did you mean \"ticket\"?)"),
+              "%s", err.message);
+}
+
+Test(scenario_events, perturb_is_called_for_the_types_it_touches_only)
+{
+    lc_error err = {0};
+    /* the ticket is replayed as it is: a perturb that fails is never called */
+    cr_assert_eq(replay_status("return { perturb = function(e) error('called') end, touches = { 'outage' } }", &err), LC_OK,
+                 "%s", err.message);
+    cr_assert_eq(replay_status("return { perturb = function(e) error('called') end, touches = { 'outage', 'ticket' } }",
+                               &err), LC_ERULES);
+    cr_assert(strstr(err.message, "called"), "%s", err.message);
 }

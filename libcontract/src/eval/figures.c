@@ -115,6 +115,14 @@ static __int128 at_scale(lci_dec d, int scale)
 
 static lci_dec reduce(__int128 v, int scale)
 {
+    if (v >= INT64_MIN && v <= INT64_MAX) { /* in 64 bits: no 128-bit division calls (a sweep scores every sample) */
+        int64_t w = (int64_t)v;
+        while (scale > 0 && w % 10 == 0) {
+            w /= 10;
+            scale--;
+        }
+        return (lci_dec){w, scale};
+    }
     while (scale > 0 && v % 10 == 0) {
         v /= 10;
         scale--;

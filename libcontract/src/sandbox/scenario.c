@@ -6,8 +6,12 @@
  * integer nanoseconds since 1970 (SECOND, MINUTE, HOUR and DAY are
  * provided), numbers are Lua numbers, enums and strings are strings.  The
  * generator is seeded per replay, so a sample is reproducible from its
- * seed.  The scenario runs in its own sandbox, with the same limits as
- * rule files. */
+ * seed.  `touches = { "ticket", ... }` (optional) names the event types
+ * perturb changes: the others are replayed as they are without a call — a
+ * promise that perturb returns them unchanged and draws nothing from the
+ * generator for them, so the figures are those of calling it (most of a
+ * sample's time is the calls).  The scenario runs in its own sandbox, with
+ * the same limits as rule files. */
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +27,8 @@ struct lc_scenario {
     lci_sandbox *sb;
     char *name;
     int perturb_ref, extra_ref;
+    char **touches; /* the event types perturb is called for; NULL: all */
+    size_t ntouches;
 };
 
 /* ---- the generator: xoshiro256**, seeded through splitmix64 ---- */
@@ -184,8 +190,40 @@ static int setup_scenario(lua_State *L)
     return 0;
 }
 
-/* The keys a scenario's table may have. */
-static const char *const scenario_keys[] = {"perturb", "extra"};
+/* The keys a scenario's table may have (the functions first). */
+static const char *const scenario_keys[] = {"perturb", "extra", "touches"};
+enum { KEY_PERTURB, KEY_EXTRA, KEY_TOUCHES };
+
+/* touches = { "type", ... }: a plain list of type names, read raw.  0, or -1
+ * with the reason in msg. */
+static int read_touches(lua_State *L, int list, lc_scenario *sc, char *msg, size_t size)
+{
+    size_t n = lua_rawlen(L, list);
+    int meta = lua_getmetatable(L, list);
+    lua_pop(L, meta);
+    if (meta || n == 0 || n > 4096) {
+        snprintf(msg, size, "the scenario's touches is a plain, non-empty list of event types { \"ticket\", ... }");
+        return -1;
+    }
+    if (!(sc->touches = calloc(n, sizeof *sc->touches))) return luaL_error(L, "out of memory");
+    for (size_t i = 1; i <= n; i++, lua_pop(L, 1)) {
+        if (lua_rawgeti(L, list, (lua_Integer)i) != LUA_TSTRING) {
+            snprintf(msg, size, "the scenario's touches[%zu] must be an event type's name, not a %s", i, luaL_typename(L, -1));
+            lua_pop(L, 1);
+            return -1;
+        }
+        if (!(sc->touches[sc->ntouches++] = lci_strdup(lua_tostring(L, -1)))) return luaL_error(L, "out of memory");
+    }
+    return 0;
+}
+
+static void unknown_key(const char *key, char *msg, size_t size)
+{
+    const char *near = key ? lci_nearest(key, scenario_keys, LCI_ARRAY_LEN(scenario_keys), lci_typo_distance(key)) : NULL;
+    if (!key) snprintf(msg, size, "a scenario's table has only the keys perturb, extra and touches");
+    else if (near) snprintf(msg, size, "a scenario has no key '%s' (did you mean '%s'?)", key, near);
+    else snprintf(msg, size, "a scenario has no key '%s' (it may have perturb, extra and touches)", key);
+}
 
 /* Reads the scenario's table raw (no metamethod of the script's runs here,
  * outside its budget) and refuses what it does not understand: an unknown
@@ -205,12 +243,19 @@ static int read_scenario_table(lua_State *L, int table, lc_scenario *sc, char *m
         size_t k = 0;
         while (key && k < LCI_ARRAY_LEN(scenario_keys) && strcmp(key, scenario_keys[k]) != 0) k++;
         if (!key || k == LCI_ARRAY_LEN(scenario_keys)) {
-            const char *near = key ? lci_nearest(key, scenario_keys, LCI_ARRAY_LEN(scenario_keys), lci_typo_distance(key)) : NULL;
-            if (!key) snprintf(msg, size, "a scenario's table has only the keys perturb and extra");
-            else if (near) snprintf(msg, size, "a scenario has no key '%s' (did you mean '%s'?)", key, near);
-            else snprintf(msg, size, "a scenario has no key '%s' (it may have perturb and extra)", key);
+            unknown_key(key, msg, size);
             lua_pop(L, 2);
             return -1;
+        }
+        if (k == KEY_TOUCHES) {
+            int bad = lua_type(L, -1) != LUA_TTABLE;
+            if (bad) snprintf(msg, size, "the scenario's touches must be a list of event types, not a %s", luaL_typename(L, -1));
+            if (bad || read_touches(L, lua_gettop(L), sc, msg, size) != 0) {
+                lua_pop(L, 2);
+                return -1;
+            }
+            lua_pop(L, 1);
+            continue;
         }
         if (lua_type(L, -1) != LUA_TFUNCTION) {
             snprintf(msg, size, "the scenario's %s must be a function, not a %s", key, luaL_typename(L, -1));
@@ -219,9 +264,13 @@ static int read_scenario_table(lua_State *L, int table, lc_scenario *sc, char *m
         }
         lua_pushvalue(L, -1);
         int ref = luaL_ref(L, LUA_REGISTRYINDEX);
-        if (k == 0) sc->perturb_ref = ref;
+        if (k == KEY_PERTURB) sc->perturb_ref = ref;
         else sc->extra_ref = ref;
         lua_pop(L, 1);
+    }
+    if (sc->touches && sc->perturb_ref == LUA_NOREF) {
+        snprintf(msg, size, "the scenario's touches names the event types perturb changes, but it has no perturb");
+        return -1;
     }
     return 0;
 }
@@ -303,6 +352,8 @@ void lc_scenario_free(lc_scenario *sc)
     if (!sc) return;
     lci_sandbox_free(sc->sb);
     free(sc->name);
+    for (size_t i = 0; i < sc->ntouches; i++) free(sc->touches[i]);
+    free(sc->touches);
     free(sc);
 }
 
@@ -512,6 +563,7 @@ typedef struct step {
     const lci_record *from;
     int rng;             /* stack index of the generator in the replay's frame */
     int ready;           /* perturb: 1 commit the scratch record, 0 dropped, -1 invalid */
+    const unsigned char *touched; /* by event type: perturb is called for it (NULL: for all) */
     const char *id;
     char why[LC_ERROR_MESSAGE_MAX];
     lc_status status;    /* extra: the first commit that failed */
@@ -577,8 +629,30 @@ static lc_status replay_step(void *ctx, const lci_record *r)
 {
     step *st = ctx;
     st->from = r;
-    if (st->sc && st->sc->perturb_ref != LUA_NOREF) return call_perturb(st);
+    if (st->sc && st->sc->perturb_ref != LUA_NOREF && (!st->touched || st->touched[r->type])) return call_perturb(st);
     return replay_plain(st->dst, st->src, r, st->err);
+}
+
+/* The types of m that sc's touches names (*out NULL when it names none:
+ * every type); a name m does not declare is a rule error. */
+static lc_status touched_types(const lc_scenario *sc, const lci_model *m, unsigned char **out, lc_error *err)
+{
+    *out = NULL;
+    if (!sc || !sc->touches) return LC_OK;
+    unsigned char *touched = calloc(m->ntypes + 1, 1);
+    if (!touched) return lci_oom(err);
+    for (size_t i = 0; i < sc->ntouches; i++) {
+        int t = lci_model_type(m, sc->touches[i]);
+        if (t < 0) {
+            const char *near = lci_model_nearest(m, LCI_NAMES_TYPES, sc->touches[i]);
+            free(touched);
+            return lci_fail(err, LC_ERULES, sc->name, 0, "the scenario touches \"%s\", which the rules do not declare%s%s%s",
+                            sc->touches[i], near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+        }
+        touched[t] = 1;
+    }
+    *out = touched;
+    return LC_OK;
 }
 
 lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc, uint64_t seed, lc_error *err)
@@ -587,18 +661,18 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     if (!(src->flags & LC_EVAL_KEEP_EVENTS)) return lci_fail(err, LC_EUSAGE, NULL, 0, "the source evaluation did not keep its events (LC_EVAL_KEEP_EVENTS)");
     if (dst->m != src->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "replays need evaluations of the same engine");
     if (dst == src || dst->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: cannot replay into this evaluation");
+    unsigned char *touched = NULL;
+    lc_status rc = touched_types(sc, dst->m, &touched, err);
+    if (rc != LC_OK) return rc;
     lua_State *L = sc ? lci_sandbox_lua(sc->sb) : NULL;
     int base = L ? lua_gettop(L) : 0;
     if (sc) lci_sandbox_begin(sc->sb); /* one replay, one budget */
-    step st = {sc, dst, src, NULL, 0, 0, NULL, "", LC_OK, err};
-    if (L && !new_generator(L, seed)) {
-        lua_settop(L, base);
-        return lci_oom(err);
-    }
+    step st = {sc, dst, src, NULL, 0, 0, touched, NULL, "", LC_OK, err};
+    if (L && !new_generator(L, seed)) rc = lci_oom(err);
     st.rng = base + 1;
-    lc_status rc = lci_eval_each_record(src, replay_step, &st);
-    if (rc == LC_ENOMEM) lci_oom(err);
+    if (rc == LC_OK && (rc = lci_eval_each_record(src, replay_step, &st)) == LC_ENOMEM) lci_oom(err);
     if (rc == LC_OK && sc && sc->extra_ref != LUA_NOREF && (rc = run_step(&st, extra_step)) == LC_OK) rc = st.status;
     if (L) lua_settop(L, base);
+    free(touched);
     return rc;
 }
