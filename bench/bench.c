@@ -2,7 +2,7 @@
  * baseline, in one run.
  *
  *   contract-bench RULES [EVENTS [ROUNDS]]   (default 1,000,000 events, 5 rounds)
- *   contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load
+ *   contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|grid|load|revisions|montecarlo|montecarlo-all
  *                                      (one measurement in-process, for a profiler)
  *
  * It generates its own deterministic event files (tickets only, and a mix
@@ -18,7 +18,13 @@
  *   single     the same, pushed one at a time (lc_eval_push_event);
  *   sweep      100 parameter values over the parsed events, against one
  *              evaluation;
- *   load       loading the reference rules.
+ *   grid       10 x 10 values of two parameters over the parsed events;
+ *   load       loading the reference rules;
+ *   revisions  random tickets revised one by one (--updates);
+ *   montecarlo 2000 samples of the example year through
+ *              examples/what-if/late-answers.lua, and the same scenario
+ *              without its touches (perturb called for every event): the
+ *              totals must agree.
  * Loading the rules is not part of the other measurements.  Baseline and
  * json alternate, ROUNDS times each; the best round of each is shown (the
  * least disturbed by the other work of a shared machine), with the ratio of
@@ -411,6 +417,96 @@ static double run_sweep(const char *rules, const char *path, double *single)
     return all;
 }
 
+/* A grid of 10 × 10 values of two parameters over events parsed once (a
+ * sweep with two --vary). */
+static double run_grid(const char *rules, const char *path)
+{
+    lib l;
+    lc_error err = {0};
+    if (open_lib(&l, rules, 0) || lc_eval_push_file(l.ev, path, &err)) return -1;
+    double t0 = now();
+    for (int i = 0; i < 100; i++) {
+        char target[16], low[16];
+        snprintf(target, sizeof target, "99.%d", 50 + (i / 10) * 5);
+        snprintf(low, sizeof low, "%d", 20 + i % 10);
+        if (lc_engine_set_param(l.engine, "availability_target", target, &err) ||
+            lc_engine_set_param(l.engine, "ticket_response_low", low, &err) || result_amount(l.ev) < 0)
+            return -1;
+    }
+    double all = now() - t0;
+    close_lib(&l);
+    return all;
+}
+
+#define MC_SAMPLES 2000
+#define MC_SCENARIO "examples/what-if/late-answers.lua"
+
+/* The example year (the folder two above the rules file holds examples/). */
+static int push_example_year(lc_eval *ev, const char *rules, char *root, size_t size, lc_error *err)
+{
+    static const char *const names[] = {"administration", "incidents", "operations", "scores", "security", "tickets"};
+    const char *slash = strrchr(rules, '/');
+    snprintf(root, size, "%.*s/..", slash ? (int)(slash - rules) : 1, slash ? rules : ".");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/examples/events/%s.jsonl", root, names[i]);
+        if (lc_eval_push_file(ev, path, err) != LC_OK) return -1;
+    }
+    return lc_eval_end_stream(ev, err) == LC_OK ? 0 : -1;
+}
+
+/* The scenario's text, without its touches line when `all_types` (perturb
+ * then runs for every event: the figures are the same, the cost is not). */
+static lc_scenario *load_scenario(const char *root, int all_types, lc_error *err)
+{
+    char path[8192], *text = NULL;
+    snprintf(path, sizeof path, "%s/" MC_SCENARIO, root);
+    FILE *f = fopen(path, "rb");
+    long len = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (len > 0 && fseek(f, 0, SEEK_SET) == 0 && (text = calloc((size_t)len + 1, 1)) &&
+        fread(text, 1, (size_t)len, f) != (size_t)len)
+        len = -1;
+    if (f) fclose(f);
+    lc_scenario *sc = NULL;
+    char *touches = text && all_types ? strstr(text, "  touches = ") : NULL;
+    if (touches) memset(touches, ' ', strcspn(touches, "\n"));
+    if (!text || len <= 0 || (all_types && !touches) || lc_scenario_new(&sc, NULL, path, text, (size_t)len, err) != LC_OK)
+        sc = NULL;
+    free(text);
+    return sc;
+}
+
+/* MC_SAMPLES Monte Carlo samples of the example year through MC_SCENARIO
+ * (as contract sweep --scenario runs them); *sum: their totals added up. */
+static double run_montecarlo(const char *rules, int all_types, int64_t *sum)
+{
+    lib l;
+    lc_error err = {0};
+    char root[4096];
+    lc_scenario *sc = NULL;
+    if (open_lib(&l, rules, LC_EVAL_KEEP_EVENTS) || push_example_year(l.ev, rules, root, sizeof root, &err) ||
+        !(sc = load_scenario(root, all_types, &err))) {
+        fprintf(stderr, "bench: %s\n", err.message[0] ? err.message : "cannot read " MC_SCENARIO);
+        return -1;
+    }
+    double t0 = now();
+    *sum = 0;
+    for (int seed = 1; seed <= MC_SAMPLES; seed++) {
+        lc_eval *sample = NULL;
+        int64_t amount = lc_eval_new(&sample, l.engine, 0, &err) == LC_OK &&
+                                 lc_eval_replay(sample, l.ev, sc, (uint64_t)seed, &err) == LC_OK
+                             ? result_amount(sample)
+                             : -1;
+        lc_eval_free(sample);
+        if (amount < 0) return -1;
+        *sum += amount;
+    }
+    double all = now() - t0;
+    lc_scenario_free(sc);
+    close_lib(&l);
+    return all;
+}
+
 static double run_load(const char *rules)
 {
     int rounds = 50;
@@ -443,6 +539,9 @@ __attribute__((noinline)) static measure measure_here(const char *what, const ch
     else if (strcmp(what, "sweep") == 0) r.seconds = run_sweep(rules, path, &r.extra);
     else if (strcmp(what, "revisions") == 0) r.seconds = run_revisions(rules, n, &r.extra);
     else if (strcmp(what, "load") == 0) r.seconds = run_load(rules);
+    else if (strcmp(what, "grid") == 0) r.seconds = run_grid(rules, path);
+    else if (strcmp(what, "montecarlo") == 0) r.seconds = run_montecarlo(rules, 0, &r.amount);
+    else if (strcmp(what, "montecarlo-all") == 0) r.seconds = run_montecarlo(rules, 1, &r.amount);
     else if (strcmp(what, "empty") == 0) {
         lib l;
         r.seconds = open_lib(&l, rules, 0) ? -1 : 0;
@@ -525,7 +624,8 @@ static double id_bytes(long n)
 static int profile_one(const char *what, const char *rules, const char *tickets, long n)
 {
     measure m = measure_here(what, rules, tickets, n);
-    if (m.ok) line(what, n, &m);
+    if (m.ok && strncmp(what, "montecarlo", 10) == 0) printf("%-36s %8.0f samples/s\n", what, MC_SAMPLES / m.seconds);
+    else if (m.ok) line(what, n, &m);
     return !m.ok;
 }
 
@@ -553,14 +653,15 @@ static void remove_files(const files *f)
 
 static int report(const char *rules, const files *f, long n, int rounds)
 {
-    measure base, json, mix_base, mix, typed, single, sweep, load, empty, half, revisions;
+    measure base, json, mix_base, mix, typed, single, sweep, load, empty, half, revisions, grid, mc, mc_all;
     double lo, hi, mlo, mhi;
     if (best_pair("baseline", "json", rules, f->tickets, n, rounds, &base, &json, &lo, &hi) ||
         best_pair("baseline", "json", rules, f->mixed, n, rounds, &mix_base, &mix, &mlo, &mhi) ||
         best_of("typed", rules, f->tickets, n, rounds, &typed) || best_of("single", rules, f->tickets, n, 1, &single) ||
         best_of("sweep", rules, f->tickets, n, 1, &sweep) || best_of("load", rules, f->tickets, n, 1, &load) ||
         best_of("empty", rules, f->tickets, 0, 1, &empty) || best_of("json", rules, f->half, n / 2, 1, &half) ||
-        best_of("revisions", rules, f->tickets, n, 1, &revisions)) {
+        best_of("revisions", rules, f->tickets, n, 1, &revisions) || best_of("grid", rules, f->tickets, n, 1, &grid) ||
+        best_of("montecarlo", rules, NULL, 0, rounds, &mc) || best_of("montecarlo-all", rules, NULL, 0, 1, &mc_all)) {
         fprintf(stderr, "bench: a measurement failed\n");
         return 1;
     }
@@ -582,6 +683,15 @@ static int report(const char *rules, const files *f, long n, int rounds)
     printf("updates: %ld revisions of random tickets of a %ld-event year at %.0f revisions/s (one per push);\n"
            "         the result after them in %.2f s\n",
            n, n, (double)n / revisions.seconds, revisions.extra);
+    printf("grid: 10 x 10 values of two parameters in %.2f s\n", grid.seconds);
+    printf("monte carlo: %d samples of the example year through %s at %.0f samples/s;\n"
+           "             perturb called for every event (no touches) %.0f samples/s, the same totals\n",
+           MC_SAMPLES, MC_SCENARIO, MC_SAMPLES / mc.seconds, MC_SAMPLES / mc_all.seconds);
+    if (mc.amount != mc_all.amount) {
+        fprintf(stderr, "bench: touches changed the Monte Carlo totals (%" PRId64 ", %" PRId64 " fen)\n", mc.amount,
+                mc_all.amount);
+        return 1;
+    }
     if (typed.amount != json.amount || single.amount != json.amount) {
         fprintf(stderr, "bench: typed and JSON tickets disagree (%" PRId64 ", %" PRId64 ", %" PRId64 " fen)\n", json.amount,
                 typed.amount, single.amount);
@@ -595,7 +705,7 @@ int main(int argc, char **argv)
     const char *only = argc == 5 && strcmp(argv[3], "--only") == 0 ? argv[4] : NULL;
     if (argc < 2 || argc > 5 || (argc == 5 && !only)) {
         fprintf(stderr, "usage: contract-bench RULES [EVENTS [ROUNDS]]\n"
-                        "       contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|load|revisions\n");
+                        "       contract-bench RULES EVENTS --only baseline|json|typed|single|sweep|grid|load|revisions|montecarlo|montecarlo-all\n");
         return 2;
     }
     long n = argc > 2 ? atol(argv[2]) : 1000000;
@@ -606,7 +716,7 @@ int main(int argc, char **argv)
     }
     /* typed events and loading need no files: profile them without writing any */
     if (only && (strcmp(only, "typed") == 0 || strcmp(only, "single") == 0 || strcmp(only, "load") == 0 ||
-                 strcmp(only, "revisions") == 0))
+                 strcmp(only, "revisions") == 0 || strncmp(only, "montecarlo", 10) == 0))
         return profile_one(only, argv[1], NULL, n);
     files f;
     if (make_files(&f, n) != 0) return 1;
