@@ -67,7 +67,8 @@ static long peak_rss_kb(void)
 
 /* ---- deterministic events ---- */
 
-static uint64_t rng_state = 88172645463325252u;
+#define RNG_SEED 88172645463325252u /* every stream starts from it: the same tickets each case */
+static uint64_t rng_state = RNG_SEED;
 
 static uint64_t next_random(void)
 {
@@ -153,7 +154,7 @@ static int generate(const char *path, long n, int mixed)
 {
     FILE *f = fopen(path, "w");
     if (!f) return -1;
-    rng_state = 88172645463325252u;
+    rng_state = RNG_SEED;
     spread at = spread_start(n);
     for (long i = 0; i < n; i++) {
         ticket t = next_ticket(&at);
@@ -314,6 +315,23 @@ static int ticket_event(lc_event *e, const ticket_fields *f, const char *id, con
            lc_event_set_time(e, f->restored, t->restored * NS, 480, err);
 }
 
+static ticket_fields ticket_fields_of(const lc_engine *engine)
+{
+    int type = lc_engine_event_type(engine, "ticket");
+    ticket_fields f = {type, lc_engine_field(engine, type, "opened"), lc_engine_field(engine, type, "responded"),
+                       lc_engine_field(engine, type, "restored")};
+    return f;
+}
+
+/* The generator, ids and times back at the start of the n tickets every
+ * typed case makes (the same tickets as the JSON files). */
+static spread tickets_start(long n, counter *id)
+{
+    rng_state = RNG_SEED;
+    counter_start(id);
+    return spread_start(n);
+}
+
 #define BATCH 64
 
 /* The tickets as typed events, `batch` builders at a time (1: one call
@@ -326,13 +344,9 @@ static double run_typed(const char *rules, long n, int batch, int64_t *amount)
     if (open_lib(&l, rules, 0)) return -1;
     for (int k = 0; k < batch; k++)
         if (lc_event_new(&events[k], l.engine, &err)) return -1;
-    int type = lc_engine_event_type(l.engine, "ticket");
-    ticket_fields f = {type, lc_engine_field(l.engine, type, "opened"), lc_engine_field(l.engine, type, "responded"),
-                       lc_engine_field(l.engine, type, "restored")};
-    rng_state = 88172645463325252u;
-    spread at = spread_start(n);
+    ticket_fields f = ticket_fields_of(l.engine);
     counter id;
-    counter_start(&id);
+    spread at = tickets_start(n, &id);
     double t0 = now();
     for (long i = 0; i < n;) {
         size_t k = 0;
@@ -364,13 +378,9 @@ static double run_revisions(const char *rules, long n, double *settle)
     lc_event *e = NULL;
     int64_t amount;
     if (open_lib(&l, rules, LC_EVAL_UPDATES) || lc_event_new(&e, l.engine, &err)) return -1;
-    int type = lc_engine_event_type(l.engine, "ticket");
-    ticket_fields f = {type, lc_engine_field(l.engine, type, "opened"), lc_engine_field(l.engine, type, "responded"),
-                       lc_engine_field(l.engine, type, "restored")};
-    rng_state = 88172645463325252u;
-    spread at = spread_start(n);
+    ticket_fields f = ticket_fields_of(l.engine);
     counter id;
-    counter_start(&id);
+    spread at = tickets_start(n, &id);
     for (long i = 0; i < n; i++, counter_next(&id)) {
         ticket t = next_ticket(&at);
         if (ticket_event(e, &f, id.text, &t, &err) || lc_eval_push_event(l.ev, e, &err)) goto failed;

@@ -521,6 +521,14 @@ static void warnings(jw *w)
     lci_buf_puts(w->b, ",\n");
 }
 
+/* "k": s (null when s is NULL), and the comma after it. */
+static void text_member(jw *w, const char *k, const char *s)
+{
+    key(w, k);
+    str(w, s);
+    lci_buf_puts(w->b, ", ");
+}
+
 /* As of an instant: how far the contract stands from each threshold. */
 static void headroom(jw *w)
 {
@@ -530,31 +538,18 @@ static void headroom(jw *w)
         const lci_rheadroom *h = &r->headroom[i];
         sep(w, i);
         lci_buf_puts(w->b, "{");
-        key(w, "kind");
-        str(w, h->kind);
-        lci_buf_puts(w->b, ", ");
-        key(w, "rule");
-        str(w, h->rule);
-        lci_buf_printf(w->b, ", \"crossed\": %s, ", h->crossed ? "true" : "false");
-        key(w, "left");
-        str(w, h->left[0] ? h->left : NULL);
-        lci_buf_puts(w->b, ", ");
-        key(w, "unit");
-        str(w, h->unit[0] ? h->unit : NULL);
-        lci_buf_puts(w->b, ", ");
+        text_member(w, "kind", h->kind);
+        text_member(w, "rule", h->rule);
+        lci_buf_printf(w->b, "\"crossed\": %s, ", h->crossed ? "true" : "false");
+        text_member(w, "left", h->left[0] ? h->left : NULL);
+        text_member(w, "unit", h->unit[0] ? h->unit : NULL);
         key(w, "amount");
         if (h->has_amount) money(w, h->amount);
         else lci_buf_puts(w->b, "null");
         lci_buf_puts(w->b, ", ");
-        key(w, "at");
-        str(w, h->at[0] ? h->at : NULL);
-        lci_buf_puts(w->b, ", ");
-        key(w, "used");
-        str(w, h->used[0] ? h->used : NULL);
-        lci_buf_puts(w->b, ", ");
-        key(w, "gone");
-        str(w, h->gone[0] ? h->gone : NULL);
-        lci_buf_puts(w->b, ", ");
+        text_member(w, "at", h->at[0] ? h->at : NULL);
+        text_member(w, "used", h->used[0] ? h->used : NULL);
+        text_member(w, "gone", h->gone[0] ? h->gone : NULL);
         key(w, "what");
         str(w, h->what);
         lci_buf_puts(w->b, "}");
