@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/json_paths.h"
 #include "events/jsonline.h"
 #include "libcontract.h"
 
@@ -45,7 +46,7 @@ static int same_members(const lci_scan *a, const lci_scan *b)
 {
     if (a->nmembers != b->nmembers) return 0;
     for (size_t i = 0; i < a->nmembers; i++)
-        if (a->members[i].key_len != b->members[i].key_len || a->members[i].value_off != b->members[i].value_off ||
+        if (a->members[i].key_off != b->members[i].key_off || a->members[i].key_len != b->members[i].key_len || a->members[i].value_off != b->members[i].value_off ||
             a->members[i].value_len != b->members[i].value_len || a->members[i].kind != b->members[i].kind)
             return 0;
     return 1;
@@ -156,6 +157,35 @@ static void check_pieces(const unsigned char *data, size_t size, unsigned flags)
     }
 }
 
+/* Aborts unless both readers read every line alike, and the stream to
+ * the same result; plain, strict or with updates as the input picks. */
+static void check_readers(const unsigned char *data, size_t size, unsigned skip)
+{
+    static const unsigned MODES[] = {0, LC_EVAL_STRICT, LC_EVAL_UPDATES, LC_EVAL_STRICT | LC_EVAL_UPDATES};
+    unsigned flags = MODES[size > 3 ? data[3] % 4 : 0];
+    lc_error err = {0};
+    lc_eval *direct = NULL, *tree = NULL;
+    if (lc_eval_new(&direct, engine, flags, &err) || lc_eval_new(&tree, engine, flags, &err)) abort();
+    char diff[512];
+    const char *s = (const char *)data, *stop = s + size;
+    while (s < stop) {
+        const char *nl = memchr(s, '\n', (size_t)(stop - s));
+        size_t len = nl ? (size_t)(nl - s) : (size_t)(stop - s);
+        if (json_paths_differ(direct, tree, s, len, diff, sizeof diff)) {
+            fprintf(stderr, "fuzz_events: the readers differ: %s\n", diff);
+            abort();
+        }
+        s += len + 1;
+    }
+    lc_eval_free(direct);
+    lc_eval_free(tree);
+    char *a = json_stream_outcome(engine, flags | skip, LCI_READ_DIRECT, (const char *)data, size);
+    char *b = json_stream_outcome(engine, flags | skip, LCI_READ_CJSON, (const char *)data, size);
+    if (strcmp(a, b) != 0) abort();
+    free(a);
+    free(b);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     check_lines(data, size);
@@ -176,5 +206,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     lc_result_free(res);
     lc_eval_free(ev);
     check_pieces(data, size, flags);
+    check_readers(data, size, flags);
     return 0;
 }

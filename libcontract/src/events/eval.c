@@ -46,6 +46,8 @@ void lc_eval_free(lc_eval *ev)
     lci_buf_free(&ev->pending);
     free(ev->file);
     lci_scan_free(&ev->scan);
+    cJSON_Delete(ev->json_tree);
+    free(ev->json_copy);
     for (size_t i = 0; i < LCI_QUEUE; i++) {
         free(ev->queue[i].rec);
         lci_buf_free(&ev->queue[i].id);

@@ -44,7 +44,7 @@ typedef struct lci_content {
 
 typedef struct lci_queued {
     lci_record *rec; /* room for 64 fields */
-    lci_buf id;      /* its own copy: cJSON's is freed with the object */
+    lci_buf id;      /* its own copy: the line's is gone once the next is read */
     uint64_t idhash;
     lci_content content;
     long line;
@@ -120,6 +120,12 @@ typedef struct lci_feed_memo {
     int known;
 } lci_feed_memo;
 
+/* How a JSON line is read once the scan has listed its members (jsonevent.c). */
+typedef enum lci_json_reader {
+    LCI_READ_DIRECT, /* flat lines straight from the scan, the others through cJSON: the default */
+    LCI_READ_CJSON   /* every line through cJSON: the reference the direct reader is tested against */
+} lci_json_reader;
+
 struct lc_eval {
     lc_engine *engine;
     const lci_model *m;
@@ -172,7 +178,11 @@ struct lc_eval {
     int stream_started;
 
     /* scratch reused for every event */
+    lci_json_reader json_reader;
     lci_scan scan;
+    cJSON *json_tree;       /* the last line as cJSON read it (LCI_READ_CJSON, or a line not flat) */
+    char *json_copy;        /* the last flat line, its strings ended by NULs (LCI_READ_DIRECT) */
+    size_t json_copy_cap;
     struct lci_jkey *jkeys; /* per member of a JSON event (jsonevent.c) */
     size_t jkeys_cap;
     uint32_t *key_seen;     /* per key of the plan: the stamp of the last event that had it */

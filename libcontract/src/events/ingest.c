@@ -53,29 +53,14 @@ lc_status lci_eval_invalid(lc_eval *ev, const char *file, long line, const char 
     return lci_fail(err, LC_EEVENT, file, line, "%s", text);
 }
 
-static lc_status parse_object(lc_eval *ev, const char *json, size_t len, cJSON **out, why *w)
-{
-    const char *end = NULL;
-    unsigned depth = ev->engine->opts.json_depth_limit;
-    int r = lci_scan_line(&ev->scan, json, len, depth, w->text, sizeof w->text);
-    if (r == 1) snprintf(w->text, sizeof w->text, "not a JSON object");
-    if (r == 1 || r == -1) return LC_EEVENT;
-    if (r) return LC_ENOMEM;
-    /* the scan validated the syntax: cJSON can only fail for memory */
-    *out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    return *out ? LC_OK : LC_ENOMEM;
-}
-
 /* Reads one line into rec and *p: LC_OK, LC_EEVENT (w says why), LC_ENOMEM
- * or LC_EINTERNAL.  *obj is cJSON's object (p->id lies in it) for the
- * caller to delete. */
+ * or LC_EINTERNAL.  p->id is valid until the next line is read. */
 static lc_status read_event(lc_eval *ev, const char *json, size_t len, const char *file, long line, lci_record *rec,
-                            lci_jevent *p, cJSON **obj, why *w)
+                            lci_jevent *p, why *w)
 {
     ev->reading_file = file;
     ev->reading_line = line;
-    lc_status r = parse_object(ev, json, len, obj, w);
-    if (r == LC_OK) r = lci_json_event(ev, *obj, json, p, rec, w->text, sizeof w->text);
+    lc_status r = lci_json_read(ev, json, len, p, rec, w->text, sizeof w->text);
     if (r == LC_OK && p->retract) rec->type = (uint32_t)p->type; /* committed as a retraction */
     else if (r == LC_OK && lci_record_complete(ev, rec) != 0) {
         lci_record_explain(ev, rec, w->text, sizeof w->text);
@@ -126,13 +111,10 @@ lc_status lc_eval_push_json(lc_eval *ev, const char *json, size_t len, const cha
     if (flushed != LC_OK) return flushed;
     if (len > ev->engine->opts.event_line_limit) return lci_eval_invalid(ev, file, line, too_long_text(ev, &w), err);
     w.text[0] = '\0';
-    cJSON *obj = NULL;
     lci_jevent p = {0};
-    lc_status r = read_event(ev, json, len, file, line, ev->scratch, &p, &obj, &w);
-    lc_status st = r ? refused(ev, r, file, line, &w, err)
-                     : commit_line(ev, ev->scratch, p.retract, p.id, p.idlen, p.idhash, &p.content, file, line, err);
-    cJSON_Delete(obj);
-    return st;
+    lc_status r = read_event(ev, json, len, file, line, ev->scratch, &p, &w);
+    return r ? refused(ev, r, file, line, &w, err)
+             : commit_line(ev, ev->scratch, p.retract, p.id, p.idlen, p.idhash, &p.content, file, line, err);
 }
 
 /* ---- the queue of read events ---- */
@@ -160,15 +142,13 @@ static lc_status queue_line(lc_eval *ev, const char *json, size_t len, long line
     if (ev->broken) return (st = lci_eval_flush(ev, err)) != LC_OK ? st : stopped(ev->file, line, err);
     why w;
     w.text[0] = '\0';
-    cJSON *obj = NULL;
     lci_jevent p = {0};
     lci_queued *q = &ev->queue[(ev->queue_head + ev->queue_len) % LCI_QUEUE];
-    lc_status r = read_event(ev, json, len, ev->file, line, q->rec, &p, &obj, &w);
+    lc_status r = read_event(ev, json, len, ev->file, line, q->rec, &p, &w);
     if (r == LC_OK) {
         lci_buf_reset(&q->id);
         if (lci_buf_put(&q->id, p.id, p.idlen) != 0) r = LC_ENOMEM;
     }
-    cJSON_Delete(obj);
     if (r != LC_OK) return (st = lci_eval_flush(ev, err)) != LC_OK ? st : refused(ev, r, ev->file, line, &w, err);
     q->idhash = p.idhash;
     q->content = p.content;

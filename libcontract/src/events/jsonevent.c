@@ -1,14 +1,19 @@
-/* jsonevent.c — one JSON event object into a record (see jsonevent.h).
+/* jsonevent.c — one JSON Lines record into a record (see jsonevent.h).
  *
- * The scan (jsonline.c) has validated the line and listed its top-level
- * members; cJSON has parsed it, and its object's child i is the scan's
- * member i.  Each key finds its field through the plan's name map (one
- * hash); strings are read from cJSON's decoded copies with the lengths the
- * scan measured (no strlen), numbers from their literal text (exactly).
- * The content hash is the sum of the members' hashes, so key order does
- * not matter; it is seeded per engine. */
+ * The scan (jsonline.c) validates the line and lists its top-level
+ * members.  A flat line — strings without escapes, numbers that fit a
+ * decimal, true, false, null — is then read from the scan alone: the line
+ * is copied once and each string ended by a NUL where its closing quote
+ * was.  Any other line (containers, escapes) is parsed by cJSON, whose
+ * object's child i is the scan's member i, and read from its decoded
+ * copies.  Past that, the two are one reader: each key finds its field
+ * through the plan's name map (one hash); strings are read with the
+ * lengths the scan measured (no strlen), numbers from their literal text
+ * (exactly).  The content hash is the sum of the members' hashes, so key
+ * order does not matter; it is seeded per engine. */
 #include "events/jsonevent.h"
 
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +38,7 @@ static lc_status reason(why *w, const char *fmt, ...)
 
 /* A member's value as the field readers see it. */
 typedef struct value {
-    const cJSON *node;
+    const cJSON *node; /* cJSON's, when the line went through it; else NULL */
     lci_jkind kind;
     const char *text; /* a string: cJSON's decoded copy; a number: its literal in the line */
     size_t len;
@@ -148,7 +153,9 @@ static uint64_t hash_member(const value *v, uint64_t known, uint64_t key_hash, u
     uint64_t h;
     switch (v->kind) {
     case LCI_J_STRING: h = known ? known : lci_fast_hash(v->text, v->len, seed); break;
-    case LCI_J_NUMBER: h = hash_number(v->num, v->dec, v->node->valuedouble, seed); break;
+    case LCI_J_NUMBER: /* a number that does not fit a decimal only comes through cJSON */
+        h = hash_number(v->num, v->dec, v->num == LCI_NUM_OK ? 0 : v->node->valuedouble, seed);
+        break;
     case LCI_J_TRUE:
     case LCI_J_FALSE:
     case LCI_J_NULL: h = literal_hash(v->kind, seed); break;
@@ -271,7 +278,9 @@ static lc_status read_field(lc_eval *ev, const lci_type_plan *tp, int fi, const 
 
 /* What the first pass learns of each member. */
 struct lci_jkey {
-    const cJSON *node;
+    const char *text;  /* the key, decoded and ended by a NUL */
+    const char *str;   /* a string value, decoded and ended by a NUL; else NULL */
+    const cJSON *node; /* cJSON's member, when the line went through it; else NULL */
     size_t len;    /* the key's length */
     uint64_t hash; /* in the plan's key map */
     int key;       /* index in the key map, or -1 for a key no type declares */
@@ -306,35 +315,100 @@ static void find_key(lc_eval *ev, size_t i, const char *text, lci_jkey *k)
     memo->key = k->key;
 }
 
-/* Pass one: every key's hash and place in the key map; the first "type"
- * and "id" members. */
-static lc_status index_keys(lc_eval *ev, const cJSON *obj, lci_jkey **out, lci_jkey **type, lci_jkey **id)
+/* ---- the members, from the scan alone or from cJSON ---- */
+
+/* Whether the scan alone gives every member of the line: no containers,
+ * no escapes, and numbers that fit a decimal (the hash of one that does
+ * not is taken from cJSON's double). */
+static int flat_and_plain(const lci_scan *sc, const char *line)
+{
+    for (size_t i = 0; i < sc->nmembers; i++) {
+        const lci_jmember *m = &sc->members[i];
+        lci_dec d;
+        int digits;
+        if (m->key_len == LCI_JLEN_ESCAPED) return 0;
+        switch (m->kind) {
+        case LCI_J_STRING:
+            if (m->value_len == LCI_JLEN_ESCAPED) return 0;
+            break;
+        case LCI_J_NUMBER:
+            if (lci_dec_parse(line + m->value_off, m->value_len, &d, &digits) != LCI_NUM_OK) return 0;
+            break;
+        case LCI_J_OBJECT:
+        case LCI_J_ARRAY: return 0;
+        default: break;
+        }
+    }
+    return 1;
+}
+
+/* A flat line's members: keys and strings in a copy of the line, each
+ * ended by a NUL over its closing quote. */
+static lc_status members_of_copy(lc_eval *ev, const char *line, size_t len, lci_jkey *keys)
+{
+    if (lci_grow((void **)&ev->json_copy, &ev->json_copy_cap, len + 1, 1) != 0) return LC_ENOMEM;
+    char *copy = memcpy(ev->json_copy, line, len);
+    for (size_t i = 0; i < ev->scan.nmembers; i++) {
+        const lci_jmember *m = &ev->scan.members[i];
+        lci_jkey *k = &keys[i];
+        copy[m->key_off + m->key_len] = '\0';
+        k->text = copy + m->key_off;
+        k->len = m->key_len;
+        k->node = NULL;
+        k->str = NULL;
+        if (m->kind != LCI_J_STRING) continue;
+        copy[m->value_off + m->value_len] = '\0';
+        k->str = copy + m->value_off;
+    }
+    return LC_OK;
+}
+
+/* Any other line's members: cJSON's children, one per member of the scan. */
+static lc_status members_of_tree(lc_eval *ev, const char *line, size_t len, lci_jkey *keys)
+{
+    /* the scan validated the syntax: cJSON can only fail for memory */
+    if (!(ev->json_tree = cJSON_ParseWithLengthOpts(line, len, NULL, 0))) return LC_ENOMEM;
+    const cJSON *c = ev->json_tree->child;
+    for (size_t i = 0; i < ev->scan.nmembers; i++, c = c->next) {
+        if (!c) return LC_EINTERNAL;
+        lci_jkey *k = &keys[i];
+        k->node = c;
+        k->text = c->string;
+        k->len = decoded_len(ev->scan.members[i].key_len, c->string);
+        k->str = ev->scan.members[i].kind == LCI_J_STRING ? c->valuestring : NULL;
+    }
+    return c ? LC_EINTERNAL : LC_OK; /* cJSON saw other members than the scan: cannot happen */
+}
+
+/* Pass one: every member's key and string, each key's hash and place in
+ * the key map; the first "type" and "id" members. */
+static lc_status index_keys(lc_eval *ev, const char *line, size_t len, lci_jkey **out, lci_jkey **type, lci_jkey **id)
 {
     const lci_plan *plan = ev->plan;
     size_t n = ev->scan.nmembers;
     if (lci_grow((void **)&ev->jkeys, &ev->jkeys_cap, n ? n : 1, sizeof *ev->jkeys) != 0) return LC_ENOMEM;
     lci_jkey *keys = ev->jkeys;
-    const cJSON *c = obj->child;
+    lc_status r = ev->json_reader == LCI_READ_DIRECT && flat_and_plain(&ev->scan, line)
+                      ? members_of_copy(ev, line, len, keys)
+                      : members_of_tree(ev, line, len, keys);
+    if (r) return r;
     *type = *id = NULL;
-    for (size_t i = 0; i < n; i++, c = c->next) {
-        if (!c) return LC_EINTERNAL;
+    for (size_t i = 0; i < n; i++) {
         lci_jkey *k = &keys[i];
-        k->node = c;
-        k->len = decoded_len(ev->scan.members[i].key_len, c->string);
-        find_key(ev, i, c->string, k);
+        find_key(ev, i, k->text, k);
         k->vhash = 0;
         if (k->key == plan->key_type && !*type) *type = k;
         if (k->key == plan->key_id && !*id) *id = k;
     }
     *out = keys;
-    return c ? LC_EINTERNAL : LC_OK; /* cJSON saw other members than the scan: cannot happen */
+    return LC_OK;
 }
 
 /* A string member's value: its text, decoded length and hash (kept for
  * the content hash, which then need not hash it again). */
 static const char *string_of(const lc_eval *ev, lci_jkey *k, size_t *len)
 {
-    const char *s = k->node->valuestring;
+    const char *s = k->str;
     *len = decoded_len(ev->scan.members[k - ev->jkeys].value_len, s);
     k->vhash = lci_fast_hash(s, *len, ev->plan->seed);
     return s;
@@ -345,12 +419,12 @@ static lc_status read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci
     const lci_plan *plan = ev->plan;
     size_t len;
     if (!type) return reason(w, "missing \"type\"");
-    if (!cJSON_IsString(type->node)) return reason(w, "\"type\" must be a string");
+    if (!type->str) return reason(w, "\"type\" must be a string");
     const char *name = string_of(ev, type, &len);
     p->type = lci_namemap_find(&plan->types, name, len, type->vhash); /* the map's hash is the same */
     if (p->type < 0) return reason(w, "unknown event type \"%s\" (the rule file does not declare it)", name);
     if (!id) return reason(w, "missing \"id\"");
-    if (!cJSON_IsString(id->node) || !id->node->valuestring[0]) return reason(w, "\"id\" must be a non-empty string");
+    if (!id->str || !id->str[0]) return reason(w, "\"id\" must be a non-empty string");
     p->id = string_of(ev, id, &p->idlen);
     p->idhash = id->vhash; /* the id table hashes under the same seed */
     lci_idtable_prefetch(&ev->ids, p->idhash);
@@ -363,7 +437,7 @@ static lc_status read_type_and_id(lc_eval *ev, lci_jkey *type, lci_jkey *id, lci
 
 static int same_key(const lci_jkey *a, const lci_jkey *b)
 {
-    return a->hash == b->hash && a->len == b->len && memcmp(a->node->string, b->node->string, a->len) == 0;
+    return a->hash == b->hash && a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
 }
 
 /* An undeclared key seen before in this event, by the set of their member
@@ -413,14 +487,14 @@ static lc_status clear_unknown(lc_eval *ev, size_t n)
     return LC_OK;
 }
 
-static void value_of(const lci_jmember *mb, const cJSON *c, const char *line, value *v)
+static void value_of(const lci_jmember *mb, const lci_jkey *k, const char *line, value *v)
 {
-    v->node = c;
+    v->node = k->node;
     v->kind = mb->kind;
     v->num = LCI_NUM_SYNTAX;
     if (mb->kind == LCI_J_STRING) {
-        v->text = c->valuestring;
-        v->len = decoded_len(mb->value_len, c->valuestring);
+        v->text = k->str;
+        v->len = decoded_len(mb->value_len, k->str);
     } else if (mb->kind == LCI_J_NUMBER) {
         v->text = line + mb->value_off;
         v->len = mb->value_len;
@@ -447,11 +521,11 @@ static lc_status undeclared(lc_eval *ev, const lci_event_type *t, int type, size
 {
     if (t->strict || (ev->flags & LC_EVAL_STRICT)) {
         char hint[96];
-        return reason(w, "field \"%s\" is not declared for events of type %s%s (strict)", k->node->string, t->name,
-                      lci_hint(lci_model_nearest_field(t, k->node->string), hint, sizeof hint));
+        return reason(w, "field \"%s\" is not declared for events of type %s%s (strict)", k->text, t->name,
+                      lci_hint(lci_model_nearest_field(t, k->text), hint, sizeof hint));
     }
     int32_t *file;
-    if (lci_unknown_note(&ev->undeclared, type, i, k->node->string, k->len, ev->reading_line, &file) != 0) return LC_ENOMEM;
+    if (lci_unknown_note(&ev->undeclared, type, i, k->text, k->len, ev->reading_line, &file) != 0) return LC_ENOMEM;
     if (file && lci_eval_file(ev, ev->reading_file, file) != LC_OK) return LC_ENOMEM;
     return LC_OK;
 }
@@ -468,9 +542,9 @@ static lc_status read_members(lc_eval *ev, const lci_jkey *keys, const char *lin
     p->content.h = 0;
     for (size_t i = 0; i < ev->scan.nmembers; i++) {
         const lci_jkey *k = &keys[i];
-        if (repeated_key(ev, keys, i)) return reason(w, "key \"%s\" appears twice", k->node->string);
+        if (repeated_key(ev, keys, i)) return reason(w, "key \"%s\" appears twice", k->text);
         value v;
-        value_of(&ev->scan.members[i], k->node, line, &v);
+        value_of(&ev->scan.members[i], k, line, &v);
         lc_status bad = LC_OK;
         p->content.h += hash_member(&v, k->vhash, k->hash, seed, w, &bad);
         if (bad) return bad;
@@ -495,8 +569,8 @@ static lc_status retraction(const lc_eval *ev, const lci_jkey *keys, lci_jevent 
     const lci_event_type *t = &ev->m->types[p->type];
     if (lci_model_field(t, "retracted") >= 0) return LC_OK;
     for (size_t i = 0; i < ev->scan.nmembers; i++) {
-        if (strcmp(keys[i].node->string, "retracted") != 0) continue;
-        if (!cJSON_IsTrue(keys[i].node)) return reason(w, "\"retracted\" must be true (a retraction) or absent");
+        if (strcmp(keys[i].text, "retracted") != 0) continue;
+        if (ev->scan.members[i].kind != LCI_J_TRUE) return reason(w, "\"retracted\" must be true (a retraction) or absent");
         if (ev->scan.nmembers != 3) return reason(w, "a retraction has only \"type\", \"id\" and \"retracted\": true");
         p->retract = 1;
         return LC_OK;
@@ -504,12 +578,25 @@ static lc_status retraction(const lc_eval *ev, const lci_jkey *keys, lci_jevent 
     return LC_OK;
 }
 
-lc_status lci_json_event(lc_eval *ev, const cJSON *obj, const char *line, lci_jevent *p, lci_record *rec,
-                         char *why_text, size_t why_size)
+/* The scan of the line: LC_OK for an object, else LC_EEVENT (w says why)
+ * or LC_ENOMEM. */
+static lc_status scan(lc_eval *ev, const char *line, size_t len, why *w)
+{
+    int r = lci_scan_line(&ev->scan, line, len, ev->engine->opts.json_depth_limit, w->text, w->size);
+    if (r == 1) snprintf(w->text, w->size, "not a JSON object");
+    if (r == 1 || r == -1) return LC_EEVENT;
+    return r ? LC_ENOMEM : LC_OK;
+}
+
+lc_status lci_json_read(lc_eval *ev, const char *line, size_t len, lci_jevent *p, lci_record *rec, char *why_text,
+                        size_t why_size)
 {
     why w = {why_text, why_size};
     lci_jkey *keys, *type, *id;
-    lc_status r = index_keys(ev, obj, &keys, &type, &id);
+    cJSON_Delete(ev->json_tree); /* the last line's */
+    ev->json_tree = NULL;
+    lc_status r = scan(ev, line, len, &w);
+    if (r == LC_OK) r = index_keys(ev, line, len, &keys, &type, &id);
     if (r == LC_EINTERNAL) reason(&w, "the JSON reader and the scan disagree on the members");
     if (r == LC_OK) r = read_type_and_id(ev, type, id, p, &w);
     if (r == LC_OK && (ev->flags & LC_EVAL_UPDATES)) r = retraction(ev, keys, p, &w);

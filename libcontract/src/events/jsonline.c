@@ -231,7 +231,7 @@ typedef struct scanner {
     unsigned depth, max_depth;
     lci_scan *out;      /* where the top-level members go; NULL: not listed */
     size_t string_len;  /* the last string's decoded length */
-    size_t key_len;     /* the last key's */
+    size_t key_off, key_len; /* the last key's */
     char *why;
     size_t whysize;
 } scanner;
@@ -294,7 +294,7 @@ static int listed(const scanner *sc)
  * unless it is a container, ends at sc->i. */
 static int list_member(scanner *sc, lci_jkind kind, size_t start)
 {
-    lci_jmember m = {sc->key_len, start, sc->i - start, kind};
+    lci_jmember m = {sc->key_off, sc->key_len, start, sc->i - start, kind};
     if (kind == LCI_J_STRING) {
         m.value_off = start + 1;
         m.value_len = sc->string_len;
@@ -372,6 +372,7 @@ static int key(scanner *sc)
 {
     skip_space(sc);
     if (sc->i >= sc->len || sc->s[sc->i] != '"') return failure(sc, "a key (a string) is expected");
+    sc->key_off = sc->i + 1;
     if (string(sc)) return -1;
     sc->key_len = sc->string_len;
     skip_space(sc);
@@ -660,6 +661,7 @@ static inline int fast_member(const unsigned char *s, size_t *pos, size_t end, u
 {
     size_t i = *pos, close;
     if (s[i] != '"' || !fast_string(s, i + 1, end, &close, &m->key_len)) return 0;
+    m->key_off = i + 1;
     if (s[i = close + 1] != ':' && s[i = skip_ws(s, i)] != ':') return 0;
     if (s[++i] != '"' && s[i = skip_ws(s, i)] != '"') return (*pos = fast_other_value(s, i, end, max_depth, m)) != NO_END;
     m->kind = LCI_J_STRING;

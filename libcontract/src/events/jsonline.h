@@ -1,15 +1,16 @@
 /* jsonline.h — a strict validation of one JSON Lines record, listing the
  * members of the object it holds.
  *
- * cJSON parses the record afterwards; this pass closes the traps cJSON
+ * A flat record is then read from the members' spans alone; cJSON parses
+ * the others (jsonevent.c).  This pass closes the traps cJSON
  * leaves open for strict input: it truncates strings at NUL or \u0000, it
  * does not check UTF-8, it only knows a fixed nesting limit, it reads every
  * number as a double (losing the literal's digits), and it returns NULL
  * both for bad syntax and for lack of memory (so its refusal of a \u
  * escape of an unpaired UTF-16 surrogate would read as "out of memory").
  * The scan validates the whole JSON grammar, rejects the rest, and lists
- * the top-level members with where their values lie in the line, so money
- * and counts are read exactly from their literal. */
+ * the top-level members with where their keys and values lie in the line,
+ * so money and counts are read exactly from their literal. */
 #ifndef LCI_JSONLINE_H
 #define LCI_JSONLINE_H
 
@@ -33,6 +34,7 @@ typedef enum lci_jkind {
 /* One top-level member of an object, in the order of the text (cJSON's
  * child list has the same order, duplicates included). */
 typedef struct lci_jmember {
+    size_t key_off;   /* where the key's text starts in the line (after its opening quote) */
     size_t key_len;   /* the key's length once decoded, or LCI_JLEN_ESCAPED */
     size_t value_off; /* where the value's text starts in the line (a string: after its opening quote) */
     size_t value_len; /* a string: its decoded length or LCI_JLEN_ESCAPED; otherwise the length of the value's text
