@@ -6,9 +6,10 @@
 local OCT_1, MAR_1 = time("2026-10-01T00:00:00+08:00"), time("2027-03-01T00:00:00+08:00")
 
 return {
-  -- perturb changes tickets only and draws nothing for other events: the
-  -- others are replayed without a call (the same figures, faster).
-  touches = { "ticket" },
+  -- perturb changes tickets opened from October to February only and draws
+  -- nothing for other events: the others are replayed without a call (the
+  -- same figures, faster).  A ticket's anchor is its opening time.
+  touches = { { "ticket", from = OCT_1, to = MAR_1 } },
   perturb = function(e, rng)
     if e.type == "ticket" and e.opened >= OCT_1 and e.opened < MAR_1 then
       local delay = math.floor(rng:exponential(12) * MINUTE)

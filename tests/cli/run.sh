@@ -106,15 +106,20 @@ quiet "sweep: a grid too large" 2 "has more than 100000 rows" "$contract" sweep 
 cmp -s "$tmp/mc1" "$tmp/mc2" || fail "sweep: the same seed gave different results"
 "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 50 --seed 4 >"$tmp/mc3"
 cmp -s "$tmp/mc1" "$tmp/mc3" && fail "sweep: another seed gave the same results"
-# touches: perturb called for tickets only gives the figures of calling it for every event.
+# touches: perturb called for tickets in a window of opening times only, or for tickets only,
+# gives the figures of calling it for every event.
 sed '/^  touches = /d' examples/what-if/late-answers.lua >"$tmp/all-types.lua"
 grep -q "touches" "$tmp/all-types.lua" && fail "sweep: the copy still declares touches"
+sed 's/^  touches = .*/  touches = { "ticket" },/' examples/what-if/late-answers.lua >"$tmp/tickets.lua"
+grep -q 'touches = { "ticket" }' "$tmp/tickets.lua" || fail "sweep: the copy does not touch all tickets"
 for format in json text; do
   "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 200 --seed 3 --per-sample \
     --format $format | sed 's|examples/what-if/late-answers.lua|S|' >"$tmp/touches.$format"
-  "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/all-types.lua" --samples 200 --seed 3 --per-sample --format $format |
-    sed "s|$tmp/all-types.lua|S|" >"$tmp/all.$format"
-  cmp -s "$tmp/touches.$format" "$tmp/all.$format" || fail "sweep: touches changed the figures ($format)"
+  for variant in all-types tickets; do
+    "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/$variant.lua" --samples 200 --seed 3 --per-sample \
+      --format $format | sed "s|$tmp/$variant.lua|S|" >"$tmp/$variant.$format"
+    cmp -s "$tmp/touches.$format" "$tmp/$variant.$format" || fail "sweep: touches changed the figures ($variant, $format)"
+  done
 done
 # --per-sample in every format: JSON prints the samples (it printed nothing), text a table.
 per=("$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --seed 3 --per-sample)

@@ -131,6 +131,56 @@ Test(scenario_events, touches_names_declared_types)
               "%s", err.message);
 }
 
+Test(scenario_table, a_touches_window_is_a_type_then_from_and_to)
+{
+    static const char *const P = "return { perturb = function(e) return e end, touches = { ";
+    static const struct {
+        const char *entry, *says;
+    } BAD[] = {
+        {"{ 'ticket', from = 'yesterday' }", "touches[1].from must be a time"},
+        {"{ 'ticket', form = 0 }", "touches[1].form is not a key of a touches entry (it has the type first, then from and "
+                                   "to) (did you mean 'from'?)"},
+        {"{ 'ticket', 'outage' }", "touches[1].[?] is not a key"},
+        {"{ from = 0, to = 10 }", "touches[1] must be an event type's name or { \"type\", from = T, to = T }, the type first"},
+        {"{ 'ticket', from = 10, to = 10 }", "touches[1] has an empty window: from must come before to"},
+        {"'outage', { 'ticket', to = '2026-04-01' }", "touches[2].to must be a time"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s } }", P, BAD[i].entry);
+        assert_refused(text, BAD[i].says);
+    }
+    lc_error err = {0};
+    cr_assert_eq(scenario_status("return { perturb = function(e) return e end, touches = { { 'ticket', from = 0 }, "
+                                 "{ 'ticket', to = '2026-04-01T00:00:00Z' }, { 'outage', from = '2026-04-01T00:00:00Z', "
+                                 "to = '2026-05-01T00:00:00+08:00' } } }",
+                                 &err),
+                 LC_OK, "%s", err.message);
+}
+
+Test(scenario_events, a_touches_window_calls_perturb_for_the_events_anchored_in_it)
+{
+    lc_error err = {0};
+    /* the ticket opened 2026-04-01T09:00:00+08:00: from is included, to is not */
+    static const char *const OUTSIDE[] = {"from = '2026-04-01T09:00:00.000000001+08:00'", "to = '2026-04-01T09:00:00+08:00'",
+                                          "from = '2026-05-01T00:00:00Z', to = '2026-06-01T00:00:00Z'"};
+    static const char *const INSIDE[] = {"from = '2026-04-01T09:00:00+08:00'", "to = '2026-04-01T09:00:00.000000001+08:00'",
+                                         "from = 0"};
+    for (int inside = 0; inside < 2; inside++)
+        for (size_t i = 0; i < 3; i++) {
+            char text[512];
+            snprintf(text, sizeof text,
+                     "return { perturb = function(e) error('called') end, touches = { { 'ticket', %s } } }",
+                     inside ? INSIDE[i] : OUTSIDE[i]);
+            cr_expect_eq(replay_status(text, &err), inside ? LC_ERULES : LC_OK, "%s: %s", text, err.message);
+        }
+    cr_assert_eq(replay_status("return { perturb = function(e) return e end, touches = { { 'work_item', from = 0 } } }",
+                               &err),
+                 LC_ERULES);
+    cr_assert(strstr(err.message, "touches \"work_item\" in a window of times, but its events are anchored at a month"),
+              "%s", err.message);
+}
+
 Test(scenario_events, perturb_is_called_for_the_types_it_touches_only)
 {
     lc_error err = {0};

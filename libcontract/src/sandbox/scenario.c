@@ -7,11 +7,13 @@
  * provided), numbers are Lua numbers, enums and strings are strings.  The
  * generator is seeded per replay, so a sample is reproducible from its
  * seed.  `touches = { "ticket", ... }` (optional) names the event types
- * perturb changes: the others are replayed as they are without a call — a
- * promise that perturb returns them unchanged and draws nothing from the
- * generator for them, so the figures are those of calling it (most of a
- * sample's time is the calls).  The scenario runs in its own sandbox, with
- * the same limits as rule files. */
+ * perturb changes, each maybe only within a window of its anchor time
+ * (`{ "ticket", from = T, to = T }`, from included, to not): the other
+ * events are replayed as they are without a call — a promise that perturb
+ * returns them unchanged and draws nothing from the generator for them,
+ * so the figures are those of calling it (most of a sample's time is the
+ * calls).  The scenario runs in its own sandbox, with the same limits as
+ * rule files. */
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,11 +25,18 @@
 #include "events/evaluation.h"
 #include "sandbox/sandbox.h"
 
+/* One entry of touches: a type, and the window of anchor times perturb is
+ * called for. */
+typedef struct touch {
+    char *type;
+    int64_t from, to; /* [from, to); INT64_MIN and INT64_MAX when not given */
+} touch;
+
 struct lc_scenario {
     lci_sandbox *sb;
     char *name;
     int perturb_ref, extra_ref;
-    char **touches; /* the event types perturb is called for; NULL: all */
+    touch *touches; /* what perturb is called for; NULL: every event */
     size_t ntouches;
 };
 
@@ -194,8 +203,71 @@ static int setup_scenario(lua_State *L)
 static const char *const scenario_keys[] = {"perturb", "extra", "touches"};
 enum { KEY_PERTURB, KEY_EXTRA, KEY_TOUCHES };
 
-/* touches = { "type", ... }: a plain list of type names, read raw.  0, or -1
- * with the reason in msg. */
+/* A bound of a touches window at idx: integer nanoseconds since 1970, as
+ * the events' times are, or an RFC 3339 text.  0, or -1. */
+static int window_bound(lua_State *L, int idx, int64_t *out)
+{
+    int offset;
+    char why[120];
+    if (lua_isinteger(L, idx)) return *out = lua_tointeger(L, idx), 0;
+    if (lua_type(L, idx) != LUA_TSTRING) return -1;
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    return lci_time_parse(s, len, out, &offset, why, sizeof why) == 0 ? 0 : -1;
+}
+
+/* touches[i] written { "type", from = T, to = T }: its keys, read raw.  0,
+ * or -1 with the reason in msg. */
+static int read_window(lua_State *L, int entry, size_t i, touch *t, char *msg, size_t size)
+{
+    static const char *const keys[] = {"from", "to"};
+    lua_pushnil(L);
+    while (lua_next(L, entry)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        int k = key && strcmp(key, "from") == 0 ? 0 : key && strcmp(key, "to") == 0 ? 1 : -1;
+        int is_type = !key && lua_isinteger(L, -2) && lua_tointeger(L, -2) == 1;
+        const char *bad = NULL;
+        if (k >= 0 && window_bound(L, -1, k ? &t->to : &t->from) != 0)
+            bad = "must be a time (integer nanoseconds, or RFC 3339 text with an offset)";
+        else if (k < 0 && !is_type) bad = "is not a key of a touches entry (it has the type first, then from and to)";
+        lua_pop(L, 1);
+        if (bad) {
+            const char *near = key ? lci_nearest(key, keys, 2, lci_typo_distance(key)) : NULL;
+            snprintf(msg, size, "the scenario's touches[%zu].%s %s%s%s%s", i, key ? key : "[?]", bad,
+                     near && k < 0 ? " (did you mean '" : "", near && k < 0 ? near : "", near && k < 0 ? "'?)" : "");
+            lua_pop(L, 1);
+            return -1;
+        }
+    }
+    if (t->from >= t->to) {
+        snprintf(msg, size, "the scenario's touches[%zu] has an empty window: from must come before to", i);
+        return -1;
+    }
+    lua_rawgeti(L, entry, 1); /* the type's name, first */
+    return 0;
+}
+
+/* touches[i] at the top of the stack into t: a type's name, or { "type",
+ * from = T, to = T }.  0, or -1 with the reason in msg. */
+static int read_touch(lua_State *L, size_t i, touch *t, char *msg, size_t size)
+{
+    t->from = INT64_MIN;
+    t->to = INT64_MAX;
+    int entry = lua_gettop(L), window = lua_type(L, entry) == LUA_TTABLE;
+    if (window && read_window(L, entry, i, t, msg, size) != 0) return -1;
+    if (lua_type(L, -1) != LUA_TSTRING) {
+        snprintf(msg, size, "the scenario's touches[%zu] must be an event type's name or { \"type\", from = T, to = T }%s",
+                 i, window ? ", the type first" : "");
+        lua_pop(L, window);
+        return -1;
+    }
+    t->type = lci_strdup(lua_tostring(L, -1));
+    lua_pop(L, window);
+    return t->type ? 0 : luaL_error(L, "out of memory");
+}
+
+/* touches = { "type", { "type", from = T, to = T }, ... }: a plain list,
+ * read raw.  0, or -1 with the reason in msg. */
 static int read_touches(lua_State *L, int list, lc_scenario *sc, char *msg, size_t size)
 {
     size_t n = lua_rawlen(L, list);
@@ -207,12 +279,12 @@ static int read_touches(lua_State *L, int list, lc_scenario *sc, char *msg, size
     }
     if (!(sc->touches = calloc(n, sizeof *sc->touches))) return luaL_error(L, "out of memory");
     for (size_t i = 1; i <= n; i++, lua_pop(L, 1)) {
-        if (lua_rawgeti(L, list, (lua_Integer)i) != LUA_TSTRING) {
-            snprintf(msg, size, "the scenario's touches[%zu] must be an event type's name, not a %s", i, luaL_typename(L, -1));
+        lua_rawgeti(L, list, (lua_Integer)i);
+        if (read_touch(L, i, &sc->touches[sc->ntouches], msg, size) != 0) {
             lua_pop(L, 1);
             return -1;
         }
-        if (!(sc->touches[sc->ntouches++] = lci_strdup(lua_tostring(L, -1)))) return luaL_error(L, "out of memory");
+        sc->ntouches++;
     }
     return 0;
 }
@@ -352,7 +424,7 @@ void lc_scenario_free(lc_scenario *sc)
     if (!sc) return;
     lci_sandbox_free(sc->sb);
     free(sc->name);
-    for (size_t i = 0; i < sc->ntouches; i++) free(sc->touches[i]);
+    for (size_t i = 0; i < sc->ntouches; i++) free(sc->touches[i].type);
     free(sc->touches);
     free(sc);
 }
@@ -563,7 +635,7 @@ typedef struct step {
     const lci_record *from;
     int rng;             /* stack index of the generator in the replay's frame */
     int ready;           /* perturb: 1 commit the scratch record, 0 dropped, -1 invalid */
-    const unsigned char *touched; /* by event type: perturb is called for it (NULL: for all) */
+    const unsigned char *touched; /* by event type: TOUCH_* (NULL: perturb is called for every event) */
     const char *id;
     char why[LC_ERROR_MESSAGE_MAX];
     lc_status status;    /* extra: the first commit that failed */
@@ -624,17 +696,49 @@ static lc_status call_perturb(step *st)
     return st->ready ? commit_record(st->dst, st->id, st->sc->name, st->err) : LC_OK;
 }
 
+/* What touches says of an event type: perturb is called for none of its
+ * events, for all, or for those anchored in a window of an entry for it. */
+enum { TOUCH_NONE, TOUCH_ALL, TOUCH_WINDOWS };
+
+/* Whether perturb is called for the record. */
+static int touched(const step *st, const lci_record *r)
+{
+    if (!st->touched || st->touched[r->type] == TOUCH_ALL) return 1;
+    if (st->touched[r->type] == TOUCH_NONE) return 0;
+    int anchor = st->dst->m->types[r->type].anchor;
+    if (!lci_has(r, anchor)) return 1;
+    int64_t at = r->v[anchor];
+    const char *type = st->dst->m->types[r->type].name;
+    for (size_t i = 0; i < st->sc->ntouches; i++) {
+        const touch *t = &st->sc->touches[i];
+        if (at >= t->from && at < t->to && strcmp(t->type, type) == 0) return 1;
+    }
+    return 0;
+}
+
 /* One kept record through the scenario's perturb, or as it is. */
 static lc_status replay_step(void *ctx, const lci_record *r)
 {
     step *st = ctx;
     st->from = r;
-    if (st->sc && st->sc->perturb_ref != LUA_NOREF && (!st->touched || st->touched[r->type])) return call_perturb(st);
+    if (st->sc && st->sc->perturb_ref != LUA_NOREF && touched(st, r)) return call_perturb(st);
     return replay_plain(st->dst, st->src, r, st->err);
 }
 
-/* The types of m that sc's touches names (*out NULL when it names none:
- * every type); a name m does not declare is a rule error. */
+/* A touches entry m cannot apply: a type it does not declare, or a window
+ * on a type anchored at a month. */
+static lc_status touch_error(const lc_scenario *sc, const lci_model *m, const touch *t, int type, lc_error *err)
+{
+    if (type >= 0)
+        return lci_fail(err, LC_ERULES, sc->name, 0,
+                        "the scenario touches \"%s\" in a window of times, but its events are anchored at a month", t->type);
+    const char *near = lci_model_nearest(m, LCI_NAMES_TYPES, t->type);
+    return lci_fail(err, LC_ERULES, sc->name, 0, "the scenario touches \"%s\", which the rules do not declare%s%s%s",
+                    t->type, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+}
+
+/* What touches says of each type of m (*out NULL when there is no touches:
+ * every event); a type m does not declare is a rule error. */
 static lc_status touched_types(const lc_scenario *sc, const lci_model *m, unsigned char **out, lc_error *err)
 {
     *out = NULL;
@@ -642,14 +746,13 @@ static lc_status touched_types(const lc_scenario *sc, const lci_model *m, unsign
     unsigned char *touched = calloc(m->ntypes + 1, 1);
     if (!touched) return lci_oom(err);
     for (size_t i = 0; i < sc->ntouches; i++) {
-        int t = lci_model_type(m, sc->touches[i]);
-        if (t < 0) {
-            const char *near = lci_model_nearest(m, LCI_NAMES_TYPES, sc->touches[i]);
+        const touch *t = &sc->touches[i];
+        int type = lci_model_type(m, t->type), window = t->from != INT64_MIN || t->to != INT64_MAX;
+        if (type < 0 || (window && m->types[type].fields[m->types[type].anchor].kind != LCI_F_TIME)) {
             free(touched);
-            return lci_fail(err, LC_ERULES, sc->name, 0, "the scenario touches \"%s\", which the rules do not declare%s%s%s",
-                            sc->touches[i], near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+            return touch_error(sc, m, t, type, err);
         }
-        touched[t] = 1;
+        if (touched[type] != TOUCH_ALL) touched[type] = window ? TOUCH_WINDOWS : TOUCH_ALL;
     }
     *out = touched;
     return LC_OK;
