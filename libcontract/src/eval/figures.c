@@ -137,17 +137,43 @@ static __int128 div_round(__int128 num, __int128 den)
     return q;
 }
 
-/* item points = max × Σ w × fraction, per component and in all. */
-static __int128 score_item(const lci_scorecard *sc, const lci_score_item *it, const lci_record *r, lci_ritem *out)
+/* An item's full points per component, max × w at SCORE_SCALE: the same
+ * every month, so worked out once per computation (a sweep scores every
+ * sample). */
+typedef struct item_points {
+    __int128 full[LCI_MAX_COMPONENTS], max;
+    lci_dec max_points[LCI_MAX_COMPONENTS];
+} item_points;
+
+static void item_points_of(const lci_scorecard *sc, const lci_score_item *it, item_points *out)
 {
-    __int128 total = 0, max = at_scale(it->max, SCORE_SCALE);
+    out->max = at_scale(it->max, SCORE_SCALE);
+    for (int c = 0; c < sc->ncomponents; c++) {
+        out->full[c] = out->max * at_scale(it->weights[c], 6) / 1000000;
+        out->max_points[c] = reduce(out->full[c], SCORE_SCALE);
+    }
+}
+
+/* (full × f) / 10000, truncated; for a fraction (0 to 10000) of a full
+ * that fits 64 bits, in 64 bits: q f + r f / 10000 with full = 10000 q + r
+ * (q f stays below 2^63). */
+static __int128 times_fraction(__int128 full, int64_t f)
+{
+    if (full < 0 || full > INT64_MAX || f < 0 || f > 10000) return full * f / 10000;
+    int64_t q = (int64_t)full / 10000, r = (int64_t)full % 10000;
+    return (__int128)(q * f + r * f / 10000);
+}
+
+/* item points = max × Σ w × fraction, per component and in all. */
+static __int128 score_item(const lci_scorecard *sc, const item_points *ip, const lci_record *r, lci_ritem *out)
+{
+    __int128 total = 0;
     out->present = 1;
     for (int c = 0; c < sc->ncomponents; c++) {
         int64_t f = r->v[sc->component_fields[c]];
-        __int128 full = max * at_scale(it->weights[c], 6) / 1000000;  /* max × w at SCORE_SCALE */
-        __int128 pts = full * f / 10000;                               /* × fraction (scale 4) */
+        __int128 pts = times_fraction(ip->full[c], f); /* × fraction (scale 4) */
         out->fraction[c] = f;
-        out->max_points[c] = reduce(full, SCORE_SCALE);
+        out->max_points[c] = ip->max_points[c];
         out->points[c] = reduce(pts, SCORE_SCALE);
         total += pts;
     }
@@ -155,7 +181,7 @@ static __int128 score_item(const lci_scorecard *sc, const lci_score_item *it, co
     return total;
 }
 
-static void score_month(lci_figures *fig, const lc_eval *ev, int month)
+static void score_month(lci_figures *fig, const lc_eval *ev, const item_points *ips, int month)
 {
     const lci_scorecard *sc = &ev->m->scorecard;
     const lci_store *st = &ev->stores[sc->type];
@@ -163,8 +189,8 @@ static void score_month(lci_figures *fig, const lc_eval *ev, int month)
     for (size_t i = 0; i < sc->nitems; i++) {
         int32_t slot = ev->score_slots[(size_t)month * sc->nitems + i];
         if (slot < 0) continue;
-        points += score_item(sc, &sc->items[i], lci_store_at(st, (size_t)slot), &fig->items[(size_t)month * sc->nitems + i]);
-        maxima += at_scale(sc->items[i].max, SCORE_SCALE);
+        points += score_item(sc, &ips[i], lci_store_at(st, (size_t)slot), &fig->items[(size_t)month * sc->nitems + i]);
+        maxima += ips[i].max;
     }
     fig->scored[month] = maxima > 0;
     fig->raw_max[month] = reduce(maxima, SCORE_SCALE);
@@ -284,6 +310,17 @@ static int compute_measure(lci_figures *fig, const lc_eval *ev, int mi)
     return 0;
 }
 
+static int score_months(lci_figures *fig, const lc_eval *ev)
+{
+    const lci_scorecard *sc = &ev->m->scorecard;
+    item_points *ips = malloc((sc->nitems ? sc->nitems : 1) * sizeof *ips);
+    if (!ips) return -1;
+    for (size_t i = 0; i < sc->nitems; i++) item_points_of(sc, &sc->items[i], &ips[i]);
+    for (int i = 0; i < ev->m->nmonths; i++) score_month(fig, ev, ips, i);
+    free(ips);
+    return 0;
+}
+
 int lci_figures_compute(lci_figures *fig, const lc_eval *ev)
 {
     const lci_model *m = ev->m;
@@ -296,7 +333,7 @@ int lci_figures_compute(lci_figures *fig, const lc_eval *ev)
     fig->scores = calloc((size_t)m->nmonths + 1, sizeof *fig->scores);
     fig->raw_max = calloc((size_t)m->nmonths + 1, sizeof *fig->raw_max);
     if (!fig->cells || !fig->items || !fig->scored || !fig->scores || !fig->raw_max) return -1;
-    for (int i = 0; m->scorecard.present && i < m->nmonths; i++) score_month(fig, ev, i);
+    if (m->scorecard.present && score_months(fig, ev) != 0) return -1;
     for (size_t mi = 0; mi < m->nmeasures; mi++)
         if (compute_measure(fig, ev, (int)mi) != 0) return -1;
     return 0;
