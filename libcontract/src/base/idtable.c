@@ -100,6 +100,20 @@ int lci_idtable_grow(lci_idtable *t)
     }
 }
 
+int lci_idtable_expect(lci_idtable *t, size_t n)
+{
+    if (t->nslots) return 0;
+    size_t nslots = 64;
+    while ((n + 1) * 10 > nslots * 7) nslots *= 2;
+    void *block;
+    uint64_t *slots = new_slots(nslots + LCI_SPARE_SLOTS, &block);
+    if (!slots) return -1;
+    t->slots = slots;
+    t->slots_block = block;
+    t->nslots = nslots;
+    return 0;
+}
+
 int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)
 {
     size_t slot;

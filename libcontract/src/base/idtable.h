@@ -68,6 +68,9 @@ long lci_idtable_find(const lci_idtable *t, const char *s, size_t len, uint64_t 
  * then add it at that slot if nothing changed the table in between.  Inline:
  * this is the path of every event id. */
 int lci_idtable_grow(lci_idtable *t);
+/* Room for n strings at once in a table that has none yet (a replay knows
+ * how many ids are coming): 0, or -1 when out of memory. */
+int lci_idtable_expect(lci_idtable *t, size_t n);
 static inline int lci_idtable_reserve(lci_idtable *t)
 {
     /* the load stays under 0.7 so probes stay short */

@@ -273,6 +273,10 @@ lc_status lci_updates_settle(lc_eval *ev, lc_error *err);
 lc_status lci_updates_records(const lc_eval *ev, const lci_record ***out, size_t *n);
 void lci_updates_free(lci_updates *u);
 
+/* Room in an empty dst for the ids and kept records of src, which is to
+ * be replayed into it (replay.c): 0, or -1 when out of memory. */
+int lci_eval_expect_like(lc_eval *dst, const lc_eval *src);
+
 /* A record of src copied into dst->scratch, its strings moved to dst's
  * table (replay.c): 1, or 0 when out of memory.  Then committed into dst
  * under its id and content in src. */

@@ -6,6 +6,16 @@
 
 #include "events/evaluation.h"
 
+int lci_eval_expect_like(lc_eval *dst, const lc_eval *src)
+{
+    if (lci_idtable_expect(&dst->ids, src->ids.strings.n) != 0) return -1;
+    for (size_t t = 0; t < dst->m->ntypes; t++) {
+        lci_store *s = &dst->stores[t];
+        if (dst->m->types[t].stored && lci_grow((void **)&s->data, &s->cap, src->stores[t].n, s->stride) != 0) return -1;
+    }
+    return 0;
+}
+
 int lci_eval_copy_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err)
 {
     const lci_event_type *t = &src->m->types[from->type];

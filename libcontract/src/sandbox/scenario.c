@@ -527,9 +527,19 @@ static int read_field(lua_State *L, int idx, lc_eval *ev, const lci_field *f, in
 }
 
 /* A key of the event table that is neither type, id nor a field of the
- * type: a scenario that sets `respnded` would otherwise change nothing. */
-static int undeclared_key(lua_State *L, int idx, const lci_event_type *t, const char *id, char *why, size_t size)
+ * type: a scenario that sets `respnded` would otherwise change nothing.
+ * `known` keys of the table are type, id and fields: when the table holds
+ * no more, there is none (counted, no names compared). */
+static int undeclared_key(lua_State *L, int idx, const lci_event_type *t, size_t known, const char *id, char *why,
+                          size_t size)
 {
+    size_t keys = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        keys++;
+        lua_pop(L, 1);
+    }
+    if (keys == known) return 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -552,18 +562,15 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
     int type = lua_rawget(L, idx) == LUA_TSTRING ? lci_model_type(dst->m, lua_tostring(L, -1)) : -1;
     lua_pop(L, 1);
     lua_pushliteral(L, "id");
-    lua_rawget(L, idx);
-    *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    size_t idlen = 0;
+    *id = lua_rawget(L, idx) == LUA_TSTRING ? lua_tolstring(L, -1, &idlen) : NULL;
     lua_pop(L, 1); /* the string stays alive in the table */
     if (type < 0 || !*id || !**id) return snprintf(why, size, "an event needs a declared type and an id"), -1;
-    lua_pushliteral(L, "id");
-    lua_rawget(L, idx);
-    int text = lci_utf8_text(*id, lua_rawlen(L, -1));
-    lua_pop(L, 1);
-    if (!text) return snprintf(why, size, "an event's id must be UTF-8 text"), -1;
+    if (!lci_utf8_text(*id, idlen)) return snprintf(why, size, "an event's id must be UTF-8 text"), -1;
     const lci_event_type *t = &dst->m->types[type];
     memset(r, 0, sizeof *r + t->nfields * sizeof r->v[0]);
     r->type = (uint32_t)type;
+    size_t known = 2; /* type and id */
     for (size_t f = 0; f < t->nfields; f++) {
         lua_pushstring(L, t->fields[f].name);
         if (lua_rawget(L, idx) != LUA_TNIL) {
@@ -572,10 +579,11 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
                 return snprintf(why, size, "event %s: field %s has a value of the wrong kind", *id, t->fields[f].name), -1;
             }
             r->present |= UINT64_C(1) << f;
+            known++;
         }
         lua_pop(L, 1);
     }
-    if (undeclared_key(L, idx, t, *id, why, size) != 0) return -1;
+    if (undeclared_key(L, idx, t, known, *id, why, size) != 0) return -1;
     if (lci_record_complete(dst, r) == 0) return 0;
     lci_record_explain(dst, r, why, size);
     return -1;
@@ -764,6 +772,7 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     if (!(src->flags & LC_EVAL_KEEP_EVENTS)) return lci_fail(err, LC_EUSAGE, NULL, 0, "the source evaluation did not keep its events (LC_EVAL_KEEP_EVENTS)");
     if (dst->m != src->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "replays need evaluations of the same engine");
     if (dst == src || dst->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: cannot replay into this evaluation");
+    if (dst->seq == 0 && lci_eval_expect_like(dst, src) != 0) return lci_oom(err);
     unsigned char *touched = NULL;
     lc_status rc = touched_types(sc, dst->m, &touched, err);
     if (rc != LC_OK) return rc;
