@@ -4,12 +4,14 @@
  *       the totals for every value of the parameter; several --vary make a
  *       grid, every combination.  The events are read once and every row is
  *       evaluated from what they left (no re-reading, no re-parsing).
- *   contract sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [--per-sample]
+ *   contract sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [--per-sample] [--jobs N]
  *       Monte Carlo: N (1000) replays of the events through the scenario,
  *       seeded S, S+1, …; the distribution of totals (mean, percentiles),
  *       how often any cap, each cap the rule file declares (by its id) and
  *       a termination right are reached, or with --per-sample each sample's
- *       totals.
+ *       totals.  --jobs worker processes (all cores by default) share the
+ *       samples; each is seeded by its index, so the figures are the same
+ *       whatever the number of jobs.
  *
  * Everything is checked and computed before the first byte is printed, so
  * an error leaves stdout empty; progress goes to stderr on a terminal. */
@@ -17,18 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep.h"
 
 #define MAX_SAMPLES 10000000
 #define DEFAULT_SAMPLES 1000
+#define MAX_JOBS 1024
 
 typedef struct sweep_opts {
     cli_eval_opts eval;
     const char *vary[SWEEP_MAX_AXES];
     size_t nvary;
-    const char *scenario, *samples_text, *seed_text;
+    const char *scenario, *samples_text, *seed_text, *jobs_text;
     long samples;
+    int jobs;
     uint64_t seed;
     int per_sample;
 } sweep_opts;
@@ -40,33 +45,25 @@ static int caps_new(cap_counts *c, const lc_engine *engine)
     c->engine = engine;
     c->n = lc_engine_cap_count(engine);
     c->hits = calloc(c->n + 1, sizeof *c->hits);
-    c->seen = calloc(c->n + 1, 1);
-    return c->hits && c->seen ? 0 : cli_nomem();
+    return c->hits ? 0 : cli_nomem();
 }
 
-static void caps_free(cap_counts *c)
+/* Marks in seen the caps that cut something in res (totals.caps lists only
+ * those, by the id the rule file gave them); a monthly cap that cuts in
+ * three months of a sample counts once. */
+static void caps_seen(const lc_engine *engine, size_t ncaps, const lc_result *res, unsigned char *seen)
 {
-    free(c->hits);
-    free(c->seen);
-}
-
-/* Counts the caps that cut something in res (totals.caps lists only those,
- * by the id the rule file gave them); a monthly cap that cuts in three
- * months of a sample counts once. */
-static void caps_count(cap_counts *c, const lc_result *res)
-{
-    memset(c->seen, 0, c->n);
+    memset(seen, 0, ncaps);
     for (size_t i = 0, n = lc_result_count(res, "caps"); i < n; i++) {
         const char *id = lc_result_text(res, "caps", i, "cap");
         int64_t cut;
         if (!id || !lc_result_fen(res, "caps", i, "cut", &cut) || cut <= 0) continue;
-        for (size_t j = 0; j < c->n; j++)
-            if (strcmp(lc_engine_cap_id(c->engine, j), id) == 0) {
-                c->seen[j] = 1;
+        for (size_t j = 0; j < ncaps; j++)
+            if (strcmp(lc_engine_cap_id(engine, j), id) == 0) {
+                seen[j] = 1;
                 break;
             }
     }
-    for (size_t j = 0; j < c->n; j++) c->hits[j] += c->seen[j];
 }
 
 static sample totals_of(const lc_result *res)
@@ -79,15 +76,13 @@ static sample totals_of(const lc_result *res)
     return s;
 }
 
-/* The totals of the events pushed so far; the caps they reach are counted
- * into caps (may be NULL). */
-static int result_sample(lc_eval *ev, sample *out, cap_counts *caps)
+/* The totals of the events pushed so far. */
+static int result_sample(lc_eval *ev, sample *out)
 {
     lc_error err = {0};
     lc_result *res = NULL;
     if (lc_eval_result(ev, &res, &err) != LC_OK) return cli_report(&err);
     *out = totals_of(res);
-    if (caps) caps_count(caps, res);
     lc_result_free(res);
     return 0;
 }
@@ -131,7 +126,7 @@ static int run_grid(lc_engine *engine, lc_eval *ev, const lc_result *base, const
     cli_progress_begin(&p, "sweep", "rows", (double)nrows);
     for (size_t r = 0; rc == 0 && r < nrows; r++) {
         rc = set_row(engine, axes, naxes, r);
-        if (rc == 0) rc = result_sample(ev, &rows[r], NULL);
+        if (rc == 0) rc = result_sample(ev, &rows[r]);
         cli_progress_step(&p, (double)r + 1);
     }
     cli_progress_end(&p);
@@ -142,18 +137,32 @@ static int run_grid(lc_engine *engine, lc_eval *ev, const lc_result *base, const
 
 /* ---- Monte Carlo ---- */
 
-/* One replay through the scenario, seeded seed. */
-static int replay(lc_engine *engine, lc_eval *src, const lc_scenario *sc, uint64_t seed, unsigned flags, sample *out,
-                  cap_counts *caps)
+/* What every sample shares. */
+typedef struct mc_ctx {
+    lc_engine *engine;
+    lc_eval *src;
+    const lc_scenario *sc;
+    uint64_t seed;
+    unsigned flags;
+} mc_ctx;
+
+/* Sample k: a replay through the scenario seeded seed + k, its totals and
+ * the caps they reach (a sweep_sample_fn). */
+static lc_status one_sample(void *ctx, long k, sample *out, unsigned char *seen, lc_error *err)
 {
-    lc_error err = {0};
+    const mc_ctx *c = ctx;
     lc_eval *ev = NULL;
-    int rc = 0;
-    if (lc_eval_new(&ev, engine, flags, &err) != LC_OK || lc_eval_replay(ev, src, sc, seed, &err) != LC_OK)
-        rc = cli_report(&err);
-    if (rc == 0) rc = result_sample(ev, out, caps);
+    lc_result *res = NULL;
+    lc_status st = lc_eval_new(&ev, c->engine, c->flags, err);
+    if (st == LC_OK) st = lc_eval_replay(ev, c->src, c->sc, c->seed + (uint64_t)k, err);
+    if (st == LC_OK) st = lc_eval_result(ev, &res, err);
+    if (st == LC_OK) {
+        *out = totals_of(res);
+        caps_seen(c->engine, lc_engine_cap_count(c->engine), res, seen);
+    }
+    lc_result_free(res);
     lc_eval_free(ev);
-    return rc;
+    return st;
 }
 
 /* Every sample is computed before the first line is printed: an error
@@ -166,17 +175,15 @@ static int run_samples(lc_engine *engine, lc_eval *src, const lc_result *base, c
     cap_counts caps = {0};
     samples_run run = {base, o->scenario, o->seed, o->samples, calloc((size_t)o->samples, sizeof(sample)), &caps};
     int rc = run.s ? caps_new(&caps, engine) : cli_nomem();
-    unsigned flags = cli_eval_flags(&o->eval);
+    mc_ctx ctx = {engine, src, sc, o->seed, cli_eval_flags(&o->eval)};
     cli_progress p;
     cli_progress_begin(&p, "sweep", "samples", (double)o->samples);
-    for (long k = 0; rc == 0 && k < o->samples; k++) {
-        rc = replay(engine, src, sc, o->seed + (uint64_t)k, flags, &run.s[k], &caps);
-        cli_progress_step(&p, (double)k + 1);
-    }
+    sweep_jobs jobs = {o->samples, o->jobs, caps.n, one_sample, &ctx, run.s, caps.hits, &p};
+    if (rc == 0) rc = sweep_run_jobs(&jobs);
     cli_progress_end(&p);
     if (rc == 0 && o->per_sample) rc = sweep_print_samples(&run, f);
     else if (rc == 0) sweep_print_summary(&run, f);
-    caps_free(&caps);
+    free(caps.hits);
     free(run.s);
     lc_scenario_free(sc);
     return rc;
@@ -197,19 +204,30 @@ static int sweep_option(int argc, char **argv, int *i, sweep_opts *o)
     if ((taken = cli_option_value(argc, argv, i, "--scenario", &o->scenario))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--samples", &o->samples_text))) return taken;
     if ((taken = cli_option_value(argc, argv, i, "--seed", &o->seed_text))) return taken;
+    if ((taken = cli_option_value(argc, argv, i, "--jobs", &o->jobs_text))) return taken;
     if (strcmp(argv[*i], "--per-sample") == 0) return o->per_sample = 1;
     return cli_eval_option(argc, argv, i, &o->eval);
 }
 
-/* --samples and --seed, read strictly. */
+/* The cores this process may run on: --jobs by default. */
+static uint64_t all_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (uint64_t)n;
+}
+
+/* --samples, --seed and --jobs, read strictly. */
 static int parse_counts(sweep_opts *o)
 {
-    uint64_t samples = DEFAULT_SAMPLES;
-    if ((o->samples_text || o->seed_text) && !o->scenario) return cli_usage("--samples and --seed go with --scenario");
+    uint64_t samples = DEFAULT_SAMPLES, jobs = all_cores();
+    if ((o->samples_text || o->seed_text || o->jobs_text) && !o->scenario)
+        return cli_usage("--samples, --seed and --jobs go with --scenario");
     if (o->samples_text && cli_parse_number("--samples", o->samples_text, 0, 1, MAX_SAMPLES, &samples))
         return EXIT_USAGE;
     if (o->seed_text && cli_parse_number("--seed", o->seed_text, 0, 0, UINT64_MAX, &o->seed)) return EXIT_USAGE;
+    if (o->jobs_text && cli_parse_number("--jobs", o->jobs_text, 0, 1, MAX_JOBS, &jobs)) return EXIT_USAGE;
     o->samples = (long)samples;
+    o->jobs = (int)jobs;
     return 0;
 }
 

@@ -55,7 +55,6 @@ typedef struct cap_counts {
     const lc_engine *engine;
     size_t n;            /* lc_engine_cap_count */
     long *hits;          /* samples in which the engine's cap j cut something */
-    unsigned char *seen; /* the current sample's caps */
 } cap_counts;
 
 /* A Monte Carlo run: samples[k] of seed + k. */
@@ -67,6 +66,26 @@ typedef struct samples_run {
     sample *s;
     const cap_counts *caps;
 } samples_run;
+
+/* Monte Carlo samples over worker processes (sweep_jobs.c): one(ctx, k,
+ * out, seen, err) computes sample k into out and a byte per cap of the
+ * engine into seen (1: the cap cut something). */
+typedef lc_status (*sweep_sample_fn)(void *ctx, long k, sample *out, unsigned char *seen, lc_error *err);
+
+typedef struct sweep_jobs {
+    long n;           /* samples 0 to n - 1 */
+    int jobs;         /* worker processes; 1: in this process */
+    size_t ncaps;
+    sweep_sample_fn one;
+    void *ctx;
+    sample *out;      /* [n], each in its place whatever the number of jobs */
+    long *hits;       /* [ncaps], added to */
+    cli_progress *progress;
+} sweep_jobs;
+
+/* Every sample: EXIT_OK, or an exit code (printed) — the error of the
+ * lowest sample that fails, or a worker that died. */
+int sweep_run_jobs(const sweep_jobs *j);
 
 /* The distribution of the samples' totals (sorts them). */
 void sweep_print_summary(samples_run *run, sweep_format f);

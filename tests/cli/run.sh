@@ -121,6 +121,51 @@ for format in json text; do
     cmp -s "$tmp/touches.$format" "$tmp/$variant.$format" || fail "sweep: touches changed the figures ($variant, $format)"
   done
 done
+# --jobs: the same figures whatever the number of worker processes (each sample seeded by its index).
+for format in json text; do
+  for jobs in 1 2 3; do
+    "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 101 --seed 9 \
+      --format $format --jobs $jobs >"$tmp/jobs$jobs.$format" || fail "sweep --jobs $jobs: exit $?"
+  done
+  "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 101 --seed 9 --per-sample \
+    --format $format --jobs 2 >"$tmp/jobs-per.$format"
+  "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 101 --seed 9 --per-sample \
+    --format $format --jobs 1 >"$tmp/jobs-per1.$format"
+  cmp -s "$tmp/jobs1.$format" "$tmp/jobs2.$format" && cmp -s "$tmp/jobs1.$format" "$tmp/jobs3.$format" &&
+    cmp -s "$tmp/jobs-per.$format" "$tmp/jobs-per1.$format" || fail "sweep: --jobs changed the figures ($format)"
+done
+quiet "sweep --jobs 0" 2 "--jobs" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --jobs 0
+quiet "sweep --jobs x" 2 "--jobs" "$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --jobs x
+quiet "sweep --jobs with --vary" 2 "go with --scenario" "$contract" sweep "$ref" "${events[@]}" \
+  --vary availability_target=99:99.5:0.5 --jobs 2
+# A sample that fails: the error of the lowest failing sample, whatever the number of jobs.
+cat >"$tmp/fails.lua" <<'LUA'
+return { extra = function(rng) if rng:int(1, 40) == 7 then error("sample gone wrong") end return {} end }
+LUA
+for jobs in 1 3; do
+  "$contract" sweep "$ref" "${events[@]}" --scenario "$tmp/fails.lua" --samples 200 --jobs $jobs >"$tmp/fail$jobs.out" \
+    2>"$tmp/fail$jobs.err"
+  echo "exit $?" >>"$tmp/fail$jobs.err"
+  [ -s "$tmp/fail$jobs.out" ] && fail "sweep: a failing sample printed figures (--jobs $jobs)"
+done
+grep -q "sample gone wrong" "$tmp/fail1.err" && grep -q "exit 3" "$tmp/fail1.err" ||
+  fail "sweep: a failing sample: $(cat "$tmp/fail1.err")"
+cmp -s "$tmp/fail1.err" "$tmp/fail3.err" || fail "sweep: --jobs 3 reported another failure than --jobs 1"
+# A worker killed mid-batch: exit 70 naming it, nothing on stdout, the other workers stopped.
+"$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5000000 --jobs 2 \
+  >"$tmp/killed.out" 2>"$tmp/killed.err" &
+sweeper=$!
+for _ in $(seq 100); do
+  workers=$(pgrep -P $sweeper | wc -l)
+  [ "$workers" = 2 ] && break
+  sleep 0.05
+done
+kill -KILL "$(pgrep -P $sweeper | tail -1)"
+wait $sweeper
+killed=$?
+[ $killed = 70 ] && grep -q "was killed by signal 9" "$tmp/killed.err" && [ ! -s "$tmp/killed.out" ] ||
+  fail "sweep: a killed worker: exit $killed, $(cat "$tmp/killed.err")"
+[ -z "$(pgrep -P $sweeper)" ] || fail "sweep: workers left running"
 # --per-sample in every format: JSON prints the samples (it printed nothing), text a table.
 per=("$contract" sweep "$ref" "${events[@]}" --scenario examples/what-if/late-answers.lua --samples 5 --seed 3 --per-sample)
 "${per[@]}" --format json >"$tmp/per.json" && "${per[@]}" --format csv >"$tmp/per.csv" && "${per[@]}" >"$tmp/per.txt" ||
