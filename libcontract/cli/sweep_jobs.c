@@ -154,6 +154,10 @@ static int finish(const sweep_jobs *j, worker *ws, int started, int dead)
         int status = 0;
         while (waitpid(ws[i].pid, &status, 0) < 0 && errno == EINTR) {}
         if (i != dead) continue;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NOMEM) {
+            rc = cli_nomem(); /* the worker could not get memory for its own records */
+            continue;
+        }
         char how[96];
         describe_end(status, how, sizeof how);
         fprintf(stderr, "contract: sweep: worker %d of %d %s after %ld of its %ld samples; nothing is printed\n", i + 1,

@@ -122,6 +122,7 @@ void lc_engine_free(lc_engine *e)
 {
     if (!e) return;
     free_param_text(e);
+    lci_buf_free(&e->stamp);
     lci_plan_free(&e->plan);
     lci_model_free(&e->model);
     lci_sandbox_free(e->sb);
@@ -137,6 +138,7 @@ static int format_param(lc_engine *e, size_t i)
     if (!text) return -1;
     free(e->param_text[i]);
     e->param_text[i] = text;
+    e->stamp_known = 0;
     return 0;
 }
 

@@ -96,9 +96,10 @@ void lc_result_free(lc_result *res)
     free(res->not_counted);
     for (size_t i = 0; i < res->nheadroom; i++) free(res->headroom[i].what);
     free(res->headroom);
-    free_all(res->param_names, res->nparams);
-    free_all(res->param_values, res->nparams);
-    free_all(res->param_declared, res->nparams);
+    free(res->param_names); /* the texts lie in stamp_block */
+    free(res->param_values);
+    free(res->param_declared);
+    free(res->stamp_block);
     for (size_t i = 0; res->rule_params && i < res->nrules; i++) free(res->rule_params[i].at);
     free(res->rule_params);
     free(res->id);
@@ -106,10 +107,6 @@ void lc_result_free(lc_result *res)
     free(res->currency);
     free(res->term_start);
     free(res->term_end);
-    free(res->engine_version);
-    free(res->rules_name);
-    free(res->rules_hash);
-    free(res->params_hash);
     free(res->score_clause);
     free(res->grade);
     free(res->bond_clause);

@@ -184,6 +184,7 @@ struct lc_result {
     int64_t value, penalty_base, cap; /* fen; penalty_base and cap -1 when not declared */
     char *term_start, *term_end;      /* RFC 3339 */
     /* stamp */
+    char *stamp_block;       /* every text of the stamp, which the next fields point into */
     char *engine_version, *rules_name, *rules_hash, *params_hash;
     char **param_names, **param_values;
     char **param_declared;   /* per parameter: the rule file's value when --set changed it, else NULL */

@@ -258,53 +258,91 @@ static int copy_warnings(lci_build *b)
     return ok == 0 ? warn_undeclared(b) : ok;
 }
 
-static char *hex128(const uint64_t h[2])
+/* A NUL-ended text onto the stamp's image. */
+static void put_text(lci_buf *b, const char *s)
+{
+    lci_buf_put(b, s, strlen(s) + 1);
+}
+
+static void put_hex128(lci_buf *b, const uint64_t h[2])
 {
     char buf[40];
     snprintf(buf, sizeof buf, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
-    return lci_strdup(buf);
+    put_text(b, buf);
 }
 
-/* engine version + rule text hash + effective parameters: any figure can
- * be reproduced from the same three. */
-static int copy_stamp(lci_build *b)
+/* The stamp laid out as NUL-ended texts: engine version, rule file, its
+ * hash, the parameters' hash, then per parameter its name, its value, and
+ * its declared value after '+' when --set changed it (else "-").  Made
+ * once per set of parameter values and kept in the engine: a sweep makes
+ * a result per sample. */
+static int stamp_image(lc_engine *e)
 {
-    const lc_engine *e = b->ev->engine;
-    const lci_model *m = b->m;
-    lc_result *res = b->res;
-    lci_buf all;
+    const lci_model *m = &e->model;
+    lci_buf all, *b = &e->stamp;
     lci_buf_init(&all);
-    res->engine_version = lci_strdup(LC_VERSION_STRING);
-    res->rules_name = lci_strdup(e->name);
-    res->rules_hash = hex128(e->rules_hash);
-    res->param_names = calloc(m->nparams + 1, sizeof *res->param_names);
-    res->param_values = calloc(m->nparams + 1, sizeof *res->param_values);
-    res->param_declared = calloc(m->nparams + 1, sizeof *res->param_declared);
-    if (!res->engine_version || !res->rules_name || !res->rules_hash || !res->param_names || !res->param_values ||
-        !res->param_declared)
-        return -1;
-    int ok = 1;
-    for (size_t i = 0; i < m->nparams && ok; i++) {
-        char v[48], d[48];
-        const lci_param *p = &m->params[i];
-        int set = lci_dec_cmp(p->value, p->declared) != 0;
-        lci_dec_format(p->value, v, sizeof v);
-        lci_dec_format_short(p->declared, d, sizeof d);
-        res->param_names[i] = lci_strdup(p->name);
-        res->param_values[i] = lci_strdup(v);
-        res->param_declared[i] = set ? lci_strdup(d) : NULL;
-        res->nparams = i + 1;
-        ok = res->param_names[i] && res->param_values[i] && (!set || res->param_declared[i]);
+    lci_buf_reset(b);
+    for (size_t i = 0; i < m->nparams; i++) {
+        char v[48];
         /* the hash is of the value, not its spelling: 99.5 = 99.50 */
         lci_dec_format_short(m->params[i].value, v, sizeof v);
         lci_buf_printf(&all, "%s=%s\n", m->params[i].name, v);
     }
     uint64_t h[2] = {lci_hash(all.data, all.len, 1), lci_hash(all.data, all.len, 2)};
-    ok = ok && !all.failed;
+    int failed = all.failed;
     lci_buf_free(&all);
-    if (!ok) return -1;
-    res->params_hash = hex128(h);
-    return res->params_hash ? 0 : -1;
+    put_text(b, LC_VERSION_STRING);
+    put_text(b, e->name);
+    put_hex128(b, e->rules_hash);
+    put_hex128(b, h);
+    for (size_t i = 0; i < m->nparams; i++) {
+        char v[48], d[48] = "+";
+        const lci_param *p = &m->params[i];
+        lci_dec_format(p->value, v, sizeof v);
+        lci_dec_format_short(p->declared, d + 1, sizeof d - 1);
+        put_text(b, p->name);
+        put_text(b, v);
+        put_text(b, lci_dec_cmp(p->value, p->declared) != 0 ? d : "-");
+    }
+    e->stamp_known = !failed && !b->failed;
+    return e->stamp_known ? 0 : -1;
+}
+
+/* The next text of a stamp image, and where the one after it starts. */
+static char *next_text(char **at)
+{
+    char *s = *at;
+    *at = s + strlen(s) + 1;
+    return s;
+}
+
+/* engine version + rule text hash + effective parameters: any figure can
+ * be reproduced from the same three.  The result holds a copy of the
+ * engine's image and points into it. */
+static int copy_stamp(lci_build *b)
+{
+    lc_engine *e = b->ev->engine;
+    size_t n = b->m->nparams;
+    lc_result *res = b->res;
+    if (!e->stamp_known && stamp_image(e) != 0) return -1;
+    res->stamp_block = malloc(e->stamp.len);
+    res->param_names = calloc(n + 1, sizeof *res->param_names);
+    res->param_values = calloc(n + 1, sizeof *res->param_values);
+    res->param_declared = calloc(n + 1, sizeof *res->param_declared);
+    if (!res->stamp_block || !res->param_names || !res->param_values || !res->param_declared) return -1;
+    char *at = memcpy(res->stamp_block, e->stamp.data, e->stamp.len);
+    res->engine_version = next_text(&at);
+    res->rules_name = next_text(&at);
+    res->rules_hash = next_text(&at);
+    res->params_hash = next_text(&at);
+    for (size_t i = 0; i < n; i++) {
+        res->param_names[i] = next_text(&at);
+        res->param_values[i] = next_text(&at);
+        char *declared = next_text(&at);
+        res->param_declared[i] = declared[0] == '+' ? declared + 1 : NULL;
+    }
+    res->nparams = n;
+    return 0;
 }
 
 /* The parameters each rule uses, for --explain. */

@@ -22,6 +22,8 @@ struct lc_engine {
     char *name;             /* the rule file's name in messages */
     uint64_t rules_hash[2]; /* of the rule text, for the result's stamp */
     char **param_text;      /* current parameter values as text */
+    lci_buf stamp;          /* the result's stamp laid out (eval/shape.c), for the parameters as they are */
+    int stamp_known;        /* 0 once a parameter changes */
 };
 
 /* The caller's options (any supported version) with defaults filled in. */
