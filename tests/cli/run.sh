@@ -160,7 +160,12 @@ for _ in $(seq 100); do
   [ "$workers" = 2 ] && break
   sleep 0.05
 done
-kill -KILL "$(pgrep -P $sweeper | tail -1)"
+if [ "$workers" = 2 ]; then
+  kill -KILL "$(pgrep -P $sweeper | tail -1)"
+else
+  fail "sweep: no two workers after 5 s"
+  kill -KILL $sweeper
+fi
 wait $sweeper
 killed=$?
 [ $killed = 70 ] && grep -q "was killed by signal 9" "$tmp/killed.err" && [ ! -s "$tmp/killed.out" ] ||

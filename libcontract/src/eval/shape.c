@@ -38,15 +38,33 @@ static int copy_contract(lci_build *b)
     return res->id && (res->title || !m->title) && res->currency && res->term_start && res->term_end ? 0 : -1;
 }
 
-void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue *out)
+/* A number shown against the bands of its measure. */
+static void number_against(const lci_model *m, int measure, lci_exact v, const lci_band *const *bands, size_t nbands,
+                           lci_rvalue *out)
 {
-    const lci_band *bands[LCI_SHOWN_BANDS];
     lci_unit unit = m->measures[measure].unit;
     out->kind = LCI_V_NUMBER;
     out->number = lci_exact_to_double(v, unit);
     out->has_shown = 1;
-    out->shown = lci_shown_value(m, v, unit, bands, lci_measure_bands(m, measure, bands, LCI_SHOWN_BANDS));
+    out->shown = lci_shown_value(m, v, unit, bands, nbands);
 }
+
+void lci_rvalue_number(const lci_model *m, int measure, lci_exact v, lci_rvalue *out)
+{
+    const lci_band *bands[LCI_SHOWN_BANDS];
+    number_against(m, measure, v, bands, lci_measure_bands(m, measure, bands, LCI_SHOWN_BANDS), out);
+}
+
+/* What the cells of a month column are read against, found once for all
+ * the months: the rules that chart its measure, the bands it is shown
+ * against. */
+typedef struct column_rules {
+    int measure;
+    const lci_rule **charted;
+    size_t ncharted;
+    const lci_band *bands[LCI_SHOWN_BANDS];
+    size_t nbands;
+} column_rules;
 
 /* ---- what a chart draws: the rules' bounds, the months they find ---- */
 
@@ -78,12 +96,23 @@ static void measure_lines(const lci_model *m, int measure, lci_rlines *out)
         if (charted(&m->rules[i], measure)) add_band_lines(m, &m->rules[i].band, out);
 }
 
-/* Whether a charted rule finds the measure's figure of month i. */
-static int flagged(lci_build *b, int measure, int month)
+/* The rules of the column's measure and its bands, into cr (its charted
+ * list has room for every rule). */
+static void column_rules_of(const lci_model *m, int measure, column_rules *cr)
 {
-    const lci_mvalue *v = lci_figure(&b->fig, measure, month);
-    for (size_t i = 0; i < b->m->nrules; i++)
-        if (charted(&b->m->rules[i], measure) && lci_month_matches(b, &b->m->rules[i], v)) return 1;
+    cr->measure = measure;
+    cr->ncharted = 0;
+    for (size_t i = 0; i < m->nrules; i++)
+        if (charted(&m->rules[i], measure)) cr->charted[cr->ncharted++] = &m->rules[i];
+    cr->nbands = lci_measure_bands(m, measure, cr->bands, LCI_SHOWN_BANDS);
+}
+
+/* Whether a charted rule finds the measure's figure of month i. */
+static int flagged(lci_build *b, const column_rules *cr, int month)
+{
+    const lci_mvalue *v = lci_figure(&b->fig, cr->measure, month);
+    for (size_t i = 0; i < cr->ncharted; i++)
+        if (lci_month_matches(b, cr->charted[i], v)) return 1;
     return 0;
 }
 
@@ -101,9 +130,9 @@ static void score_lines(const lci_model *m, lci_rlines *out)
     if (score_measure(m) >= 0) measure_lines(m, score_measure(m), out);
 }
 
-static lci_rvalue column_value(const lci_model *m, int measure, const lci_mvalue *v)
+static lci_rvalue column_value(const lci_model *m, const column_rules *cr, const lci_mvalue *v)
 {
-    const lci_measure *me = &m->measures[measure];
+    const lci_measure *me = &m->measures[cr->measure];
     lci_rvalue out = {LCI_V_NULL, 0, 0, 0, {0, 0}, 0};
     if (!v->present) return out;
     if (me->kind == LCI_M_COUNT) {
@@ -115,11 +144,11 @@ static lci_rvalue column_value(const lci_model *m, int measure, const lci_mvalue
         out.kind = LCI_V_MONEY;
         return out;
     }
-    lci_rvalue_number(m, measure, v->value, &out);
+    number_against(m, cr->measure, v->value, cr->bands, cr->nbands, &out);
     return out;
 }
 
-static int copy_month(lci_build *b, int i)
+static int copy_month(lci_build *b, const column_rules *cols, const column_rules *score, int i)
 {
     const lci_model *m = b->m;
     lci_rmonth *mo = &b->res->months[i];
@@ -130,16 +159,15 @@ static int copy_month(lci_build *b, int i)
     mo->progress = start >= b->ev->as_of ? LCI_MONTH_NOT_ASSESSED : end > b->ev->as_of ? LCI_MONTH_IN_PROGRESS
                                                                                        : LCI_MONTH_ASSESSED;
     mo->columns = calloc(m->nmonth_columns ? m->nmonth_columns : 1, sizeof *mo->columns);
-    mo->items = calloc(nitems ? nitems : 1, sizeof *mo->items);
+    mo->items = malloc((nitems ? nitems : 1) * sizeof *mo->items); /* copied whole below */
     if (!mo->columns || !mo->items) return -1;
     for (size_t c = 0; c < m->nmonth_columns; c++) {
-        int mi = m->month_columns[c].measure;
-        mo->columns[c] = column_value(m, mi, lci_figure(&b->fig, mi, i));
-        mo->columns[c].flagged = flagged(b, mi, i);
+        mo->columns[c] = column_value(m, &cols[c], lci_figure(&b->fig, cols[c].measure, i));
+        mo->columns[c].flagged = flagged(b, &cols[c], i);
     }
     if (nitems) {
         mo->scored = b->fig.scored[i];
-        mo->score_flagged = score_measure(m) >= 0 && flagged(b, score_measure(m), i);
+        mo->score_flagged = score && flagged(b, score, i);
         mo->score = b->fig.scores[i];
         lci_dec_format_short(mo->score, mo->score_text, sizeof mo->score_text);
         mo->raw_max = b->fig.raw_max[i];
@@ -166,9 +194,19 @@ static int copy_months(lci_build *b)
         if (!(res->column_keys[c] = lci_strdup(m->month_columns[c].key))) return -1;
     }
     res->nmonths = (size_t)m->nmonths;
-    for (int i = 0; i < m->nmonths; i++)
-        if (copy_month(b, i) != 0) return -1;
-    return 0;
+    column_rules *cols = calloc(n + 1, sizeof *cols);
+    const lci_rule **charted = malloc((n + 1) * (m->nrules + 1) * sizeof *charted);
+    int ok = cols && charted;
+    for (size_t c = 0; ok && c <= n; c++) {
+        int measure = c < n ? m->month_columns[c].measure : score_measure(m); /* the last: the score's */
+        cols[c].charted = charted + c * (m->nrules + 1);
+        if (measure >= 0) column_rules_of(m, measure, &cols[c]);
+    }
+    const column_rules *score = ok && score_measure(m) >= 0 ? &cols[n] : NULL;
+    for (int i = 0; ok && i < m->nmonths; i++) ok = copy_month(b, cols, score, i) == 0;
+    free(cols);
+    free(charted);
+    return ok ? 0 : -1;
 }
 
 static int copy_scorecard(lci_build *b)
