@@ -117,6 +117,14 @@ static lci_dec reduce(__int128 v, int scale)
 {
     if (v >= INT64_MIN && v <= INT64_MAX) { /* in 64 bits: no 128-bit division calls (a sweep scores every sample) */
         int64_t w = (int64_t)v;
+        /* zeros eight, four, two at a time first: values at SCORE_SCALE end in many */
+        for (int step = 8; step >= 2; step /= 2) {
+            int64_t p = lci_pow10(step);
+            while (scale >= step && w % p == 0) {
+                w /= p;
+                scale -= step;
+            }
+        }
         while (scale > 0 && w % 10 == 0) {
             w /= 10;
             scale--;
