@@ -281,20 +281,47 @@ static int64_t due_so_far(const lci_build *b, const lci_obligation *o, int64_t d
     return n;
 }
 
-static int obligation(lci_build *b, const lci_obligation *o, lci_robligation *out)
+/* The deliverables of each kind, in the store's order: first[v] and
+ * next[i] chain the records whose obligations field is v (-1 ends). */
+typedef struct kinds_index {
+    int32_t *first, *next;
+} kinds_index;
+
+static int index_kinds(const lci_model *m, const lci_store *st, kinds_index *ix)
+{
+    size_t nvalues = m->types[m->obligations_type].fields[m->obligations_field].nvalues;
+    ix->first = malloc((nvalues + 1) * sizeof *ix->first);
+    ix->next = malloc((st->n + 1) * sizeof *ix->next);
+    if (!ix->first || !ix->next) return -1;
+    int32_t *last = malloc((nvalues + 1) * sizeof *last);
+    if (!last) return -1;
+    for (size_t v = 0; v <= nvalues; v++) ix->first[v] = last[v] = -1;
+    for (size_t i = 0; i < st->n; i++) {
+        int64_t v = lci_store_at(st, i)->v[m->obligations_field];
+        ix->next[i] = -1;
+        if (v < 0 || (size_t)v >= nvalues) continue;
+        if (last[v] < 0) ix->first[v] = (int32_t)i;
+        else ix->next[last[v]] = (int32_t)i;
+        last[v] = (int32_t)i;
+    }
+    free(last);
+    return 0;
+}
+
+static int obligation(lci_build *b, const lci_obligation *o, const kinds_index *ix, lci_robligation *out)
 {
     const lci_model *m = b->m;
     const lci_store *st = &b->ev->stores[m->obligations_type];
+    size_t nvalues = m->types[m->obligations_type].fields[m->obligations_field].nvalues;
     out->kind = lci_strdup(o->kind);
     out->clause = lci_strdup(o->clause ? o->clause : "");
     if (!out->kind || !out->clause) return -1;
     out->due = o->daily ? (m->term_end - m->term_start) / LCI_NS_PER_DAY : o->due;
     out->due_so_far = b->ev->as_of == LCI_NO_AS_OF ? out->due : due_so_far(b, o, out->due);
-    for (size_t i = 0; i < st->n; i++) {
-        const lci_record *r = lci_store_at(st, i);
-        if (r->v[m->obligations_field] != o->enum_value) continue;
+    int32_t i = o->enum_value >= 0 && (size_t)o->enum_value < nvalues ? ix->first[o->enum_value] : -1;
+    for (; i >= 0; i = ix->next[i]) {
         out->delivered++;
-        if (o->has_by_day && late_deliveries(b, o, r) != 0) return -1;
+        if (o->has_by_day && late_deliveries(b, o, lci_store_at(st, (size_t)i)) != 0) return -1;
     }
     if (out->due_so_far < 0 || out->delivered >= out->due_so_far) return 0;
     if (out->due_so_far < out->due)
@@ -308,13 +335,16 @@ static int obligations(lci_build *b)
 {
     lc_result *res = b->res;
     if (!b->m->nobligations) return 0;
+    kinds_index ix = {NULL, NULL};
     res->obligations = calloc(b->m->nobligations, sizeof *res->obligations);
-    if (!res->obligations) return -1;
-    for (size_t i = 0; i < b->m->nobligations; i++) {
+    int ok = res->obligations && index_kinds(b->m, &b->ev->stores[b->m->obligations_type], &ix) == 0;
+    for (size_t i = 0; ok && i < b->m->nobligations; i++) {
         res->nobligations = i + 1;
-        if (obligation(b, &b->m->obligations[i], &res->obligations[i]) != 0) return -1;
+        ok = obligation(b, &b->m->obligations[i], &ix, &res->obligations[i]) == 0;
     }
-    return 0;
+    free(ix.first);
+    free(ix.next);
+    return ok ? 0 : -1;
 }
 
 /* ---- payments (第五条, 第六条, 第三条(二)) ---- */

@@ -136,18 +136,22 @@ static int push_rng(lua_State *L, uint64_t seed)
     return 1;
 }
 
-static int push_rng_protected(lua_State *L)
+/* A replay's generator, and its empty table of event keys (type_keys). */
+static int push_replay_state(lua_State *L)
 {
-    return push_rng(L, *(const uint64_t *)lua_touserdata(L, 1));
+    push_rng(L, *(const uint64_t *)lua_touserdata(L, 1));
+    lua_newtable(L);
+    return 2;
 }
 
-/* Leaves a generator on the stack: 1, or 0 when out of memory. */
+/* Leaves a generator and a table of event keys on the stack: 1, or 0 when
+ * out of memory. */
 static int new_generator(lua_State *L, uint64_t seed)
 {
     if (!lua_checkstack(L, 4)) return 0;
-    lua_pushcfunction(L, push_rng_protected);
+    lua_pushcfunction(L, push_replay_state);
     lua_pushlightuserdata(L, &seed);
-    return lua_pcall(L, 1, 1, 0) == LUA_OK;
+    return lua_pcall(L, 1, 2, 0) == LUA_OK;
 }
 
 /* ---- helpers the scenario sees ---- */
@@ -452,19 +456,46 @@ static void push_field(lua_State *L, const lc_eval *ev, const lci_field *f, int6
     }
 }
 
-static void push_event(lua_State *L, const lc_eval *ev, const lci_record *r)
+/* The keys of an event table of type `type` as Lua strings: its fields'
+ * names, then "type" and "id".  Made once per replay and type in the
+ * table at `keys` (argument 3 of a step), so each event's keys are taken
+ * from an array instead of being looked up as C strings. */
+static int type_keys(lua_State *L, int keys, const lci_event_type *t, int type)
+{
+    if (lua_rawgeti(L, keys, type + 1) == LUA_TTABLE) return lua_gettop(L);
+    lua_pop(L, 1);
+    lua_createtable(L, (int)t->nfields + 2, 0);
+    for (size_t f = 0; f < t->nfields; f++) {
+        lua_pushstring(L, t->fields[f].name);
+        lua_rawseti(L, -2, (lua_Integer)f + 1);
+    }
+    lua_pushliteral(L, "type");
+    lua_rawseti(L, -2, (lua_Integer)t->nfields + 1);
+    lua_pushliteral(L, "id");
+    lua_rawseti(L, -2, (lua_Integer)t->nfields + 2);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, type + 1);
+    return lua_gettop(L);
+}
+
+static void push_event(lua_State *L, int keys, const lc_eval *ev, const lci_record *r)
 {
     const lci_event_type *t = &ev->m->types[r->type];
+    int names = type_keys(L, keys, t, (int)r->type);
     lua_createtable(L, 0, (int)t->nfields + 2);
+    lua_rawgeti(L, names, (lua_Integer)t->nfields + 1);
     lua_pushstring(L, t->name);
-    lua_setfield(L, -2, "type");
+    lua_rawset(L, -3);
+    lua_rawgeti(L, names, (lua_Integer)t->nfields + 2);
     lua_pushstring(L, lci_idtable_get(&ev->ids, r->id));
-    lua_setfield(L, -2, "id");
+    lua_rawset(L, -3);
     for (size_t f = 0; f < t->nfields; f++) {
         if (!lci_has(r, (int)f)) continue;
+        lua_rawgeti(L, names, (lua_Integer)f + 1);
         push_field(L, ev, &t->fields[f], r->v[f]);
-        lua_setfield(L, -2, t->fields[f].name);
+        lua_rawset(L, -3);
     }
+    lua_remove(L, names);
 }
 
 static int enum_value(const char **values, size_t n, const char *s, int64_t *out)
@@ -556,7 +587,8 @@ static int undeclared_key(lua_State *L, int idx, const lci_event_type *t, size_t
 }
 
 /* The table at idx into a record of dst; -1 with the reason in why. */
-static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const char **id, char *why, size_t size)
+static int read_event(lua_State *L, int idx, int keys, lc_eval *dst, lci_record *r, const char **id, char *why,
+                      size_t size)
 {
     lua_pushliteral(L, "type");
     int type = lua_rawget(L, idx) == LUA_TSTRING ? lci_model_type(dst->m, lua_tostring(L, -1)) : -1;
@@ -571,8 +603,9 @@ static int read_event(lua_State *L, int idx, lc_eval *dst, lci_record *r, const 
     memset(r, 0, sizeof *r + t->nfields * sizeof r->v[0]);
     r->type = (uint32_t)type;
     size_t known = 2; /* type and id */
+    int names = type_keys(L, keys, t, type); /* left on the stack: the caller resets it */
     for (size_t f = 0; f < t->nfields; f++) {
-        lua_pushstring(L, t->fields[f].name);
+        lua_rawgeti(L, names, (lua_Integer)f + 1);
         if (lua_rawget(L, idx) != LUA_TNIL) {
             if (read_field(L, -1, dst, &t->fields[f], &r->v[f]) != 0) {
                 lua_pop(L, 1);
@@ -605,10 +638,13 @@ static void record_content(const lc_eval *ev, const lci_record *r, lci_content *
 
 /* Reads the event table at idx into dst's scratch record: 1 when it is an
  * event to commit, 0 when it is invalid (the reason in why). */
-static int table_to_record(lc_eval *dst, lua_State *L, int idx, const char **id, char *why, size_t size)
+static int table_to_record(lc_eval *dst, lua_State *L, int idx, int keys, const char **id, char *why, size_t size)
 {
     if (lua_type(L, idx) != LUA_TTABLE) return snprintf(why, size, "an event must be a table"), 0;
-    return read_event(L, idx, dst, dst->scratch, id, why, size) == 0;
+    int top = lua_gettop(L);
+    int ok = read_event(L, idx, keys, dst, dst->scratch, id, why, size) == 0;
+    lua_settop(L, top); /* the id stays alive in the table */
+    return ok;
 }
 
 static lc_status commit_record(lc_eval *dst, const char *id, const char *source, lc_error *err)
@@ -656,12 +692,12 @@ static int perturb_step(lua_State *L)
 {
     step *st = lua_touserdata(L, 1);
     lua_rawgeti(L, LUA_REGISTRYINDEX, st->sc->perturb_ref);
-    push_event(L, st->src, st->from);
+    push_event(L, 3, st->src, st->from);
     lua_pushvalue(L, 2);
     lua_call(L, 2, 1);
     if (lua_isnil(L, -1)) st->ready = 0;
     else if (lua_type(L, -1) != LUA_TTABLE) luaL_error(L, "perturb must return an event table or nil");
-    else st->ready = table_to_record(st->dst, L, lua_gettop(L), &st->id, st->why, sizeof st->why) ? 1 : -1;
+    else st->ready = table_to_record(st->dst, L, lua_gettop(L), 3, &st->id, st->why, sizeof st->why) ? 1 : -1;
     return 0;
 }
 
@@ -676,7 +712,7 @@ static int extra_step(lua_State *L)
     if (lua_isnil(L, list)) return 0;
     if (lua_type(L, list) != LUA_TTABLE) return luaL_error(L, "extra must return a list of event tables or nil");
     for (lua_Integer i = 1; st->status == LC_OK && lua_rawgeti(L, list, i) != LUA_TNIL; i++) {
-        if (table_to_record(st->dst, L, lua_gettop(L), &st->id, st->why, sizeof st->why))
+        if (table_to_record(st->dst, L, lua_gettop(L), 3, &st->id, st->why, sizeof st->why))
             st->status = commit_record(st->dst, st->id, st->sc->name, st->err);
         else st->status = lci_eval_invalid(st->dst, st->sc->name, 0, st->why, st->err);
         lua_pop(L, 1);
@@ -692,7 +728,8 @@ static lc_status run_step(step *st, lua_CFunction fn)
     lua_pushcfunction(L, fn);
     lua_pushlightuserdata(L, st);
     lua_pushvalue(L, st->rng); /* inside the step, the generator is argument 2 */
-    if (lci_sandbox_call(st->sc->sb, 2, 0, msg, sizeof msg) != 0) return scenario_error(st->sc, msg, st->err);
+    lua_pushvalue(L, st->rng + 1); /* and the keys of event tables (type_keys) argument 3 */
+    if (lci_sandbox_call(st->sc->sb, 3, 0, msg, sizeof msg) != 0) return scenario_error(st->sc, msg, st->err);
     return LC_OK;
 }
 
@@ -781,7 +818,7 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     if (sc) lci_sandbox_begin(sc->sb); /* one replay, one budget */
     step st = {sc, dst, src, NULL, 0, 0, touched, NULL, "", LC_OK, err};
     if (L && !new_generator(L, seed)) rc = lci_oom(err);
-    st.rng = base + 1;
+    st.rng = base + 1; /* and the keys of event tables at base + 2 */
     if (rc == LC_OK && (rc = lci_eval_each_record(src, replay_step, &st)) == LC_ENOMEM) lci_oom(err);
     if (rc == LC_OK && sc && sc->extra_ref != LUA_NOREF && (rc = run_step(&st, extra_step)) == LC_OK) rc = st.status;
     if (L) lua_settop(L, base);
