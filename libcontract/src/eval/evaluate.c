@@ -78,8 +78,7 @@ static lc_status finish_breaches(lci_build *b)
 
 static void free_build(lci_build *b)
 {
-    lci_calendars_free(&b->cals);
-    lci_figures_free(&b->fig, b->m->nmeasures);
+    /* the figures and calendars are the evaluation's (lci_eval_figures) */
     for (size_t i = 0; b->violations && i < b->m->nrules; i++) {
         for (size_t j = 0; j < b->violations[i].n; j++) free(b->violations[i].items[j].events.ids);
         free(b->violations[i].items);
@@ -91,7 +90,7 @@ static void free_build(lci_build *b)
 /* LC_OK; LC_ENOMEM; or another status with b->err set. */
 static lc_status evaluate(lci_build *b)
 {
-    if (lci_calendars_build(&b->cals, b->ev) != 0 || lci_figures_compute(&b->fig, b->ev) != 0) return LC_ENOMEM;
+    if (lci_eval_figures(b->ev, &b->fig, &b->cals) != 0) return LC_ENOMEM;
     b->ctx = (lci_cond_ctx){b->m, &b->cals, 0, b->ev->as_of};
     b->violations = calloc(b->m->nrules + 1, sizeof *b->violations);
     if (!b->violations || lci_shape(b) != 0) return LC_ENOMEM;

@@ -437,3 +437,40 @@ void lci_calendars_free(lci_calendars *cals)
     free(cals->n);
     memset(cals, 0, sizeof *cals);
 }
+
+/* ---- kept between results ---- */
+
+struct lci_figure_cache {
+    uint64_t generation;
+    lci_figures fig;
+    lci_calendars cals;
+};
+
+void lci_figure_cache_free(lc_eval *ev)
+{
+    if (!ev->figures) return;
+    lci_figures_free(&ev->figures->fig, ev->m->nmeasures);
+    lci_calendars_free(&ev->figures->cals);
+    free(ev->figures);
+    ev->figures = NULL;
+}
+
+int lci_eval_figures(lc_eval *ev, lci_figures *fig, lci_calendars *cals)
+{
+    struct lci_figure_cache *c = ev->figures;
+    if (!c || c->generation != ev->generation) {
+        lci_figure_cache_free(ev);
+        if (!(c = calloc(1, sizeof *c))) return -1;
+        c->generation = ev->generation;
+        if (lci_calendars_build(&c->cals, ev) != 0 || lci_figures_compute(&c->fig, ev) != 0) {
+            lci_figures_free(&c->fig, ev->m->nmeasures);
+            lci_calendars_free(&c->cals);
+            free(c);
+            return -1;
+        }
+        ev->figures = c;
+    }
+    *fig = c->fig;
+    *cals = c->cals;
+    return 0;
+}

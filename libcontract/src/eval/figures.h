@@ -41,4 +41,11 @@ static inline const lci_mvalue *lci_figure(const lci_figures *fig, int measure, 
 int lci_calendars_build(lci_calendars *cals, const lc_eval *ev);
 void lci_calendars_free(lci_calendars *cals);
 
+/* The figures and calendars of ev's events, lent (the caller neither
+ * changes nor frees them): computed once and kept in ev until its events
+ * change.  No parameter enters them, so the results of a sweep over
+ * parameter values share them.  0, or -1 when out of memory. */
+int lci_eval_figures(lc_eval *ev, lci_figures *fig, lci_calendars *cals);
+void lci_figure_cache_free(lc_eval *ev);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/figures.h"
 #include "events/cond.h"
 #include "events/evaluation.h"
 
@@ -30,6 +31,7 @@ static void free_accumulators(lc_eval *ev)
 void lc_eval_free(lc_eval *ev)
 {
     if (!ev) return;
+    lci_figure_cache_free(ev);
     free_accumulators(ev);
     lci_idtable_free(&ev->ids);
     lci_idtable_free(&ev->strings);
@@ -370,6 +372,7 @@ void lci_eval_feed_sums(lc_eval *ev, const lci_record *rec, int month, uint64_t 
 lc_status lci_eval_commit(lc_eval *ev, lci_record *rec, const char *id, size_t idlen, uint64_t hash, const lci_content *content,
                           const char *file, long line, lc_error *err)
 {
+    ev->generation++; /* the figures kept for results are out of date */
     if (ev->flags & LC_EVAL_UPDATES) return lci_updates_commit(ev, rec, id, idlen, hash, content, file, line, err);
     const lci_model *m = ev->m;
     const lci_event_type *t = &m->types[rec->type];

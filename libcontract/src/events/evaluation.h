@@ -126,6 +126,8 @@ typedef enum lci_json_reader {
     LCI_READ_CJSON   /* every line through cJSON: the reference the direct reader is tested against */
 } lci_json_reader;
 
+struct lci_figure_cache; /* eval/figures.c */
+
 struct lc_eval {
     lc_engine *engine;
     const lci_model *m;
@@ -133,6 +135,8 @@ struct lc_eval {
     unsigned flags;
     int broken;             /* an error was returned: no more events */
     uint32_t seq;
+    uint64_t generation;    /* changes whenever the events counted change (a commit, a retraction) */
+    struct lci_figure_cache *figures; /* the figures and calendars of the last result, while generation holds */
 
     lci_idtable ids;        /* event ids, exact */
     lci_content *contents;  /* per id: hash of the event's content */

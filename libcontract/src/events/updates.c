@@ -158,6 +158,7 @@ lc_status lci_updates_retract(lc_eval *ev, int type, const char *id, size_t idle
                               long line, lc_error *err)
 {
     size_t slot;
+    ev->generation++; /* the figures kept for results are out of date */
     long found = lci_idtable_lookup(&ev->ids, id, idlen, hash, &slot);
     int retracted = found >= 0 && ev->upd.status[found] == LCI_ST_RETRACTED;
     const lci_record *old = found >= 0 && !retracted ? latest_of(ev, (size_t)found) : NULL;
