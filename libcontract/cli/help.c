@@ -68,7 +68,7 @@ const char cli_help_diff[] =
 
 const char cli_help_sweep[] =
     "usage: contract sweep RULES EVENTS... --vary NAME=FROM:TO:STEP... [options]\n"
-    "       contract sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [options]\n"
+    "       contract sweep RULES EVENTS... --scenario FILE.lua [--samples N] [--seed S] [--jobs N] [options]\n"
     "\n"
     "--vary: the totals for every value from FROM to TO by STEP; several --vary make a grid\n"
     "(every combination).  --scenario: N (default 1000) replays of the events through a Lua\n"
@@ -78,9 +78,12 @@ const char cli_help_sweep[] =
     "\n"
     "  --format text|csv|json   (default text)\n"
     "  --per-sample             with --scenario: one row per sample\n"
+    "  --jobs N                 with --scenario: N worker processes (default: every core); each\n"
+    "                           sample is seeded by its index, so N changes no figure\n"
     EVENT_OPTIONS
     "\n"
-    "exit: 0 done, 2 usage (a value a parameter refuses), 3 rules or scenario, 4 invalid events\n";
+    "exit: 0 done, 2 usage (a value a parameter refuses), 3 rules or scenario, 4 invalid events,\n"
+    "70 a worker process died\n";
 
 const char cli_help_test[] =
     "usage: contract test RULES DIR [--coverage] [--min PCT]\n"
