@@ -1,5 +1,6 @@
 /* emit.c — see emit.h: what a rule found, recorded as its outcome says. */
 #include "eval/emit.h"
+#include "eval/memo.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,7 +115,7 @@ static lc_status emit_incident(lci_build *b, const lci_rule *r, lci_emission *e)
     return LC_OK;
 }
 
-int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events)
+static int push_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events)
 {
     lci_rfinding f = {kind, clause ? clause : "", message, *events};
     if (!message || LCI_PUSH(b->res->findings, b->res_caps.findings, b->res->nfindings, f) != 0) {
@@ -125,11 +126,20 @@ int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *
     return 0;
 }
 
+int lci_build_finding(lci_build *b, const char *kind, const char *clause, char *message, lci_refs *events)
+{
+    if (message && b->recording && lci_memo_keep_finding(b, kind, clause, message, events) != 0) {
+        free(message);
+        return -1;
+    }
+    return push_finding(b, kind, clause, message, events);
+}
+
 static lc_status emit_finding(lci_build *b, const lci_rule *r, lci_emission *e)
 {
     char *message = r->message ? lci_strdup(r->message) : e->reason;
     if (message == e->reason) e->reason = NULL;
-    return lci_build_finding(b, r->id, r->clause, message, &e->events) == 0 ? LC_OK : LC_ENOMEM;
+    return push_finding(b, r->id, r->clause, message, &e->events) == 0 ? LC_OK : LC_ENOMEM;
 }
 
 /* Violations are counted by the termination reasons that name them. */
@@ -145,6 +155,10 @@ static lc_status emit_violation(lci_build *b, const lci_rule *r, lci_emission *e
 lc_status lci_emit(lci_build *b, const lci_rule *r, lci_emission *e)
 {
     lc_status st = LC_ENOMEM;
+    if (b->recording && lci_memo_keep_emission(b, e) != 0) {
+        lci_emission_free(e);
+        return LC_ENOMEM;
+    }
     if (!lci_wants_reason(r) || e->reason) {
         switch (r->outcome) {
         case LCI_R_BREACH: st = emit_breach(b, r, e); break;

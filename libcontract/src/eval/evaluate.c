@@ -1,5 +1,6 @@
 /* evaluate.c — see evaluate.h. */
 #include "eval/evaluate.h"
+#include "eval/memo.h"
 #include "kinds/kind.h"
 #include "sandbox/sandbox.h"
 
@@ -95,7 +96,7 @@ static lc_status evaluate(lci_build *b)
     b->violations = calloc(b->m->nrules + 1, sizeof *b->violations);
     if (!b->violations || lci_shape(b) != 0) return LC_ENOMEM;
     lc_status st = LC_OK;
-    for (size_t i = 0; i < b->m->nrules && st == LC_OK; i++) st = b->m->rules[i].kind->apply(b, &b->m->rules[i]);
+    for (size_t i = 0; i < b->m->nrules && st == LC_OK; i++) st = lci_apply_rule(b, i);
     if (st == LC_OK) st = finish_breaches(b);
     if (st == LC_OK && lci_outcomes(b) != 0) st = LC_ENOMEM;
     if (st == LC_OK) st = lci_headroom(b);

@@ -36,6 +36,7 @@ typedef struct lci_build {
     } res_caps;              /* capacities of the result's arrays */
     lc_error *err;    /* set by a step that returns a status other than LC_OK or LC_ENOMEM */
     struct lci_cap_room *cap_rooms; /* as of an instant: per model cap (caps.c) */
+    lci_rule_memo *recording; /* while a rule applies: where what it finds is kept (memo.h) */
 } lci_build;
 
 /* Event ids (indices into the evaluation's table) as the result's: the

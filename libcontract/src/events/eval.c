@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eval/figures.h"
+#include "eval/memo.h"
 #include "events/cond.h"
 #include "events/evaluation.h"
 
@@ -32,6 +33,7 @@ void lc_eval_free(lc_eval *ev)
 {
     if (!ev) return;
     lci_figure_cache_free(ev);
+    lci_rule_memos_free(ev);
     free_accumulators(ev);
     lci_idtable_free(&ev->ids);
     lci_idtable_free(&ev->strings);

@@ -127,6 +127,7 @@ typedef enum lci_json_reader {
 } lci_json_reader;
 
 struct lci_figure_cache; /* eval/figures.c */
+typedef struct lci_rule_memo lci_rule_memo; /* eval/memo.c */
 
 struct lc_eval {
     lc_engine *engine;
@@ -137,6 +138,7 @@ struct lc_eval {
     uint32_t seq;
     uint64_t generation;    /* changes whenever the events counted change (a commit, a retraction) */
     struct lci_figure_cache *figures; /* the figures and calendars of the last result, while generation holds */
+    lci_rule_memo *rule_memos; /* per rule: what it found for the last result (eval/memo.h) */
 
     lci_idtable ids;        /* event ids, exact */
     lci_content *contents;  /* per id: hash of the event's content */

@@ -163,6 +163,7 @@ static const lci_key keys[] = {
 
 const lci_kind lci_kind_function = {
     .name = "function",
+    .reads_any_param = 1, /* the check function sees every parameter (P) */
     .selects = selects,
     .keys = keys,
     .read = read,

@@ -65,6 +65,7 @@ typedef struct lci_kind {
     const lci_key *keys;         /* the keys it reads, besides every rule's (LCI_KEYS_END ends) */
     lci_family family;
     int on_events;               /* it finds single events of rule->type (unless, a reason's where) */
+    int reads_any_param;         /* its apply may read any parameter, not only those its rule names (Lua) */
     lci_span spans;              /* the span it measures for rates per day, hour or minute */
     /* Reads its keys from the declaration's table at `spec` into rule
      * (rule->type, ->where, ->measure, ->band, ->impact, and its own data);
