@@ -121,6 +121,7 @@ lc_status lc_eval_result(lc_eval *ev, lc_result **out, lc_error *err)
     }
     lc_status st = b.res ? evaluate(&b) : LC_ENOMEM;
     free_build(&b);
+    ev->results += st == LC_OK;
     if (st != LC_OK) {
         lc_result_free(b.res);
         return st == LC_ENOMEM ? lci_oom(err) : st;

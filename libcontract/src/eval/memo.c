@@ -134,8 +134,9 @@ lc_status lci_apply_rule(lci_build *b, size_t i)
 {
     lc_eval *ev = b->ev;
     const lci_rule *r = &b->m->rules[i];
-    /* as of an instant the evaluation is made for one result: nothing to keep */
-    if (r->kind->reads_any_param || ev->as_of != LCI_NO_AS_OF) return r->kind->apply(b, r);
+    /* the first result of an evaluation keeps nothing: most evaluations
+     * (a Monte Carlo sample, one as of an instant) make only one */
+    if (r->kind->reads_any_param || ev->as_of != LCI_NO_AS_OF || ev->results == 0) return r->kind->apply(b, r);
     if (!ev->rule_memos && !(ev->rule_memos = calloc(b->m->nrules + 1, sizeof *ev->rule_memos))) return LC_ENOMEM;
     lci_rule_memo *m = &ev->rule_memos[i];
     return holds(b, r, m) ? replay(b, r, m) : apply_keeping(b, r, m);

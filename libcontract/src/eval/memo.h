@@ -8,7 +8,9 @@
  * those parameters' values stay as they were, the rule's emissions are
  * replayed: priced again (amounts may use any parameter) and recorded as
  * its outcome says, in the order it found them.  A rule of a kind that
- * may read any parameter (a Lua function) is always applied. */
+ * may read any parameter (a Lua function) is always applied, and so is
+ * every rule for an evaluation's first result (most evaluations make only
+ * one: keeping would be a cost without a use). */
 #ifndef LCI_MEMO_H
 #define LCI_MEMO_H
 

@@ -139,6 +139,7 @@ struct lc_eval {
     uint64_t generation;    /* changes whenever the events counted change (a commit, a retraction) */
     struct lci_figure_cache *figures; /* the figures and calendars of the last result, while generation holds */
     lci_rule_memo *rule_memos; /* per rule: what it found for the last result (eval/memo.h) */
+    uint64_t results;       /* results made of it so far */
 
     lci_idtable ids;        /* event ids, exact */
     lci_content *contents;  /* per id: hash of the event's content */
