@@ -15,8 +15,9 @@ typedef struct kept {
 } kept;
 
 struct lci_rule_memo {
-    int valid;
-    uint64_t generation;  /* the evaluation's when kept */
+    int seen;             /* the rule applied for an earlier result: generation and params say when */
+    int valid;            /* items hold what it found then */
+    uint64_t generation;  /* the evaluation's then */
     lci_dec *params;      /* the values of the rule's parameters then */
     kept *items;
     size_t n, cap;
@@ -85,15 +86,25 @@ int lci_memo_keep_finding(lci_build *b, const char *kind, const char *clause, co
     return keep(b, &e, message, kind, clause);
 }
 
-/* Whether m holds what rule r finds now. */
-static int holds(const lci_build *b, const lci_rule *r, const lci_rule_memo *m)
+/* Whether the rule's events and parameters are as when it last applied. */
+static int unchanged(const lci_build *b, const lci_rule *r, const lci_rule_memo *m)
 {
-    if (!m->valid || m->generation != b->ev->generation) return 0;
+    if (!m->seen || m->generation != b->ev->generation) return 0;
     for (size_t i = 0; i < r->nparams; i++) {
         lci_dec now = b->m->params[r->params[i]].value, then = m->params[i];
         if (now.coef != then.coef || now.scale != then.scale) return 0; /* 99.5 and 99.50 are written apart */
     }
     return 1;
+}
+
+/* Notes the events and parameters r applies under now. */
+static lc_status note_state(const lci_build *b, const lci_rule *r, lci_rule_memo *m)
+{
+    if (!m->params && r->nparams && !(m->params = malloc(r->nparams * sizeof *m->params))) return LC_ENOMEM;
+    for (size_t i = 0; i < r->nparams; i++) m->params[i] = b->m->params[r->params[i]].value;
+    m->generation = b->ev->generation;
+    m->seen = 1;
+    return LC_OK;
 }
 
 static lc_status replay(lci_build *b, const lci_rule *r, const lci_rule_memo *m)
@@ -114,20 +125,17 @@ static lc_status replay(lci_build *b, const lci_rule *r, const lci_rule_memo *m)
     return LC_OK;
 }
 
-/* Applies r, keeping what it finds in m. */
-static lc_status apply_keeping(lci_build *b, const lci_rule *r, lci_rule_memo *m)
+/* Applies r, keeping what it finds in m when `keep`. */
+static lc_status apply_noting(lci_build *b, const lci_rule *r, lci_rule_memo *m, int keep)
 {
     memo_clear(m);
-    if (!m->params && r->nparams && !(m->params = malloc(r->nparams * sizeof *m->params))) return LC_ENOMEM;
-    b->recording = m;
+    b->recording = keep ? m : NULL;
     lc_status st = r->kind->apply(b, r);
     b->recording = NULL;
     if (st == LC_OK && m->failed) st = LC_ENOMEM;
-    if (st != LC_OK) return st;
-    for (size_t i = 0; i < r->nparams; i++) m->params[i] = b->m->params[r->params[i]].value;
-    m->generation = b->ev->generation;
-    m->valid = 1;
-    return LC_OK;
+    if (st == LC_OK) st = note_state(b, r, m);
+    m->valid = st == LC_OK && keep;
+    return st;
 }
 
 lc_status lci_apply_rule(lci_build *b, size_t i)
@@ -139,5 +147,9 @@ lc_status lci_apply_rule(lci_build *b, size_t i)
     if (r->kind->reads_any_param || ev->as_of != LCI_NO_AS_OF || ev->results == 0) return r->kind->apply(b, r);
     if (!ev->rule_memos && !(ev->rule_memos = calloc(b->m->nrules + 1, sizeof *ev->rule_memos))) return LC_ENOMEM;
     lci_rule_memo *m = &ev->rule_memos[i];
-    return holds(b, r, m) ? replay(b, r, m) : apply_keeping(b, r, m);
+    /* kept only once a result finds the rule as the last one did: a rule
+     * on the parameter a grid varies fastest is never kept, so it is not
+     * copied for nothing at every cell */
+    if (!unchanged(b, r, m)) return apply_noting(b, r, m, 0);
+    return m->valid ? replay(b, r, m) : apply_noting(b, r, m, 1);
 }

@@ -7,7 +7,10 @@
  * declaration names (rule->params).  While the evaluation's events and
  * those parameters' values stay as they were, the rule's emissions are
  * replayed: priced again (amounts may use any parameter) and recorded as
- * its outcome says, in the order it found them.  A rule of a kind that
+ * its outcome says, in the order it found them.  What a rule found is
+ * kept once a result finds it unchanged since the last one (the rule on
+ * a grid's fastest axis changes at every cell: keeping it would only
+ * copy).  A rule of a kind that
  * may read any parameter (a Lua function) is always applied, and so is
  * every rule for an evaluation's first result (most evaluations make only
  * one: keeping would be a cost without a use). */
