@@ -130,6 +130,48 @@ Test(strstore, a_view_outlives_its_list_and_ignores_later_strings)
 
 /* ---- lci_idtable ---- */
 
+/* String i of the copy tests: short ones, a long one now and then. */
+static size_t copy_test_string(size_t i, char *buf, size_t size)
+{
+    if (i % 97 == 5) {
+        memset(buf, 'a' + (int)(i % 26), 300);
+        return (size_t)snprintf(buf + 300, size - 300, "-%zu", i) + 300;
+    }
+    return (size_t)snprintf(buf, size, "id-%zu", i);
+}
+
+/* A copy made at any length (inside a block, at a block's end, empty)
+ * holds the same strings, and both go on alike and apart. */
+Test(strstore, a_copy_has_the_same_strings_and_grows_apart)
+{
+    static const size_t AT[] = {0, 1, 255, 256, 257, 700, 2000, 5000};
+    char buf[400];
+    for (size_t a = 0; a < sizeof AT / sizeof *AT; a++) {
+        lci_strlist src = {0}, dst = {0};
+        uint32_t index;
+        for (size_t i = 0; i < AT[a]; i++) {
+            size_t len = copy_test_string(i, buf, sizeof buf);
+            cr_assert_eq(lci_strlist_add(&src, buf, len, &index), 0);
+        }
+        cr_assert_eq(lci_strlist_copy(&dst, &src), 0);
+        cr_assert_eq(lci_strlist_copy(&dst, &src) != 0, dst.n > 0, "a list that is not empty takes no copy");
+        for (size_t i = AT[a]; i < AT[a] + 600; i++) { /* both go on: the copy's cursor is its own */
+            size_t len = copy_test_string(i, buf, sizeof buf);
+            cr_assert_eq(lci_strlist_add(&src, buf, len, &index), 0);
+            cr_assert_eq(lci_strlist_add(&dst, buf, len, &index), 0);
+            cr_assert_eq(index, i);
+        }
+        for (size_t i = 0; i < AT[a] + 600; i++) {
+            size_t len = copy_test_string(i, buf, sizeof buf), got_len, src_len;
+            const char *got = lci_strlist_get(&dst, (uint32_t)i, &got_len), *had = lci_strlist_get(&src, (uint32_t)i, &src_len);
+            cr_assert_eq(got_len, len, "string %zu of a copy at %zu", i, AT[a]);
+            cr_assert(memcmp(got, buf, len) == 0 && got != had, "string %zu of a copy at %zu", i, AT[a]);
+        }
+        lci_strlist_free(&src);
+        lci_strlist_free(&dst);
+    }
+}
+
 Test(idtable, two_step_add_finds_the_slot_once)
 {
     lci_idtable t;
@@ -150,6 +192,30 @@ Test(idtable, two_step_add_finds_the_slot_once)
     cr_assert_eq(lci_idtable_find(&t, "e1", 2, lci_idtable_hash(&t, "e1", 2)), 1);
     cr_assert_eq(lci_idtable_find(&t, "e", 1, lci_idtable_hash(&t, "e", 1)), -1);
     lci_idtable_free(&t);
+}
+
+Test(idtable, a_copy_finds_every_id_and_grows_on_its_own)
+{
+    lci_idtable t, c;
+    lci_idtable_init(&t, 7);
+    lci_idtable_init(&c, 7);
+    char id[32];
+    uint32_t index;
+    int added;
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(id, sizeof id, "e%d", i);
+        cr_assert_eq(lci_idtable_intern(&t, id, (size_t)n, &index, &added), 0);
+    }
+    cr_assert_eq(lci_idtable_copy(&c, &t), 0);
+    for (int i = 0; i < 20000; i++) { /* the first 5000 found, the rest added at the next index */
+        int n = snprintf(id, sizeof id, "e%d", i);
+        cr_assert_eq(lci_idtable_intern(&c, id, (size_t)n, &index, &added), 0);
+        cr_assert_eq(index, (uint32_t)i);
+        cr_assert_eq(added, i >= 5000);
+    }
+    cr_assert_eq(lci_idtable_find(&t, "e6000", 5, lci_idtable_hash(&t, "e6000", 5)), -1, "the original grew");
+    lci_idtable_free(&t);
+    lci_idtable_free(&c);
 }
 
 Test(idtable, crowded_homes_stay_in_tag_order_and_all_are_found)

@@ -100,6 +100,21 @@ int lci_idtable_grow(lci_idtable *t)
     }
 }
 
+int lci_idtable_copy(lci_idtable *dst, const lci_idtable *src)
+{
+    if (dst->nslots || dst->strings.n || dst->seed != src->seed) return -1;
+    if (!src->nslots) return 0;
+    void *block;
+    uint64_t *slots = new_slots(src->nslots + LCI_SPARE_SLOTS, &block);
+    if (!slots) return -1;
+    memcpy(slots, src->slots, (src->nslots + LCI_SPARE_SLOTS) * sizeof *slots);
+    dst->slots = slots;
+    dst->slots_block = block;
+    dst->nslots = src->nslots;
+    dst->crowded = src->crowded;
+    return lci_strlist_copy(&dst->strings, &src->strings); /* the same strings at the same indices */
+}
+
 int lci_idtable_expect(lci_idtable *t, size_t n)
 {
     if (t->nslots) return 0;

@@ -71,6 +71,9 @@ int lci_idtable_grow(lci_idtable *t);
 /* Room for n strings at once in a table that has none yet (a replay knows
  * how many ids are coming): 0, or -1 when out of memory. */
 int lci_idtable_expect(lci_idtable *t, size_t n);
+/* dst, empty and of the same seed, becomes a copy of src: 0, or -1 (out
+ * of memory, or dst not empty). */
+int lci_idtable_copy(lci_idtable *dst, const lci_idtable *src);
 static inline int lci_idtable_reserve(lci_idtable *t)
 {
     /* the load stays under 0.7 so probes stay short */

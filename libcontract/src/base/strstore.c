@@ -105,6 +105,60 @@ int lci_strlist_add_slow(lci_strlist *l, const char *s, size_t len, uint32_t *in
     return 0;
 }
 
+/* The block of starts[] (blocks of unit << k bytes) that holds a cursor at
+ * `at` with `room` bytes after it, and the cursor's offset in it; -1 when
+ * none (the room must fit: the end of one block may be another's start). */
+static int block_holding(uintptr_t at, size_t room, const uintptr_t *starts, size_t unit, size_t *offset)
+{
+    for (int k = 0; at && k < LCI_BLOCKS; k++)
+        if (starts[k] && at >= starts[k] && at + room <= starts[k] + (unit << k)) {
+            *offset = at - starts[k];
+            return k;
+        }
+    return -1;
+}
+
+/* Points dst's cursors at the places of src's, in dst's copy of the blocks. */
+static void rebase_cursors(lci_strlist *dst, const lci_strlist *src)
+{
+    uintptr_t text[LCI_BLOCKS], pos[LCI_BLOCKS];
+    for (int k = 0; k < LCI_BLOCKS; k++) {
+        text[k] = (uintptr_t)src->blocks->text[k];
+        pos[k] = (uintptr_t)src->blocks->pos[k];
+    }
+    size_t off;
+    int k = block_holding((uintptr_t)src->text, src->text_room, text, LCI_TEXT_UNIT, &off);
+    dst->text = k >= 0 ? (unsigned char *)dst->blocks->text[k] + off : NULL;
+    if (k < 0) dst->text_room = 0;
+    k = block_holding((uintptr_t)src->pos, src->pos_room * sizeof(uint32_t), pos, LCI_POS_UNIT * sizeof(uint32_t), &off);
+    dst->pos = k >= 0 ? dst->blocks->pos[k] + off / sizeof(uint32_t) : NULL;
+    if (k < 0) dst->pos_room = 0;
+}
+
+int lci_strlist_copy(lci_strlist *dst, const lci_strlist *src)
+{
+    if (dst->blocks || dst->n) return -1;
+    if (!src->blocks) return 0;
+    lci_strblocks *b = calloc(1, sizeof *b);
+    if (!b) return -1;
+    atomic_init(&b->refs, 1);
+    const lci_strblocks *from = src->blocks;
+    int ok = 1;
+    for (int k = 0; ok && k < LCI_BLOCKS; k++) {
+        size_t text = LCI_TEXT_UNIT << k, pos = (LCI_POS_UNIT << k) * sizeof(uint32_t);
+        if (from->text[k]) ok = (b->text[k] = new_block(text)) && memcpy(b->text[k], from->text[k], text);
+        if (ok && from->pos[k]) ok = (b->pos[k] = new_block(pos)) && memcpy(b->pos[k], from->pos[k], pos);
+    }
+    if (!ok) {
+        release(b);
+        return -1;
+    }
+    *dst = *src;
+    dst->blocks = b;
+    rebase_cursors(dst, src);
+    return 0;
+}
+
 void lci_strlist_free(lci_strlist *l)
 {
     release(l->blocks);

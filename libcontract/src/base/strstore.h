@@ -68,6 +68,10 @@ static inline int lci_strlist_add(lci_strlist *l, const char *s, size_t len, uin
 }
 void lci_strlist_free(lci_strlist *l);
 
+/* dst, empty, becomes a copy of src (its own blocks): 0, or -1 when out of
+ * memory or dst is not empty. */
+int lci_strlist_copy(lci_strlist *dst, const lci_strlist *src);
+
 /* String `index` (NUL-terminated) and its length; index < l->n. */
 const char *lci_strlist_get(const lci_strlist *l, uint32_t index, size_t *len);
 

@@ -34,6 +34,7 @@ void lc_eval_free(lc_eval *ev)
     if (!ev) return;
     lci_figure_cache_free(ev);
     lci_rule_memos_free(ev);
+    lci_replay_base_free(ev);
     free_accumulators(ev);
     lci_idtable_free(&ev->ids);
     lci_idtable_free(&ev->strings);

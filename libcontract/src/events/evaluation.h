@@ -140,6 +140,7 @@ struct lc_eval {
     struct lci_figure_cache *figures; /* the figures and calendars of the last result, while generation holds */
     lci_rule_memo *rule_memos; /* per rule: what it found for the last result (eval/memo.h) */
     uint64_t results;       /* results made of it so far */
+    struct lci_replay_base *replay_base; /* LC_EVAL_KEEP_EVENTS: the head of its log committed, for replays (replay.c) */
 
     lci_idtable ids;        /* event ids, exact */
     lci_content *contents;  /* per id: hash of the event's content */
@@ -279,6 +280,25 @@ lc_status lci_updates_retract(lc_eval *ev, int type, const char *id, size_t idle
 lc_status lci_updates_settle(lc_eval *ev, lc_error *err);
 lc_status lci_updates_records(const lc_eval *ev, const lci_record ***out, size_t *n);
 void lci_updates_free(lci_updates *u);
+
+/* dst, a new evaluation of src's engine and flags with nothing committed,
+ * takes a copy of what src's events left (replay.c): ids, strings, kept
+ * records, averages and counts, warnings, lines not counted.  0, or -1
+ * when out of memory or when src holds what is not copied (updates, a
+ * log of its events, undeclared fields): dst is then to be freed. */
+int lci_eval_copy_state(lc_eval *dst, const lc_eval *src);
+
+/* What the first `records` records of src's log (`bytes` long) leave in
+ * an evaluation of flags `flags` (replay.c): made once and kept in src
+ * while its events stay, for replays whose head is the same in every
+ * sample.  NULL when it cannot be made (out of memory, or a record it
+ * commits fails: the replay then goes the long way and meets it). */
+const lc_eval *lci_replay_base(lc_eval *src, unsigned flags, size_t records, size_t bytes);
+void lci_replay_base_free(lc_eval *ev);
+
+/* fn for each record of src's log (no updates) from byte `from` on. */
+lc_status lci_eval_each_record_from(const lc_eval *src, size_t from, lc_status (*fn)(void *ctx, const lci_record *r),
+                                    void *ctx);
 
 /* Room in an empty dst for the ids and kept records of src, which is to
  * be replayed into it (replay.c): 0, or -1 when out of memory. */

@@ -770,6 +770,42 @@ static lc_status replay_step(void *ctx, const lci_record *r)
     return replay_plain(st->dst, st->src, r, st->err);
 }
 
+/* Records at the head of a log that perturb is not called for are worth
+ * copying from a base rather than committing from this many on. */
+#define HEAD_WORTH 32
+
+/* A replay whose log starts with records perturb is not called for takes
+ * what they leave from a base kept in src (made by the first such replay:
+ * the same commits in the same order, so the same state) and goes on
+ * from the first touched record, at *from in the log. */
+static lc_status start_from_head(step *st, size_t *from)
+{
+    const lc_eval *src = st->src;
+    lc_eval *dst = st->dst;
+    int perturbs = st->sc && st->sc->perturb_ref != LUA_NOREF;
+    *from = 0;
+    if ((src->flags & LC_EVAL_UPDATES) || (dst->flags & (LC_EVAL_UPDATES | LC_EVAL_KEEP_EVENTS)) || dst->seq ||
+        dst->nwarnings || dst->broken)
+        return LC_OK;
+    size_t records = 0, bytes = 0;
+    while (bytes < src->log_len) {
+        const lci_record *r = (const lci_record *)(const void *)(src->log + bytes);
+        if (perturbs && touched(st, r)) break;
+        bytes += src->stores[r->type].stride;
+        records++;
+    }
+    if (records < HEAD_WORTH) return LC_OK;
+    /* the base is a cache in src: none of src's events or figures changes */
+    const lc_eval *base = lci_replay_base((lc_eval *)(uintptr_t)src, dst->flags, records, bytes);
+    if (!base) return LC_OK; /* the long way, which meets whatever stopped the base */
+    if (lci_eval_copy_state(dst, base) != 0) {
+        dst->broken = 1;
+        return lci_oom(st->err);
+    }
+    *from = bytes;
+    return LC_OK;
+}
+
 /* A touches entry m cannot apply: a type it does not declare, or a window
  * on a type anchored at a month. */
 static lc_status touch_error(const lc_scenario *sc, const lci_model *m, const touch *t, int type, lc_error *err)
@@ -809,7 +845,6 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     if (!(src->flags & LC_EVAL_KEEP_EVENTS)) return lci_fail(err, LC_EUSAGE, NULL, 0, "the source evaluation did not keep its events (LC_EVAL_KEEP_EVENTS)");
     if (dst->m != src->m) return lci_fail(err, LC_EUSAGE, NULL, 0, "replays need evaluations of the same engine");
     if (dst == src || dst->broken) return lci_fail(err, LC_EUSAGE, NULL, 0, "lc_eval_replay: cannot replay into this evaluation");
-    if (dst->seq == 0 && lci_eval_expect_like(dst, src) != 0) return lci_oom(err);
     unsigned char *touched = NULL;
     lc_status rc = touched_types(sc, dst->m, &touched, err);
     if (rc != LC_OK) return rc;
@@ -819,7 +854,12 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     step st = {sc, dst, src, NULL, 0, 0, touched, NULL, "", LC_OK, err};
     if (L && !new_generator(L, seed)) rc = lci_oom(err);
     st.rng = base + 1; /* and the keys of event tables at base + 2 */
-    if (rc == LC_OK && (rc = lci_eval_each_record(src, replay_step, &st)) == LC_ENOMEM) lci_oom(err);
+    size_t from = 0;
+    if (rc == LC_OK) rc = start_from_head(&st, &from);
+    if (rc == LC_OK && lci_eval_expect_like(dst, src) != 0) rc = lci_oom(err);
+    if (rc == LC_OK) rc = from ? lci_eval_each_record_from(src, from, replay_step, &st)
+                               : lci_eval_each_record(src, replay_step, &st);
+    if (rc == LC_ENOMEM) lci_oom(err);
     if (rc == LC_OK && sc && sc->extra_ref != LUA_NOREF && (rc = run_step(&st, extra_step)) == LC_OK) rc = st.status;
     if (L) lua_settop(L, base);
     free(touched);
