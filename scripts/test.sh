@@ -3,7 +3,7 @@
 # tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh valgrind chromium fonts-noto-cjk python3-dask python3-distributed
+bash scripts/setup.sh valgrind chromium fonts-noto-cjk python3-dask python3-distributed procps
 
 echo "== build (-Wall -Wextra -Werror) and tests"
 bash scripts/build.sh build
