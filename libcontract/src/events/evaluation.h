@@ -283,9 +283,10 @@ void lci_updates_free(lci_updates *u);
 
 /* dst, a new evaluation of src's engine and flags with nothing committed,
  * takes a copy of what src's events left (replay.c): ids, strings, kept
- * records, averages and counts, warnings, lines not counted.  0, or -1
- * when out of memory or when src holds what is not copied (updates, a
- * log of its events, undeclared fields): dst is then to be freed. */
+ * records, averages and counts, warnings, lines not counted.  0; or -1
+ * when dst is not new or src holds what is not copied (updates, a log of
+ * its events, undeclared fields) — the caller checks that first — or when
+ * memory runs out, which may leave part of a copy: dst is then broken. */
 int lci_eval_copy_state(lc_eval *dst, const lc_eval *src);
 
 /* What the first `records` records of src's log (`bytes` long) leave in
