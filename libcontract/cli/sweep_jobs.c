@@ -51,11 +51,23 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+/* The length of a sample's record and of an error's, and room for either. */
+#define ERROR_LEN (sizeof(wire_head) + sizeof(lc_error))
+
+static size_t sample_len(const sweep_jobs *j)
+{
+    return sizeof(wire_head) + sizeof(sample) + j->ncaps;
+}
+
+static size_t record_room(const sweep_jobs *j)
+{
+    return sample_len(j) > ERROR_LEN ? sample_len(j) : ERROR_LEN;
+}
+
 /* A worker's life: its samples, each sent as it is done; exits. */
 static void work(const sweep_jobs *j, int index, int fd)
 {
-    size_t len = sizeof(wire_head) + sizeof(sample) + j->ncaps;
-    unsigned char *rec = malloc(len > sizeof(wire_head) + sizeof(lc_error) ? len : sizeof(wire_head) + sizeof(lc_error));
+    unsigned char *rec = malloc(record_room(j));
     if (!rec) _exit(EXIT_NOMEM);
     for (long k = index; k < j->n; k += j->jobs) {
         lc_error err = {0};
@@ -65,7 +77,7 @@ static void work(const sweep_jobs *j, int index, int fd)
         memcpy(rec, &h, sizeof h);
         if (h.status == LC_OK) memcpy(rec + sizeof h, &s, sizeof s);
         else memcpy(rec + sizeof h, &err, sizeof err);
-        if (write_all(fd, rec, h.status == LC_OK ? len : sizeof h + sizeof err) != 0) _exit(EXIT_OUTPUT);
+        if (write_all(fd, rec, h.status == LC_OK ? sample_len(j) : ERROR_LEN) != 0) _exit(EXIT_OUTPUT);
         if (h.status != LC_OK) break;
     }
     free(rec);
@@ -116,11 +128,11 @@ static void take(const sweep_jobs *j, worker *w, lc_error *first_err, long *firs
 }
 
 /* Reads what is there from w; 1 at the end of its pipe. */
-static int drain(const sweep_jobs *j, worker *w, size_t len, lc_error *first_err, long *first_k, long *done)
+static int drain(const sweep_jobs *j, worker *w, lc_error *first_err, long *first_k, long *done)
 {
-    size_t need = w->have >= sizeof(wire_head) && ((wire_head *)(void *)w->buf)->status != LC_OK
-                      ? sizeof(wire_head) + sizeof(lc_error)
-                      : w->have < sizeof(wire_head) ? sizeof(wire_head) : len;
+    size_t need = w->have < sizeof(wire_head)                             ? sizeof(wire_head)
+                  : ((wire_head *)(void *)w->buf)->status != LC_OK ? ERROR_LEN
+                                                                        : sample_len(j);
     ssize_t n = read(w->fd, w->buf + w->have, need - w->have);
     if (n < 0 && errno == EINTR) return 0;
     if (n <= 0) return 1;
@@ -192,14 +204,12 @@ static int run_here(const sweep_jobs *j)
 int sweep_run_jobs(const sweep_jobs *j)
 {
     if (j->jobs <= 1 || j->n <= 1) return run_here(j);
-    size_t len = sizeof(wire_head) + (sizeof(sample) + j->ncaps > sizeof(lc_error) ? sizeof(sample) + j->ncaps
-                                                                                       : sizeof(lc_error));
     worker *ws = calloc((size_t)j->jobs, sizeof *ws);
     struct pollfd *fds = calloc((size_t)j->jobs, sizeof *fds);
     int rc = ws && fds ? EXIT_OK : cli_nomem(), started = 0, open = 0;
     for (int i = 0; rc == EXIT_OK && i < j->jobs; i++) {
         ws[i].fd = -1;
-        if (!(ws[i].buf = malloc(len))) rc = cli_nomem();
+        if (!(ws[i].buf = malloc(record_room(j)))) rc = cli_nomem();
         else if (start(j, &ws[i], i) != 0) {
             fprintf(stderr, "contract: sweep: cannot start worker %d of %d: %s\n", i + 1, j->jobs, strerror(errno));
             rc = EXIT_INTERNAL;
@@ -214,7 +224,7 @@ int sweep_run_jobs(const sweep_jobs *j)
         for (int i = 0; i < started && dead < 0; i++) {
             if (ws[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             long before = done;
-            int ended = drain(j, &ws[i], sizeof(wire_head) + sizeof(sample) + j->ncaps, &first_err, &first_k, &done);
+            int ended = drain(j, &ws[i], &first_err, &first_k, &done);
             if (done != before) cli_progress_step(j->progress, (double)done);
             if (!ended) continue;
             close(ws[i].fd);

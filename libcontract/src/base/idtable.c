@@ -100,17 +100,24 @@ int lci_idtable_grow(lci_idtable *t)
     }
 }
 
+/* Empty slots of nslots homes for t, which has none yet: 0, or -1. */
+static int first_slots(lci_idtable *t, size_t nslots)
+{
+    void *block;
+    uint64_t *slots = new_slots(nslots + LCI_SPARE_SLOTS, &block);
+    if (!slots) return -1;
+    t->slots = slots;
+    t->slots_block = block;
+    t->nslots = nslots;
+    return 0;
+}
+
 int lci_idtable_copy(lci_idtable *dst, const lci_idtable *src)
 {
     if (dst->nslots || dst->strings.n || dst->seed != src->seed) return -1;
     if (!src->nslots) return 0;
-    void *block;
-    uint64_t *slots = new_slots(src->nslots + LCI_SPARE_SLOTS, &block);
-    if (!slots) return -1;
-    memcpy(slots, src->slots, (src->nslots + LCI_SPARE_SLOTS) * sizeof *slots);
-    dst->slots = slots;
-    dst->slots_block = block;
-    dst->nslots = src->nslots;
+    if (first_slots(dst, src->nslots) != 0) return -1;
+    memcpy(dst->slots, src->slots, (src->nslots + LCI_SPARE_SLOTS) * sizeof *dst->slots);
     dst->crowded = src->crowded;
     return lci_strlist_copy(&dst->strings, &src->strings); /* the same strings at the same indices */
 }
@@ -120,13 +127,7 @@ int lci_idtable_expect(lci_idtable *t, size_t n)
     if (t->nslots) return 0;
     size_t nslots = 64;
     while ((n + 1) * 10 > nslots * 7) nslots *= 2;
-    void *block;
-    uint64_t *slots = new_slots(nslots + LCI_SPARE_SLOTS, &block);
-    if (!slots) return -1;
-    t->slots = slots;
-    t->slots_block = block;
-    t->nslots = nslots;
-    return 0;
+    return first_slots(t, nslots);
 }
 
 int lci_idtable_add(lci_idtable *t, const char *s, size_t len, uint64_t hash, uint32_t *index)

@@ -285,11 +285,12 @@ static int64_t due_so_far(const lci_build *b, const lci_obligation *o, int64_t d
  * next[i] chain the records whose obligations field is v (-1 ends). */
 typedef struct kinds_index {
     int32_t *first, *next;
+    size_t nvalues; /* of the obligations field */
 } kinds_index;
 
 static int index_kinds(const lci_model *m, const lci_store *st, kinds_index *ix)
 {
-    size_t nvalues = m->types[m->obligations_type].fields[m->obligations_field].nvalues;
+    size_t nvalues = ix->nvalues = m->types[m->obligations_type].fields[m->obligations_field].nvalues;
     ix->first = malloc((nvalues + 1) * sizeof *ix->first);
     ix->next = malloc((st->n + 1) * sizeof *ix->next);
     if (!ix->first || !ix->next) return -1;
@@ -312,13 +313,12 @@ static int obligation(lci_build *b, const lci_obligation *o, const kinds_index *
 {
     const lci_model *m = b->m;
     const lci_store *st = &b->ev->stores[m->obligations_type];
-    size_t nvalues = m->types[m->obligations_type].fields[m->obligations_field].nvalues;
     out->kind = lci_strdup(o->kind);
     out->clause = lci_strdup(o->clause ? o->clause : "");
     if (!out->kind || !out->clause) return -1;
     out->due = o->daily ? (m->term_end - m->term_start) / LCI_NS_PER_DAY : o->due;
     out->due_so_far = b->ev->as_of == LCI_NO_AS_OF ? out->due : due_so_far(b, o, out->due);
-    int32_t i = o->enum_value >= 0 && (size_t)o->enum_value < nvalues ? ix->first[o->enum_value] : -1;
+    int32_t i = o->enum_value >= 0 && (size_t)o->enum_value < ix->nvalues ? ix->first[o->enum_value] : -1;
     for (; i >= 0; i = ix->next[i]) {
         out->delivered++;
         if (o->has_by_day && late_deliveries(b, o, lci_store_at(st, (size_t)i)) != 0) return -1;
@@ -335,7 +335,7 @@ static int obligations(lci_build *b)
 {
     lc_result *res = b->res;
     if (!b->m->nobligations) return 0;
-    kinds_index ix = {NULL, NULL};
+    kinds_index ix = {NULL, NULL, 0};
     res->obligations = calloc(b->m->nobligations, sizeof *res->obligations);
     int ok = res->obligations && index_kinds(b->m, &b->ev->stores[b->m->obligations_type], &ix) == 0;
     for (size_t i = 0; ok && i < b->m->nobligations; i++) {

@@ -196,13 +196,13 @@ static int copy_months(lci_build *b)
     res->nmonths = (size_t)m->nmonths;
     column_rules *cols = calloc(n + 1, sizeof *cols);
     const lci_rule **charted = malloc((n + 1) * (m->nrules + 1) * sizeof *charted);
-    int ok = cols && charted;
+    int ok = cols && charted, scores = score_measure(m);
     for (size_t c = 0; ok && c <= n; c++) {
-        int measure = c < n ? m->month_columns[c].measure : score_measure(m); /* the last: the score's */
+        int measure = c < n ? m->month_columns[c].measure : scores; /* the last: the score's */
         cols[c].charted = charted + c * (m->nrules + 1);
         if (measure >= 0) column_rules_of(m, measure, &cols[c]);
     }
-    const column_rules *score = ok && score_measure(m) >= 0 ? &cols[n] : NULL;
+    const column_rules *score = ok && scores >= 0 ? &cols[n] : NULL;
     for (int i = 0; ok && i < m->nmonths; i++) ok = copy_month(b, cols, score, i) == 0;
     free(cols);
     free(charted);

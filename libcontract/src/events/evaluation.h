@@ -289,13 +289,22 @@ void lci_updates_free(lci_updates *u);
  * memory runs out, which may leave part of a copy: dst is then broken. */
 int lci_eval_copy_state(lc_eval *dst, const lc_eval *src);
 
-/* What the first `records` records of src's log (`bytes` long) leave in
- * an evaluation of flags `flags` (replay.c): made once and kept in src
- * while its events stay, for replays whose head is the same in every
- * sample.  NULL when it cannot be made (out of memory, or a record it
- * commits fails: the replay then goes the long way and meets it). */
-const lc_eval *lci_replay_base(lc_eval *src, unsigned flags, size_t records, size_t bytes);
+/* What the first `records` records of src's log leave in an evaluation
+ * of flags `flags` (replay.c): made once and kept in src while its events
+ * stay, for replays whose head is the same in every sample.  NULL when it
+ * cannot be made (out of memory, or a record it commits fails: the
+ * replay then goes the long way and meets it). */
+const lc_eval *lci_replay_base(lc_eval *src, unsigned flags, size_t records);
 void lci_replay_base_free(lc_eval *ev);
+
+/* The record at byte *off of ev's log (LC_EVAL_KEEP_EVENTS); *off moves
+ * past it. */
+static inline const lci_record *lci_log_next(const lc_eval *ev, size_t *off)
+{
+    const lci_record *r = (const lci_record *)(const void *)(ev->log + *off);
+    *off += ev->stores[r->type].stride;
+    return r;
+}
 
 /* fn for each record of src's log (no updates) from byte `from` on. */
 lc_status lci_eval_each_record_from(const lc_eval *src, size_t from, lc_status (*fn)(void *ctx, const lci_record *r),
@@ -310,6 +319,8 @@ int lci_eval_expect_like(lc_eval *dst, const lc_eval *src);
  * under its id and content in src. */
 int lci_eval_copy_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
 lc_status lci_eval_commit_copy(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
+/* Both: a kept record of src committed into dst as it is. */
+lc_status lci_eval_replay_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err);
 
 /* Whether a record of an as-of evaluation was still open at its instant
  * (its end after it, counted to it: asof.c). */

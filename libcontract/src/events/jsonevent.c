@@ -285,6 +285,9 @@ struct lci_jkey {
     uint64_t hash; /* in the plan's key map */
     int key;       /* index in the key map, or -1 for a key no type declares */
     uint64_t vhash; /* a string value's hash under the plan's seed, once known (else 0) */
+    lci_num_status num; /* a number's literal read as a decimal (once: both readers use it) */
+    lci_dec dec;
+    int digits;
 };
 
 /* The decoded length of a string the scan measured (strlen of cJSON's
@@ -317,22 +320,33 @@ static void find_key(lc_eval *ev, size_t i, const char *text, lci_jkey *k)
 
 /* ---- the members, from the scan alone or from cJSON ---- */
 
-/* Whether the scan alone gives every member of the line: no containers,
- * no escapes, and numbers that fit a decimal (the hash of one that does
- * not is taken from cJSON's double). */
-static int flat_and_plain(const lci_scan *sc, const char *line)
+/* Every number member's literal read as a decimal, into its key. */
+static void read_numbers(const lci_scan *sc, const char *line, lci_jkey *keys)
 {
     for (size_t i = 0; i < sc->nmembers; i++) {
         const lci_jmember *m = &sc->members[i];
-        lci_dec d;
-        int digits;
+        keys[i].dec = (lci_dec){0, 0};
+        keys[i].digits = 0;
+        keys[i].num = m->kind == LCI_J_NUMBER ? lci_dec_parse(line + m->value_off, m->value_len, &keys[i].dec,
+                                                              &keys[i].digits)
+                                              : LCI_NUM_SYNTAX;
+    }
+}
+
+/* Whether the scan alone gives every member of the line: no containers,
+ * no escapes, and numbers that fit a decimal (the hash of one that does
+ * not is taken from cJSON's double). */
+static int flat_and_plain(const lci_scan *sc, const lci_jkey *keys)
+{
+    for (size_t i = 0; i < sc->nmembers; i++) {
+        const lci_jmember *m = &sc->members[i];
         if (m->key_len == LCI_JLEN_ESCAPED) return 0;
         switch (m->kind) {
         case LCI_J_STRING:
             if (m->value_len == LCI_JLEN_ESCAPED) return 0;
             break;
         case LCI_J_NUMBER:
-            if (lci_dec_parse(line + m->value_off, m->value_len, &d, &digits) != LCI_NUM_OK) return 0;
+            if (keys[i].num != LCI_NUM_OK) return 0;
             break;
         case LCI_J_OBJECT:
         case LCI_J_ARRAY: return 0;
@@ -388,7 +402,8 @@ static lc_status index_keys(lc_eval *ev, const char *line, size_t len, lci_jkey 
     size_t n = ev->scan.nmembers;
     if (lci_grow((void **)&ev->jkeys, &ev->jkeys_cap, n ? n : 1, sizeof *ev->jkeys) != 0) return LC_ENOMEM;
     lci_jkey *keys = ev->jkeys;
-    lc_status r = ev->json_reader == LCI_READ_DIRECT && flat_and_plain(&ev->scan, line)
+    read_numbers(&ev->scan, line, keys);
+    lc_status r = ev->json_reader == LCI_READ_DIRECT && flat_and_plain(&ev->scan, keys)
                       ? members_of_copy(ev, line, len, keys)
                       : members_of_tree(ev, line, len, keys);
     if (r) return r;
@@ -491,15 +506,13 @@ static void value_of(const lci_jmember *mb, const lci_jkey *k, const char *line,
 {
     v->node = k->node;
     v->kind = mb->kind;
-    v->num = LCI_NUM_SYNTAX;
+    v->num = k->num; /* LCI_NUM_SYNTAX but for a number */
+    v->dec = k->dec;
+    v->digits = k->digits;
     if (mb->kind == LCI_J_STRING) {
         v->text = k->str;
         v->len = decoded_len(mb->value_len, k->str);
-    } else if (mb->kind == LCI_J_NUMBER) {
-        v->text = line + mb->value_off;
-        v->len = mb->value_len;
-        v->num = lci_dec_parse(v->text, v->len, &v->dec, &v->digits);
-    } else {
+    } else { /* a number's literal, true, false, null or a container's text */
         v->text = line + mb->value_off;
         v->len = mb->value_len;
     }

@@ -41,11 +41,16 @@ lc_status lci_eval_commit_copy(lc_eval *dst, const lc_eval *src, const lci_recor
                            0, err);
 }
 
+lc_status lci_eval_replay_record(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err)
+{
+    return lci_eval_copy_record(dst, src, from, err) ? lci_eval_commit_copy(dst, src, from, err) : lci_oom(err);
+}
+
 /* ---- the head of a log, committed once ---- */
 
 struct lci_replay_base {
     lc_eval *state;
-    size_t records, bytes;
+    size_t records;
     uint64_t generation; /* src's when made */
     unsigned flags;
 };
@@ -63,15 +68,12 @@ static lc_status commit_head(lc_eval *dst, const lc_eval *src, size_t records)
 {
     lc_error err = {0};
     lc_status st = LC_OK;
-    for (size_t k = 0, off = 0; k < records && off < src->log_len && st == LC_OK; k++) {
-        const lci_record *r = (const lci_record *)(const void *)(src->log + off);
-        off += src->stores[r->type].stride;
-        st = lci_eval_copy_record(dst, src, r, &err) ? lci_eval_commit_copy(dst, src, r, &err) : LC_ENOMEM;
-    }
+    for (size_t k = 0, off = 0; k < records && off < src->log_len && st == LC_OK; k++)
+        st = lci_eval_replay_record(dst, src, lci_log_next(src, &off), &err);
     return st;
 }
 
-const lc_eval *lci_replay_base(lc_eval *src, unsigned flags, size_t records, size_t bytes)
+const lc_eval *lci_replay_base(lc_eval *src, unsigned flags, size_t records)
 {
     struct lci_replay_base *b = src->replay_base;
     if (b && b->records == records && b->generation == src->generation && b->flags == flags) return b->state;
@@ -82,7 +84,7 @@ const lc_eval *lci_replay_base(lc_eval *src, unsigned flags, size_t records, siz
         lc_eval_free(state);
         return NULL;
     }
-    *b = (struct lci_replay_base){state, records, bytes, src->generation, flags};
+    *b = (struct lci_replay_base){state, records, src->generation, flags};
     src->replay_base = b;
     return state;
 }
@@ -158,11 +160,7 @@ lc_status lci_eval_each_record_from(const lc_eval *src, size_t from, lc_status (
                                     void *ctx)
 {
     lc_status st = LC_OK;
-    for (size_t off = from; off < src->log_len && st == LC_OK;) {
-        const lci_record *r = (const lci_record *)(const void *)(src->log + off);
-        off += src->stores[r->type].stride;
-        st = fn(ctx, r);
-    }
+    for (size_t off = from; off < src->log_len && st == LC_OK;) st = fn(ctx, lci_log_next(src, &off));
     return st;
 }
 

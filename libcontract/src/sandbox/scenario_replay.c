@@ -14,12 +14,6 @@
 
 /* ---- replay ---- */
 
-/* A kept record committed into dst as it is. */
-static lc_status replay_plain(lc_eval *dst, const lc_eval *src, const lci_record *from, lc_error *err)
-{
-    return lci_eval_copy_record(dst, src, from, err) ? lci_eval_commit_copy(dst, src, from, err) : lci_oom(err);
-}
-
 /* A runtime error of the scenario, located in its file. */
 static lc_status scenario_error(const lc_scenario *sc, const char *msg, lc_error *err)
 {
@@ -33,6 +27,7 @@ typedef struct step {
     const lc_scenario *sc;
     lc_eval *dst;
     const lc_eval *src;
+    int perturbs;        /* the scenario has a perturb */
     const lci_record *from;
     int rng;             /* stack index of the generator in the replay's frame */
     int ready;           /* perturb: 1 commit the scratch record, 0 dropped, -1 invalid */
@@ -123,8 +118,8 @@ static lc_status replay_step(void *ctx, const lci_record *r)
 {
     step *st = ctx;
     st->from = r;
-    if (st->sc && st->sc->perturb_ref != LUA_NOREF && touched(st, r)) return call_perturb(st);
-    return replay_plain(st->dst, st->src, r, st->err);
+    if (st->perturbs && touched(st, r)) return call_perturb(st);
+    return lci_eval_replay_record(st->dst, st->src, r, st->err);
 }
 
 /* Records at the head of a log that perturb is not called for are worth
@@ -139,21 +134,18 @@ static lc_status start_from_head(step *st, size_t *from)
 {
     const lc_eval *src = st->src;
     lc_eval *dst = st->dst;
-    int perturbs = st->sc && st->sc->perturb_ref != LUA_NOREF;
     *from = 0;
     if ((src->flags & LC_EVAL_UPDATES) || (dst->flags & (LC_EVAL_UPDATES | LC_EVAL_KEEP_EVENTS)) || dst->seq ||
         dst->nwarnings || dst->broken)
         return LC_OK;
     size_t records = 0, bytes = 0;
-    while (bytes < src->log_len) {
-        const lci_record *r = (const lci_record *)(const void *)(src->log + bytes);
-        if (perturbs && touched(st, r)) break;
-        bytes += src->stores[r->type].stride;
-        records++;
+    for (size_t next = 0; bytes < src->log_len; bytes = next, records++) {
+        const lci_record *r = lci_log_next(src, &next);
+        if (st->perturbs && touched(st, r)) break;
     }
     if (records < HEAD_WORTH) return LC_OK;
     /* the base is a cache in src: none of src's events or figures changes */
-    const lc_eval *base = lci_replay_base((lc_eval *)(uintptr_t)src, dst->flags, records, bytes);
+    const lc_eval *base = lci_replay_base((lc_eval *)(uintptr_t)src, dst->flags, records);
     if (!base) return LC_OK; /* the long way, which meets whatever stopped the base */
     if (lci_eval_copy_state(dst, base) != 0) {
         dst->broken = 1;
@@ -208,7 +200,7 @@ lc_status lc_eval_replay(lc_eval *dst, const lc_eval *src, const lc_scenario *sc
     lua_State *L = sc ? lci_sandbox_lua(sc->sb) : NULL;
     int base = L ? lua_gettop(L) : 0;
     if (sc) lci_sandbox_begin(sc->sb); /* one replay, one budget */
-    step st = {sc, dst, src, NULL, 0, 0, touched, NULL, "", LC_OK, err};
+    step st = {sc, dst, src, sc && sc->perturb_ref != LUA_NOREF, NULL, 0, 0, touched, NULL, "", LC_OK, err};
     if (L && !lci_scenario_generator(L, seed)) rc = lci_oom(err);
     st.rng = base + 1; /* and the keys of event tables at base + 2 */
     size_t from = 0;
